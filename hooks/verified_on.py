@@ -1,0 +1,83 @@
+"""MkDocs hook: end every page with the facts of where its programs were verified.
+
+The test suite records, for each snippet, the SHA-256 of the file it ran and
+the outcome, with the Python version, OS and kernel (build/verified.json,
+written by tests/conftest.py). This hook reads that record and appends a
+"Verified on" note to every page that includes snippets. A program whose
+file changed since the run, that failed, or was never run, is named in a
+warning instead: the page never claims a verification that did not happen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RECORD = ROOT / "build" / "verified.json"
+INCLUDE = re.compile(r'^[ \t]*-{1,}8<-{1,}[ \t]+"([^":\n]+)(?::[^"\n]*)?"[ \t]*$', re.M)
+
+
+def load_record(path: Path = RECORD) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def verified_note(markdown: str, snippets: Path, record: dict) -> str:
+    """The Markdown appended to a page, or "" if it includes no snippet."""
+    names = sorted(set(INCLUDE.findall(markdown)))
+    if not names:
+        return ""
+    results = record.get("snippets", {})
+    ok, not_ok = [], []
+    for name in names:
+        entry = results.get(name)
+        path = snippets / name
+        if (
+            entry
+            and entry.get("outcome") == "passed"
+            and path.is_file()
+            and entry.get("sha256") == sha256(path)
+        ):
+            ok.append(name)
+        else:
+            why = "not run" if not entry else entry.get("outcome", "not run")
+            if entry and path.is_file() and entry.get("sha256") != sha256(path):
+                why = "changed since it was run"
+            not_ok.append(f"`{name}` ({why})")
+    env = record.get("environment", {})
+    stamp = (
+        f"{env.get('os', '?')} {env.get('kernel', '')}, "
+        f"{env.get('implementation', 'Python')} {env.get('python', '?')}, "
+        f"{env.get('date', '?')}"
+    )
+    lines = ["", "", "---", ""]
+    if ok:
+        count = f"{len(ok)} program{'s' if len(ok) > 1 else ''}"
+        lines.append(
+            f"**Verified on** {stamp}: the {count} on this page printed exactly "
+            "the output shown, run against the kernel on 127.0.0.1."
+            if not not_ok
+            else f"**Verified on** {stamp}: {count} of {len(names)} on this page."
+        )
+    if not_ok:
+        lines += [
+            "",
+            '!!! warning "Not verified in this build"',
+            "",
+            "    Run `make test` before building: " + ", ".join(not_ok) + ".",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def on_page_markdown(markdown, page, config, files):
+    snippets = Path(config["config_file_path"]).parent / "snippets"
+    return markdown + verified_note(markdown, snippets, load_record())

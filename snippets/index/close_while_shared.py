@@ -1,0 +1,21 @@
+"""close() drops one reference; shutdown() reaches the peer at once.
+
+A dup(), an inherited descriptor in a child process, or an open makefile()
+object keeps the connection alive after close(): the peer sees nothing.
+shutdown() acts on the connection itself, whoever else holds it.
+"""
+
+import select
+import socket
+
+with socket.create_server(("127.0.0.1", 0)) as listener:
+    with socket.create_connection(listener.getsockname(), timeout=5) as client:
+        server, _ = listener.accept()
+        with server.dup() as copy:  # or a child process, or server.makefile()
+            server.close()
+            readable, _, _ = select.select([client], [], [], 0.2)
+            print("after close(), the peer has something to read:", bool(readable))
+            #> after close(), the peer has something to read: False
+            copy.shutdown(socket.SHUT_WR)
+            print("after shutdown():", client.recv(1024))
+            #> after shutdown(): b''

@@ -1,0 +1,21 @@
+"""Linux only: shutdown(SHUT_RDWR) wakes a thread blocked in recv() with b''."""
+
+import socket
+import threading
+
+received = []
+
+with socket.create_server(("127.0.0.1", 0)) as listener:
+    with socket.create_connection(listener.getsockname(), timeout=5) as client:
+        server, _ = listener.accept()
+        with server:
+            server.settimeout(5)
+            reader = threading.Thread(target=lambda: received.append(server.recv(1024)))
+            reader.start()
+            reader.join(timeout=0.2)
+            print("blocked in recv():", reader.is_alive())
+            #> blocked in recv(): True
+            server.shutdown(socket.SHUT_RDWR)
+            reader.join()
+            print("recv() returned:", received)
+            #> recv() returned: [b'']

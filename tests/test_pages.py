@@ -1,0 +1,160 @@
+"""Pages include real snippets, build strictly, and show code, not include lines."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import markdown
+import pytest
+from mkdocs.config import load_config
+from pages import INCLUDE, all_includes, all_pages, included_code
+from pytest_examples import CodeExample, EvalExample, find_examples
+from snippet_files import DOCS, ROOT, all_snippets, rel
+
+
+def page_id(page: Path) -> str:
+    return page.relative_to(DOCS).as_posix()
+
+
+@pytest.fixture(scope="session")
+def site_config():
+    return load_config(str(ROOT / "mkdocs.yml"))
+
+
+@pytest.mark.parametrize("page", all_pages(), ids=page_id)
+def test_includes_render(page: Path, site_config):
+    """Each page renders with the site's own Markdown setup; every include resolves."""
+    md = markdown.Markdown(
+        extensions=site_config["markdown_extensions"],
+        extension_configs=site_config["mdx_configs"],
+    )
+    try:
+        out = md.convert(page.read_text())
+    except Exception as exc:  # pymdownx.snippets raises SnippetMissingError
+        pytest.fail(f"{page_id(page)}: {type(exc).__name__}: {exc}", pytrace=False)
+    assert "--8<--" not in out, f"{page_id(page)}: an include line was not replaced"
+
+
+def test_every_snippet_is_on_a_page():
+    shown = {inc.file.resolve() for inc in all_includes()}
+    orphans = [rel(p) for p in all_snippets() if p.resolve() not in shown]
+    assert not orphans, f"snippets that no page includes: {orphans}"
+
+
+def test_every_include_names_a_snippet():
+    missing = [str(inc) for inc in all_includes() if not inc.file.is_file()]
+    assert not missing, "includes of missing files:\n" + "\n".join(missing)
+
+
+def inline_examples() -> list[CodeExample]:
+    """```py blocks written on a page, not includes of a snippet."""
+    found = []
+    for example in find_examples(DOCS):
+        if INCLUDE.fullmatch(example.source.strip()):
+            continue
+        example.group = uuid.uuid4()
+        found.append(example)
+    return found
+
+
+NORUN = re.compile(r'data-norun="([^"]*)"')
+
+
+def test_inline_blocks_marked_not_runnable_say_why():
+    bad = [
+        f"{rel_doc(ex)}:{ex.start_line}"
+        for ex in inline_examples()
+        if (m := NORUN.search(ex.prefix)) and not m.group(1).strip()
+    ]
+    assert not bad, f'data-norun needs a reason, e.g. data-norun="needs root": {bad}'
+
+
+def rel_doc(ex: CodeExample) -> str:
+    return ex.path.relative_to(DOCS.parent).as_posix()
+
+
+@pytest.mark.parametrize(
+    "example",
+    [ex for ex in inline_examples() if not NORUN.search(ex.prefix)],
+    ids=lambda ex: f"{rel_doc(ex)}:{ex.start_line}",
+)
+def test_inline_block_runs(example: CodeExample, eval_example: EvalExample):
+    if eval_example.update_examples:
+        eval_example.run_print_update(example)
+    else:
+        eval_example.run_print_check(example)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--quiet",
+            "--config-file",
+            str(ROOT / "mkdocs.yml"),
+            "--site-dir",
+            str(site),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
+    return site
+
+
+def page_html(site: Path, page: Path) -> Path:
+    relative = page.relative_to(DOCS).with_suffix("")
+    if relative.name == "index":
+        return site / relative.parent / "index.html"
+    return site / relative / "index.html"
+
+
+def code_text(html_text: str) -> str:
+    """The visible text of the code blocks, highlighting removed."""
+    blocks = re.findall(r"<code[^>]*>(.*?)</code>", html_text, flags=re.DOTALL)
+    return "\n".join(html.unescape(re.sub(r"<[^>]+>", "", b)) for b in blocks)
+
+
+@pytest.mark.parametrize("page", all_pages(), ids=page_id)
+def test_built_page_shows_snippet_code(page: Path, built_site: Path):
+    out = page_html(built_site, page).read_text()
+    shown = code_text(out)
+    for inc in (i for i in all_includes() if i.page == page):
+        for line in included_code(inc):
+            assert line in shown, f"{inc}: line {line!r} is missing from the built page"
+    for marker in ("--8<--", "[start:", "[end:"):
+        assert marker not in out, f"{page_id(page)}: built HTML holds {marker!r}"
+
+
+THIRD_PARTY = re.compile(
+    r"""<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc=["'](?:https?:)?//"""
+    r"""|<link\b[^>]*\bhref=["'](?:https?:)?//[^"']*["'][^>]*>"""
+)
+
+
+def test_built_site_loads_nothing_from_other_hosts(built_site: Path):
+    offenders = []
+    for path in built_site.rglob("*.html"):
+        for m in THIRD_PARTY.finditer(path.read_text()):
+            tag = m.group(0)
+            if "<link" in tag and re.search(r'rel="(canonical|alternate)"', tag):
+                continue  # metadata, never fetched by the page
+            offenders.append(f"{path.relative_to(built_site)}: {tag[:120]}")
+    for path in built_site.rglob("*.css"):
+        for m in re.finditer(
+            r"@import\s+url\([\"']?(?:https?:)?//[^)]*\)", path.read_text()
+        ):
+            offenders.append(f"{path.relative_to(built_site)}: {m.group(0)}")
+    assert not offenders, "requests to other hosts:\n" + "\n".join(offenders)

@@ -46,6 +46,24 @@ def test_every_snippet_is_on_a_page():
     assert not orphans, f"snippets that no page includes: {orphans}"
 
 
+def nav_pages(nav) -> list[str]:
+    items = nav if isinstance(nav, list) else [nav]
+    found = []
+    for item in items:
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                found += nav_pages(value)
+    return found
+
+
+def test_every_page_is_in_the_navigation(site_config):
+    listed = set(nav_pages(site_config["nav"]))
+    missing = [page_id(p) for p in all_pages() if page_id(p) not in listed]
+    assert not missing, f"pages missing from nav in mkdocs.yml: {missing}"
+
+
 def test_every_include_names_a_snippet():
     missing = [str(inc) for inc in all_includes() if not inc.file.is_file()]
     assert not missing, "includes of missing files:\n" + "\n".join(missing)

@@ -3,7 +3,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 import platform
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -81,3 +84,61 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     }
     RECORD.parent.mkdir(exist_ok=True)
     RECORD.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+
+
+# --- fixtures shared by the page, drift and browser tests ---
+
+COPIED = [
+    "docs",
+    "snippets",
+    "tests",
+    "hooks",
+    "overrides",
+    "mkdocs.yml",
+    "pyproject.toml",
+]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project in a temporary folder, to break on purpose."""
+    from snippet_files import ROOT
+
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__")
+            shutil.copytree(source, copy / name, ignore=ignore)
+        else:
+            shutil.copy2(source, copy / name)
+    return copy
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The site, built strictly into a temporary folder."""
+    from snippet_files import ROOT
+
+    site = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--quiet",
+            "--config-file",
+            str(ROOT / "mkdocs.yml"),
+            "--site-dir",
+            str(site),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
+    return site

@@ -1,70 +1,64 @@
-"""Run one snippet as a real process and check its #> lines with pytest-examples.
+"""Run one snippet as a real process and record what each print() call printed.
 
-    python tests/run_snippet.py [--update] SNIPPET [ARGS...]
+    python -W error tests/run_snippet.py RECORD.json SNIPPET [ARGS...]
 
-The snippet runs as __main__ with sys.argv = [SNIPPET, *ARGS]. Each print()
-is recorded by pytest-examples' print mock (so the #> check is the same as
-in-process) and also echoed to stdout at once, so a caller can wait for a
-line such as "server: waiting for one client". Exit status: 0 if every #>
-line matches, 1 with a diff on stderr if not (or the file rewritten with
---update), 2 if the snippet raised.
+The snippet runs as __main__ with sys.argv = [SNIPPET, *ARGS], exactly as
+`python SNIPPET ARGS...` runs it, and its output goes to stdout as usual
+(flushed at once, so a caller can wait for a line such as "server: waiting
+for one client"). Each print() made by the snippet's own code is also
+recorded in RECORD.json (line number, separator, arguments), which the test
+compares with the snippet's #> lines using pytest-examples (see
+tests/test_snippets.py). This file imports nothing outside the standard
+library, so the child process starts as fast as the snippet alone.
 """
 
 from __future__ import annotations
 
+import builtins
+import json
+import re
+import runpy
 import sys
-import traceback
-import warnings
 from pathlib import Path
-
-from pytest_examples import CodeExample
-from pytest_examples.config import ExamplesConfig
-from pytest_examples.lint import code_diff
-from pytest_examples.run_code import run_code
 
 
 def main(argv: list[str]) -> int:
-    update = argv[:1] == ["--update"]
-    if update:
-        argv = argv[1:]
-    path = Path(argv[0]).resolve()
-    sys.argv = [str(path), *argv[1:]]
-    warnings.simplefilter("error")
-    example = CodeExample.create(path.read_text(), path=path)
-    config = ExamplesConfig()
+    record_file, snippet, *args = argv
+    path = str(Path(snippet).resolve())
+    records = []
+    real_print = builtins.print
 
-    def echo(file, frame, args):
-        if not file.samefile(frame.filename):
-            return False
-        sys.stdout.write(" ".join(map(str, args)) + "\n")
-        sys.stdout.flush()
-        return True
+    def recording_print(*values, sep=" ", end="\n", file=None, flush=False):
+        caller = sys._getframe(1)
+        if caller.f_code.co_filename == path and file is None:
+            records.append(
+                {
+                    "line": caller.f_lineno,
+                    "sep": sep,
+                    "args": [
+                        {"data": v, "is_str": True}
+                        if isinstance(v, str)
+                        # the same normalisation as pytest_examples.run_code.Arg
+                        else {
+                            "data": re.sub(
+                                "0x[a-f0-9]{8,12}>", "0x0123456789ab>", str(v)
+                            ),
+                            "is_str": False,
+                        }
+                        for v in values
+                    ],
+                }
+            )
+        real_print(*values, sep=sep, end=end, file=file, flush=True)
 
+    builtins.print = recording_print
+    sys.argv = [path, *args]
     try:
-        prints, _ = run_code(
-            example=example,
-            python_file=path,
-            loader=None,
-            config=config,
-            enable_print_mock=True,
-            print_callback=None,
-            include_print=echo,
-            module_globals=None,
-            call=None,
-        )
-    except BaseException:
-        traceback.print_exc()
-        return 2
-    new_source = prints.updated_print_statements(example)
-    if new_source is None:
-        return 0
-    if update:
-        path.write_text(new_source)
-        print(f"run_snippet: updated {path}", file=sys.stderr)
-        return 0
-    print(f"{path}: printed output differs from its #> lines:", file=sys.stderr)
-    print(code_diff(example, new_source, config), file=sys.stderr)
-    return 1
+        runpy.run_path(path, run_name="__main__")
+    finally:
+        builtins.print = real_print
+        Path(record_file).write_text(json.dumps(records))
+    return 0
 
 
 if __name__ == "__main__":

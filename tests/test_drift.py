@@ -8,38 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
-from snippet_files import ROOT
-
-COPIED = [
-    "docs",
-    "snippets",
-    "tests",
-    "hooks",
-    "overrides",
-    "mkdocs.yml",
-    "pyproject.toml",
-]
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    copy = tmp_path / "project"
-    copy.mkdir()
-    for name in COPIED:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(
-                source, copy / name, ignore=shutil.ignore_patterns("__pycache__")
-            )
-        else:
-            shutil.copy2(source, copy / name)
-    return copy
 
 
 def run(project: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:

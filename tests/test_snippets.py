@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import os
 import socket
 import subprocess
@@ -12,6 +13,9 @@ from pathlib import Path
 
 import pytest
 from pytest_examples import CodeExample, EvalExample
+from pytest_examples.config import ExamplesConfig
+from pytest_examples.lint import code_diff
+from pytest_examples.run_code import Arg, InsertPrintStatements, PrintStatement
 from snippet_files import (
     PAIR,
     ROOT,
@@ -53,46 +57,72 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.mark.parametrize("folder", pair_folders(), ids=lambda p: rel(p) + "/")
-def test_two_processes(folder: Path, request):
-    """server.py and client.py run as two real processes, as a reader runs them."""
-    update = ["--update"] if request.config.getoption("update_examples") else []
-    runner = [
-        sys.executable,
-        "-X",
-        "dev",
-        str(ROOT / "tests" / "run_snippet.py"),
-        *update,
+def check_recorded_prints(path: Path, record: Path, update: bool) -> str | None:
+    """Compare what a process printed with its #> lines, as pytest-examples does.
+
+    Returns a diff if they differ (or rewrites the file when updating)."""
+    statements = [
+        PrintStatement(r["line"], r["sep"], [recorded_arg(a) for a in r["args"]])
+        for r in json.loads(record.read_text())
     ]
+    example = CodeExample.create(path.read_text(), path=path)
+    config = ExamplesConfig()
+    prints = InsertPrintStatements(path, config, True, None, None)
+    prints.print_func.statements = statements
+    new_source = prints.updated_print_statements(example)
+    if new_source is None:
+        return None
+    if update:
+        path.write_text(new_source)
+        return None
+    diff = code_diff(example, new_source, config)
+    return f"{rel(path)}: printed output differs from its #> lines:\n{diff}"
+
+
+def recorded_arg(recorded: dict) -> Arg:
+    arg = Arg(recorded["data"])
+    arg.is_str = recorded["is_str"]
+    return arg
+
+
+@pytest.mark.parametrize("folder", pair_folders(), ids=lambda p: rel(p) + "/")
+def test_two_processes(folder: Path, tmp_path: Path, request):
+    """server.py and client.py run as two real processes, as a reader runs them."""
+    runner = [sys.executable, "-W", "error", str(ROOT / "tests" / "run_snippet.py")]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     port = str(free_port())
     server_path, client_path = (folder / name for name in PAIR)
-    with subprocess.Popen(
-        [*runner, str(server_path), port],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    ) as server:
+    records = tmp_path / "server.json", tmp_path / "client.json"
+    pipes = dict(stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    with subprocess.Popen([*runner, records[0], server_path, port], **pipes) as server:
         try:
             first = server.stdout.readline()  # printed once the server listens
-            assert first, (
-                f"{rel(server_path)} exited before listening: {server.stderr.read()}"
-            )
+            assert first, f"{rel(server_path)} did not start: {server.stderr.read()}"
             client = subprocess.run(
-                [*runner, str(client_path), port],
-                capture_output=True,
-                text=True,
-                env=env,
-                timeout=15,
+                [*runner, records[1], client_path, port], **pipes, timeout=15
             )
-            out, err = server.communicate(timeout=15)
+            _, server_err = server.communicate(timeout=15)
         finally:
             server.kill()
-    assert client.returncode == 0, f"{rel(client_path)}:\n{client.stderr}"
-    assert server.returncode == 0, f"{rel(server_path)}:\n{err}"
-    for name, stderr in ((rel(server_path), err), (rel(client_path), client.stderr)):
-        assert "Warning" not in stderr, f"{name} warned:\n{stderr}"
+    runs = (
+        (server_path, server.returncode, server_err),
+        (
+            client_path,
+            client.returncode,
+            client.stderr,
+        ),
+    )
+    for path, returncode, stderr in runs:
+        assert returncode == 0, f"{rel(path)} exited with {returncode}:\n{stderr}"
+        assert not stderr, f"{rel(path)} wrote to stderr:\n{stderr}"
+    update = request.config.getoption("update_examples")
+    paths = [folder / name for name in PAIR]
+    diffs = [
+        check_recorded_prints(p, r, update) for p, r in zip(paths, records, strict=True)
+    ]
+    diffs = [d for d in diffs if d]
+    if diffs:
+        pytest.fail("\n".join(diffs), pytrace=False)
 
 
 def test_every_snippet_is_tested():

@@ -66,7 +66,8 @@ def verified_note(markdown: str, snippets: Path, record: dict) -> str:
             f"**Verified on** {stamp}: the {count} on this page printed exactly "
             "the output shown, run against the kernel on 127.0.0.1."
             if not not_ok
-            else f"**Verified on** {stamp}: {count} of {len(names)} on this page."
+            else f"**Verified on** {stamp}: {len(ok)} of the {len(names)} programs on "
+            "this page printed exactly the output shown."
         )
     if not_ok:
         lines += [

@@ -1,4 +1,7 @@
-"""Linux only: shutdown(SHUT_RDWR) wakes a thread blocked in recv() with b''."""
+"""Linux only: shutdown(SHUT_RDWR) wakes a thread blocked in recv() with b''.
+
+Other systems are not required to wake a blocked recv() this way.
+"""
 
 import socket
 import threading

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+
 from snippet_files import ROOT, platform_skip_reason, rel, single_snippets
 from test_snippets import check_recorded_prints
 

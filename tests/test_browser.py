@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
 from pages import all_pages
 from snippet_files import DOCS
 

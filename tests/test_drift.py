@@ -12,6 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Each test runs part of the suite again, on a copy: allow for that.
+pytestmark = pytest.mark.timeout(180)
+
 
 def run(project: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

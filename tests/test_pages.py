@@ -10,8 +10,9 @@ from pathlib import Path
 import markdown
 import pytest
 from mkdocs.config import load_config
-from pages import INCLUDE, all_includes, all_pages, included_code
 from pytest_examples import CodeExample, EvalExample, find_examples
+
+from pages import INCLUDE, all_includes, all_pages, included_code
 from snippet_files import DOCS, ROOT, all_snippets, rel
 
 

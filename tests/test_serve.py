@@ -10,6 +10,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 
 def fetch(url: str) -> str | None:
     try:
@@ -30,6 +32,7 @@ def wait_for(url: str, text: str, seconds: float) -> str | None:
     return None
 
 
+@pytest.mark.timeout(150)
 def test_serve_reloads_when_a_snippet_changes(project: Path):
     with socket.create_server(("127.0.0.1", 0)) as probe:
         port = probe.getsockname()[1]

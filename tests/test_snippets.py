@@ -16,6 +16,7 @@ from pytest_examples import CodeExample, EvalExample
 from pytest_examples.config import ExamplesConfig
 from pytest_examples.lint import code_diff
 from pytest_examples.run_code import Arg, InsertPrintStatements, PrintStatement
+
 from snippet_files import (
     PAIR,
     ROOT,

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from snippet_files import ROOT, all_snippets, docstring, platform_skip_reason, rel
 
 BIN = Path(sys.executable).parent
@@ -56,6 +58,7 @@ def linux_only() -> list[Path]:
     return [p for p in all_snippets() if platform_skip_reason(p, "darwin")]
 
 
+@pytest.mark.timeout(300)
 def test_linux_only_snippets_skip_elsewhere_with_their_reason():
     """Fake the platform: Linux-only snippets skip, saying why; the rest still run."""
     result = subprocess.run(

@@ -1,0 +1,66 @@
+"""Linux only: SO_LINGER on with a zero timeout, then close(): abort the connection.
+
+The sender queues as much as its kernel takes while the peer reads nothing:
+the peer's receive buffer fills, and the rest waits on the sender's side.
+Then the sender closes, once plainly and once with the abort. One thread
+plays both ends.
+"""
+
+import errno
+import select
+import socket
+import struct
+
+
+def send_until_full(sock, limit=1000):
+    """Send until the kernel queues no more (at most limit sends); return the count."""
+    sent = 0
+    for _ in range(limit):
+        _, writable, _ = select.select([], [sock], [], 0)
+        if not writable:
+            break
+        sent += sock.send(b"." * 65536)
+    return sent
+
+
+def read_all(sock, limit=1000):
+    """Read until b'' or a reset (at most limit reads); return count and ending."""
+    received = 0
+    try:
+        for _ in range(limit):
+            chunk = sock.recv(65536)
+            if not chunk:
+                return received, "b''"
+            received += len(chunk)
+    except ConnectionResetError as exc:
+        return received, f"{type(exc).__name__} {errno.errorcode[exc.errno]}"
+    return received, "no end within the limit"
+
+
+def queue_then_close(abort):
+    """Queue data the peer has not read, close, and report what the peer gets."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        with socket.create_connection(listener.getsockname(), timeout=5) as client:
+            server, _ = listener.accept()
+            with server:
+                server.settimeout(5)
+                queued = send_until_full(server)  # (1)!
+                if abort:  # (2)!
+                    # --8<-- [start:abort]
+                    server.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+                    )
+                    server.close()
+                    # --8<-- [end:abort]
+                else:
+                    server.close()
+            first = client.recv(4)  # (3)!
+            received, end = read_all(client)
+            everything = len(first) + received == queued
+            return f"{first!r}, then {end}; everything arrived: {everything}"
+
+
+print("close():", queue_then_close(abort=False))  # (4)!
+#> close(): b'....', then b''; everything arrived: True
+print("abort:", queue_then_close(abort=True))  # (5)!
+#> abort: b'....', then ConnectionResetError ECONNRESET; everything arrived: False

@@ -1,0 +1,73 @@
+"""Linux only: the server closes first, so its port stays in TIME_WAIT.
+
+A new listener on that port, without SO_REUSEADDR, cannot bind it.
+"""
+
+import errno
+import socket
+
+# Linux's TCP state numbers (include/net/tcp_states.h), as /proc/net/tcp shows them.
+TCP_STATES = {
+    1: "ESTABLISHED",
+    2: "SYN_SENT",
+    3: "SYN_RECV",
+    4: "FIN_WAIT1",
+    5: "FIN_WAIT2",
+    6: "TIME_WAIT",
+    7: "CLOSE",
+    8: "CLOSE_WAIT",
+    9: "LAST_ACK",
+    10: "LISTEN",
+    11: "CLOSING",
+}
+
+
+def tcp_state(local_port, remote_port):
+    """The state of the connection local_port -> remote_port on 127.0.0.1."""
+    with open("/proc/net/tcp") as table:
+        for line in list(table)[1:]:
+            _, local, remote, state = line.split()[:4]
+            ports = int(local.split(":")[1], 16), int(remote.split(":")[1], 16)
+            if ports == (local_port, remote_port):
+                return TCP_STATES.get(int(state, 16), state)
+    return None
+
+
+def plain_listener(port):
+    """socket(), bind(), listen(): SO_REUSEADDR stays off, its default."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(("127.0.0.1", port))
+        sock.listen()
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+# --8<-- [start:exchange]
+with plain_listener(0) as listener:
+    port = listener.getsockname()[1]  # (1)!
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+        conn, _ = listener.accept()
+        with conn:
+            conn.settimeout(5)
+            client.sendall(b"request")
+            conn.recv(1024)
+            conn.sendall(b"reply")
+        print(client.recv(1024), client.recv(1024))  # (2)!
+        #> b'reply' b''
+        client_port = client.getsockname()[1]
+
+print("server side:", tcp_state(port, client_port))  # (3)!
+#> server side: TIME_WAIT
+# --8<-- [end:exchange]
+
+# --8<-- [start:restart]
+try:
+    with plain_listener(port):  # (1)!
+        print("restarted")
+except OSError as exc:
+    print(type(exc).__name__, errno.errorcode[exc.errno])
+    #> OSError EADDRINUSE
+# --8<-- [end:restart]

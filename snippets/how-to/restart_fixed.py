@@ -1,0 +1,35 @@
+"""Linux only: SO_REUSEADDR on both listeners, and the restart binds at once.
+
+socket.create_server() sets SO_REUSEADDR on POSIX systems. The old server's
+port is still in TIME_WAIT when the new listener binds it.
+"""
+
+import errno
+import socket
+
+# --8<-- [start:fixed]
+with socket.create_server(("127.0.0.1", 0)) as listener:  # (1)!
+    port = listener.getsockname()[1]
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+        conn, _ = listener.accept()
+        with conn:
+            conn.settimeout(5)
+            client.sendall(b"request")
+            conn.recv(1024)
+            conn.sendall(b"reply")
+        print(client.recv(1024), client.recv(1024))  # the server closed first
+        #> b'reply' b''
+
+with socket.create_server(("127.0.0.1", port)) as restarted:  # (2)!
+    print("restarted on the same port:", restarted.getsockname()[1] == port)
+    #> restarted on the same port: True
+    # --8<-- [end:fixed]
+
+    # --8<-- [start:live]
+    try:
+        with socket.create_server(("127.0.0.1", port)):  # (1)!
+            print("a second listener")
+    except OSError as exc:
+        print(type(exc).__name__, errno.errorcode[exc.errno])
+        #> OSError EADDRINUSE
+    # --8<-- [end:live]

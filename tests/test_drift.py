@@ -142,3 +142,17 @@ def test_inline_block_runs_or_says_why_not(project: Path):
     )
     assert "data-norun needs a reason" in result.stdout
     assert "docs/how-to/half-close.md" in result.stdout
+
+
+def test_update_examples_rewrites_wrong_output_lines(project: Path):
+    single = project / "snippets/index/close_sole_owner.py"
+    client = project / "snippets/how-to/two_terminals/client.py"
+    originals = {path: path.read_text() for path in (single, client)}
+    single.write_text(originals[single].replace("#> b'last words'", "#> b'stale'"))
+    stale = originals[client].replace("#> client: b'hello", "#> client: b'stale")
+    client.write_text(stale)
+    result = pytest_on(project, "tests/test_snippets.py", "--update-examples")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for path, text in originals.items():
+        assert path.read_text() == text, f"{path.name} was not restored"
+    assert pytest_on(project, "tests/test_snippets.py").returncode == 0

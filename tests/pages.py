@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,3 +69,37 @@ def included_code(inc: Include) -> list[str]:
         )
         lines = lines[start + 1 : end]
     return [line.strip() for line in lines if line.strip() and "--8<--" not in line]
+
+
+def shown_text(inc: Include) -> str:
+    """The code exactly as the page shows it (and its copy button copies it).
+
+    pymdownx.snippets drops the section marker lines and, with
+    dedent_subsections, removes a section's common indentation.
+    """
+    lines = inc.file.read_text().splitlines()
+    if inc.section:
+        start = marker_line(lines, "start", inc.section)
+        end = marker_line(lines, "end", inc.section)
+        lines = textwrap.dedent("\n".join(lines[start + 1 : end])).splitlines()
+    kept = [line for line in lines if not MARKER.search(line)]
+    return "\n".join(kept).strip("\n") + "\n"
+
+
+MARKER = re.compile(r"-{1,}8<-{1,}\s*\[(?:start|end):[\w-]+\]")
+
+
+def marker_line(lines: list[str], kind: str, section: str) -> int:
+    pattern = re.compile(rf"-{{1,}}8<-{{1,}}\s*\[{kind}:{re.escape(section)}\]")
+    return next(i for i, line in enumerate(lines) if pattern.search(line))
+
+
+ANNOTATION_MARKER = re.compile(r"\s*#\s*\(\d+\)!\s*$")
+
+
+def copyable_text(text: str) -> str:
+    """Code as a reader's clipboard should hold it: no annotation markers,
+    no trailing spaces (Material's copy button leaves some where it removed
+    a marker)."""
+    lines = [ANNOTATION_MARKER.sub("", line).rstrip() for line in text.splitlines()]
+    return "\n".join(lines).strip("\n") + "\n"

@@ -155,3 +155,39 @@ def test_built_site_loads_nothing_from_other_hosts(built_site: Path):
         ):
             offenders.append(f"{path.relative_to(built_site)}: {m.group(0)}")
     assert not offenders, "requests to other hosts:\n" + "\n".join(offenders)
+
+
+ANNOTATED_BLOCK = re.compile(
+    r'<div class="language-[\w-]+ highlight">(.*?)</code></pre></div>'
+    r"\s*(<ol>.*?</ol>)?",
+    re.S,
+)
+ANNOTATION = re.compile(r'<span class="c1">#\s*\((\d+)\)!</span>')
+
+
+@pytest.mark.parametrize("page", all_pages(), ids=page_id)
+def test_code_annotations_match_their_list(page: Path, built_site: Path):
+    """Markers in a block are (1)..(n) for the n items of the list right after it."""
+    out = page_html(built_site, page).read_text()
+    problems = []
+    for number, block in enumerate(ANNOTATED_BLOCK.finditer(out), start=1):
+        markers = [int(n) for n in ANNOTATION.findall(block.group(1))]
+        if not markers:
+            continue
+        items = top_level_items(block.group(2) or "")
+        if sorted(markers) != list(range(1, items + 1)):
+            problems.append(
+                f"code block {number}: markers {markers}, but {items} list items follow"
+            )
+    assert not problems, f"{page_id(page)}: " + "; ".join(problems)
+
+
+def top_level_items(ol: str) -> int:
+    depth = count = 0
+    for tag in re.finditer(r"<(/?)(ol|li)\b", ol):
+        closing, name = tag.groups()
+        if name == "ol":
+            depth += -1 if closing else 1
+        elif not closing and depth == 1:
+            count += 1
+    return count

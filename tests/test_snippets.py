@@ -82,7 +82,8 @@ def check_recorded_prints(path: Path, record: Path, update: bool) -> str | None:
         path.write_text(new_source)
         return None
     diff = code_diff(example, new_source, config)
-    return f"{rel(path)}: printed output differs from its #> lines:\n{diff}"
+    name = rel(path) if path.is_relative_to(SNIPPETS) else str(path)
+    return f"{name}: printed output differs from its #> lines:\n{diff}"
 
 
 def recorded_arg(recorded: dict) -> Arg:

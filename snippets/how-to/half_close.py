@@ -32,18 +32,18 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
             # --8<-- [end:client]
 
             # --8<-- [start:server]
-            request = read_until_eof(server)  # (2)!
+            request = read_until_eof(server)  # (1)!
             print("server got:", request)
             #> server got: b'sum 1 2 3'
             numbers = [int(n) for n in request.split()[1:]]
-            server.sendall(str(sum(numbers)).encode())  # (3)!
+            server.sendall(str(sum(numbers)).encode())  # (2)!
             # --8<-- [end:server]
 
         # --8<-- [start:reply]
         print("client got:", read_until_eof(client))
         #> client got: b'6'
         try:
-            client.sendall(b"one more thing")  # (4)!
+            client.sendall(b"one more thing")  # (1)!
         except BrokenPipeError as exc:
             print(type(exc).__name__, errno.errorcode[exc.errno])
             #> BrokenPipeError EPIPE

@@ -1,0 +1,76 @@
+"""MkDocs hook: turn a program's checked output into a Markdown table.
+
+A page line `<!-- matrix: reference/behaviour_matrix.py -->` is replaced by a
+table made from the `#>` lines of that snippet: the first line is the
+header, each further line a row, cells separated by "|". Those lines are
+what tests/test_snippets.py compares with the program's real output, so a
+changed observation fails the suite before it can reach the page.
+
+Above the table goes the platform stamp from the last test run
+(build/verified.json, written by tests/conftest.py), but only if the record
+says that this exact file (same SHA-256) passed; otherwise a warning says
+the table was not verified in this build.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from verified_on import load_record, sha256
+
+PLACEHOLDER = re.compile(r"^<!-- matrix: ([\w./-]+\.py) -->[ \t]*$", re.M)
+OUTPUT = re.compile(r"^[ \t]*#> ?(.*)$", re.M)
+CODE = re.compile(r"(\w+\([^)]*\)|b'[^']*'|\b[A-Z][A-Z0-9_]{2,}\b(?: \d+)?)")
+
+
+def rows(snippet: Path) -> list[list[str]]:
+    """The header and the rows a snippet's #> lines hold."""
+    return [line.split("|") for line in OUTPUT.findall(snippet.read_text())]
+
+
+def cell(text: str) -> str:
+    """One cell, with calls, bytes and constant names set as code."""
+    return CODE.sub(r"`\1`", text.strip())
+
+
+def table(snippet: Path) -> str:
+    header, *body = rows(snippet)
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(cell(c) for c in row) + " |" for row in body),
+    ]
+    return "\n".join(lines)
+
+
+def stamp(name: str, snippet: Path, record: dict) -> str:
+    """Where the table was observed, or a warning that it was not, in this build."""
+    entry = record.get("snippets", {}).get(name, {})
+    env = record.get("environment", {})
+    if entry.get("outcome") == "passed" and entry.get("sha256") == sha256(snippet):
+        return (
+            f"Observed on {env.get('os', '?')} {env.get('kernel', '?')}, "
+            f"{env.get('implementation', 'Python')} {env.get('python', '?')}, "
+            f"on {env.get('date', '?')}, by `{name}`: the test suite ran it and "
+            "compared every line of its output with the rows below."
+        )
+    why = entry.get("outcome", "not run")
+    if entry and entry.get("sha256") != sha256(snippet):
+        why = "changed since it was run"
+    return (
+        '!!! warning "Not verified in this build"\n\n'
+        f"    `{name}` ({why}): these rows are its recorded output, not checked "
+        "by a test run on this machine. Run `make test` before building."
+    )
+
+
+def render(name: str, snippets: Path, record: dict) -> str:
+    snippet = snippets / name
+    return stamp(name, snippet, record) + "\n\n" + table(snippet) + "\n"
+
+
+def on_page_markdown(markdown, page, config, files):
+    snippets = Path(config["config_file_path"]).parent / "snippets"
+    record = load_record()
+    return PLACEHOLDER.sub(lambda m: render(m.group(1), snippets, record), markdown)

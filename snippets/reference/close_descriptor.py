@@ -1,0 +1,39 @@
+"""Linux only: what close() does to the socket object.
+
+The descriptor is released: fileno() returns -1, every operation raises
+OSError with EBADF (the errno Linux gives for a released descriptor), a
+second close() does nothing, and the repr says [closed].
+"""
+
+import errno
+import socket
+
+
+def outcome(call):
+    """What call() returned, or the exception class and errno name it raised."""
+    try:
+        return call()
+    except OSError as exc:
+        return f"{type(exc).__name__} {errno.errorcode[exc.errno]}"
+
+
+with socket.create_server(("127.0.0.1", 0)) as listener:
+    with socket.create_connection(listener.getsockname(), timeout=5) as peer:
+        sock, _ = listener.accept()
+        # --8<-- [start:close]
+        sock.close()
+        print("fileno():", sock.fileno())
+        #> fileno(): -1
+        print("recv():", outcome(lambda: sock.recv(1024)))
+        #> recv(): OSError EBADF
+        print("send():", outcome(lambda: sock.send(b"x")))
+        #> send(): OSError EBADF
+        print("shutdown():", outcome(lambda: sock.shutdown(socket.SHUT_WR)))
+        #> shutdown(): OSError EBADF
+        print("second close():", outcome(sock.close))
+        #> second close(): None
+        print("repr says closed:", "[closed]" in repr(sock))
+        #> repr says closed: True
+        print("the peer reads:", peer.recv(1024))  # (1)!
+        #> the peer reads: b''
+        # --8<-- [end:close]

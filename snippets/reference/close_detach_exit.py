@@ -1,0 +1,44 @@
+"""detach() and __exit__: who closes the descriptor.
+
+detach() marks the socket object closed and hands the descriptor to the
+caller, who must close it: the connection stays open until then. Leaving a
+with block calls close(), also when an exception leaves it.
+"""
+
+import os
+import select
+import socket
+
+
+def peer_reads(peer):
+    """What recv() returns, or "nothing" if nothing arrives within 0.2 s."""
+    readable, _, _ = select.select([peer], [], [], 0.2)
+    return peer.recv(1024) if readable else "nothing"
+
+
+with socket.create_server(("127.0.0.1", 0)) as listener:
+    with socket.create_connection(listener.getsockname(), timeout=5) as peer:
+        sock, _ = listener.accept()
+        # --8<-- [start:detach]
+        fd = sock.detach()  # (1)!
+        print("fileno():", sock.fileno(), "[closed]" in repr(sock))
+        #> fileno(): -1 True
+        print("the peer reads:", peer_reads(peer))  # (2)!
+        #> the peer reads: nothing
+        os.close(fd)  # (3)!
+        print("after os.close():", peer_reads(peer))
+        #> after os.close(): b''
+        # --8<-- [end:detach]
+
+    with socket.create_connection(listener.getsockname(), timeout=5) as peer:
+        sock, _ = listener.accept()
+        # --8<-- [start:exit]
+        try:
+            with sock:
+                raise ValueError("the handler failed")
+        except ValueError as exc:
+            print("the exception still propagates:", repr(exc))
+            #> the exception still propagates: ValueError('the handler failed')
+        print("closed:", sock.fileno(), "the peer reads:", peer_reads(peer))  # (1)!
+        #> closed: -1 the peer reads: b''
+        # --8<-- [end:exit]

@@ -1,0 +1,89 @@
+"""Linux only: the connection ends when its last reference is closed.
+
+A socket.dup(), an os.dup() descriptor, a child process that inherited the
+descriptor, and an open makefile() object each keep the connection open
+after close(): the peer sees nothing until that holder lets go. But
+shutdown(SHUT_WR) reaches the peer at once, whoever else holds the socket.
+"""
+
+import contextlib
+import os
+import select
+import socket
+import subprocess
+import sys
+
+
+# --8<-- [start:holders]
+@contextlib.contextmanager
+def socket_dup(sock):
+    with sock.dup():
+        yield
+
+
+@contextlib.contextmanager
+def os_dup(sock):
+    fd = os.dup(sock.fileno())
+    try:
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def child_process(sock):
+    """A child that inherits the descriptor and waits until its stdin closes."""
+    waits = [sys.executable, "-c", "import sys; sys.stdin.read()"]
+    with subprocess.Popen(waits, stdin=subprocess.PIPE, pass_fds=[sock.fileno()]):
+        yield  # leaving the with block closes stdin and waits for the child
+
+
+@contextlib.contextmanager
+def makefile(sock):
+    with sock.makefile("rb"):
+        yield
+# --8<-- [end:holders]
+
+
+def peer_reads(peer):
+    """What recv() returns, or "nothing" if nothing arrives within 0.2 s."""
+    readable, _, _ = select.select([peer], [], [], 0.2)
+    return peer.recv(1024) if readable else "nothing"
+
+
+@contextlib.contextmanager
+def connection():
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        with socket.create_connection(listener.getsockname(), timeout=5) as peer:
+            sock, _ = listener.accept()
+            with sock:
+                yield sock, peer
+
+
+# --8<-- [start:runs]
+def close_only(holder):
+    """close() while the holder holds on; then the holder lets go."""
+    with connection() as (sock, peer):
+        with holder(sock):
+            sock.close()
+            while_held = peer_reads(peer)
+        return while_held, peer_reads(peer)
+
+
+def shutdown_then_close(holder):
+    """shutdown(SHUT_WR) and close() while the holder holds on."""
+    with connection() as (sock, peer), holder(sock):
+        sock.shutdown(socket.SHUT_WR)
+        sock.close()
+        return peer_reads(peer)
+
+
+for holder in (socket_dup, os_dup, child_process, makefile):
+    held, released = close_only(holder)
+    shut = shutdown_then_close(holder)
+    print(f"{holder.__name__}: close() {held}, let go {released}; shutdown() {shut}")
+    #> socket_dup: close() nothing, let go b''; shutdown() b''
+    #> os_dup: close() nothing, let go b''; shutdown() b''
+    #> child_process: close() nothing, let go b''; shutdown() b''
+    #> makefile: close() nothing, let go b''; shutdown() b''
+# --8<-- [end:runs]

@@ -1,0 +1,100 @@
+"""Linux only: each exception met around closing, triggered on purpose.
+
+Each function provokes one error and returns the exception class name and
+the errno name. The last loop prints the numbers Linux gives those names,
+and the OSError subclass Python picks for each.
+"""
+
+import contextlib
+import errno
+import socket
+import struct
+
+
+@contextlib.contextmanager
+def connection():
+    """Both ends of a TCP connection over 127.0.0.1."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        with socket.create_connection(listener.getsockname(), timeout=5) as client:
+            server, _ = listener.accept()
+            with server:
+                server.settimeout(5)
+                yield client, server
+
+
+# --8<-- [start:triggers]
+def send_after_shut_wr():
+    with connection() as (sock, peer):
+        sock.shutdown(socket.SHUT_WR)
+        sock.send(b"x")
+
+
+def recv_after_peer_abort():
+    with connection() as (sock, peer):
+        peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        peer.close()
+        sock.recv(1024)
+
+
+def recv_after_close():
+    with connection() as (sock, peer):
+        sock.close()
+        sock.recv(1024)
+
+
+def shutdown_never_connected():
+    with socket.socket() as sock:
+        sock.shutdown(socket.SHUT_WR)
+
+
+def shutdown_bad_how():
+    with connection() as (sock, peer):
+        sock.shutdown(3)
+
+
+def bind_port_in_use():
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        with socket.create_server(listener.getsockname()):
+            pass
+
+
+def recv_nothing_arrives():
+    with connection() as (sock, peer):
+        sock.settimeout(0.2)
+        sock.recv(1024)
+# --8<-- [end:triggers]
+
+
+for trigger in (
+    send_after_shut_wr,
+    recv_after_peer_abort,
+    recv_after_close,
+    shutdown_never_connected,
+    shutdown_bad_how,
+    bind_port_in_use,
+    recv_nothing_arrives,
+):
+    try:
+        trigger()
+    except OSError as exc:
+        name = errno.errorcode.get(exc.errno)
+        print(f"{trigger.__name__}: {type(exc).__name__} {name}")
+        #> send_after_shut_wr: BrokenPipeError EPIPE
+        #> recv_after_peer_abort: ConnectionResetError ECONNRESET
+        #> recv_after_close: OSError EBADF
+        #> shutdown_never_connected: OSError ENOTCONN
+        #> shutdown_bad_how: OSError EINVAL
+        #> bind_port_in_use: OSError EADDRINUSE
+        #> recv_nothing_arrives: TimeoutError None
+
+# --8<-- [start:numbers]
+for name in ("EPIPE", "ECONNRESET", "EBADF", "ENOTCONN", "EINVAL", "EADDRINUSE"):
+    number = getattr(errno, name)
+    print(name, number, type(OSError(number, "")).__name__)  # (1)!
+    #> EPIPE 32 BrokenPipeError
+    #> ECONNRESET 104 ConnectionResetError
+    #> EBADF 9 OSError
+    #> ENOTCONN 107 OSError
+    #> EINVAL 22 OSError
+    #> EADDRINUSE 98 OSError
+# --8<-- [end:numbers]

@@ -1,0 +1,61 @@
+"""ssl.SSLEOFError: the TLS peer closed the TCP connection without close_notify.
+
+SSLSocket.close() closes the connection without sending the TLS
+close_notify alert. By default the reader gets b'' anyway
+(suppress_ragged_eofs=True); with suppress_ragged_eofs=False it gets
+ssl.SSLEOFError. The certificate is a throwaway one made by trustme.
+"""
+
+import socket
+import ssl
+import threading
+
+import trustme
+
+CA = trustme.CA()
+SERVER_CONTEXT = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+CA.issue_cert("localhost").configure_cert(SERVER_CONTEXT)
+CLIENT_CONTEXT = ssl.create_default_context()
+CA.configure_trust(CLIENT_CONTEXT)
+
+
+def serve_once(listener):
+    """Handshake, send a reply, close() without close_notify."""
+    conn, _ = listener.accept()
+    conn.settimeout(5)
+    with SERVER_CONTEXT.wrap_socket(conn, server_side=True) as tls:
+        tls.sendall(b"reply")
+
+
+def read_to_the_end(suppress_ragged_eofs):
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(5)
+        server = threading.Thread(target=serve_once, args=(listener,))
+        server.start()
+        try:
+            address = listener.getsockname()
+            with (
+                socket.create_connection(address, timeout=5) as raw,
+                CLIENT_CONTEXT.wrap_socket(
+                    raw,
+                    server_hostname="localhost",
+                    suppress_ragged_eofs=suppress_ragged_eofs,
+                ) as tls,
+            ):
+                received = [tls.recv(1024)]
+                server.join()  # the server has closed
+                try:
+                    received.append(tls.recv(1024))
+                except ssl.SSLEOFError as exc:
+                    received.append(type(exc).__name__)
+                return received
+        finally:
+            server.join()
+
+
+# --8<-- [start:runs]
+print("suppress_ragged_eofs=True:", read_to_the_end(True))
+#> suppress_ragged_eofs=True: [b'reply', b'']
+print("suppress_ragged_eofs=False:", read_to_the_end(False))
+#> suppress_ragged_eofs=False: [b'reply', 'SSLEOFError']
+# --8<-- [end:runs]

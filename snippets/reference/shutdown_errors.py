@@ -1,0 +1,109 @@
+"""Linux only: when shutdown() raises, and when it does not.
+
+Each case builds its own socket and prints what shutdown() returned (None)
+or the errno name of the OSError it raised.
+"""
+
+import contextlib
+import errno
+import select
+import socket
+import struct
+
+
+def outcome(call):
+    """None if call() returned, else the errno name of its OSError."""
+    try:
+        return call()
+    except OSError as exc:
+        return errno.errorcode[exc.errno]
+
+
+@contextlib.contextmanager
+def connection():
+    """Both ends of a TCP connection over 127.0.0.1."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        with socket.create_connection(listener.getsockname(), timeout=5) as client:
+            server, _ = listener.accept()
+            with server:
+                server.settimeout(5)
+                yield client, server
+
+
+# --8<-- [start:cases]
+def never_connected():
+    with socket.socket() as sock:
+        return outcome(lambda: sock.shutdown(socket.SHUT_WR))
+
+
+def after_a_reset():
+    with connection() as (sock, peer):
+        peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        peer.close()  # an abort: RST
+        select.select([sock], [], [], 5)  # until the reset has arrived
+        return outcome(lambda: sock.shutdown(socket.SHUT_WR))
+
+
+def bad_how():
+    with connection() as (sock, peer):
+        return outcome(lambda: sock.shutdown(3))  # only 0, 1, 2 are valid
+
+
+def twice():
+    with connection() as (sock, peer):
+        first = outcome(lambda: sock.shutdown(socket.SHUT_WR))
+        return first, outcome(lambda: sock.shutdown(socket.SHUT_WR))
+
+
+def twice_peer_closed():
+    with connection() as (sock, peer):
+        peer.close()
+        sock.recv(1024)  # b'': the peer's FIN
+        first = outcome(lambda: sock.shutdown(socket.SHUT_WR))
+        return first, outcome(lambda: sock.shutdown(socket.SHUT_WR))
+
+
+def listening():
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(5)
+        wr = outcome(lambda: listener.shutdown(socket.SHUT_WR))
+        rdwr = outcome(lambda: listener.shutdown(socket.SHUT_RDWR))
+        return wr, rdwr, outcome(listener.accept)
+
+
+def udp_not_connected():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return outcome(lambda: sock.shutdown(socket.SHUT_WR))
+
+
+def udp_connected():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as receiver:
+        receiver.bind(("127.0.0.1", 0))
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.connect(receiver.getsockname())
+            shut = outcome(lambda: sock.shutdown(socket.SHUT_WR))
+            return shut, outcome(lambda: sock.send(b"datagram"))
+# --8<-- [end:cases]
+
+
+CASES = {
+    "never connected": never_connected,
+    "after a reset": after_a_reset,
+    "how=3": bad_how,
+    "SHUT_WR twice": twice,
+    "SHUT_WR twice, the peer closed in between": twice_peer_closed,
+    "listening: SHUT_WR, SHUT_RDWR, then accept()": listening,
+    "UDP, not connected": udp_not_connected,
+    "UDP, connected: shutdown, then send()": udp_connected,
+}
+for name, case in CASES.items():
+    print(f"{name}: {case()}")
+    #> never connected: ENOTCONN
+    #> after a reset: ENOTCONN
+    #> how=3: EINVAL
+    #> SHUT_WR twice: (None, None)
+    #> SHUT_WR twice, the peer closed in between: (None, 'ENOTCONN')
+    #> listening: SHUT_WR, SHUT_RDWR, then accept(): (None, None, 'EINVAL')
+    #> UDP, not connected: ENOTCONN
+    #> UDP, connected: shutdown, then send(): (None, 'EPIPE')

@@ -1,0 +1,44 @@
+"""Linux only: shutdown(SHUT_RD) stops nothing on the wire.
+
+Data already queued is still returned, then recv() returns b'' at once
+instead of blocking; the peer is told nothing, and what it sends later is
+still delivered. Other systems discard or reset instead (see the page).
+"""
+
+import select
+import socket
+
+STATES = {1: "ESTABLISHED", 7: "CLOSE", 8: "CLOSE_WAIT"}  # from <netinet/tcp.h>
+
+
+def tcp_state(sock):
+    """The kernel's TCP state of sock: the first byte of struct tcp_info."""
+    return STATES.get(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0])
+
+
+with socket.create_server(("127.0.0.1", 0)) as listener:
+    with socket.create_connection(listener.getsockname(), timeout=5) as peer:
+        sock, _ = listener.accept()
+        with sock:
+            sock.settimeout(5)
+            peer.sendall(b"queued")
+            select.select([sock], [], [], 5)  # until it has arrived
+            # --8<-- [start:shut_rd]
+            sock.shutdown(socket.SHUT_RD)
+            print("queued data:", sock.recv(1024))  # (1)!
+            #> queued data: b'queued'
+            sock.setblocking(False)
+            print("then, without blocking:", sock.recv(1024))  # (2)!
+            #> then, without blocking: b''
+            readable, _, _ = select.select([peer], [], [], 0.2)
+            print("the peer has something to read:", bool(readable))  # (3)!
+            #> the peer has something to read: False
+            print("states:", tcp_state(sock), tcp_state(peer))
+            #> states: ESTABLISHED ESTABLISHED
+            peer.sendall(b"sent later")
+            print("sent later:", sock.recv(1024), sock.recv(1024))  # (4)!
+            #> sent later: b'sent later' b''
+            sock.sendall(b"still sending")
+            print("the peer gets:", peer.recv(1024))  # (5)!
+            #> the peer gets: b'still sending'
+            # --8<-- [end:shut_rd]

@@ -1,0 +1,56 @@
+"""Linux only: the peer cannot tell shutdown(SHUT_RDWR) from SHUT_WR or close().
+
+Each sends one FIN. The peer reads b'' and its side of the connection waits
+in CLOSE_WAIT (read with TCP_INFO) until its own program closes it.
+"""
+
+import select
+import socket
+
+STATES = {1: "ESTABLISHED", 7: "CLOSE", 8: "CLOSE_WAIT"}
+
+
+def state(sock):
+    """The TCP state of an open socket: the first byte of struct tcp_info."""
+    return STATES[sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)[0]]
+
+
+def reset_arrived(sock, timeout=5.0):
+    """Wait, bounded, until the socket reports an error or hang-up (a reset)."""
+    poller = select.poll()
+    poller.register(sock, 0)  # POLLERR and POLLHUP are always reported
+    return bool(poller.poll(timeout * 1000))
+
+
+def what_the_peer_sees(end):
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        with socket.create_connection(listener.getsockname(), timeout=5) as peer:
+            conn, _ = listener.accept()
+            with conn:
+                conn.settimeout(5)
+                end(conn)
+                return peer.recv(1024), state(peer)
+
+
+# --8<-- [start:same]
+print("SHUT_WR:  ", what_the_peer_sees(lambda s: s.shutdown(socket.SHUT_WR)))
+#> SHUT_WR:   (b'', 'CLOSE_WAIT')
+print("SHUT_RDWR:", what_the_peer_sees(lambda s: s.shutdown(socket.SHUT_RDWR)))
+#> SHUT_RDWR: (b'', 'CLOSE_WAIT')
+print("close():  ", what_the_peer_sees(lambda s: s.close()))
+#> close():   (b'', 'CLOSE_WAIT')
+# --8<-- [end:same]
+
+# --8<-- [start:answer]
+with socket.create_server(("127.0.0.1", 0)) as listener:
+    with socket.create_connection(listener.getsockname(), timeout=5) as peer:
+        conn, _ = listener.accept()
+        with conn:
+            conn.settimeout(5)
+            conn.shutdown(socket.SHUT_RDWR)
+            peer.recv(1024)  # b''
+            print("the peer answers:", peer.send(b"answer"))  # (1)!
+            #> the peer answers: 6
+            print("and gets a reset:", reset_arrived(peer), state(peer))
+            #> and gets a reset: True CLOSE
+# --8<-- [end:answer]

@@ -1,0 +1,113 @@
+"""Linux only: the side that sends the first FIN ends in TIME_WAIT.
+
+Three orderly closes of a connection: the server first, the client first,
+and both at once. After each, /proc/net/tcp shows what is left of each
+side once both sockets are closed.
+"""
+
+import select
+import socket
+import struct
+
+NAMES = {4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT", 9: "LAST_ACK", 11: "CLOSING"}
+
+
+def state(sock):
+    """The TCP state of an open socket: the first byte of struct tcp_info."""
+    number = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)[0]
+    return NAMES.get(number, number)
+
+
+def hex_address(address):
+    """('127.0.0.1', 5000) as /proc/net/tcp writes it: 0100007F:1388."""
+    host, port = address
+    return f"{struct.unpack('<I', socket.inet_aton(host))[0]:08X}:{port:04X}"
+
+
+def table_state(ends):
+    """The state /proc/net/tcp lists for (local, remote), or 'gone'."""
+    local, remote = map(hex_address, ends)
+    with open("/proc/net/tcp") as table:
+        next(table)  # the header line
+        for line in table:
+            fields = line.split()
+            if fields[1:3] == [local, remote]:
+                return NAMES.get(int(fields[3], 16), fields[3])
+    return "gone"
+
+
+def settle(read, passing, limit=500):
+    """Read a state until it is no longer `passing`: at most limit x 10 ms."""
+    now = read()
+    for _ in range(limit):
+        if now != passing:
+            break
+        select.select([], [], [], 0.01)  # a bounded wait, not a sleep
+        now = read()
+    return now
+
+
+def fill(sock, limit=1000):
+    """Send until the kernel queues no more: the peer is not reading."""
+    for _ in range(limit):
+        _, writable, _ = select.select([], [sock], [], 0)
+        if not writable:
+            return
+        sock.send(b"." * 65536)
+
+
+def drain(sock, limit=10_000):
+    """Read and discard until b'': the peer's FIN."""
+    for _ in range(limit):
+        if not sock.recv(65536):
+            return
+
+
+def after_close(first):
+    """Close a connection, `first` sending the first FIN; return what is left."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        client = socket.create_connection(listener.getsockname(), timeout=5)
+        server, _ = listener.accept()
+        server.settimeout(5)
+        ends = {
+            "server": (server.getsockname(), server.getpeername()),
+            "client": (client.getsockname(), client.getpeername()),
+        }
+        with client, server:
+            if first == "both":
+                # --8<-- [start:both]
+                fill(server)  # (1)!
+                fill(client)
+                server.shutdown(socket.SHUT_WR)
+                client.shutdown(socket.SHUT_WR)
+                print("both shut down:", state(server), state(client))
+                #> both shut down: FIN_WAIT1 FIN_WAIT1
+                drain(client)
+                print("the client read b'':", state(client))  # (2)!
+                #> the client read b'': CLOSING
+                drain(server)
+                # --8<-- [end:both]
+            else:
+                closer, other = server, client
+                if first == "client":
+                    closer, other = client, server
+                closer.shutdown(socket.SHUT_WR)
+                drain(other)  # b'': the FIN of the first closer
+                other.shutdown(socket.SHUT_WR)
+                drain(closer)  # b'': the FIN of the other side
+        # The last ACK may still be on its way: wait, bounded, for it to land.
+        for side in ends:
+            for passing in ("CLOSING", "LAST_ACK"):
+                settle(lambda side=side: table_state(ends[side]), passing)
+        left = {side: table_state(ends[side]) for side in ends}
+        return f"server {left['server']}, client {left['client']}"
+
+
+# --8<-- [start:orders]
+print("server first:", after_close("server"))
+#> server first: server TIME_WAIT, client gone
+print("client first:", after_close("client"))
+#> client first: server gone, client TIME_WAIT
+print("both at once:", after_close("both"))
+#> both at once: server TIME_WAIT, client TIME_WAIT
+# --8<-- [end:orders]

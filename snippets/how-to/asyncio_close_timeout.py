@@ -1,0 +1,85 @@
+"""Linux only: what stays in asyncio's buffer depends on the kernel's buffers.
+
+close() flushes the write buffer before it closes the socket, so
+wait_closed() waits as long as the peer does not read. Bound the wait, and
+abort() when it runs out.
+"""
+
+import asyncio
+
+TIMEOUT = 5  # seconds: the bound for waits that end by themselves
+PATIENCE = 0.5  # seconds: how long to wait for a peer that does not read
+BIG = 16 * 1024 * 1024  # more than the kernel's socket buffers hold
+
+
+# --8<-- [start:close_writer]
+async def close_writer(writer, timeout=5.0):
+    """Close writer; abort it if it is not closed after timeout seconds.
+
+    Return True if it closed in time, False if it had to be aborted.
+    """
+    writer.close()  # (1)!
+    closing = asyncio.ensure_future(writer.wait_closed())
+    done, _ = await asyncio.wait({closing}, timeout=timeout)  # (2)!
+    if not done:
+        writer.transport.abort()  # (3)!
+    try:
+        await closing  # (4)!
+    except OSError:
+        pass  # the connection failed while closing: it is closed all the same
+    return bool(done)
+# --8<-- [end:close_writer]
+
+
+async def stuck_writer(connections, host, port):
+    """Connect a peer that reads nothing; fill the buffers towards it.
+
+    Return the server's writer (BIG bytes queued) and the peer's writer.
+    """
+    _, peer = await asyncio.open_connection(host, port)
+    _, writer = await asyncio.wait_for(connections.get(), TIMEOUT)
+    writer.write(b"x" * BIG)  # the kernel takes what fits; asyncio keeps the rest
+    return writer, peer
+
+
+async def main():
+    connections = asyncio.Queue()
+
+    async def accept(reader, writer):
+        await connections.put((reader, writer))
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    host, port = server.sockets[0].getsockname()
+
+    # --8<-- [start:trap]
+    writer, peer = await stuck_writer(connections, host, port)
+    writer.close()
+    try:
+        await asyncio.wait_for(writer.wait_closed(), PATIENCE)  # (1)!
+    except asyncio.TimeoutError as exc:
+        print("wait_closed():", type(exc).__name__)
+        #> wait_closed(): TimeoutError
+    left = writer.transport.get_write_buffer_size()
+    print("bytes left in asyncio's buffer:", left > 0)
+    #> bytes left in asyncio's buffer: True
+    writer.transport.abort()
+    try:
+        await asyncio.wait_for(writer.wait_closed(), TIMEOUT)  # (2)!
+    except asyncio.CancelledError as exc:
+        print("wait_closed() again:", type(exc).__name__)
+        #> wait_closed() again: CancelledError
+    # --8<-- [end:trap]
+    await close_writer(peer, TIMEOUT)
+
+    # --8<-- [start:fix]
+    writer, peer = await stuck_writer(connections, host, port)
+    print("closed in time:", await close_writer(writer, PATIENCE))
+    #> closed in time: False
+    # --8<-- [end:fix]
+    await close_writer(peer, TIMEOUT)
+
+    server.close()
+    await asyncio.wait_for(server.wait_closed(), TIMEOUT)
+
+
+asyncio.run(main())

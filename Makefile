@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build bench update-examples lint clean
+.PHONY: serve test build bench update-examples diagrams lint clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("shutdown-vs-close needs Python 3.10+, $(PYTHON) is " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
@@ -34,6 +34,10 @@ bench: $(STAMP)
 ## update-examples: rewrite #> lines from what the snippets print now (read the diff!)
 update-examples: $(STAMP)
 	$(BIN)/pytest --update-examples tests/test_snippets.py tests/test_pages.py -k "snippet or inline or two_processes"
+
+## diagrams: draw the pages' mermaid blocks into SVG (needs Chromium)
+diagrams: $(STAMP)
+	$(BIN)/python hooks/diagrams.py $${CHROMIUM:-chromium}
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 import uuid
 from pathlib import Path
 
@@ -191,3 +192,18 @@ def top_level_items(ol: str) -> int:
         elif not closing and depth == 1:
             count += 1
     return count
+
+
+def test_every_diagram_drawing_is_used():
+    """make diagrams deletes stale drawings; a commit must not carry any."""
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from diagrams import DIAGRAMS, THEMES, all_diagrams, drawing
+
+    wanted = {drawing(source, v) for _, source in all_diagrams() for v in THEMES}
+    missing = sorted(str(p.relative_to(ROOT)) for p in wanted if not p.is_file())
+    unused = sorted(
+        str(p.relative_to(ROOT)) for p in set(DIAGRAMS.glob("*.svg")) - wanted
+    )
+    assert not missing and not unused, (
+        f"run `make diagrams`: missing drawings {missing}, unused drawings {unused}"
+    )

@@ -1,0 +1,138 @@
+"""Mermaid diagrams, drawn once into SVG files that the site serves as images.
+
+Pages write diagrams as ```mermaid fenced blocks. Drawing them in the reader's
+browser would cost every such page about 1 MB of JavaScript, so instead:
+
+- `python hooks/diagrams.py` (`make diagrams`) draws each block with the
+  vendored Mermaid build (hooks/vendor/) in headless Chromium, once in the
+  light and once in the dark theme, into docs/assets/diagrams/<hash>-light.svg
+  and -dark.svg, named by a hash of the block's source, and deletes drawings
+  no page uses any more;
+- this hook, at build time, replaces each block by its two images (CSS shows
+  the one that matches the palette). A block with no drawing fails the build
+  and says which command draws it; tests/test_pages.py fails on stale ones.
+
+The image's text alternative comes from the diagram's own `accTitle:` and
+`accDescr:` lines, which Mermaid also puts into the SVG.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+DIAGRAMS = DOCS / "assets" / "diagrams"
+MERMAID_JS = Path(__file__).resolve().parent / "vendor" / "mermaid-11.17.2.min.js"
+FENCE = re.compile(r"^```mermaid[ \t]*\n(.*?)\n```[ \t]*$", re.M | re.S)
+THEMES = {"light": "default", "dark": "dark"}
+
+
+def diagram_id(source: str) -> str:
+    return hashlib.sha256(source.strip().encode()).hexdigest()[:16]
+
+
+def drawing(source: str, variant: str) -> Path:
+    return DIAGRAMS / f"{diagram_id(source)}-{variant}.svg"
+
+
+def alt_text(source: str) -> str:
+    parts = re.findall(r"^\s*acc(?:Title|Descr)\s*:\s*(.+?)\s*$", source, re.M)
+    return ". ".join(p.rstrip(".") for p in parts) + "." if parts else ""
+
+
+def all_diagrams() -> list[tuple[Path, str]]:
+    return [
+        (page, m.group(1))
+        for page in sorted(DOCS.rglob("*.md"))
+        for m in FENCE.finditer(page.read_text())
+    ]
+
+
+def on_page_markdown(markdown, page, config, files):
+    from mkdocs.exceptions import PluginError
+
+    def replace(match: re.Match) -> str:
+        source = match.group(1)
+        where = f"docs/{page.file.src_uri}"
+        if not alt_text(source):
+            raise PluginError(
+                f"{where}: a mermaid diagram needs accTitle: and accDescr: lines"
+            )
+        missing = [v for v in THEMES if not drawing(source, v).is_file()]
+        if missing:
+            raise PluginError(
+                f"{where}: mermaid diagram {diagram_id(source)} has no drawing; "
+                "run `make diagrams` (needs Chromium)"
+            )
+        images = []
+        for variant in THEMES:
+            target = drawing(source, variant).relative_to(DOCS).as_posix()
+            src = posixpath.relpath(target, posixpath.dirname(page.file.src_uri) or ".")
+            attributes = f"{{ .diagram .diagram-{variant} loading=lazy }}"
+            images.append(f"![{alt_text(source)}]({src}){attributes}")
+        return "\n".join(images)
+
+    return FENCE.sub(replace, markdown)
+
+
+def render(chromium: str) -> list[Path]:
+    """Draw every diagram that has no drawing yet; delete unused drawings."""
+    from playwright.sync_api import sync_playwright
+
+    wanted, written = set(), []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+            ],
+        )
+        tab = browser.new_page()
+        tab.set_content("<!doctype html><html><body></body></html>")
+        tab.add_script_tag(path=str(MERMAID_JS))
+        for page, source in all_diagrams():
+            for variant, theme in THEMES.items():
+                path = drawing(source, variant)
+                wanted.add(path)
+                if path.is_file():
+                    continue
+                svg = tab.evaluate(
+                    """async ([code, theme, id]) => {
+                        mermaid.initialize(
+                            {startOnLoad: false, theme, securityLevel: "strict"});
+                        return (await mermaid.render(id, code)).svg;
+                    }""",
+                    [source, theme, f"d{diagram_id(source)}{variant}"],
+                )
+                DIAGRAMS.mkdir(parents=True, exist_ok=True)
+                path.write_text(svg + "\n")
+                written.append(path)
+                print(f"drew {path.relative_to(ROOT)} for {page.relative_to(ROOT)}")
+        browser.close()
+    for stale in set(DIAGRAMS.glob("*.svg")) - wanted:
+        stale.unlink()
+        print(f"deleted unused {stale.relative_to(ROOT)}")
+    return written
+
+
+if __name__ == "__main__":
+    import shutil
+
+    chromium = shutil.which(sys.argv[1] if len(sys.argv) > 1 else "chromium")
+    if not chromium:
+        sys.exit(
+            "diagrams.py needs Chromium: apt-get install chromium, or pass its path"
+        )
+    render(chromium)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 import re
 from pathlib import Path
 
@@ -31,11 +32,27 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def verified_note(markdown: str, snippets: Path, record: dict) -> str:
-    """The Markdown appended to a page, or "" if it includes no snippet."""
+def stamp_of(record: dict) -> str:
+    env = record.get("environment", {})
+    return (
+        f"{env.get('os', '?')} {env.get('kernel', '')}, "
+        f"{env.get('implementation', 'Python')} {env.get('python', '?')}, "
+        f"{env.get('date', '?')}"
+    )
+
+
+def verified_note(
+    markdown: str, snippets: Path, record: dict, source_url=lambda name: None
+) -> str:
+    """The Markdown appended to a page: where its programs were verified."""
     names = sorted(set(INCLUDE.findall(markdown)))
     if not names:
-        return ""
+        if not record.get("environment"):
+            return ""
+        return (
+            f"\n\n---\n\n**Built on** {stamp_of(record)}. This page runs no program of "
+            "its own: each claim on it links to the page whose program shows it.\n"
+        )
     results = record.get("snippets", {})
     ok, not_ok = [], []
     for name in names:
@@ -53,12 +70,7 @@ def verified_note(markdown: str, snippets: Path, record: dict) -> str:
             if entry and path.is_file() and entry.get("sha256") != sha256(path):
                 why = "changed since it was run"
             not_ok.append(f"`{name}` ({why})")
-    env = record.get("environment", {})
-    stamp = (
-        f"{env.get('os', '?')} {env.get('kernel', '')}, "
-        f"{env.get('implementation', 'Python')} {env.get('python', '?')}, "
-        f"{env.get('date', '?')}"
-    )
+    stamp = stamp_of(record)
     lines = ["", "", "---", ""]
     if ok:
         count = f"{len(ok)} program{'s' if len(ok) > 1 else ''}"
@@ -76,9 +88,28 @@ def verified_note(markdown: str, snippets: Path, record: dict) -> str:
             "",
             "    Run `make test` before building: " + ", ".join(not_ok) + ".",
         ]
+    links = [f"[`{name}`]({source_url(name)})" for name in names if source_url(name)]
+    if links:
+        lines += ["", "Source files: " + ", ".join(links) + "."]
     return "\n".join(lines) + "\n"
+
+
+def on_files(files, config):
+    """Publish every snippet with the site, so that each page links to its source."""
+    from mkdocs.structure.files import File
+
+    snippets = Path(config["config_file_path"]).parent / "snippets"
+    for path in sorted(snippets.rglob("*.py")):
+        uri = f"snippets/{path.relative_to(snippets).as_posix()}"
+        files.append(File.generated(config, uri, abs_src_path=str(path)))
+    return files
 
 
 def on_page_markdown(markdown, page, config, files):
     snippets = Path(config["config_file_path"]).parent / "snippets"
-    return markdown + verified_note(markdown, snippets, load_record())
+    here = posixpath.dirname(page.file.src_uri) or "."
+
+    def source_url(name: str) -> str:
+        return posixpath.relpath(f"snippets/{name}", here)
+
+    return markdown + verified_note(markdown, snippets, load_record(), source_url)

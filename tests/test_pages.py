@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import os
 import re
+import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -207,3 +209,60 @@ def test_every_diagram_drawing_is_used():
     assert not missing and not unused, (
         f"run `make diagrams`: missing drawings {missing}, unused drawings {unused}"
     )
+
+
+@pytest.mark.parametrize("page", all_pages(), ids=page_id)
+def test_page_has_a_description_for_link_previews(page: Path, built_site: Path):
+    text = page.read_text()
+    assert re.search(r"^description: \S", text, re.M), (
+        f"{page_id(page)}: no description"
+    )
+    out = page_html(built_site, page).read_text()
+    assert re.search(r'<meta name="description" content="[^"]{20,}"', out)
+
+
+def test_finishing_a_reader_expects(built_site: Path):
+    assert (built_site / "404.html").is_file(), "no 404 page"
+    index = (built_site / "index.html").read_text()
+    assert 'rel="icon" href="assets/favicon.svg"' in index, "no favicon of our own"
+    for path in all_snippets():
+        assert (built_site / "snippets" / rel(path)).read_bytes() == path.read_bytes()
+
+
+def test_published_build_has_edit_links_and_a_sitemap(tmp_path: Path):
+    """With the addresses the deploy workflow sets, pages link to their source."""
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "SITE_URL": "https://docs.example.org/shutdown-vs-close/",
+        "REPO_URL": "https://github.com/example/shutdown-vs-close",
+    }
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "--config-file",
+            str(ROOT / "mkdocs.yml"),
+            "-d",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    sitemap = (tmp_path / "sitemap.xml").read_text()
+    for page in all_pages():
+        out = page_html(tmp_path, page).read_text()
+        edit = f"{env['REPO_URL']}/edit/main/docs/{page_id(page)}"
+        assert f'href="{edit}"' in out, f"{page_id(page)}: no edit link"
+        url = page_html(tmp_path, page).parent.relative_to(tmp_path).as_posix()
+        location = env["SITE_URL"] + ("" if url == "." else url + "/")
+        assert f"<loc>{location}</loc>" in sitemap, (
+            f"{page_id(page)}: not in sitemap.xml"
+        )

@@ -75,3 +75,17 @@ def test_no_record_at_all(tmp_path: Path):
 
 def test_a_page_without_snippets_gets_no_note(tmp_path: Path):
     assert verified_note("# Title\n\nText.\n", tmp_path, {}) == ""
+
+
+def test_a_page_without_snippets_says_where_it_was_built(tmp_path: Path):
+    note = verified_note("# Title\n\nText.\n", tmp_path, {"environment": ENV})
+    assert "**Built on** Linux 6.1.0, CPython 3.12.1, 2026-01-02." in note
+
+
+def test_source_files_are_linked(tmp_path: Path):
+    write_snippets(tmp_path)
+    record = record_for(tmp_path, a="passed", b="passed")
+    note = verified_note(PAGE, tmp_path, record, lambda name: f"../snippets/{name}")
+    assert (
+        "Source files: [`a.py`](../snippets/a.py), [`b.py`](../snippets/b.py)." in note
+    )

@@ -58,7 +58,7 @@ def main() -> None:
     once += sum(run_pair(folder) for folder in pair_folders())
     count = len(singles) + len(PAIR) * len(pair_folders())
     with tempfile.TemporaryDirectory() as site:
-        mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", site]
+        mkdocs = [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", site]
         build = timed(mkdocs)
     print(f"snippet suite (pytest tests/test_snippets.py): {suite:6.2f} s")
     print(f"each of {count} snippets once (python file.py):  {once:6.2f} s")

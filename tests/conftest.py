@@ -137,7 +137,6 @@ def built_site(tmp_path_factory) -> Path:
             "mkdocs",
             "build",
             "--strict",
-            "--quiet",
             "--config-file",
             str(ROOT / "mkdocs.yml"),
             "--site-dir",

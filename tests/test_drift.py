@@ -36,7 +36,7 @@ def pytest_on(project: Path, *args: str) -> subprocess.CompletedProcess:
 
 def build(project: Path) -> subprocess.CompletedProcess:
     return run(
-        project, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(project / "site")
+        project, "-m", "mkdocs", "build", "--strict", "-d", str(project / "site")
     )
 
 
@@ -156,3 +156,14 @@ def test_update_examples_rewrites_wrong_output_lines(project: Path):
     for path, text in originals.items():
         assert path.read_text() == text, f"{path.name} was not restored"
     assert pytest_on(project, "tests/test_snippets.py").returncode == 0
+
+
+def test_a_broken_link_or_anchor_fails_the_build(project: Path):
+    """Strict means strict: a warning about a link fails the build (never pass -q,
+    which hides the warnings that --strict counts)."""
+    page = project / "docs/index.md"
+    page.write_text(page.read_text() + "\n[x](how-to/half-close.md#no-such-anchor)\n")
+    result = build(project)
+    assert result.returncode != 0
+    assert "no-such-anchor" in result.stdout + result.stderr
+    assert "index.md" in result.stdout + result.stderr

@@ -236,6 +236,7 @@ def test_published_build_has_edit_links_and_a_sitemap(tmp_path: Path):
         "NO_MKDOCS_2_WARNING": "1",
         "SITE_URL": "https://docs.example.org/shutdown-vs-close/",
         "REPO_URL": "https://github.com/example/shutdown-vs-close",
+        "EDIT_URI": "edit/main/docs/",
     }
     result = subprocess.run(
         [
@@ -244,7 +245,6 @@ def test_published_build_has_edit_links_and_a_sitemap(tmp_path: Path):
             "mkdocs",
             "build",
             "--strict",
-            "-q",
             "--config-file",
             str(ROOT / "mkdocs.yml"),
             "-d",

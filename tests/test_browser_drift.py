@@ -1,0 +1,57 @@
+"""The browser tests catch what a reader would hit: each break below, made on
+a copy of the project, fails them with a message that says what broke."""
+
+from __future__ import annotations
+
+import pytest
+
+from test_browser import chromium_or_skip
+from test_drift import build, pytest_on
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture(autouse=True)
+def needs_chromium():
+    chromium_or_skip()
+
+
+def test_removing_a_linked_page_fails(project):
+    (project / "docs/how-to/half-close.md").unlink()
+    result = build(project)
+    assert result.returncode != 0
+    assert "how-to/half-close.md" in result.stdout + result.stderr
+    result = pytest_on(project, "tests/test_browser.py", "-k", "internal_link")
+    assert result.returncode == 1, result.stdout
+    assert "mkdocs build --strict failed" in result.stdout
+    assert "half-close.md" in result.stdout
+
+
+def test_breaking_the_copy_button_fails(project):
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("    - content.code.copy\n", ""))
+    result = pytest_on(
+        project, "tests/test_browser.py", "-k", "copy_button and half-close"
+    )
+    assert result.returncode == 1, result.stdout
+    assert (
+        "no copy button on the page copies exactly the included code of"
+        in result.stdout
+    )
+    assert (
+        'docs/how-to/half-close.md:20: --8<-- "how-to/half_close.py:client"'
+        in result.stdout
+    )
+
+
+def test_a_third_party_font_fails(project):
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace("  font: false\n", "  font:\n    text: Roboto\n")
+    )
+    result = pytest_on(
+        project, "tests/test_browser.py", "-k", "own_host_only and index"
+    )
+    assert result.returncode == 1, result.stdout
+    assert "requests to other hosts" in result.stdout
+    assert "fonts.googleapis.com" in result.stdout

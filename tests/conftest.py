@@ -4,10 +4,8 @@ import datetime
 import gc
 import hashlib
 import json
-import os
 import platform
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -127,25 +125,9 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The site, built strictly into a temporary folder."""
-    from snippet_files import ROOT
+    from snippet_files import strict_build
 
     site = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "--config-file",
-            str(ROOT / "mkdocs.yml"),
-            "--site-dir",
-            str(site),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
+    result = strict_build(site)
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
     return site

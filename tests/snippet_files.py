@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -45,3 +47,29 @@ def platform_skip_reason(path: Path, platform: str | None = None) -> str | None:
     if docstring(path).startswith("Linux only") and platform != "linux":
         return f"{rel(path)}: Linux only (its docstring says so); this is {platform}"
     return None
+
+
+def strict_build(
+    site: Path, root: Path = ROOT, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`mkdocs build --strict` of the project at root into site.
+
+    Never with -q: it hides the warnings that --strict counts."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--config-file",
+            str(root / "mkdocs.yml"),
+            "--site-dir",
+            str(site),
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+    )

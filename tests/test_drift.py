@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from snippet_files import strict_build
+
 # Each test runs part of the suite again, on a copy: allow for that.
 pytestmark = pytest.mark.timeout(180)
 
@@ -35,9 +37,7 @@ def pytest_on(project: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def build(project: Path) -> subprocess.CompletedProcess:
-    return run(
-        project, "-m", "mkdocs", "build", "--strict", "-d", str(project / "site")
-    )
+    return strict_build(project / "site", root=project)
 
 
 def test_wrong_output_line_fails_naming_the_file(project: Path):

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import html
-import os
 import re
-import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -16,7 +14,7 @@ from mkdocs.config import load_config
 from pytest_examples import CodeExample, EvalExample, find_examples
 
 from pages import INCLUDE, all_includes, all_pages, included_code
-from snippet_files import DOCS, ROOT, all_snippets, rel
+from snippet_files import DOCS, ROOT, all_snippets, rel, strict_build
 
 
 def page_id(page: Path) -> str:
@@ -232,29 +230,11 @@ def test_finishing_a_reader_expects(built_site: Path):
 def test_published_build_has_edit_links_and_a_sitemap(tmp_path: Path):
     """With the addresses the deploy workflow sets, pages link to their source."""
     env = {
-        **os.environ,
-        "NO_MKDOCS_2_WARNING": "1",
         "SITE_URL": "https://docs.example.org/shutdown-vs-close/",
         "REPO_URL": "https://github.com/example/shutdown-vs-close",
         "EDIT_URI": "edit/main/docs/",
     }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "--config-file",
-            str(ROOT / "mkdocs.yml"),
-            "-d",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+    result = strict_build(tmp_path, **env)
     assert result.returncode == 0, result.stderr
     sitemap = (tmp_path / "sitemap.xml").read_text()
     for page in all_pages():

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from verified_on import load_record, sha256
+from verified_on import load_record, stamp_of, unverified_reason
 
 PLACEHOLDER = re.compile(r"^<!-- matrix: ([\w./-]+\.py) -->[ \t]*$", re.M)
 OUTPUT = re.compile(r"^[ \t]*#> ?(.*)$", re.M)
@@ -46,18 +46,12 @@ def table(snippet: Path) -> str:
 
 def stamp(name: str, snippet: Path, record: dict) -> str:
     """Where the table was observed, or a warning that it was not, in this build."""
-    entry = record.get("snippets", {}).get(name, {})
-    env = record.get("environment", {})
-    if entry.get("outcome") == "passed" and entry.get("sha256") == sha256(snippet):
+    why = unverified_reason(name, snippet, record)
+    if why is None:
         return (
-            f"Observed on {env.get('os', '?')} {env.get('kernel', '?')}, "
-            f"{env.get('implementation', 'Python')} {env.get('python', '?')}, "
-            f"on {env.get('date', '?')}, by `{name}`: the test suite ran it and "
+            f"Observed on {stamp_of(record)}, by `{name}`: the test suite ran it and "
             "compared every line of its output with the rows below."
         )
-    why = entry.get("outcome", "not run")
-    if entry and entry.get("sha256") != sha256(snippet):
-        why = "changed since it was run"
     return (
         '!!! warning "Not verified in this build"\n\n'
         f"    `{name}` ({why}): these rows are its recorded output, not checked "

@@ -41,6 +41,18 @@ def stamp_of(record: dict) -> str:
     )
 
 
+def unverified_reason(name: str, path: Path, record: dict) -> str | None:
+    """None if the record shows this very file passed; else why it did not."""
+    entry = record.get("snippets", {}).get(name)
+    if not entry:
+        return "not run"
+    if not path.is_file() or entry.get("sha256") != sha256(path):
+        return "changed since it was run"
+    if entry.get("outcome") != "passed":
+        return entry.get("outcome", "not run")
+    return None
+
+
 def verified_note(
     markdown: str, snippets: Path, record: dict, source_url=lambda name: None
 ) -> str:
@@ -53,22 +65,12 @@ def verified_note(
             f"\n\n---\n\n**Built on** {stamp_of(record)}. This page runs no program of "
             "its own: each claim on it links to the page whose program shows it.\n"
         )
-    results = record.get("snippets", {})
     ok, not_ok = [], []
     for name in names:
-        entry = results.get(name)
-        path = snippets / name
-        if (
-            entry
-            and entry.get("outcome") == "passed"
-            and path.is_file()
-            and entry.get("sha256") == sha256(path)
-        ):
+        why = unverified_reason(name, snippets / name, record)
+        if why is None:
             ok.append(name)
         else:
-            why = "not run" if not entry else entry.get("outcome", "not run")
-            if entry and path.is_file() and entry.get("sha256") != sha256(path):
-                why = "changed since it was run"
             not_ok.append(f"`{name}` ({why})")
     stamp = stamp_of(record)
     lines = ["", "", "---", ""]

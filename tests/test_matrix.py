@@ -2,8 +2,9 @@
 
 The table on docs/reference/behaviour-matrix.md is made by the hook
 hooks/behaviour_matrix.py from the #> lines of
-snippets/reference/behaviour_matrix.py; tests/test_snippets.py compares
-those lines with a real run. These tests check the rest of the chain.
+snippets/reference/behaviour_matrix.py; tests/test_snippets.py and
+tests/test_as_processes.py compare those lines with real runs. These tests
+check the rest of the chain.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from snippet_files import DOCS, ROOT, SNIPPETS, platform_skip_reason
+from snippet_files import DOCS, ROOT, SNIPPETS
+from test_drift import pytest_on
 
 sys.path.insert(0, str(ROOT / "hooks"))
 from behaviour_matrix import PLACEHOLDER, render, rows  # noqa: E402
@@ -54,24 +55,6 @@ def test_every_required_scenario_has_a_full_row():
     assert not missing, f"{NAME} prints no row for {sorted(missing)}"
 
 
-def test_the_rows_are_what_the_program_prints_now():
-    reason = platform_skip_reason(SNIPPET)
-    if reason:
-        pytest.skip(reason)
-    result = subprocess.run(
-        [sys.executable, "-X", "dev", "-W", "error", str(SNIPPET)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    )
-    printed = [line.split("|") for line in result.stdout.splitlines()]
-    assert printed == rows(SNIPPET), (
-        f"{NAME}: the program's output differs from its #> lines, the table's "
-        "source; run pytest --update-examples and read the diff"
-    )
-
-
 def record(snippet: Path, outcome: str = "passed") -> dict:
     return {
         "environment": {
@@ -100,7 +83,7 @@ def copy_snippet(tmp_path: Path) -> Path:
 def test_a_passed_run_gives_the_platform_stamp(tmp_path: Path):
     snippets = copy_snippet(tmp_path)
     out = render(NAME, snippets, record(snippets / NAME))
-    assert "Observed on Linux 6.1.0-test, CPython 3.12.1, on 2026-01-02" in out
+    assert "Observed on Linux 6.1.0-test, CPython 3.12.1, 2026-01-02" in out
     assert "Not verified" not in out
     for row in rows(SNIPPET)[1:]:
         assert re.search(r"^\| .*" + re.escape(row[-1]) + r" \|$", out, re.M), row
@@ -139,14 +122,7 @@ def test_a_changed_observation_fails_the_suite(project: Path):
     changed = line.replace("|closer", "|peer")
     assert changed != line, line
     path.write_text(text.replace(line, changed))
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-        + ["tests/test_snippets.py", "-k", "behaviour_matrix"],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = pytest_on(project, "tests/test_snippets.py", "-k", "behaviour_matrix")
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"FAILED tests/test_snippets.py::test_snippet[{NAME}]" in result.stdout
     removed = re.compile(r"-\s+" + re.escape(changed.strip()) + "$", re.M)

@@ -12,26 +12,27 @@ plain code.
 
 from __future__ import annotations
 
-import re
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
-CODE_BLOCK = re.compile(
-    r'<div class="language-[\w-]+ highlight">.*?</code></pre></div>', re.S
-)
-MARKER = re.compile(r'[ \t]*<span class="c1">#\s*\(\d+\)!</span>')
+from conventions import ANNOTATION_MARKER_HTML, CODE_BLOCK_HTML
 
 
 def strip_unexplained_markers(html: str) -> str:
     out, last = [], 0
-    for block in CODE_BLOCK.finditer(html):
+    for block in CODE_BLOCK_HTML.finditer(html):
         out.append(html[last : block.start()])
         code = block.group(0)
         if not html[block.end() :].lstrip().startswith("<ol>"):
-            code = MARKER.sub("", code)
+            code = ANNOTATION_MARKER_HTML.sub("", code)
         out.append(code)
         last = block.end()
     out.append(html[last:])
     return "".join(out)
 
 
-def on_page_content(html, page, config, files):
+def on_page_content(
+    html: str, *, page: Page, config: MkDocsConfig, files: Files
+) -> str:
     return strip_unexplained_markers(html)

@@ -6,10 +6,10 @@ header, each further line a row, cells separated by "|". Those lines are
 what tests/test_snippets.py compares with the program's real output, so a
 changed observation fails the suite before it can reach the page.
 
-Above the table goes the platform stamp from the last test run
-(build/verified.json, written by tests/conftest.py), but only if the record
-says that this exact file (same SHA-256) passed; otherwise a warning says
-the table was not verified in this build.
+Above the table goes the platform stamp from the verification record
+(build/verified.json, written by the program runner, tests/record.py), but
+only if the record says that this exact file (same SHA-256) passed;
+otherwise a warning says the table was not verified in this build.
 """
 
 from __future__ import annotations
@@ -17,16 +17,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from verified_on import load_record, stamp_of, unverified_reason
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from conventions import OUTPUT_LINE, record_path
+from verified_on import load_record, snippets_of, stamp_of, unverified_reason
 
 PLACEHOLDER = re.compile(r"^<!-- matrix: ([\w./-]+\.py) -->[ \t]*$", re.M)
-OUTPUT = re.compile(r"^[ \t]*#> ?(.*)$", re.M)
 CODE = re.compile(r"(\w+\([^)]*\)|b'[^']*'|\b[A-Z][A-Z0-9_]{2,}\b(?: \d+)?)")
 
 
 def rows(snippet: Path) -> list[list[str]]:
     """The header and the rows a snippet's #> lines hold."""
-    return [line.split("|") for line in OUTPUT.findall(snippet.read_text())]
+    return [line.split("|") for line in OUTPUT_LINE.findall(snippet.read_text())]
 
 
 def cell(text: str) -> str:
@@ -49,8 +53,9 @@ def stamp(name: str, snippet: Path, record: dict) -> str:
     why = unverified_reason(name, snippet, record)
     if why is None:
         return (
-            f"Observed on {stamp_of(record)}, by `{name}`: the test suite ran it and "
-            "compared every line of its output with the rows below."
+            f"Observed on {stamp_of(record['programs'][name])}, by `{name}`: the "
+            "test suite ran it and compared every line of its output with the rows "
+            "below."
         )
     return (
         '!!! warning "Not verified in this build"\n\n'
@@ -64,7 +69,9 @@ def render(name: str, snippets: Path, record: dict) -> str:
     return stamp(name, snippet, record) + "\n\n" + table(snippet) + "\n"
 
 
-def on_page_markdown(markdown, page, config, files):
-    snippets = Path(config["config_file_path"]).parent / "snippets"
-    record = load_record()
+def on_page_markdown(
+    markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+) -> str:
+    snippets = snippets_of(config)
+    record = load_record(record_path(Path(config["config_file_path"]).parent))
     return PLACEHOLDER.sub(lambda m: render(m.group(1), snippets, record), markdown)

@@ -24,8 +24,12 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from conventions import CHROMIUM_ARGS, DOCS, ROOT
+
 DIAGRAMS = DOCS / "assets" / "diagrams"
 MERMAID_JS = Path(__file__).resolve().parent / "vendor" / "mermaid-11.17.2.min.js"
 FENCE = re.compile(r"^```mermaid[ \t]*\n(.*?)\n```[ \t]*$", re.M | re.S)
@@ -53,7 +57,9 @@ def all_diagrams() -> list[tuple[Path, str]]:
     ]
 
 
-def on_page_markdown(markdown, page, config, files):
+def on_page_markdown(
+    markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+) -> str:
     from mkdocs.exceptions import PluginError
 
     def replace(match: re.Match) -> str:
@@ -88,16 +94,7 @@ def render(chromium: str) -> list[Path]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-quic",
-            ],
+            args=CHROMIUM_ARGS,
         )
         tab = browser.new_page()
         tab.set_content("<!doctype html><html><body></body></html>")

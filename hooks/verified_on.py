@@ -1,29 +1,36 @@
 """MkDocs hook: end every page with the facts of where its programs were verified.
 
-The test suite records, for each snippet, the SHA-256 of the file it ran and
-the outcome, with the Python version, OS and kernel (build/verified.json,
-written by tests/conftest.py). This hook reads that record and appends a
-"Verified on" note to every page that includes snippets. A program whose
-file changed since the run, that failed, or was never run, is named in a
-warning instead: the page never claims a verification that did not happen.
+The program runner (tests/test_programs.py, through tests/record.py) records
+for each program the SHA-256 of the file it ran, the outcome, and the
+environment that ran it: OS, kernel, Python implementation and version, date
+(build/verified.json). This hook appends to every page that includes programs
+a "Verified on" note naming each distinct environment its programs passed in.
+A program whose file changed since its run, that failed, or was never run is
+named in a warning instead: a page never claims a verification that did not
+happen. It also publishes every program with the site, so that each page
+links to its source files.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import platform
 import posixpath
-import re
+from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RECORD = ROOT / "build" / "verified.json"
-INCLUDE = re.compile(r'^[ \t]*-{1,}8<-{1,}[ \t]+"([^":\n]+)(?::[^"\n]*)?"[ \t]*$', re.M)
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from conventions import included_names, record_path
 
 
-def load_record(path: Path = RECORD) -> dict:
+def load_record(path: Path | None = None) -> dict:
     try:
-        return json.loads(path.read_text())
+        return json.loads((path or record_path()).read_text())
     except (OSError, ValueError):
         return {}
 
@@ -32,18 +39,18 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def stamp_of(record: dict) -> str:
-    env = record.get("environment", {})
+def stamp_of(entry: dict) -> str:
+    """ "Linux 6.1.0, CPython 3.12.1, 2026-01-02" for one record entry."""
     return (
-        f"{env.get('os', '?')} {env.get('kernel', '')}, "
-        f"{env.get('implementation', 'Python')} {env.get('python', '?')}, "
-        f"{env.get('date', '?')}"
+        f"{entry.get('os', '?')} {entry.get('kernel', '')}, "
+        f"{entry.get('implementation', 'Python')} {entry.get('python', '?')}, "
+        f"{entry.get('date', '?')}"
     )
 
 
 def unverified_reason(name: str, path: Path, record: dict) -> str | None:
     """None if the record shows this very file passed; else why it did not."""
-    entry = record.get("snippets", {}).get(name)
+    entry = record.get("programs", {}).get(name)
     if not entry:
         return "not run"
     if not path.is_file() or entry.get("sha256") != sha256(path):
@@ -53,16 +60,42 @@ def unverified_reason(name: str, path: Path, record: dict) -> str | None:
     return None
 
 
+def stamps(names: list[str], record: dict) -> str:
+    """Each distinct environment the named programs passed in, with how many."""
+    counts: dict[str, int] = {}
+    for name in names:
+        stamp = stamp_of(record["programs"][name])
+        counts[stamp] = counts.get(stamp, 0) + 1
+    if len(counts) == 1:
+        return next(iter(counts))
+    return "; ".join(
+        f"{stamp} ({n} program{'s' if n > 1 else ''})" for stamp, n in counts.items()
+    )
+
+
+def built_on() -> str:
+    return stamp_of(
+        {
+            "os": platform.system(),
+            "kernel": platform.release(),
+            "implementation": platform.python_implementation(),
+            "python": platform.python_version(),
+            "date": datetime.date.today().isoformat(),
+        }
+    )
+
+
 def verified_note(
-    markdown: str, snippets: Path, record: dict, source_url=lambda name: None
+    markdown: str,
+    snippets: Path,
+    record: dict,
+    source_url: Callable[[str], str | None] = lambda name: None,
 ) -> str:
     """The Markdown appended to a page: where its programs were verified."""
-    names = sorted(set(INCLUDE.findall(markdown)))
+    names = sorted(included_names(markdown))
     if not names:
-        if not record.get("environment"):
-            return ""
         return (
-            f"\n\n---\n\n**Built on** {stamp_of(record)}. This page runs no program of "
+            f"\n\n---\n\n**Built on** {built_on()}. This page runs no program of "
             "its own: each claim on it links to the page whose program shows it.\n"
         )
     ok, not_ok = [], []
@@ -72,16 +105,15 @@ def verified_note(
             ok.append(name)
         else:
             not_ok.append(f"`{name}` ({why})")
-    stamp = stamp_of(record)
     lines = ["", "", "---", ""]
     if ok:
         count = f"{len(ok)} program{'s' if len(ok) > 1 else ''}"
         lines.append(
-            f"**Verified on** {stamp}: the {count} on this page printed exactly "
-            "the output shown, run against the kernel on 127.0.0.1."
+            f"**Verified on** {stamps(ok, record)}: the {count} on this page printed "
+            "exactly the output shown, run against the kernel on 127.0.0.1."
             if not not_ok
-            else f"**Verified on** {stamp}: {len(ok)} of the {len(names)} programs on "
-            "this page printed exactly the output shown."
+            else f"**Verified on** {stamps(ok, record)}: {len(ok)} of the "
+            f"{len(names)} programs on this page printed exactly the output shown."
         )
     if not_ok:
         lines += [
@@ -90,28 +122,34 @@ def verified_note(
             "",
             "    Run `make test` before building: " + ", ".join(not_ok) + ".",
         ]
-    links = [f"[`{name}`]({source_url(name)})" for name in names if source_url(name)]
+    links = [f"[`{name}`]({url})" for name in names if (url := source_url(name))]
     if links:
         lines += ["", "Source files: " + ", ".join(links) + "."]
     return "\n".join(lines) + "\n"
 
 
-def on_files(files, config):
-    """Publish every snippet with the site, so that each page links to its source."""
-    from mkdocs.structure.files import File
+def snippets_of(config: MkDocsConfig) -> Path:
+    """The snippet root, as pymdownx.snippets resolved it from mkdocs.yml."""
+    base = config["mdx_configs"]["pymdownx.snippets"]["base_path"]
+    return Path(base[0] if isinstance(base, list) else base)
 
-    snippets = Path(config["config_file_path"]).parent / "snippets"
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    """Publish every program with the site, so that each page links to its source."""
+    snippets = snippets_of(config)
     for path in sorted(snippets.rglob("*.py")):
         uri = f"snippets/{path.relative_to(snippets).as_posix()}"
         files.append(File.generated(config, uri, abs_src_path=str(path)))
     return files
 
 
-def on_page_markdown(markdown, page, config, files):
-    snippets = Path(config["config_file_path"]).parent / "snippets"
+def on_page_markdown(
+    markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+) -> str:
     here = posixpath.dirname(page.file.src_uri) or "."
 
     def source_url(name: str) -> str:
         return posixpath.relpath(f"snippets/{name}", here)
 
-    return markdown + verified_note(markdown, snippets, load_record(), source_url)
+    record = load_record(record_path(Path(config["config_file_path"]).parent))
+    return markdown + verified_note(markdown, snippets_of(config), record, source_url)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import chromium_or_skip
-from test_drift import build, pytest_on
+from browser import chromium_or_skip
+from runs import pytest_on, strict_build
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = pytest.mark.xdist_group("browser-drift")
 
 
 @pytest.fixture(autouse=True)
@@ -18,10 +18,10 @@ def needs_chromium():
 
 def test_removing_a_linked_page_fails(project):
     (project / "docs/how-to/half-close.md").unlink()
-    result = build(project)
+    result = strict_build(project / "site", root=project)
     assert result.returncode != 0
     assert "how-to/half-close.md" in result.stdout + result.stderr
-    result = pytest_on(project, "tests/test_browser.py", "-k", "internal_link")
+    result = pytest_on(project, "tests/test_browser_links.py")
     assert result.returncode == 1, result.stdout
     assert "mkdocs build --strict failed" in result.stdout
     assert "half-close.md" in result.stdout
@@ -30,16 +30,13 @@ def test_removing_a_linked_page_fails(project):
 def test_breaking_the_copy_button_fails(project):
     config = project / "mkdocs.yml"
     config.write_text(config.read_text().replace("    - content.code.copy\n", ""))
-    result = pytest_on(
-        project, "tests/test_browser.py", "-k", "copy_button and half-close"
-    )
+    result = pytest_on(project, "tests/test_browser_copy.py", "-k", "half-close")
     assert result.returncode == 1, result.stdout
-    assert (
-        "no copy button on the page copies exactly the included code of"
-        in result.stdout
+    assert "no copy button on the page copies exactly the included code of" in (
+        result.stdout
     )
     assert (
-        'docs/how-to/half-close.md:20: --8<-- "how-to/half_close.py:client"'
+        'docs/how-to/half-close.md:20: --8<-- "how-to/half-close/half_close.py:client"'
         in result.stdout
     )
 
@@ -50,7 +47,7 @@ def test_a_third_party_font_fails(project):
         config.read_text().replace("  font: false\n", "  font:\n    text: Roboto\n")
     )
     result = pytest_on(
-        project, "tests/test_browser.py", "-k", "own_host_only and index"
+        project, "tests/test_browser_loading.py", "-k", "own_host_only and index"
     )
     assert result.returncode == 1, result.stdout
     assert "requests to other hosts" in result.stdout

@@ -1,117 +1,139 @@
 """Drift is caught: each kind of breakage fails the suite or the build, naming the file.
 
 Each test copies the project into a temporary folder, breaks one thing there,
-and runs the real suite (or the strict build) on the copy.
+and runs the real suite (or the strict build) on the copy. A run on a copy
+records into the copy's own build/ folder, never into this one's.
 """
 
 from __future__ import annotations
 
-import os
+import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from conventions import ROOT
+from runs import pytest_on, strict_build
 
-from snippet_files import strict_build
-
-# Each test runs part of the suite again, on a copy: allow for that.
-pytestmark = pytest.mark.timeout(180)
-
-
-def run(project: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+PROGRAMS = "tests/test_programs.py"
+CLOSE = "index/close_sole_owner.py"
+PAIR_CLIENT = "how-to/client-server/client.py"
 
 
-def pytest_on(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return run(project, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args)
-
-
-def build(project: Path) -> subprocess.CompletedProcess:
+def build(project: Path):
     return strict_build(project / "site", root=project)
 
 
+def add_program(project: Path, name: str, source: str) -> None:
+    (project / "snippets" / name).write_text(source)
+
+
 def test_wrong_output_line_fails_naming_the_file(project: Path):
-    path = project / "snippets/index/close_sole_owner.py"
+    path = project / "snippets" / CLOSE
     text = path.read_text()
     assert "#> b'last words'" in text
     path.write_text(text.replace("#> b'last words'", "#> b'first words'"))
-    result = pytest_on(project, "tests/test_snippets.py")
+    result = pytest_on(project, PROGRAMS, "-k", "close_sole_owner")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert (
-        "FAILED tests/test_snippets.py::test_snippet[index/close_sole_owner.py]"
-        in result.stdout
-    )
-    assert "-        #> b'first words'" in result.stdout
-    assert "+        #> b'last words'" in result.stdout
+    assert f"FAILED {PROGRAMS}::test_program[{CLOSE}]" in result.stdout
+    assert f"{CLOSE}: printed output differs from its #> lines" in result.stdout
+    assert re.search(r"^-\s+#> b'first words'$", result.stdout, re.M), result.stdout
+    assert re.search(r"^\+\s+#> b'last words'$", result.stdout, re.M), result.stdout
 
 
 def test_wrong_output_line_in_a_two_process_example_fails(project: Path):
-    path = project / "snippets/how-to/two_terminals/client.py"
+    path = project / "snippets" / PAIR_CLIENT
     path.write_text(path.read_text().replace("#> client: b'hello", "#> client: b'bye"))
-    result = pytest_on(project, "tests/test_snippets.py", "-k", "two_processes")
+    result = pytest_on(project, PROGRAMS, "-k", "client-server and server")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "how-to/two_terminals/client.py" in result.stdout
-    assert "printed output differs from its #> lines" in result.stdout
+    assert f"{PAIR_CLIENT}: printed output differs from its #> lines" in result.stdout
 
 
-def test_deleted_snippet_fails_the_build_naming_the_file(project: Path):
+def test_deleted_program_fails_the_build_naming_both(project: Path):
     (project / "snippets/index/abort.py").unlink()
     result = build(project)
     assert result.returncode != 0
     assert "index/abort.py" in result.stdout + result.stderr
-    result = pytest_on(project, "tests/test_pages.py", "-k", "includes")
+    result = pytest_on(project, "tests/test_pages.py", "-k", "includes_render")
     assert result.returncode == 1
-    assert "index/abort.py" in result.stdout
+    assert "index.md" in result.stdout and "index/abort.py" in result.stdout
 
 
-def test_orphan_snippet_fails_naming_the_file(project: Path):
-    orphan = project / "snippets/how-to/forgotten.py"
-    orphan.write_text('print("nobody shows me")\n#> nobody shows me\n')
-    result = pytest_on(
-        project, "tests/test_pages.py", "-k", "every_snippet_is_on_a_page"
-    )
+def test_orphan_program_fails_naming_the_file(project: Path):
+    add_program(project, "how-to/abort/forgotten.py", 'print("nobody")\n#> nobody\n')
+    result = pytest_on(project, "tests/test_pages.py", "-k", "own_page")
     assert result.returncode == 1, result.stdout
-    assert "snippets that no page includes: ['how-to/forgotten.py']" in result.stdout
+    assert (
+        "how-to/abort/forgotten.py: its page docs/how-to/abort.md does not include it"
+        in result.stdout
+    )
 
 
-def test_hanging_snippet_fails_in_bounded_time_and_the_rest_still_runs(project: Path):
-    (project / "snippets/how-to/hangs.py").write_text(
+def test_a_program_in_a_folder_with_no_page_fails(project: Path):
+    (project / "snippets/how-to/gone").mkdir()
+    add_program(project, "how-to/gone/x.py", 'print("x")\n#> x\n')
+    result = pytest_on(project, "tests/test_pages.py", "-k", "own_page")
+    assert result.returncode == 1, result.stdout
+    assert "how-to/gone/x.py: no page docs/how-to/gone.md" in result.stdout
+
+
+def test_a_page_including_another_pages_program_fails(project: Path):
+    page = project / "docs/how-to/abort.md"
+    page.write_text(page.read_text() + '\n```py\n--8<-- "index/abort.py"\n```\n')
+    result = pytest_on(project, "tests/test_pages.py", "-k", "only_their_own")
+    assert result.returncode == 1, result.stdout
+    assert "belongs to docs/index.md" in result.stdout
+
+
+def test_a_file_the_runner_would_not_run_fails(project: Path):
+    (project / "snippets/how-to/abort/notes.txt").write_text("not a program\n")
+    result = pytest_on(project, "tests/test_pages.py", "-k", "runner_runs")
+    assert result.returncode == 1, result.stdout
+    assert "how-to/abort/notes.txt" in result.stdout
+
+
+BAD_PROGRAMS = {
+    "hangs.py": (
         "import socket\n\n"
         'with socket.create_server(("127.0.0.1", 0)) as listener:\n'
-        "    listener.accept()  # nobody connects, and no timeout\n"
-    )
-    result = pytest_on(project, "tests/test_snippets.py", "--timeout", "2")
-    assert result.returncode == 1, result.stdout
-    assert (
-        "FAILED tests/test_snippets.py::test_snippet[how-to/hangs.py]" in result.stdout
-    )
-    assert "Timeout" in result.stdout
-    passed = int(re.search(r"(\d+) passed", result.stdout).group(1))
-    assert passed >= 5, result.stdout  # the other snippets still ran
+        '    print("waiting")\n'
+        "    listener.accept()  # nobody connects, and no timeout\n",
+        ["still running after 3 s, killed", "waiting"],
+    ),
+    "exits.py": (
+        'import sys\n\nprint("about to fail")\nsys.exit(3)\n',
+        ["exited with status 3", "about to fail"],
+    ),
+    "stderr.py": (
+        'import sys\n\nprint("oops", file=sys.stderr)\n',
+        ["wrote to stderr", "oops"],
+    ),
+    "leaks.py": (
+        'import socket\n\nsock = socket.socket()\nprint("opened")\n',
+        ["ResourceWarning: unclosed <socket.socket"],
+    ),
+    "binds_all.py": (
+        "import socket\n\n"
+        'with socket.create_server(("0.0.0.0", 0)) as listener:\n'
+        "    pass\n",
+        ["[Errno 13] socket.bind to ('0.0.0.0', 0)", "127.0.0.1 or ::1 only"],
+    ),
+}
 
 
-def test_leaked_socket_fails_its_own_test(project: Path):
-    (project / "snippets/how-to/leaks.py").write_text(
-        'import socket\n\nsock = socket.socket()\nprint("opened")\n#> opened\n'
-    )
-    result = pytest_on(project, "tests/test_snippets.py", "-vv", "-k", "leaks or abort")
-    assert result.returncode == 1, result.stdout
-    assert (
-        "ERROR tests/test_snippets.py::test_snippet[how-to/leaks.py]" in result.stdout
-    )
-    assert "ResourceWarning: unclosed <socket.socket" in result.stdout
-    assert "test_snippet[index/abort.py] PASSED" in result.stdout  # unaffected
-    assert "1 error" in result.stdout
+def test_bad_programs_fail_with_their_own_output_and_the_rest_still_run(
+    project: Path,
+):
+    for name, (source, _) in BAD_PROGRAMS.items():
+        add_program(project, f"how-to/abort/{name}", source)
+    result = pytest_on(project, PROGRAMS, "-k", "how-to/abort", PROGRAM_TIMEOUT="3")
+    assert result.returncode == 1, result.stdout + result.stderr
+    for name, (_, expected) in BAD_PROGRAMS.items():
+        failed = f"FAILED {PROGRAMS}::test_program[how-to/abort/{name}]"
+        assert failed in result.stdout, result.stdout
+        section = result.stdout.split(f"test_program[how-to/abort/{name}]", 1)[1]
+        for text in expected:
+            assert text in section, f"{name}: {text!r} not reported:\n{result.stdout}"
+    assert re.search(r"\b2 passed\b", result.stdout), result.stdout  # abort's own two
 
 
 def test_include_of_a_missing_section_fails_naming_the_file(project: Path):
@@ -141,21 +163,47 @@ def test_inline_block_runs_or_says_why_not(project: Path):
         in result.stdout
     )
     assert "data-norun needs a reason" in result.stdout
-    assert "docs/how-to/half-close.md" in result.stdout
 
 
 def test_update_examples_rewrites_wrong_output_lines(project: Path):
-    single = project / "snippets/index/close_sole_owner.py"
-    client = project / "snippets/how-to/two_terminals/client.py"
+    single = project / "snippets" / CLOSE
+    client = project / "snippets" / PAIR_CLIENT
     originals = {path: path.read_text() for path in (single, client)}
     single.write_text(originals[single].replace("#> b'last words'", "#> b'stale'"))
-    stale = originals[client].replace("#> client: b'hello", "#> client: b'stale")
-    client.write_text(stale)
-    result = pytest_on(project, "tests/test_snippets.py", "--update-examples")
+    client.write_text(
+        originals[client].replace("#> client: b'hello", "#> client: b'stale")
+    )
+    selection = ("-k", "close_sole_owner or client-server")
+    result = pytest_on(project, PROGRAMS, "--update-examples", *selection)
     assert result.returncode == 0, result.stdout + result.stderr
     for path, text in originals.items():
         assert path.read_text() == text, f"{path.name} was not restored"
-    assert pytest_on(project, "tests/test_snippets.py").returncode == 0
+    assert pytest_on(project, PROGRAMS, *selection).returncode == 0
+
+
+def test_the_record_names_what_ran_and_nothing_else(project: Path):
+    """A partial run records only its programs; a pretend run records nothing."""
+    record = project / "build" / "verified.json"
+    result = pytest_on(project, PROGRAMS, "-k", "close_sole_owner")
+    assert result.returncode == 0, result.stdout
+    programs = json.loads(record.read_text())["programs"]
+    assert list(programs) == [CLOSE]
+    assert programs[CLOSE]["outcome"] == "passed"
+    assert set(programs[CLOSE]) >= {"sha256", "python", "os", "kernel", "date"}
+    before = record.read_text()
+    linux_only = "reference/shutdown/shutdown_rd.py"
+    result = pytest_on(
+        project,
+        PROGRAMS,
+        "-k",
+        "shutdown_rd.py or close_sole_owner",
+        "--fake-platform",
+        "darwin",
+        "-rs",
+    )
+    assert result.returncode == 0, result.stdout
+    assert f"{linux_only}: Linux only" in result.stdout
+    assert record.read_text() == before, "a --fake-platform run wrote the record"
 
 
 def test_a_broken_link_or_anchor_fails_the_build(project: Path):
@@ -167,3 +215,14 @@ def test_a_broken_link_or_anchor_fails_the_build(project: Path):
     assert result.returncode != 0
     assert "no-such-anchor" in result.stdout + result.stderr
     assert "index.md" in result.stdout + result.stderr
+
+
+def test_no_strict_build_passes_q():
+    """`mkdocs build --strict -q` passes with warnings: no tool here may use it."""
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in [*ROOT.glob("tests/*.py"), ROOT / "Makefile", ROOT / ".ci/run"]
+        if path.name != "test_drift.py"
+        and re.search(r"mkdocs\S*\W+build[^\n]*\s-q\b", path.read_text())
+    ]
+    assert not offenders, f"strict builds with -q: {offenders}"

@@ -2,9 +2,8 @@
 
 The table on docs/reference/behaviour-matrix.md is made by the hook
 hooks/behaviour_matrix.py from the #> lines of
-snippets/reference/behaviour_matrix.py; tests/test_snippets.py and
-tests/test_as_processes.py compare those lines with real runs. These tests
-check the rest of the chain.
+snippets/reference/behaviour-matrix/behaviour_matrix.py; tests/test_programs.py
+compares those lines with a real run. These tests check the rest of the chain.
 """
 
 from __future__ import annotations
@@ -12,18 +11,13 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-import sys
 from pathlib import Path
 
-import pytest
+from behaviour_matrix import PLACEHOLDER, render, rows
+from conventions import DOCS, SNIPPETS
+from runs import pytest_on
 
-from snippet_files import DOCS, ROOT, SNIPPETS
-from test_drift import pytest_on
-
-sys.path.insert(0, str(ROOT / "hooks"))
-from behaviour_matrix import PLACEHOLDER, render, rows  # noqa: E402
-
-NAME = "reference/behaviour_matrix.py"
+NAME = "reference/behaviour-matrix/behaviour_matrix.py"
 SNIPPET = SNIPPETS / NAME
 PAGE = DOCS / "reference" / "behaviour-matrix.md"
 
@@ -57,17 +51,15 @@ def test_every_required_scenario_has_a_full_row():
 
 def record(snippet: Path, outcome: str = "passed") -> dict:
     return {
-        "environment": {
-            "os": "Linux",
-            "kernel": "6.1.0-test",
-            "implementation": "CPython",
-            "python": "3.12.1",
-            "date": "2026-01-02",
-        },
-        "snippets": {
+        "programs": {
             NAME: {
                 "outcome": outcome,
                 "sha256": hashlib.sha256(snippet.read_bytes()).hexdigest(),
+                "os": "Linux",
+                "kernel": "6.1.0-test",
+                "implementation": "CPython",
+                "python": "3.12.1",
+                "date": "2026-01-02",
             }
         },
     }
@@ -103,17 +95,20 @@ def test_a_changed_or_failed_snippet_gets_no_stamp(tmp_path: Path):
 
 
 def test_the_built_page_holds_the_table(built_site: Path):
+    """Row by row and cell by cell, the built table is the program's output."""
     out = (built_site / "reference" / "behaviour-matrix" / "index.html").read_text()
     tables = re.findall(r"<table>.*?</table>", out, flags=re.DOTALL)
     assert tables, "the behaviour matrix page has no table"
-    text = html.unescape(re.sub(r"<[^>]+>", "", tables[0]))
-    for row in rows(SNIPPET):
-        for value in row:
-            assert value.strip() in text, f"{value!r} is missing from the built table"
+    built = [
+        [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells]
+        for row in re.findall(r"<tr>(.*?)</tr>", tables[0], flags=re.DOTALL)
+        if (cells := re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.DOTALL))
+    ]
+    expected = [[value.strip() for value in row] for row in rows(SNIPPET)]
+    assert built == expected
     assert "<!-- matrix:" not in out
 
 
-@pytest.mark.timeout(180)
 def test_a_changed_observation_fails_the_suite(project: Path):
     """Edit one cell of the expected output, in a copy: the suite must fail."""
     path = project / "snippets" / NAME
@@ -122,8 +117,8 @@ def test_a_changed_observation_fails_the_suite(project: Path):
     changed = line.replace("|closer", "|peer")
     assert changed != line, line
     path.write_text(text.replace(line, changed))
-    result = pytest_on(project, "tests/test_snippets.py", "-k", "behaviour_matrix")
+    result = pytest_on(project, "tests/test_programs.py", "-k", "behaviour_matrix")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert f"FAILED tests/test_snippets.py::test_snippet[{NAME}]" in result.stdout
+    assert f"FAILED tests/test_programs.py::test_program[{NAME}]" in result.stdout
     removed = re.compile(r"-\s+" + re.escape(changed.strip()) + "$", re.M)
     assert removed.search(result.stdout), result.stdout

@@ -1,9 +1,10 @@
-"""Pages include real snippets, build strictly, and show code, not include lines."""
+"""Pages include their own programs, build strictly, and show each program's code."""
 
 from __future__ import annotations
 
 import html
 import re
+import subprocess
 import sys
 import uuid
 from pathlib import Path
@@ -13,12 +14,28 @@ import pytest
 from mkdocs.config import load_config
 from pytest_examples import CodeExample, EvalExample, find_examples
 
-from pages import INCLUDE, all_includes, all_pages, included_code
-from snippet_files import DOCS, ROOT, all_snippets, rel, strict_build
-
-
-def page_id(page: Path) -> str:
-    return page.relative_to(DOCS).as_posix()
+from conventions import (
+    ANNOTATION_MARKER_HTML,
+    CODE_BLOCK_HTML,
+    DOCS,
+    INCLUDE,
+    ROOT,
+    SNIPPETS,
+    page_html,
+    page_name,
+    page_url,
+)
+from pages import (
+    all_includes,
+    all_pages,
+    copyable_text,
+    includes,
+    owner_page,
+    page_id,
+    shown_text,
+)
+from programs import program_files, rel
+from runs import strict_build
 
 
 @pytest.fixture(scope="session")
@@ -40,10 +57,57 @@ def test_includes_render(page: Path, site_config):
     assert "--8<--" not in out, f"{page_id(page)}: an include line was not replaced"
 
 
-def test_every_snippet_is_on_a_page():
-    shown = {inc.file.resolve() for inc in all_includes()}
-    orphans = [rel(p) for p in all_snippets() if p.resolve() not in shown]
-    assert not orphans, f"snippets that no page includes: {orphans}"
+def test_every_program_is_included_by_its_own_page():
+    """snippets/<section>/<page>/x.py belongs to docs/<section>/<page>.md."""
+    pages = {page_name(p): p for p in all_pages()}
+    shown = {(inc.file.resolve(), page_name(inc.page)) for inc in all_includes()}
+    problems = []
+    for path in program_files():
+        owner = owner_page(path)
+        if owner not in pages:
+            problems.append(f"{rel(path)}: no page docs/{owner}.md for its folder")
+        elif (path.resolve(), owner) not in shown:
+            problems.append(
+                f"{rel(path)}: its page docs/{owner}.md does not include it"
+            )
+    assert not problems, "\n".join(problems)
+
+
+def test_pages_include_only_their_own_programs():
+    """One home per program: another page links to it instead of including it."""
+    foreign = [
+        f"{inc}: belongs to docs/{owner_page(inc.file)}.md"
+        for inc in all_includes()
+        if owner_page(inc.file) != page_name(inc.page)
+    ]
+    assert not foreign, "\n".join(foreign)
+
+
+def test_every_file_in_snippets_is_a_program_the_runner_runs():
+    """Compared with what pytest really collects, not with the glob it uses."""
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:xdist"]
+        + ["-p", "no:cacheprovider", "tests/test_programs.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    ids = re.findall(r"test_program\[(.+)\]$", collected.stdout, re.M)
+    run = set()
+    for name in ids:  # "a/b.py" or "a/{server.py,client.py}"
+        folder, _, files = name.rpartition("/")
+        for file in files.strip("{}").split(","):
+            run.add(f"{folder}/{file}")
+    on_disk = {
+        path.relative_to(SNIPPETS).as_posix()
+        for path in SNIPPETS.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert on_disk - run == set(), (
+        f"files in snippets/ that no test runs: {sorted(on_disk - run)}"
+    )
 
 
 def nav_pages(nav) -> list[str]:
@@ -112,26 +176,31 @@ def test_inline_block_runs(example: CodeExample, eval_example: EvalExample):
         eval_example.run_print_check(example)
 
 
-def page_html(site: Path, page: Path) -> Path:
-    relative = page.relative_to(DOCS).with_suffix("")
-    if relative.name == "index":
-        return site / relative.parent / "index.html"
-    return site / relative / "index.html"
-
-
-def code_text(html_text: str) -> str:
-    """The visible text of the code blocks, highlighting removed."""
-    blocks = re.findall(r"<code[^>]*>(.*?)</code>", html_text, flags=re.DOTALL)
-    return "\n".join(html.unescape(re.sub(r"<[^>]+>", "", b)) for b in blocks)
+def code_text(block_html: str) -> str:
+    """The visible text of one code block, highlighting removed."""
+    code = re.search(r"<code[^>]*>(.*?)</code>", block_html, flags=re.DOTALL)
+    return html.unescape(re.sub(r"<[^>]+>", "", code.group(1) if code else ""))
 
 
 @pytest.mark.parametrize("page", all_pages(), ids=page_id)
-def test_built_page_shows_snippet_code(page: Path, built_site: Path):
+def test_each_include_becomes_a_code_block_showing_it(page: Path, built_site: Path):
+    """Include by include, in order, a code block of the built page shows exactly
+    the included code (annotation markers aside); no include line survives."""
     out = page_html(built_site, page).read_text()
-    shown = code_text(out)
-    for inc in (i for i in all_includes() if i.page == page):
-        for line in included_code(inc):
-            assert line in shown, f"{inc}: line {line!r} is missing from the built page"
+    blocks = [
+        copyable_text(code_text(ANNOTATION_MARKER_HTML.sub("", m.group(0))))
+        for m in CODE_BLOCK_HTML.finditer(out)
+    ]
+    position = 0
+    for inc in includes(page):
+        wanted = copyable_text(shown_text(inc))
+        found = next(
+            (i for i in range(position, len(blocks)) if blocks[i] == wanted), None
+        )
+        assert found is not None, (
+            f"{inc}: no code block after block {position} shows the included code"
+        )
+        position = found + 1
     for marker in ("--8<--", "[start:", "[end:"):
         assert marker not in out, f"{page_id(page)}: built HTML holds {marker!r}"
 
@@ -159,11 +228,8 @@ def test_built_site_loads_nothing_from_other_hosts(built_site: Path):
 
 
 ANNOTATED_BLOCK = re.compile(
-    r'<div class="language-[\w-]+ highlight">(.*?)</code></pre></div>'
-    r"\s*(<ol>.*?</ol>)?",
-    re.S,
+    "(" + CODE_BLOCK_HTML.pattern + r")\s*(<ol>.*?</ol>)?", CODE_BLOCK_HTML.flags
 )
-ANNOTATION = re.compile(r'<span class="c1">#\s*\((\d+)\)!</span>')
 
 
 @pytest.mark.parametrize("page", all_pages(), ids=page_id)
@@ -172,7 +238,7 @@ def test_code_annotations_match_their_list(page: Path, built_site: Path):
     out = page_html(built_site, page).read_text()
     problems = []
     for number, block in enumerate(ANNOTATED_BLOCK.finditer(out), start=1):
-        markers = [int(n) for n in ANNOTATION.findall(block.group(1))]
+        markers = [int(n) for n in ANNOTATION_MARKER_HTML.findall(block.group(1))]
         if not markers:
             continue
         items = top_level_items(block.group(2) or "")
@@ -196,7 +262,6 @@ def top_level_items(ol: str) -> int:
 
 def test_every_diagram_drawing_is_used():
     """make diagrams deletes stale drawings; a commit must not carry any."""
-    sys.path.insert(0, str(ROOT / "hooks"))
     from diagrams import DIAGRAMS, THEMES, all_diagrams, drawing
 
     wanted = {drawing(source, v) for _, source in all_diagrams() for v in THEMES}
@@ -223,7 +288,7 @@ def test_finishing_a_reader_expects(built_site: Path):
     assert (built_site / "404.html").is_file(), "no 404 page"
     index = (built_site / "index.html").read_text()
     assert 'rel="icon" href="assets/favicon.svg"' in index, "no favicon of our own"
-    for path in all_snippets():
+    for path in program_files():
         assert (built_site / "snippets" / rel(path)).read_bytes() == path.read_bytes()
 
 
@@ -241,8 +306,7 @@ def test_published_build_has_edit_links_and_a_sitemap(tmp_path: Path):
         out = page_html(tmp_path, page).read_text()
         edit = f"{env['REPO_URL']}/edit/main/docs/{page_id(page)}"
         assert f'href="{edit}"' in out, f"{page_id(page)}: no edit link"
-        url = page_html(tmp_path, page).parent.relative_to(tmp_path).as_posix()
-        location = env["SITE_URL"] + ("" if url == "." else url + "/")
+        location = env["SITE_URL"] + page_url(page)
         assert f"<loc>{location}</loc>" in sitemap, (
             f"{page_id(page)}: not in sitemap.xml"
         )

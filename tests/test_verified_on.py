@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import sys
+import platform
 from pathlib import Path
 
-from snippet_files import ROOT
-
-sys.path.insert(0, str(ROOT / "hooks"))
-from verified_on import verified_note  # noqa: E402
+from verified_on import verified_note
 
 ENV = {
     "os": "Linux",
@@ -21,15 +18,15 @@ ENV = {
 PAGE = '```py\n--8<-- "a.py"\n```\n\n```py\n--8<-- "b.py:part"\n```\n'
 
 
-def record_for(folder: Path, **outcomes: str) -> dict:
+def record_for(folder: Path, env: dict = ENV, **outcomes: str) -> dict:
     return {
-        "environment": ENV,
-        "snippets": {
+        "programs": {
             f"{name}.py": {
                 "outcome": outcome,
                 "sha256": hashlib.sha256(
                     (folder / f"{name}.py").read_bytes()
                 ).hexdigest(),
+                **env,
             }
             for name, outcome in outcomes.items()
         },
@@ -73,13 +70,23 @@ def test_no_record_at_all(tmp_path: Path):
     assert "Not verified in this build" in note and "`a.py` (not run)" in note
 
 
-def test_a_page_without_snippets_gets_no_note(tmp_path: Path):
-    assert verified_note("# Title\n\nText.\n", tmp_path, {}) == ""
+def test_programs_verified_in_two_environments_name_both(tmp_path: Path):
+    write_snippets(tmp_path)
+    record = record_for(tmp_path, a="passed")
+    other = {**ENV, "python": "3.13.0", "date": "2026-01-03"}
+    record["programs"].update(record_for(tmp_path, other, b="passed")["programs"])
+    note = verified_note(PAGE, tmp_path, record)
+    assert (
+        "**Verified on** Linux 6.1.0, CPython 3.12.1, 2026-01-02 (1 program); "
+        "Linux 6.1.0, CPython 3.13.0, 2026-01-03 (1 program): the 2 programs"
+    ) in note
 
 
-def test_a_page_without_snippets_says_where_it_was_built(tmp_path: Path):
-    note = verified_note("# Title\n\nText.\n", tmp_path, {"environment": ENV})
-    assert "**Built on** Linux 6.1.0, CPython 3.12.1, 2026-01-02." in note
+def test_a_page_without_programs_says_where_it_was_built(tmp_path: Path):
+    note = verified_note("# Title\n\nText.\n", tmp_path, {})
+    here = f"{platform.system()} {platform.release()}, "
+    assert f"**Built on** {here}" in note
+    assert platform.python_version() in note
 
 
 def test_source_files_are_linked(tmp_path: Path):

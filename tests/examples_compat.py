@@ -1,0 +1,57 @@
+"""The one place the suite reaches into pytest-examples' internals.
+
+pytest-examples' public API (EvalExample.run_print_check/run_print_update)
+runs an example inside the pytest process. The site's programs run as real
+processes instead (`python -W error file.py`, as a reader runs them), so the
+suite hands pytest-examples the print() calls a process made and lets it do
+what it is for: compare them with the #> lines, and rewrite those lines
+under --update-examples. That needs four internals, imported here and
+nowhere else; tests/test_examples_compat.py fails with a clear message if a
+pytest-examples release moves or changes them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pytest_examples import CodeExample
+from pytest_examples.config import ExamplesConfig
+from pytest_examples.lint import code_diff
+from pytest_examples.run_code import Arg, InsertPrintStatements, PrintStatement
+
+INTERNALS = (
+    "pytest_examples.run_code.Arg",
+    "pytest_examples.run_code.PrintStatement",
+    "pytest_examples.run_code.InsertPrintStatements",
+    "pytest_examples.lint.code_diff",
+)
+
+
+def read_prints(record: Path) -> list[PrintStatement]:
+    """The print() calls that tests/print_recorder/ wrote, one JSON line each."""
+    lines = record.read_text().splitlines() if record.is_file() else []
+    return [statement(json.loads(line)) for line in lines]
+
+
+def statement(recorded: dict) -> PrintStatement:
+    args = []
+    for value in recorded["args"]:
+        arg = Arg(value["data"])
+        arg.is_str = value["is_str"]
+        args.append(arg)
+    return PrintStatement(recorded["line"], recorded["sep"], args)
+
+
+def expected_source(path: Path, prints: list[PrintStatement]) -> str | None:
+    """The program's text with its #> lines set to what was printed, or None
+    if the #> lines already say exactly that."""
+    example = CodeExample.create(path.read_text(), path=path)
+    inserter = InsertPrintStatements(path, ExamplesConfig(), True, None, None)
+    inserter.print_func.statements = prints
+    return inserter.updated_print_statements(example)
+
+
+def output_diff(path: Path, new_source: str) -> str:
+    example = CodeExample.create(path.read_text(), path=path)
+    return code_diff(example, new_source, ExamplesConfig())

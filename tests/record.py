@@ -1,0 +1,74 @@
+"""pytest plugin: the verification record, written by the program runner only.
+
+tests/test_programs.py attaches to each report what it ran: the program's
+name, the SHA-256 of the file as it was run, and the environment of the
+Python that ran it. At the end of a session this plugin merges those entries,
+with their outcome, into build/verified.json; programs the run did not
+touch keep their entries. The hooks build every page's "Verified on" line
+from it. Nothing is written by a run that only pretends (--fake-platform),
+that rewrites the programs (--update-examples), or by an xdist worker (the
+controller gathers its reports).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import platform
+
+import pytest
+
+from conventions import ROOT, record_path
+
+PROPERTY = "verified-program"
+
+
+def environment() -> dict[str, str]:
+    return {
+        "os": platform.system(),
+        "kernel": platform.release(),
+        "implementation": platform.python_implementation(),
+        "python": platform.python_version(),
+        "date": datetime.date.today().isoformat(),
+    }
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fake-platform",
+        default=None,
+        help="Pretend sys.platform is this value when deciding platform skips "
+        "(never writes the verification record).",
+    )
+
+
+# Entries reported in this session: (program file, its record entry).
+_pending: list[tuple[str, dict]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "call":
+        return
+    for key, value in report.user_properties:
+        if key == PROPERTY:
+            for name, sha256 in value["files"].items():
+                entry = {"outcome": report.outcome, "sha256": sha256, **value["env"]}
+                _pending.append((name, entry))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    if hasattr(config, "workerinput") or not _pending:
+        return
+    if config.getoption("--fake-platform") or config.getoption("update_examples"):
+        return
+    path = record_path(ROOT)
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        record = {}
+    programs = record.get("programs", {})
+    programs.update(dict(_pending))
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps({"programs": programs}, indent=1, sort_keys=True) + "\n")
+    _pending.clear()

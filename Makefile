@@ -1,46 +1,77 @@
-# Every target creates .venv from pyproject.toml on first use (Python 3.10+).
+# Every target creates its virtual environment from pyproject.toml on first
+# use (Python 3.10+), with the exact versions and hashes in constraints.txt.
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+XDIST := -n auto --dist loadgroup
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build bench update-examples diagrams lint clean
+.PHONY: help serve build test programs update-examples bench diagrams constraints lint clean
 
-$(STAMP): pyproject.toml
+## help: list the targets
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
+
+$(VENV)/.test: pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit("shutdown-vs-close needs Python 3.10+, $(PYTHON) is " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --group test
+	$(PIP) install --upgrade "pip>=25.1"
+	$(PIP) install --group test -c constraints.txt
 	@touch $@
 
-## serve: the site at http://127.0.0.1:8000, reloading on changes to docs/ and snippets/
-serve: $(STAMP)
+$(VENV)/.programs: pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit("shutdown-vs-close needs Python 3.10+, $(PYTHON) is " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade "pip>=25.1"
+	$(PIP) install --group programs -c constraints.txt
+	@touch $@
+
+# Runs every program once, so that each page's "Verified on" line is true; a
+# program that fails is named on its page instead, and the site still builds.
+verify: $(VENV)/.test
+	@$(BIN)/pytest tests/test_programs.py $(XDIST) -q \
+	  || echo "*** some programs failed: their pages say 'Not verified' ***"
+
+## serve: run the programs, then serve the site at http://127.0.0.1:8000 (reloads on edits)
+serve: verify
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000 --livereload
 
-## test: lint, then every test (snippets, pages, drift, browser)
-test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/pytest
-
-## build: the static site into site/ (strict: any warning fails)
-build: $(STAMP)
+## build: run the programs, then build the static site into site/ (strict)
+build: verify
 	$(BIN)/mkdocs build --strict
 
-## bench: time the snippet suite against running each snippet once
-bench: $(STAMP)
-	$(BIN)/python tests/bench.py
+## test: lint, then every test (programs, pages, drift, browser) across the cores
+test: $(VENV)/.test
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(XDIST)
 
-## update-examples: rewrite #> lines from what the snippets print now (read the diff!)
-update-examples: $(STAMP)
-	$(BIN)/pytest --update-examples tests/test_snippets.py tests/test_pages.py -k "snippet or inline or two_processes"
+## programs: only the programs, on PYTHON (e.g. make programs PYTHON=python3.13 VENV=.venv-3.13)
+programs: $(VENV)/.programs
+	$(BIN)/pytest tests/test_programs.py $(XDIST) -q
+
+## update-examples: rewrite #> lines from what the programs print now (read the diff!)
+update-examples: $(VENV)/.test
+	$(BIN)/pytest tests/test_programs.py $(XDIST) -q --update-examples
+
+## bench: time the programs, the full suite and the strict build against targets
+bench: $(VENV)/.test
+	PYTHONPATH=hooks:tests $(BIN)/python tests/bench.py
 
 ## diagrams: draw the pages' mermaid blocks into SVG (needs Chromium)
-diagrams: $(STAMP)
+diagrams: $(VENV)/.test
 	$(BIN)/python hooks/diagrams.py $${CHROMIUM:-chromium}
 
-lint: $(STAMP)
+## constraints: re-resolve constraints.txt (newest allowed versions, with hashes)
+constraints: $(VENV)/.test
+	$(PIP) install "uv>=0.5"
+	$(BIN)/uv pip compile --group pyproject.toml:test --universal --generate-hashes \
+	  --python-version 3.10 --no-header --quiet -o constraints.new
+	{ sed -n '1,/^$$/p' constraints.txt | grep '^#'; cat constraints.new; } > constraints.txt
+	rm constraints.new
+
+lint: $(VENV)/.test
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) site build
+	rm -rf $(VENV) .venv-* site build

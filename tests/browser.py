@@ -6,12 +6,14 @@ download is never used. Without Chromium the browser tests skip and say how
 to install it, except where REQUIRE_BROWSER=1 (.ci/run and the Ubuntu CI
 jobs set it), where a missing browser fails them.
 
-The visits are shared work: a session fixture loads every page once in a
-fresh context (a cold cache), records what the tests need (requests, errors,
-sizes, ids and links, what each copy button copies, axe-core's findings),
-and the tests of each concern read that record. The fixture has its own
-bound (VISITS_BOUND), so a slow machine cannot make the first test that
-uses it time out; a page that hangs fails with its name.
+Each page is visited once per palette, in a fresh context (a cold cache),
+by a fixture that records what the tests need (requests, errors, sizes,
+links, axe-core's findings, what each copy button copies); the tests of
+each concern read that record. All the tests about one page in one palette
+form one xdist group, so they run on one worker and share one visit, and
+the visits spread over the workers. A visit happens in fixture setup,
+bounded by Playwright's timeout per step (VISIT_TIMEOUT), never inside a
+test's time limit; a page that hangs fails with its address.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import http.server
 import os
 import shutil
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,11 +31,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from conventions import CHROMIUM, CHROMIUM_ARGS, ROOT, page_url
-from pages import all_pages
+from pages import all_pages, page_id
 
 AXE = ROOT / "tests" / "vendor" / "axe-4.14.1.min.js"
-VISITS_BOUND = 600  # seconds for visiting every page once, on a busy machine
-NAVIGATION_TIMEOUT = 30_000  # ms, for one page
+VISIT_TIMEOUT = 30_000  # ms, for each step of one visit, on a busy machine
 
 # Diagrams are images drawn at build time (hooks/diagrams.py); lazy images
 # load once scrolled into view, so bring each into view, then check it drew.
@@ -49,19 +49,31 @@ DIAGRAMS_DRAWN = """async () => {
     return images.every(img => img.naturalWidth > 0);
 }"""
 COLLECT_LINKS = """() => [...document.querySelectorAll("a[href]")].map(a => a.href)"""
-COLLECT_IDS = """() => [...document.querySelectorAll("[id]")].map(e => e.id)"""
-AXE_RUN = """async rules => (await axe.run(
-        document, rules ? {runOnly: {type: "rule", values: rules}} : {}
-    )).violations.map(v =>
+AXE_RUN = """async rules => (await axe.run(document, {
+        resultTypes: ["violations"],
+        ...(rules ? {runOnly: {type: "rule", values: rules}} : {}),
+    })).violations.map(v =>
     `${v.id} (${v.impact}): `
     + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", "))"""
 AXE_COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 # Material 9.6+ draws code buttons as button.md-code__button[data-md-type=copy];
 # older releases used button.md-clipboard.
 COPY_BUTTON = 'button.md-code__button[data-md-type="copy"], button.md-clipboard'
-OPEN_DETAILS = """button => {
-    for (let d = button.closest("details"); d; d = d.parentElement.closest("details"))
-        d.open = true;
+# For each copy button: open the collapsed "example" blocks around it (a
+# reader opens one before copying; Material copies the rendered text, empty
+# while closed), send the click event a reader's click sends (dispatched, so
+# that a button in an inactive content tab works too), read the clipboard.
+COPY_ALL = """async selector => {
+    const texts = [];
+    for (const button of document.querySelectorAll(selector)) {
+        for (let d = button.closest("details"); d;
+             d = d.parentElement.closest("details"))
+            d.open = true;
+        await navigator.clipboard.writeText("");
+        button.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+        texts.push(await navigator.clipboard.readText());
+    }
+    return texts;
 }"""
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", "/")
 
@@ -127,18 +139,18 @@ class Visit:
     errors: list[str] = field(default_factory=list)
     sizes: dict[str, int] = field(default_factory=dict)
     diagrams_drawn: bool = True
-    ids: set[str] = field(default_factory=set)
     links: list[str] = field(default_factory=list)
     copied: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
 
 
 def visit(browser, url: str, scheme: str, full: bool) -> Visit:
-    """Load url cold; with full, also collect links, copy every block, run axe."""
+    """Load url cold and run axe-core; with full, also record the requests,
+    sizes, ids and links; without, copy every code block."""
     context = browser.new_context(
         color_scheme=scheme, permissions=["clipboard-read", "clipboard-write"]
     )
-    context.set_default_timeout(NAVIGATION_TIMEOUT)
+    context.set_default_timeout(VISIT_TIMEOUT)
     seen = Visit(url)
     responses = []
     try:
@@ -155,15 +167,16 @@ def visit(browser, url: str, scheme: str, full: bool) -> Visit:
         seen.status = response.status if response else None
         tab.add_script_tag(path=str(AXE))
         if not full:
-            # Only the colour rules can differ between the palettes.
+            # Only the colour rules can differ between the palettes. Copying
+            # does not depend on the palette: it happens here, to balance the
+            # two sets of visits, which run on two workers side by side.
             seen.violations = tab.evaluate(AXE_RUN, AXE_COLOUR_RULES)
+            seen.copied = copy_every_block(tab)
             return seen
         seen.titles = tab.locator("article h1").count()
         seen.diagrams_drawn = tab.evaluate(DIAGRAMS_DRAWN)
-        seen.ids = set(tab.evaluate(COLLECT_IDS))
         seen.links = tab.evaluate(COLLECT_LINKS)
         seen.violations = tab.evaluate(AXE_RUN, None)
-        seen.copied = copy_every_block(tab)
         # What loads late (the search index, lazy images) counts too: by now
         # the page has usually been idle for long enough, so this is quick.
         tab.wait_for_load_state("networkidle")
@@ -175,66 +188,58 @@ def visit(browser, url: str, scheme: str, full: bool) -> Visit:
 
 def copy_every_block(tab) -> list[str]:
     """The text each code block's copy button puts on the clipboard."""
-    texts = []
-    buttons = tab.locator(COPY_BUTTON)
-    for i in range(buttons.count()):
-        tab.evaluate("navigator.clipboard.writeText('')")
-        button = buttons.nth(i)
-        # A reader opens a collapsed "example" block before copying from it
-        # (Material copies the rendered text, empty while closed).
-        button.evaluate(OPEN_DETAILS)
-        # The click event a reader's click sends, dispatched so that a button
-        # in an inactive content tab works too.
-        button.dispatch_event("click")
-        texts.append(tab.evaluate("navigator.clipboard.readText()"))
-    return texts
+    return tab.evaluate(COPY_ALL, COPY_BUTTON)
 
 
-def visit_all(browser, urls: list[str], scheme: str, full: bool) -> dict[str, Visit]:
-    deadline = time.monotonic() + VISITS_BOUND
-    visits = {}
-    for url in urls:
-        if time.monotonic() > deadline:
-            pytest.fail(f"visiting the pages took over {VISITS_BOUND} s; at {url}")
-        try:
-            visits[url] = visit(browser, url, scheme, full)
-        except Exception as error:  # a Playwright timeout names no page
-            pytest.fail(f"{url}: {type(error).__name__}: {error}", pytrace=False)
-    return visits
-
-
-def wanted_urls(session: pytest.Session, fixture: str, site_url: str) -> list[str]:
-    """The pages the selected tests look at: a test parametrized by page needs
-    that page; any other test that uses the fixture needs every page (and 404)."""
-    pages = set()
-    for item in session.items:
-        if fixture in getattr(item, "fixturenames", ()):
-            callspec = getattr(item, "callspec", None)
-            if callspec and "page" in callspec.params:
-                pages.add(callspec.params["page"])
-            else:
-                pages.update([*all_pages(), None])
+def page_params(scheme: str, with_404: bool = False) -> list:
+    """The pages as test parameters, each in the xdist group of its visit in
+    this palette (None stands for the 404 page)."""
+    pages = [*all_pages(), *([None] if with_404 else [])]
     return [
-        site_url + (page_url(page) if page else "404.html")
-        for page in sorted(pages, key=lambda p: (p is None, str(p)))
+        pytest.param(
+            page,
+            id=page_id(page) if page else "404",
+            marks=pytest.mark.xdist_group(f"{scheme}:{page_id(page) if page else 404}"),
+        )
+        for page in pages
     ]
 
 
-@pytest.fixture(scope="session")
-def visits(browser, site_url: str, request: pytest.FixtureRequest) -> dict[str, Visit]:
-    """The pages the tests need, loaded cold in the light palette."""
-    urls = wanted_urls(request.session, "visits", site_url)
-    return visit_all(browser, urls, "light", full=True)
+def url_of(site_url: str, page: Path | None) -> str:
+    return site_url + (page_url(page) if page else "404.html")
+
+
+class Visitor:
+    """Visits each (page, palette) once per worker, on first request."""
+
+    def __init__(self, browser, site_url: str):
+        self.browser, self.site_url = browser, site_url
+        self.seen: dict[tuple[str, str], Visit] = {}
+
+    def get(self, page: Path | None, scheme: str) -> Visit:
+        url = url_of(self.site_url, page)
+        if (url, scheme) not in self.seen:
+            try:
+                self.seen[url, scheme] = visit(
+                    self.browser, url, scheme, full=scheme == "light"
+                )
+            except Exception as error:  # a Playwright timeout names no page
+                pytest.fail(f"{url}: {type(error).__name__}: {error}", pytrace=False)
+        return self.seen[url, scheme]
 
 
 @pytest.fixture(scope="session")
-def dark_visits(
-    browser, site_url: str, request: pytest.FixtureRequest
-) -> dict[str, Visit]:
-    """The pages in the dark palette, for axe-core's contrast checks."""
-    urls = wanted_urls(request.session, "dark_visits", site_url)
-    return visit_all(browser, urls, "dark", full=False)
+def visitor(browser, site_url: str) -> Visitor:
+    return Visitor(browser, site_url)
 
 
-def visit_of(visits: dict[str, Visit], site_url: str, page: Path) -> Visit:
-    return visits[site_url + page_url(page)]
+@pytest.fixture
+def light(visitor: Visitor, page: Path | None) -> Visit:
+    """The page, loaded cold in the light palette, with everything recorded."""
+    return visitor.get(page, "light")
+
+
+@pytest.fixture
+def dark(visitor: Visitor, page: Path | None) -> Visit:
+    """The page in the dark palette: axe-core's colour rules, and copying."""
+    return visitor.get(page, "dark")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,13 @@ COPIED = [
     "mkdocs.yml",
     "pyproject.toml",
 ]
+
+
+@pytest.hookimpl(optionalhook=True)  # absent when xdist is off (-p no:xdist)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker more than the cores. Much of the suite waits (on
+    sockets, on the browser), and the two browser groups take a worker each."""
+    return (os.cpu_count() or 1) + 1
 
 
 @pytest.fixture

@@ -3,23 +3,18 @@ palette (in the dark one, only the colour rules can differ, so only they run).""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-
-def report(visits) -> str:
-    return "\n".join(
-        f"{url}: {violation}"
-        for url, seen in visits.items()
-        for violation in seen.violations
-    )
+from browser import Visit, page_params
 
 
-@pytest.mark.xdist_group("browser")
-def test_no_accessibility_violations_in_the_light_palette(visits):
-    assert not report(visits), "axe-core violations:\n" + report(visits)
+@pytest.mark.parametrize("page", page_params("light", with_404=True))
+def test_no_accessibility_violations_in_the_light_palette(page: Path, light: Visit):
+    assert not light.violations, f"{light.url}: axe-core: {light.violations}"
 
 
-# On another worker than the light visits, so that the two run side by side.
-@pytest.mark.xdist_group("browser-dark")
-def test_no_accessibility_violations_in_the_dark_palette(dark_visits):
-    assert not report(dark_visits), "axe-core violations:\n" + report(dark_visits)
+@pytest.mark.parametrize("page", page_params("dark", with_404=True))
+def test_no_accessibility_violations_in_the_dark_palette(page: Path, dark: Visit):
+    assert not dark.violations, f"{dark.url}: axe-core: {dark.violations}"

@@ -10,15 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from browser import visit_of
-from pages import all_pages, copyable_text, includes, page_id, shown_text
-
-pytestmark = pytest.mark.xdist_group("browser")
+from browser import Visit, page_params
+from pages import copyable_text, includes, shown_text
 
 
-@pytest.mark.parametrize("page", all_pages(), ids=page_id)
-def test_copy_button_copies_what_the_page_shows(page: Path, visits, site_url: str):
-    copied = {copyable_text(text) for text in visit_of(visits, site_url, page).copied}
+@pytest.mark.parametrize("page", page_params("dark"))
+def test_copy_button_copies_what_the_page_shows(page: Path, dark: Visit):
+    copied = {copyable_text(text) for text in dark.copied}
     missing = [
         str(inc)
         for inc in includes(page)

@@ -8,8 +8,6 @@ import pytest
 from browser import chromium_or_skip
 from runs import pytest_on, strict_build
 
-pytestmark = pytest.mark.xdist_group("browser-drift")
-
 
 @pytest.fixture(autouse=True)
 def needs_chromium():

@@ -7,8 +7,6 @@ import pytest
 
 from conventions import ROOT
 
-pytestmark = pytest.mark.xdist_group("browser")
-
 ARTEFACTS = ROOT / "build" / "screenshots"
 
 

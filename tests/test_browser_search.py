@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import pytest
-
-pytestmark = pytest.mark.xdist_group("browser")
-
 
 def search(browser, site_url: str, query: str) -> list[str]:
     context = browser.new_context()

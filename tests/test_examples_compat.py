@@ -1,0 +1,57 @@
+"""The pytest-examples internals that tests/examples_compat.py uses still work.
+
+If a pytest-examples release moves or changes them, this fails first, saying
+which internal broke, instead of every program test failing obscurely."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+
+import examples_compat
+
+PROGRAM = 'print("a", 1)\n#> a 2\nprint("b")\n#> b\n'
+
+
+def test_the_internals_are_where_the_suite_expects_them():
+    missing = []
+    for dotted in examples_compat.INTERNALS:
+        module, _, name = dotted.rpartition(".")
+        if not hasattr(importlib.import_module(module), name):
+            missing.append(dotted)
+    if missing:
+        pytest.fail(
+            f"pytest-examples no longer has {missing}: update tests/examples_compat.py "
+            "for this release, or pin the previous one in constraints.txt",
+            pytrace=False,
+        )
+
+
+def recorded(line: int, *values: tuple[str, bool]) -> dict:
+    return {
+        "line": line,
+        "sep": " ",
+        "args": [{"data": data, "is_str": is_str} for data, is_str in values],
+    }
+
+
+def test_wrong_output_is_found_and_rewritten(tmp_path: Path):
+    path = tmp_path / "program.py"
+    path.write_text(PROGRAM)
+    prints = [
+        examples_compat.statement(recorded(1, ("a", True), ("1", False))),
+        examples_compat.statement(recorded(3, ("b", True))),
+    ]
+    fixed = examples_compat.expected_source(path, prints)
+    assert fixed == PROGRAM.replace("#> a 2", "#> a 1"), (
+        "pytest-examples' InsertPrintStatements rewrote the #> lines differently: "
+        f"update tests/examples_compat.py\n{fixed}"
+    )
+    diff = examples_compat.output_diff(path, fixed)
+    assert "-#> a 2" in diff and "+#> a 1" in diff, diff
+    path.write_text(fixed)
+    assert examples_compat.expected_source(path, prints) is None, (
+        "pytest-examples reports a difference where there is none"
+    )

@@ -31,7 +31,7 @@ def strict_build(
 
 
 def pytest_on(
-    project: Path, *args: str, timeout: float = 150, **env: str
+    project: Path, *args: str, timeout: float = 240, **env: str
 ) -> subprocess.CompletedProcess[str]:
     """The project's own suite, or part of it, run on a copy, without xdist."""
     return subprocess.run(

@@ -11,8 +11,17 @@ import json
 import re
 from pathlib import Path
 
-from conventions import ROOT
+import pytest
+
+from claims import sentences
+from conventions import ROOT, record_path
+from pages import all_pages
 from runs import pytest_on, strict_build
+
+# Each test runs part of the suite again, on a copy (bounded by runs.pytest_on):
+# a generous limit, so that a busy machine slows these without failing them.
+pytestmark = pytest.mark.timeout(300)
+
 
 PROGRAMS = "tests/test_programs.py"
 CLOSE = "index/close_sole_owner.py"
@@ -183,7 +192,7 @@ def test_update_examples_rewrites_wrong_output_lines(project: Path):
 
 def test_the_record_names_what_ran_and_nothing_else(project: Path):
     """A partial run records only its programs; a pretend run records nothing."""
-    record = project / "build" / "verified.json"
+    record = record_path(project)
     result = pytest_on(project, PROGRAMS, "-k", "close_sole_owner")
     assert result.returncode == 0, result.stdout
     programs = json.loads(record.read_text())["programs"]
@@ -226,3 +235,26 @@ def test_no_strict_build_passes_q():
         and re.search(r"mkdocs\S*\W+build[^\n]*\s-q\b", path.read_text())
     ]
     assert not offenders, f"strict builds with -q: {offenders}"
+
+
+def test_a_changed_output_fails_every_sentence_that_relied_on_it(project: Path):
+    """Change what a program prints and regenerate its #> lines, as a careless
+    edit would: the claims that quoted the old output fail, each named."""
+    program = project / "snippets" / CLOSE
+    program.write_text(program.read_text().replace("last words", "final words"))
+    relying = [  # the sentences, as the evidence test names them
+        str(sentence)
+        for page in all_pages()
+        for sentence in sentences(page)
+        for claim in sentence.claims
+        if claim.group(2).strip() == CLOSE and "last words" in claim.group(3)
+    ]
+    assert relying, f"no page quotes {CLOSE}'s output: pick another program"
+    update = pytest_on(project, PROGRAMS, "-k", "close_sole_owner", "--update-examples")
+    assert update.returncode == 0, update.stdout
+    assert "#> b'final words'" in program.read_text()
+    result = pytest_on(project, "tests/test_evidence.py", "-k", "marker_holds")
+    assert result.returncode == 1, result.stdout
+    for sentence in relying:
+        assert sentence in result.stdout, f"{sentence!r} not named:\n{result.stdout}"
+    assert result.stdout.count(f"{CLOSE} no longer prints") >= len(relying)

@@ -13,6 +13,8 @@ import html
 import re
 from pathlib import Path
 
+import pytest
+
 from behaviour_matrix import PLACEHOLDER, render, rows
 from conventions import DOCS, SNIPPETS
 from runs import pytest_on
@@ -109,6 +111,7 @@ def test_the_built_page_holds_the_table(built_site: Path):
     assert "<!-- matrix:" not in out
 
 
+@pytest.mark.timeout(300)  # runs the program again, on a copy
 def test_a_changed_observation_fails_the_suite(project: Path):
     """Edit one cell of the expected output, in a copy: the suite must fail."""
     path = project / "snippets" / NAME

@@ -1,0 +1,74 @@
+"""Linux only: what still works after close(), and what raises EBADF.
+
+While a makefile() object is open, close() only marks the socket closed:
+the descriptor, and the connection, stay open until the file is closed
+too. Once the socket is really closed, the calls that read only Python's own
+fields still answer, while every call that reaches the kernel passes it
+descriptor -1 and fails with EBADF, the errno Linux gives for a bad
+descriptor.
+"""
+
+import errno
+import socket
+
+
+def outcome(call):
+    """What call() returned, or the exception class and errno name it raised."""
+    try:
+        return call()
+    except OSError as exc:
+        return f"{type(exc).__name__} {errno.errorcode[exc.errno]}"
+
+
+with socket.create_server(("127.0.0.1", 0)) as listener:
+    with socket.create_connection(listener.getsockname(), timeout=5) as peer:
+        sock, _ = listener.accept()
+        sock.settimeout(5)
+        # --8<-- [start:makefile]
+        file = sock.makefile("rwb")
+        sock.close()
+        print("descriptor still open:", sock.fileno() != -1)
+        #> descriptor still open: True
+        file.write(b"written through the file\n")
+        file.flush()
+        print("the peer reads:", peer.recv(1024))
+        #> the peer reads: b'written through the file\n'
+        peer.sendall(b"sent by the peer\n")
+        print("the file reads:", file.readline())
+        #> the file reads: b'sent by the peer\n'
+        file.close()
+        print("after file.close(), the peer reads:", peer.recv(1024))
+        #> after file.close(), the peer reads: b''
+        # --8<-- [end:makefile]
+
+# --8<-- [start:closed]
+# sock is closed for good now: its descriptor is released.
+calls = {
+    "close()": sock.close,
+    "fileno()": sock.fileno,
+    "detach()": sock.detach,
+    "gettimeout()": sock.gettimeout,
+    "getblocking()": sock.getblocking,
+    "send()": lambda: sock.send(b"x"),
+    "recv()": lambda: sock.recv(1024),
+    "getsockname()": sock.getsockname,
+    "shutdown()": lambda: sock.shutdown(socket.SHUT_RDWR),
+    "setsockopt()": lambda: sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1),
+    "settimeout()": lambda: sock.settimeout(1),
+    "setblocking()": lambda: sock.setblocking(False),
+}
+for name, call in calls.items():
+    print(f"{name:14}", outcome(call))
+    #> close()        None
+    #> fileno()       -1
+    #> detach()       -1
+    #> gettimeout()   5.0
+    #> getblocking()  True
+    #> send()         OSError EBADF
+    #> recv()         OSError EBADF
+    #> getsockname()  OSError EBADF
+    #> shutdown()     OSError EBADF
+    #> setsockopt()   OSError EBADF
+    #> settimeout()   OSError EBADF
+    #> setblocking()  OSError EBADF
+# --8<-- [end:closed]

@@ -129,7 +129,8 @@ def transfer_size(url: str, body: bytes) -> int:
 
 @dataclass
 class Visit:
-    """What one cold load of one page showed."""
+    """What one cold load of one page showed, in the light palette and then,
+    switched by the reader's system preference, in the dark one."""
 
     url: str
     status: int | None = None
@@ -142,13 +143,20 @@ class Visit:
     links: list[str] = field(default_factory=list)
     copied: list[str] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)
+    dark_scheme: str | None = None
+    dark_violations: list[str] = field(default_factory=list)
 
 
-def visit(browser, url: str, scheme: str, full: bool) -> Visit:
-    """Load url cold and run axe-core; with full, also record the requests,
-    sizes, ids and links; without, copy every code block."""
+DARK_SCHEME = "() => document.body.getAttribute('data-md-color-scheme')"
+
+
+def visit(browser, url: str) -> Visit:
+    """Load url cold in the light palette: record the requests, errors, links
+    and sizes, run axe-core, copy every code block; then switch the system
+    preference to dark, as a reader's device does, and run axe-core's colour
+    rules again (the only ones a palette changes)."""
     context = browser.new_context(
-        color_scheme=scheme, permissions=["clipboard-read", "clipboard-write"]
+        color_scheme="light", permissions=["clipboard-read", "clipboard-write"]
     )
     context.set_default_timeout(VISIT_TIMEOUT)
     seen = Visit(url)
@@ -165,22 +173,20 @@ def visit(browser, url: str, scheme: str, full: bool) -> Visit:
         tab.on("pageerror", lambda e: seen.errors.append(str(e)))
         response = tab.goto(url, wait_until="load")
         seen.status = response.status if response else None
-        tab.add_script_tag(path=str(AXE))
-        if not full:
-            # Only the colour rules can differ between the palettes. Copying
-            # does not depend on the palette: it happens here, to balance the
-            # two sets of visits, which run on two workers side by side.
-            seen.violations = tab.evaluate(AXE_RUN, AXE_COLOUR_RULES)
-            seen.copied = copy_every_block(tab)
-            return seen
         seen.titles = tab.locator("article h1").count()
         seen.diagrams_drawn = tab.evaluate(DIAGRAMS_DRAWN)
         seen.links = tab.evaluate(COLLECT_LINKS)
+        tab.add_script_tag(path=str(AXE))
         seen.violations = tab.evaluate(AXE_RUN, None)
+        seen.copied = copy_every_block(tab)
         # What loads late (the search index, lazy images) counts too: by now
         # the page has usually been idle for long enough, so this is quick.
         tab.wait_for_load_state("networkidle")
         seen.sizes = {r.url: transfer_size(r.url, r.body()) for r in responses if r.ok}
+        tab.emulate_media(color_scheme="dark")
+        tab.wait_for_function(f"() => ({DARK_SCHEME[6:]}) === 'slate'")
+        seen.dark_scheme = tab.evaluate(DARK_SCHEME)
+        seen.dark_violations = tab.evaluate(AXE_RUN, AXE_COLOUR_RULES)
     finally:
         context.close()
     return seen
@@ -191,15 +197,15 @@ def copy_every_block(tab) -> list[str]:
     return tab.evaluate(COPY_ALL, COPY_BUTTON)
 
 
-def page_params(scheme: str, with_404: bool = False) -> list:
-    """The pages as test parameters, each in the xdist group of its visit in
-    this palette (None stands for the 404 page)."""
+def page_params(with_404: bool = False) -> list:
+    """The pages as test parameters, each in the xdist group of its visit
+    (None stands for the 404 page)."""
     pages = [*all_pages(), *([None] if with_404 else [])]
     return [
         pytest.param(
             page,
             id=page_id(page) if page else "404",
-            marks=pytest.mark.xdist_group(f"{scheme}:{page_id(page) if page else 404}"),
+            marks=pytest.mark.xdist_group(f"visit:{page_id(page) if page else 404}"),
         )
         for page in pages
     ]
@@ -210,22 +216,20 @@ def url_of(site_url: str, page: Path | None) -> str:
 
 
 class Visitor:
-    """Visits each (page, palette) once per worker, on first request."""
+    """Visits each page once per worker, on first request."""
 
     def __init__(self, browser, site_url: str):
         self.browser, self.site_url = browser, site_url
-        self.seen: dict[tuple[str, str], Visit] = {}
+        self.seen: dict[str, Visit] = {}
 
-    def get(self, page: Path | None, scheme: str) -> Visit:
+    def get(self, page: Path | None) -> Visit:
         url = url_of(self.site_url, page)
-        if (url, scheme) not in self.seen:
+        if url not in self.seen:
             try:
-                self.seen[url, scheme] = visit(
-                    self.browser, url, scheme, full=scheme == "light"
-                )
+                self.seen[url] = visit(self.browser, url)
             except Exception as error:  # a Playwright timeout names no page
                 pytest.fail(f"{url}: {type(error).__name__}: {error}", pytrace=False)
-        return self.seen[url, scheme]
+        return self.seen[url]
 
 
 @pytest.fixture(scope="session")
@@ -234,12 +238,6 @@ def visitor(browser, site_url: str) -> Visitor:
 
 
 @pytest.fixture
-def light(visitor: Visitor, page: Path | None) -> Visit:
-    """The page, loaded cold in the light palette, with everything recorded."""
-    return visitor.get(page, "light")
-
-
-@pytest.fixture
-def dark(visitor: Visitor, page: Path | None) -> Visit:
-    """The page in the dark palette: axe-core's colour rules, and copying."""
-    return visitor.get(page, "dark")
+def seen(visitor: Visitor, page: Path | None) -> Visit:
+    """The page's visit (made by the first test of its group on this worker)."""
+    return visitor.get(page)

@@ -14,9 +14,9 @@ from browser import Visit, page_params
 from pages import copyable_text, includes, shown_text
 
 
-@pytest.mark.parametrize("page", page_params("dark"))
-def test_copy_button_copies_what_the_page_shows(page: Path, dark: Visit):
-    copied = {copyable_text(text) for text in dark.copied}
+@pytest.mark.parametrize("page", page_params())
+def test_copy_button_copies_what_the_page_shows(page: Path, seen: Visit):
+    copied = {copyable_text(text) for text in seen.copied}
     missing = [
         str(inc)
         for inc in includes(page)

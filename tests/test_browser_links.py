@@ -20,12 +20,12 @@ def target_file(site: Path, path: str) -> Path:
     return target / "index.html" if path.endswith("/") else target
 
 
-@pytest.mark.parametrize("page", page_params("light"))
+@pytest.mark.parametrize("page", page_params())
 def test_every_link_and_anchor_resolves(
-    page: Path, light: Visit, site_url: str, built_site: Path
+    page: Path, seen: Visit, site_url: str, built_site: Path
 ):
     broken = []
-    for href in light.links:
+    for href in seen.links:
         if not href.startswith(site_url):
             continue
         target, _, anchor = href.partition("#")

@@ -29,7 +29,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from conventions import CODE_BLOCK_HTML
+from conventions import CODE_BLOCK_HTML, INCLUDE
 
 # <!-- run: program.py | expected output --> and <!-- cite: label | address -->
 CLAIM = re.compile(r"<!--\s*(run|cite):\s*([^|>]+?)\s*\|\s*(.+?)\s*-->")
@@ -42,7 +42,7 @@ def attribute(text: str) -> str:
     return html.escape(text, quote=True).replace("|", "&#124;")
 
 
-def marker(kind: str, subject: str, detail: str, page_uri: str) -> str:
+def marker(kind: str, subject: str, detail: str) -> str:
     if kind == "cite":
         label = attribute(subject)
         return (
@@ -61,10 +61,8 @@ def marker(kind: str, subject: str, detail: str, page_uri: str) -> str:
     )
 
 
-def render_markers(markdown: str, page_uri: str) -> str:
-    return CLAIM.sub(
-        lambda m: marker(m.group(1), m.group(2), m.group(3), page_uri), markdown
-    )
+def render_markers(markdown: str) -> str:
+    return CLAIM.sub(lambda m: marker(m.group(1), m.group(2), m.group(3)), markdown)
 
 
 def output_lines(content: str) -> dict[str, list[tuple[str, str]]]:
@@ -98,8 +96,6 @@ def resolve_links(content: str, page_url: str, shown: dict[str, str]) -> str:
 
 def blocks_by_program(markdown: str) -> list[str]:
     """The program each fenced include shows, in page order (others: "")."""
-    from conventions import INCLUDE
-
     found = []
     for fence in re.finditer(r"^[ \t]*```.*?^[ \t]*```", markdown, re.S | re.M):
         include = INCLUDE.search(fence.group(0))
@@ -107,6 +103,8 @@ def blocks_by_program(markdown: str) -> list[str]:
     return found
 
 
+# Which program each code block shows, per page: noted from the Markdown (the
+# includes), read back from the HTML of the same page in on_page_content.
 _programs_of_page: dict[str, list[str]] = {}
 
 
@@ -114,7 +112,7 @@ def on_page_markdown(
     markdown: str, *, page: Page, config: MkDocsConfig, files: Files
 ) -> str:
     _programs_of_page[page.file.src_uri] = blocks_by_program(markdown)
-    return render_markers(markdown, page.file.src_uri)
+    return render_markers(markdown)
 
 
 def on_page_content(

@@ -25,7 +25,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from conventions import included_names, record_path
+from conventions import INCLUDE, SECTION_MARKER, included_names, record_path
 
 
 def load_record(path: Path | None = None) -> dict:
@@ -128,6 +128,22 @@ def verified_note(
     return "\n".join(lines) + "\n"
 
 
+def missing_includes(markdown: str, snippets: Path) -> list[str]:
+    """Includes whose program, or section of it, does not exist: named here,
+    with the page, because pymdownx.snippets' own error names no page."""
+    missing = []
+    for match in INCLUDE.finditer(markdown):
+        name, _, section = match.group(1).partition(":")
+        path = snippets / name
+        if not path.is_file():
+            missing.append(name)
+        elif section and not section[0].isdigit():
+            starts = [m.group(2) for m in SECTION_MARKER.finditer(path.read_text())]
+            if section not in starts:
+                missing.append(f"{name}:{section}")
+    return list(dict.fromkeys(missing))
+
+
 def snippets_of(config: MkDocsConfig) -> Path:
     """The snippet root, as pymdownx.snippets resolved it from mkdocs.yml."""
     base = config["mdx_configs"]["pymdownx.snippets"]["base_path"]
@@ -151,5 +167,14 @@ def on_page_markdown(
     def source_url(name: str) -> str:
         return posixpath.relpath(f"snippets/{name}", here)
 
+    snippets = snippets_of(config)
+    missing = missing_includes(markdown, snippets)
+    if missing:
+        from mkdocs.exceptions import PluginError
+
+        raise PluginError(
+            f"docs/{page.file.src_uri} includes {', '.join(missing)}, which "
+            f"{'does' if len(missing) == 1 else 'do'} not exist in {snippets}"
+        )
     record = load_record(record_path(Path(config["config_file_path"]).parent))
-    return markdown + verified_note(markdown, snippets_of(config), record, source_url)
+    return markdown + verified_note(markdown, snippets, record, source_url)

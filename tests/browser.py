@@ -75,6 +75,22 @@ COPY_ALL = """async selector => {
     }
     return texts;
 }"""
+# CSS transitions only: Material also runs endless animations (the pulse of
+# code annotation markers), which never finish.
+TRANSITIONS_ENDED = """async () => Promise.all(document.getAnimations()
+    .filter(a => a instanceof CSSTransition).map(a => a.finished))"""
+
+
+def bounded(script: str) -> str:
+    """An async page function that fails after VISIT_TIMEOUT: Playwright's
+    evaluate() has no time limit of its own, and a visit must never hang."""
+    return f"""async arg => Promise.race([
+        ({script})(arg),
+        new Promise((_, fail) => setTimeout(() => fail(
+            new Error("no answer after {VISIT_TIMEOUT} ms")), {VISIT_TIMEOUT})),
+    ])"""
+
+
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", "/")
 
 
@@ -152,9 +168,9 @@ DARK_SCHEME = "() => document.body.getAttribute('data-md-color-scheme')"
 
 def visit(browser, url: str) -> Visit:
     """Load url cold in the light palette: record the requests, errors, links
-    and sizes, run axe-core, copy every code block; then switch the system
-    preference to dark, as a reader's device does, and run axe-core's colour
-    rules again (the only ones a palette changes)."""
+    and sizes, run axe-core; then switch the system preference to dark, as a
+    reader's device does, and run axe-core's colour rules again (the only ones
+    a palette changes); last, copy every code block."""
     context = browser.new_context(
         color_scheme="light", permissions=["clipboard-read", "clipboard-write"]
     )
@@ -174,11 +190,10 @@ def visit(browser, url: str) -> Visit:
         response = tab.goto(url, wait_until="load")
         seen.status = response.status if response else None
         seen.titles = tab.locator("article h1").count()
-        seen.diagrams_drawn = tab.evaluate(DIAGRAMS_DRAWN)
+        seen.diagrams_drawn = tab.evaluate(bounded(DIAGRAMS_DRAWN))
         seen.links = tab.evaluate(COLLECT_LINKS)
         tab.add_script_tag(path=str(AXE))
-        seen.violations = tab.evaluate(AXE_RUN, None)
-        seen.copied = copy_every_block(tab)
+        seen.violations = tab.evaluate(bounded(AXE_RUN), None)
         # What loads late (the search index, lazy images) counts too: by now
         # the page has usually been idle for long enough, so this is quick.
         tab.wait_for_load_state("networkidle")
@@ -186,7 +201,12 @@ def visit(browser, url: str) -> Visit:
         tab.emulate_media(color_scheme="dark")
         tab.wait_for_function(f"() => ({DARK_SCHEME[6:]}) === 'slate'")
         seen.dark_scheme = tab.evaluate(DARK_SCHEME)
-        seen.dark_violations = tab.evaluate(AXE_RUN, AXE_COLOUR_RULES)
+        # Material animates colour changes: measure contrast once they end.
+        tab.evaluate(bounded(TRANSITIONS_ENDED))
+        seen.dark_violations = tab.evaluate(bounded(AXE_RUN), AXE_COLOUR_RULES)
+        # Last: each copy shows Material's "Copied" notice for a while, which
+        # axe-core would otherwise catch half faded in.
+        seen.copied = copy_every_block(tab)
     finally:
         context.close()
     return seen
@@ -194,7 +214,7 @@ def visit(browser, url: str) -> Visit:
 
 def copy_every_block(tab) -> list[str]:
     """The text each code block's copy button puts on the clipboard."""
-    return tab.evaluate(COPY_ALL, COPY_BUTTON)
+    return tab.evaluate(bounded(COPY_ALL), COPY_BUTTON)
 
 
 def page_params(with_404: bool = False) -> list:

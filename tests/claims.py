@@ -12,11 +12,13 @@ from evidence import CLAIM
 from pages import page_id
 
 # A sentence states behaviour if it names an exception, an errno, a TCP state,
-# a FIN or RST, or says what a call returns, raises, sends, resets or delivers.
+# a FIN or RST, a socket option, or says what a call returns, raises, sends,
+# sets, writes, wakes, fails, resets or delivers, or what the peer sees.
 BEHAVIOUR = re.compile(
     r"\b\w+Error\b|\bE[A-Z]{4,}\b|\b(?:ESTABLISHED|CLOSE_WAIT|TIME_WAIT|FIN_WAIT\w*"
     r"|LAST_ACK|CLOSING|SYN_\w+)\b|\b(?:FIN|RST)\b|b''"
     r"|\b(?:returns?|raises?|sends?|resets?|delivers?|inherit\w*|ignores?)\b"
+    r"|\b(?:sets?|writes?|written|wakes?|fails?|sees)\b|\b(?:SO|TCP)_[A-Z_]+\b"
 )
 
 

@@ -61,7 +61,9 @@ def test_deleted_program_fails_the_build_naming_both(project: Path):
     (project / "snippets/index/abort.py").unlink()
     result = build(project)
     assert result.returncode != 0
-    assert "index/abort.py" in result.stdout + result.stderr
+    assert "docs/index.md includes index/abort.py, which does not exist" in (
+        result.stdout + result.stderr
+    )
     result = pytest_on(project, "tests/test_pages.py", "-k", "includes_render")
     assert result.returncode == 1
     assert "index.md" in result.stdout and "index/abort.py" in result.stdout
@@ -152,7 +154,10 @@ def test_include_of_a_missing_section_fails_naming_the_file(project: Path):
     )
     result = build(project)
     assert result.returncode != 0
-    assert "srever" in result.stdout + result.stderr
+    assert (
+        "docs/how-to/half-close.md includes how-to/half-close/half_close.py:srever"
+        in result.stdout + result.stderr
+    )
     result = pytest_on(project, "tests/test_pages.py", "-k", "includes_render")
     assert result.returncode == 1
     assert "how-to/half-close.md" in result.stdout and "srever" in result.stdout

@@ -9,11 +9,14 @@ a call returns, raises or sends, needs one of them (tests/claims.py)."""
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import pytest
 
-from claims import run_claim_problem, sentences
+from claims import CLAIM, run_claim_problem, sentences
+from conventions import page_html
 from pages import all_pages, page_id
 
 # Pages whose sentences are not all bound yet (issue 12 is open for them).
@@ -58,3 +61,34 @@ def test_every_behavioural_sentence_has_evidence_or_a_citation(page: Path):
         f"{len(unbacked)} sentences state behaviour with neither a run: nor a cite: "
         "marker:\n" + "\n".join(unbacked)
     )
+
+
+MARKER_HTML = re.compile(
+    r'<sup class="claim claim-run"><a href="([^"]+)" data-claim="([^"]*?) prints: '
+    r'([^"]*)"'
+)
+
+
+@pytest.mark.parametrize("page", all_pages(), ids=page_id)
+def test_run_markers_link_to_the_line_that_prints_it(page: Path, built_site: Path):
+    """On the built page, a "run" marker points at the #> line it quotes (when
+    the program is shown on the page) or at the published program."""
+    out = page_html(built_site, page).read_text()
+    markers = MARKER_HTML.findall(out)
+    written = [c for c in CLAIM.finditer(page.read_text()) if c.group(1) == "run"]
+    assert len(markers) == len(written), "a run: marker was not drawn"
+    problems = []
+    for href, program, expected in markers:
+        expected = html.unescape(expected)
+        if href.startswith("#"):
+            line = re.search(rf'<span id="{re.escape(href[1:])}">(.*?)\n', out)
+            text = html.unescape(re.sub(r"<[^>]+>", "", line.group(1))) if line else ""
+            if not text.strip().startswith("#>") or expected not in text:
+                problems.append(
+                    f"{href} ({program}): {text.strip()!r} lacks {expected!r}"
+                )
+        else:
+            target = (page_html(built_site, page).parent / href).resolve()
+            if target.name != program or not target.is_file():
+                problems.append(f"{href}: not the published {program}")
+    assert not problems, f"{page_id(page)}:\n" + "\n".join(problems)

@@ -6,6 +6,8 @@ Reads until the server's FIN (recv() returns b''), then closes.
 import socket
 import sys
 
+if len(sys.argv) != 2 or not sys.argv[1].isdigit():
+    sys.exit(f"usage: python {sys.argv[0]} PORT   (the same PORT for server.py)")
 port = int(sys.argv[1])
 with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
     chunks = []

@@ -7,6 +7,8 @@ side, reads until the client has closed, then closes.
 import socket
 import sys
 
+if len(sys.argv) != 2 or not sys.argv[1].isdigit():
+    sys.exit(f"usage: python {sys.argv[0]} PORT   (the same PORT for client.py)")
 port = int(sys.argv[1])
 with socket.create_server(("127.0.0.1", port)) as listener:
     listener.settimeout(60)  # give up if no client comes within a minute

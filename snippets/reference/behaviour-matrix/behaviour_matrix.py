@@ -116,7 +116,7 @@ def state(held, local, remote):
     return proc_net_tcp(local, remote) or "gone"
 
 
-def outcome(call):
+def errno_name(call):
     """What call() returned, or the errno name of the OSError it raised."""
     try:
         return call()
@@ -129,12 +129,12 @@ def peer_reads(peer):
     readable, _, _ = select.select([peer], [], [], 0.2)
     if not readable:
         return "nothing"
-    received = outcome(lambda: peer.recv(1024))
+    received = errno_name(lambda: peer.recv(1024))
     return repr(received) if isinstance(received, bytes) else received
 
 
 def peer_sends(peer):
-    return outcome(lambda: peer.send(b"x") and "ok")
+    return errno_name(lambda: peer.send(b"x") and "ok")
 
 
 @contextlib.contextmanager

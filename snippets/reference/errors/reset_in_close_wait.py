@@ -21,7 +21,7 @@ def tcp_state(sock):
     return STATES.get(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0])
 
 
-def outcome(call):
+def errno_name(call):
     """What call() returned, or the errno name of the OSError it raised."""
     try:
         return call()
@@ -54,7 +54,7 @@ def after_reset(peer_fin, read_fin, order):
                 "send()": lambda: sock.send(b"x"),
                 "recv()": lambda: sock.recv(1024),
             }
-            return state, [f"{name} {outcome(calls[name])}" for name in order]
+            return state, [f"{name} {errno_name(calls[name])}" for name in order]
 
 
 CASES = {  # name: (the peer sent FIN first, sock's recv() read it)

@@ -11,8 +11,8 @@ import socket
 import struct
 
 
-def outcome(call):
-    """None if call() returned, else the errno name of its OSError."""
+def errno_name(call):
+    """What call() returned, or the errno name of the OSError it raised."""
     try:
         return call()
     except OSError as exc:
@@ -33,7 +33,7 @@ def connection():
 # --8<-- [start:cases]
 def never_connected():
     with socket.socket() as sock:
-        return outcome(lambda: sock.shutdown(socket.SHUT_WR))
+        return errno_name(lambda: sock.shutdown(socket.SHUT_WR))
 
 
 def after_a_reset():
@@ -41,40 +41,40 @@ def after_a_reset():
         peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         peer.close()  # an abort: RST
         select.select([sock], [], [], 5)  # until the reset has arrived
-        return outcome(lambda: sock.shutdown(socket.SHUT_WR))
+        return errno_name(lambda: sock.shutdown(socket.SHUT_WR))
 
 
 def bad_how():
     with connection() as (sock, peer):
-        return outcome(lambda: sock.shutdown(3))  # only 0, 1, 2 are valid
+        return errno_name(lambda: sock.shutdown(3))  # only 0, 1, 2 are valid
 
 
 def twice():
     with connection() as (sock, peer):
-        first = outcome(lambda: sock.shutdown(socket.SHUT_WR))
-        return first, outcome(lambda: sock.shutdown(socket.SHUT_WR))
+        first = errno_name(lambda: sock.shutdown(socket.SHUT_WR))
+        return first, errno_name(lambda: sock.shutdown(socket.SHUT_WR))
 
 
 def twice_peer_closed():
     with connection() as (sock, peer):
         peer.close()
         sock.recv(1024)  # b'': the peer's FIN
-        first = outcome(lambda: sock.shutdown(socket.SHUT_WR))
-        return first, outcome(lambda: sock.shutdown(socket.SHUT_WR))
+        first = errno_name(lambda: sock.shutdown(socket.SHUT_WR))
+        return first, errno_name(lambda: sock.shutdown(socket.SHUT_WR))
 
 
 def listening():
     with socket.create_server(("127.0.0.1", 0)) as listener:
         listener.settimeout(5)
-        wr = outcome(lambda: listener.shutdown(socket.SHUT_WR))
-        rdwr = outcome(lambda: listener.shutdown(socket.SHUT_RDWR))
-        return wr, rdwr, outcome(listener.accept)
+        wr = errno_name(lambda: listener.shutdown(socket.SHUT_WR))
+        rdwr = errno_name(lambda: listener.shutdown(socket.SHUT_RDWR))
+        return wr, rdwr, errno_name(listener.accept)
 
 
 def udp_not_connected():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        return outcome(lambda: sock.shutdown(socket.SHUT_WR))
+        return errno_name(lambda: sock.shutdown(socket.SHUT_WR))
 
 
 def udp_connected():
@@ -82,8 +82,8 @@ def udp_connected():
         receiver.bind(("127.0.0.1", 0))
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.connect(receiver.getsockname())
-            shut = outcome(lambda: sock.shutdown(socket.SHUT_WR))
-            return shut, outcome(lambda: sock.send(b"datagram"))
+            shut = errno_name(lambda: sock.shutdown(socket.SHUT_WR))
+            return shut, errno_name(lambda: sock.send(b"datagram"))
 # --8<-- [end:cases]
 
 

@@ -16,6 +16,7 @@ def tcp_state(sock):
 
 
 def outcome(call):
+    """What call() returned, or the exception class and errno name it raised."""
     try:
         return call()
     except OSError as exc:

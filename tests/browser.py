@@ -1,4 +1,4 @@
-"""pytest plugin: the built site in Chromium, each page visited once per palette.
+"""pytest plugin: the built site in Chromium, each page visited once.
 
 Chromium comes from the system (Debian's package at /usr/bin/chromium, or
 $CHROMIUM), driven by Playwright's Python package; Playwright's own browser
@@ -6,14 +6,15 @@ download is never used. Without Chromium the browser tests skip and say how
 to install it, except where REQUIRE_BROWSER=1 (.ci/run and the Ubuntu CI
 jobs set it), where a missing browser fails them.
 
-Each page is visited once per palette, in a fresh context (a cold cache),
-by a fixture that records what the tests need (requests, errors, sizes,
-links, axe-core's findings, what each copy button copies); the tests of
-each concern read that record. All the tests about one page in one palette
-form one xdist group, so they run on one worker and share one visit, and
-the visits spread over the workers. A visit happens in fixture setup,
-bounded by Playwright's timeout per step (VISIT_TIMEOUT), never inside a
-test's time limit; a page that hangs fails with its address.
+Each page is visited once, in a fresh context (a cold cache), by a fixture
+that records what the tests need (requests, errors, sizes, links, axe-core's
+findings in the light palette and, after the system preference switches, in
+the dark one, what each copy button copies); the tests of each concern read
+that record. All the tests about one page form one xdist group, so they run
+on one worker and share one visit, and the visits spread over the workers.
+A visit happens in fixture setup, each step bounded by VISIT_TIMEOUT
+(Playwright's timeout, or bounded() for scripts), never inside a test's time
+limit; a page that hangs fails with its address.
 """
 
 from __future__ import annotations

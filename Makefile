@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 XDIST := -n auto --dist loadgroup
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve build test programs update-examples bench diagrams constraints lint clean
+.PHONY: help serve build test programs update-examples bench wire-soak diagrams constraints lint clean
 
 ## help: list the targets
 help:
@@ -57,6 +57,10 @@ update-examples: $(VENV)/.test
 ## bench: time the programs, the full suite and the strict build against targets
 bench: $(VENV)/.test
 	PYTHONPATH=hooks:tests $(BIN)/python tests/bench.py
+
+## wire-soak: capture each wire scenario 200 times (RUNS=n); expect one sequence each (root)
+wire-soak: $(VENV)/.test
+	PYTHONPATH=hooks:tests $(BIN)/python tests/wire_soak.py $${RUNS:-200}
 
 ## diagrams: draw the pages' mermaid blocks into SVG (needs Chromium)
 diagrams: $(VENV)/.test

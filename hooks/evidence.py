@@ -4,17 +4,21 @@ A page writes, right after a sentence that states behaviour, one of:
 
     <!-- run: how-to/abort/abort.py | ConnectionResetError ECONNRESET -->
     <!-- cite: RFC 9293, 3.10.4 | https://www.rfc-editor.org/rfc/rfc9293 -->
+    <!-- wire: how-to/abort/abort.py | server 2 → client 2  RST ACK -->
 
 `run:` names a program of the site and text that one of its `#>` output lines
 holds: the sentence is observed here. tests/test_evidence.py fails when the
 program no longer prints it. `cite:` names a primary source (document and
 section, or file, function and version) and its address: the sentence is
-taken from that source and was not run here.
+taken from that source and was not run here. `wire:` names a program with a
+stored capture (a .wire file, hooks/wire_format.py) and text that one of its
+events holds: the sentence is what went on the wire while it ran.
 
 This hook turns each into a marker after the sentence: "run" links to the
 output line in the program's code block on the page (or to the published
 program when the page does not show it), and shows the expected output on
-hover or focus; "source" links to the cited document. Both work without
+hover or focus; "source" links to the cited document; "wire" links to the
+event in the program's ladder diagram (hooks/ladders.py). Both work without
 JavaScript, by keyboard, and read out as a full sentence to a screen reader.
 The legend is on the home page, #how-to-read-the-markers.
 """
@@ -24,17 +28,24 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from conventions import CODE_BLOCK_HTML, INCLUDE
+from conventions import page_url as page_url_of
+from ladders import event_id
+from verified_on import snippets_of
+from wire_format import read, wire_path
 
 # <!-- run: program.py | expected output --> and <!-- cite: label | address -->
-CLAIM = re.compile(r"<!--\s*(run|cite):\s*([^|>]+?)\s*\|\s*(.+?)\s*-->")
+CLAIM = re.compile(r"<!--\s*(run|cite|wire):\s*([^|>]+?)\s*\|\s*(.+?)\s*-->")
 LINE_SPAN = re.compile(r'<span id="(__span-\d+-\d+)">')
 RUN_HREF = re.compile(r'href="#evidence:([^"]+?)::([^"]*)"')
+WIRE_HREF = re.compile(r'href="#wire-evidence:([^"]+?)::([^"]*)"')
 
 
 def attribute(text: str) -> str:
@@ -51,6 +62,15 @@ def marker(kind: str, subject: str, detail: str) -> str:
             f' aria-label="source (not run here): {label}">source</a></sup>'
         )
     program = posixpath.basename(subject)
+    if kind == "wire":
+        event, name = attribute(detail), html.escape(program)
+        return (
+            '<sup class="claim claim-wire">'
+            f'<a href="#wire-evidence:{attribute(subject)}::{event}"'
+            f' data-claim="Captured while {name} ran: {event}"'
+            f' aria-label="wire (captured here): while {name} ran, {event}">'
+            "wire</a></sup>"
+        )
     output = attribute(detail)
     target = attribute(f"{subject}::{detail}")
     return (
@@ -94,6 +114,33 @@ def resolve_links(content: str, page_url: str, shown: dict[str, str]) -> str:
     return RUN_HREF.sub(href, content)
 
 
+def wire_event(snippets: Path, program: str, text: str) -> int | None:
+    """The number (from 1) of the first stored wire event of program holding text."""
+    path = wire_path(snippets / program)
+    if not path.is_file():
+        return None
+    _, events = read(path)
+    return next((n for n, e in enumerate(events, 1) if text in e.line()), None)
+
+
+def resolve_wire_links(content: str, page_url: str, snippets: Path, docs: Path) -> str:
+    """Point each "wire" marker at its event in the program's ladder diagram,
+    on this page or on the program's own page."""
+
+    def href(match: re.Match) -> str:
+        program = html.unescape(match.group(1))
+        number = wire_event(snippets, program, html.unescape(match.group(2)))
+        if number is None:
+            raise PluginError(f"wire: {program} has no stored event {match.group(2)!r}")
+        target = event_id(program, number)
+        if f'id="{target}"' in content:
+            return f'href="#{target}"'
+        owner = page_url_of(docs / (posixpath.dirname(program) + ".md"), docs)
+        return f'href="{posixpath.relpath(owner or ".", page_url or ".")}/#{target}"'
+
+    return WIRE_HREF.sub(href, content)
+
+
 def blocks_by_program(markdown: str) -> list[str]:
     """The program each fenced include shows, in page order (others: "")."""
     found = []
@@ -124,4 +171,6 @@ def on_page_content(
         program = programs[number] if number < len(programs) else ""
         for span_id in LINE_SPAN.findall(block.group(0)):
             shown[span_id] = program
-    return resolve_links(html_text, page.url, shown)
+    html_text = resolve_links(html_text, page.url, shown)
+    docs = Path(config["docs_dir"])
+    return resolve_wire_links(html_text, page.url, snippets_of(config), docs)

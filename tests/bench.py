@@ -7,6 +7,9 @@ it prints its figures and exits 0 unless something it runs fails.
   `make serve` and `make build` run first) against running each program once,
   sequentially, as a plain `python file.py`: target ratio <= 1.0, and < 20 s;
 - the strict build: target < 3 s;
+- capturing the wire scenarios (tests/wire.py): the extra time a captured run
+  takes over a plain run of the same program, per scenario, fastest of 5 each:
+  target <= 50 ms (needs root; otherwise says why and goes on);
 - the full suite (`pytest -n auto --dist loadgroup`, what `make test` runs
   after ruff): target <= 90 s. Skipped with --no-suite.
 """
@@ -20,9 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
+import wire
 from conventions import ROOT
 from programs import all_programs, platform_skip_reason, run_pair
 from runs import strict_build
+from wire_soak import overhead, scenarios
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 XDIST = ["-n", "auto", "--dist", "loadgroup"]
@@ -60,6 +65,21 @@ def each_program_once() -> tuple[float, int]:
     return total, count
 
 
+def capture_overhead() -> None:
+    reason = wire.unavailable()
+    if reason:
+        print(f"wire capture: not measured: {reason}")
+        return
+    extra = {program.name: overhead(program) for program in scenarios()}
+    worst = max(extra, key=extra.get)
+    mean = sum(extra.values()) / len(extra)
+    print(
+        f"wire capture, extra per scenario ({len(extra)} scenarios, fastest of 5 runs): "
+        f"mean {mean * 1000:.0f} ms, worst {extra[worst] * 1000:.0f} ms ({worst}) "
+        f"(target <= 50 ms: {verdict(extra[worst] <= 0.05)})"
+    )
+
+
 def verdict(ok: bool) -> str:
     return "ok" if ok else "OVER TARGET"
 
@@ -81,6 +101,7 @@ def main() -> None:
         f"{verdict(ratio <= 1.0 and verify < 20)}; before this runner: 0.99, 12 s)"
     )
     print(f"strict build: {build:.1f} s (target < 3 s: {verdict(build < 3)})")
+    capture_overhead()
     if "--no-suite" not in sys.argv:
         suite = timed([*pytest, *XDIST], timeout=1200)
         print(

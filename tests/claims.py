@@ -10,6 +10,7 @@ from pathlib import Path
 from conventions import OUTPUT_LINE, SNIPPETS
 from evidence import CLAIM
 from pages import page_id
+from wire_format import read, wire_path
 
 # A sentence states behaviour if it names an exception, an errno, a TCP state,
 # a FIN or RST, a socket option, or says what a call returns, raises, sends,
@@ -108,4 +109,14 @@ def run_claim_problem(program: str, expected: str) -> str | None:
     outputs = OUTPUT_LINE.findall(path.read_text())
     if not any(expected in line for line in outputs):
         return f"{program} no longer prints {expected!r}"
+    return None
+
+
+def wire_claim_problem(program: str, expected: str) -> str | None:
+    path = wire_path(SNIPPETS / program)
+    if not path.is_file():
+        return f"no stored capture snippets/{path.relative_to(SNIPPETS)}"
+    _, events = read(path)
+    if not any(expected in event.line() for event in events):
+        return f"{path.relative_to(SNIPPETS)} no longer holds {expected!r}"
     return None

@@ -11,6 +11,7 @@ pytest-examples can compare the output with the #> lines.
 from __future__ import annotations
 
 import ast
+import json
 import os
 import socket
 import subprocess
@@ -85,6 +86,8 @@ class Run:
     stdout: str = ""
     stderr: str = ""
     prints: list[PrintStatement] = field(default_factory=list)
+    # (time_ns, text) of each print, for tests/wire.py
+    timed_prints: list[tuple[int, str]] = field(default_factory=list)
 
     def problem(self) -> str | None:
         """Why this run fails, with the program's own output; None if it did not."""
@@ -98,6 +101,17 @@ class Run:
         else:
             return None
         return f"{why}\n--- stdout ---\n{self.stdout}--- stderr ---\n{self.stderr}"
+
+
+def read_timed_prints(record: Path) -> list[tuple[int, str]]:
+    """When each print() call happened (time.time_ns()) and the line it printed."""
+    lines = record.read_text().splitlines() if record.is_file() else []
+    timed = []
+    for line in map(json.loads, lines):
+        timed.append(
+            (line["time_ns"], line["sep"].join(a["data"] for a in line["args"]))
+        )
+    return timed
 
 
 def command(path: Path, *args: str) -> list[str]:
@@ -136,6 +150,7 @@ def run_one(path: Path, workdir: Path, *args: str) -> Run:
     except subprocess.TimeoutExpired as killed:
         run = Run(path, None, text(killed.stdout), text(killed.stderr))
     run.prints = read_prints(record)
+    run.timed_prints = read_timed_prints(record)
     return run
 
 
@@ -175,6 +190,7 @@ def run_pair(server_path: Path, client_path: Path, workdir: Path) -> list[Run]:
             out, err = process.communicate()
         server.stdout, server.stderr = (first[0] if started else "") + out, err
     server.prints = read_prints(record)
+    server.timed_prints = read_timed_prints(record)
     return [server, client]
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+import wire
 from claims import sentences
 from conventions import ROOT, record_path
 from pages import all_pages
@@ -263,3 +264,32 @@ def test_a_changed_output_fails_every_sentence_that_relied_on_it(project: Path):
     for sentence in relying:
         assert sentence in result.stdout, f"{sentence!r} not named:\n{result.stdout}"
     assert result.stdout.count(f"{CLOSE} no longer prints") >= len(relying)
+
+
+def test_abort_that_only_closes_fails_its_wire_check_naming_the_page(project: Path):
+    """The abort program changed to a plain close(): what it sends is no longer
+    the stored capture (a FIN instead of a RST), and the wire check names the
+    page whose ladder diagram shows it. Needs the privilege to capture."""
+    wire.skip_unless_capturing("the wire drift test")
+    path = project / "snippets" / "how-to/abort/abort.py"
+    text = path.read_text()
+    linger = 'socket.SO_LINGER, struct.pack("ii", 1, 0))\n'
+    linger = f"    sock.setsockopt(socket.SOL_SOCKET, {linger}"
+    assert linger in text
+    path.write_text(text.replace(linger, ""))
+    result = pytest_on(project, PROGRAMS, "-k", "how-to/abort/abort.py")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (
+        "FAILED tests/test_programs.py::test_wire[how-to/abort/abort.py]"
+        in result.stdout
+    )
+    assert (
+        "docs/how-to/abort.md: what how-to/abort/abort.py sends on the wire"
+        in result.stdout
+    )
+    assert re.search(r"^-server 2 → client 2  RST ACK$", result.stdout, re.M), (
+        result.stdout
+    )
+    assert re.search(r"^\+server 2 → client 2  FIN ACK$", result.stdout, re.M), (
+        result.stdout
+    )

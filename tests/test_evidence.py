@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from claims import CLAIM, run_claim_problem, sentences
+from claims import CLAIM, run_claim_problem, sentences, wire_claim_problem
 from conventions import page_html
 from pages import all_pages, page_id
 
@@ -45,6 +45,8 @@ def test_every_claim_marker_holds(page: Path):
             kind, subject, detail = claim.groups()
             if kind == "run":
                 problem = run_claim_problem(subject.strip(), detail)
+            elif kind == "wire":
+                problem = wire_claim_problem(subject.strip(), detail)
             else:
                 problem = None if detail.startswith("https://") else "no https address"
             if problem:
@@ -92,3 +94,49 @@ def test_run_markers_link_to_the_line_that_prints_it(page: Path, built_site: Pat
             if target.name != program or not target.is_file():
                 problems.append(f"{href}: not the published {program}")
     assert not problems, f"{page_id(page)}:\n" + "\n".join(problems)
+
+
+WIRE_MARKER_HTML = re.compile(
+    r'<sup class="claim claim-wire"><a href="([^"]+)" data-claim="Captured while '
+    r'[^"]*? ran: ([^"]*)"'
+)
+
+
+@pytest.mark.parametrize("page", all_pages(), ids=page_id)
+def test_wire_markers_link_to_the_captured_event(page: Path, built_site: Path):
+    """On the built site, a "wire" marker points at the event it quotes in the
+    list under the program's ladder diagram."""
+    out = page_html(built_site, page).read_text()
+    markers = WIRE_MARKER_HTML.findall(out)
+    written = [c for c in CLAIM.finditer(page.read_text()) if c.group(1) == "wire"]
+    assert len(markers) == len(written), "a wire: marker was not drawn"
+    problems = []
+    for href, expected in markers:
+        address, _, fragment = html.unescape(href).partition("#")
+        target = (page_html(built_site, page).parent / address).resolve()
+        target = target / "index.html" if target.is_dir() else target
+        text = target.read_text() if target.is_file() else ""
+        item = re.search(rf'<li id="{re.escape(fragment)}" data-event="([^"]*)"', text)
+        event = html.unescape(item.group(1)) if item else ""
+        if html.unescape(expected) not in event:
+            problems.append(f"{href}: no event {expected!r} there (found {event!r})")
+    assert not problems, f"{page_id(page)}:\n" + "\n".join(problems)
+
+# A sentence that says what goes on the wire: a FIN or RST (or a reset) that
+# is sent, or "on the wire".
+ON_THE_WIRE = re.compile(
+    r"\b(?:sends?|sent|sending)\b[^.]*?\b(?:FIN|RST|reset)\b"
+    r"|\b(?:FIN|RST|reset)\b[^.]*?\b(?:sends?|sent)\b|\bon the wire\b"
+)
+
+
+@pytest.mark.parametrize("page", all_pages(), ids=page_id)
+def test_pages_that_say_what_is_sent_link_to_a_captured_event(page: Path):
+    """A page that states what is sent on the wire has at least one "wire"
+    marker: a link to a segment captured while a program ran."""
+    stating = [s for s in sentences(page) if ON_THE_WIRE.search(CLAIM.sub("", s.text))]
+    wired = [c for s in sentences(page) for c in s.claims if c.group(1) == "wire"]
+    assert wired or not stating, (
+        f"{page_id(page)} says what is sent on the wire but links to no captured "
+        f"event (<!-- wire: program | event -->), e.g.:\n{stating[0]}"
+    )

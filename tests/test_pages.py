@@ -25,6 +25,7 @@ from conventions import (
     page_name,
     page_url,
 )
+from ladders import anchor
 from pages import (
     all_includes,
     all_pages,
@@ -36,6 +37,9 @@ from pages import (
 )
 from programs import program_files, rel
 from runs import strict_build
+from wire_format import SUFFIX as WIRE_SUFFIX
+from wire_format import read as read_wire
+from wire_format import wire_path
 
 
 @pytest.fixture(scope="session")
@@ -310,3 +314,47 @@ def test_published_build_has_edit_links_and_a_sitemap(tmp_path: Path):
         assert f"<loc>{location}</loc>" in sitemap, (
             f"{page_id(page)}: not in sitemap.xml"
         )
+
+
+LADDER = re.compile(r"^[ \t]*<!--\s*ladder:\s*(\S+?)\s*-->", re.M)
+
+
+def test_every_stored_capture_is_drawn_on_its_programs_page():
+    """snippets/<page>/x.wire is drawn by `<!-- ladder: <page>/x.py -->` on
+    docs/<page>.md, and a ladder draws only a capture of its own page."""
+    drawn = {
+        (page_name(page), name)
+        for page in all_pages()
+        for name in LADDER.findall(page.read_text())
+    }
+    problems = [
+        f"docs/{page}.md draws {name}, which is not its program or has no .wire file"
+        for page, name in drawn
+        if owner_page(SNIPPETS / name) != page
+        or not wire_path(SNIPPETS / name).is_file()
+    ]
+    for stored in sorted(SNIPPETS.rglob("*" + WIRE_SUFFIX)):
+        name = stored.with_suffix(".py").relative_to(SNIPPETS).as_posix()
+        if (owner_page(stored), name) not in drawn:
+            problems.append(
+                f"{rel(stored)}: docs/{owner_page(stored)}.md has no "
+                f"<!-- ladder: {name} -->"
+            )
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("page", all_pages(), ids=page_id)
+def test_ladders_list_every_stored_event(page: Path, built_site: Path):
+    """Each ladder on the built page is an SVG with a title, and its list
+    holds the stored events, in order, one item each."""
+    out = page_html(built_site, page).read_text()
+    for name in LADDER.findall(page.read_text()):
+        _, events = read_wire(wire_path(SNIPPETS / name))
+        prefix = anchor(name)
+        figure = re.search(
+            rf'<figure class="ladder" id="{prefix}">(.*?)</figure>', out, re.S
+        )
+        assert figure, f"{page_id(page)}: no ladder {prefix} for {name}"
+        assert f'<title id="{prefix}-title">' in figure.group(1)
+        listed = re.findall(r'<li id="[^"]+" data-event="([^"]*)"', figure.group(1))
+        assert [html.unescape(e) for e in listed] == [e.line() for e in events]

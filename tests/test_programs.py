@@ -8,21 +8,58 @@ binds or connects beyond loopback, or prints something other than its #>
 lines. Under --update-examples the #> lines are rewritten from what it
 printed. The outcome, with the file's hash and the environment, goes into
 the verification record (tests/record.py).
+
+A program with a .wire file beside it is a wire scenario: it runs in a
+network namespace of its own while tests/wire.py captures its segments,
+and test_wire compares them with the .wire file (rewritten under
+--update-examples). Both tests of a scenario run on the same worker, so
+the program still runs once. Without the privilege to capture, test_wire
+skips saying what is missing; with REQUIRE_WIRE=1 (as .ci/run sets) it fails.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from pathlib import Path
 
 import pytest
 
+import wire
+import wire_format
 from examples_compat import expected_source, output_diff
+from pages import owner_page
 from programs import Program, all_programs, platform_skip_reason, rel, run_program
 from record import PROPERTY, environment
+from verified_on import stamp_of
+
+# A scenario's runs and segments, from test_program to test_wire (same worker).
+CAPTURED: dict[str, tuple[list, list]] = {}
 
 
-@pytest.mark.parametrize("program", all_programs(), ids=str)
+def wire_file(program: Program) -> Path | None:
+    paths = [wire_format.wire_path(p) for p in program.files]
+    return next((p for p in paths if p.is_file()), None)
+
+
+def params(programs: list[Program]) -> list:
+    return [
+        pytest.param(p, id=str(p), marks=[pytest.mark.xdist_group(f"program:{p}")])
+        if wire_file(p)
+        else pytest.param(p, id=str(p))
+        for p in programs
+    ]
+
+
+def run_maybe_captured(program: Program, tmp_path: Path) -> list:
+    if wire_file(program) and wire.why_not() is None:
+        runs, segments = wire.run_captured(program, tmp_path)
+        CAPTURED[program.name] = (runs, segments)
+        return runs
+    return run_program(program, tmp_path)
+
+
+@pytest.mark.parametrize("program", params(all_programs()))
 def test_program(program: Program, tmp_path: Path, request: pytest.FixtureRequest):
     files = {rel(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in program.files}
     request.node.user_properties.append(
@@ -32,7 +69,7 @@ def test_program(program: Program, tmp_path: Path, request: pytest.FixtureReques
     reasons = [r for p in program.files if (r := platform_skip_reason(p, fake))]
     if reasons:
         pytest.skip(reasons[0])
-    runs = run_program(program, tmp_path)
+    runs = run_maybe_captured(program, tmp_path)
     problems = [problem for run in runs if (problem := run.problem())]
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
@@ -51,3 +88,52 @@ def test_program(program: Program, tmp_path: Path, request: pytest.FixtureReques
             )
     if diffs:
         pytest.fail("\n".join(diffs), pytrace=False)
+
+
+@pytest.mark.parametrize("program", params([p for p in all_programs() if wire_file(p)]))
+def test_wire(program: Program, tmp_path: Path, request: pytest.FixtureRequest):
+    path = wire_file(program)
+    page = f"docs/{owner_page(program.files[0])}.md"
+    name = rel(path)
+    request.node.user_properties.append(
+        (
+            PROPERTY,
+            {
+                "files": {name: hashlib.sha256(path.read_bytes()).hexdigest()},
+                "env": environment(),
+            },
+        )
+    )
+    wire.skip_unless_capturing(name)
+    fake = request.config.getoption("--fake-platform")
+    if any(platform_skip_reason(p, fake) for p in program.files):
+        pytest.skip(f"{name}: its program runs on Linux only")
+    if program.name not in CAPTURED:  # test_program ran elsewhere, or was deselected
+        CAPTURED[program.name] = wire.run_captured(program, tmp_path)
+    runs, segments = CAPTURED.pop(program.name)
+    if any(run.problem() for run in runs):
+        pytest.fail(f"{name}: its program failed (see test_program)", pytrace=False)
+    header, stored = wire_format.read(path)
+    prints = sorted(p for run in runs for p in run.timed_prints)
+    captured = wire.events(segments, prints, wire.larger_than(header))
+    stamped = any(h.startswith(wire_format.CAPTURED) for h in header)
+    if request.config.getoption("update_examples") and (
+        captured != stored or not stamped
+    ):
+        kept = [h for h in header if not h.startswith(wire_format.CAPTURED)]
+        stamp = wire_format.CAPTURED + stamp_of(environment())
+        path.write_text(wire_format.text([stamp, *kept], captured), encoding="utf-8")
+        return
+    if captured != stored:
+        diff = difflib.unified_diff(
+            [e.line() for e in stored],
+            [e.line() for e in captured],
+            "stored in " + name,
+            "captured now",
+            lineterm="",
+        )
+        pytest.fail(
+            f"{page}: what {rel(program.files[0])} sends on the wire differs from "
+            f"{name} (its ladder diagram on that page):\n" + "\n".join(diff),
+            pytrace=False,
+        )

@@ -3,8 +3,9 @@
 The program runs exactly as `python -W error file.py` runs it for a reader;
 this only records, for the suite, which line of the program each print() call
 came from and what it printed, one JSON line per call, in the file named by
-$RECORD_PRINTS. pytest-examples then compares those calls with the #> lines
-(tests/examples_compat.py). It also refuses, through an audit hook, any bind
+$RECORD_PRINTS, with the time (tests/wire.py places prints among the
+segments it captured). pytest-examples then compares those calls with the
+#> lines (tests/examples_compat.py). It also refuses, through an audit hook, any bind
 or connect to an address that is not loopback: the site's programs talk to
 127.0.0.1 and ::1 only.
 Standard library only, so the program starts as fast as it would alone.
@@ -17,6 +18,7 @@ import json
 import os
 import re
 import sys
+import time
 
 _RECORD = os.environ.get("RECORD_PRINTS")
 
@@ -54,6 +56,7 @@ if _RECORD:
         caller = sys._getframe(1)
         if file is None and os.path.realpath(caller.f_code.co_filename) == _program:
             line = {
+                "time_ns": time.time_ns(),  # orders prints among captured segments
                 "line": caller.f_lineno,
                 "sep": sep,
                 "args": [_arg(v) for v in values],

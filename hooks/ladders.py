@@ -1,0 +1,186 @@
+"""MkDocs hook: draw a program's captured segments as a ladder diagram.
+
+A page writes, where the diagram belongs (next to the program):
+
+    <!-- ladder: how-to/half-close/half_close.py -->
+
+and this hook replaces it, at build time, with an inline SVG drawn from the
+stored sequence snippets/how-to/half-close/half_close.wire
+(hooks/wire_format.py; tests/test_programs.py keeps it true): one pair of
+columns per connection (client left, server right), one arrow per event
+labelled with its flags and length, the program's prints between them (what
+it did and the TCP states it read), then the same events as a numbered list,
+which "wire" evidence markers link to. Colours come from Material's palette
+variables (docs/assets/stylesheets/extra.css), so the one drawing follows
+light and dark; no JavaScript.
+
+The caption says where and when the sequence was captured: this build's
+run if the verification record (build/verified.json) shows the .wire file
+passed as it is, else the stored file's own "captured:" line.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from conventions import record_path
+from verified_on import load_record, snippets_of, stamp_of, unverified_reason
+from wire_format import CAPTURED, Event, read, wire_path
+
+LADDER = re.compile(r"^([ \t]*)<!--\s*ladder:\s*(\S+?)\s*-->[ \t]*$", re.M)
+
+WIDTH = 640
+LEFT, RIGHT = 120, 520  # the client's and the server's column
+ROW = 30
+TOP = 44
+
+
+def anchor(program: str) -> str:
+    """The id prefix of a program's ladder: wire-<file name without .py>."""
+    return "wire-" + re.sub(r"[^\w-]", "-", Path(program).stem)
+
+
+def event_id(program: str, number: int) -> str:
+    return f"{anchor(program)}-{number}"
+
+
+def describe(event: Event) -> str:
+    if event.is_print:
+        return f"the program prints: {event.flags}"
+    what = event.line().split("  ", 1)[1]
+    return f"{event.sender} sends {event.receiver}: {what}"
+
+
+def _text(x: float, y: float, content: str, cls: str, anchor_: str = "middle") -> str:
+    return (
+        f'<text x="{x:g}" y="{y:g}" class="{cls}" text-anchor="{anchor_}">'
+        f"{html.escape(content)}</text>"
+    )
+
+
+def svg(program: str, events: list[Event], title: str) -> str:
+    rows: list[str] = []
+    y = TOP
+    connection = None
+    for event in events:
+        if not event.is_print:
+            number = event.sender.rpartition(" ")[2]
+            number = number if number.isdigit() else None
+            if number != connection and number is not None:
+                y += 6
+                rows.append(
+                    _text(WIDTH / 2, y + 4, f"connection {number}", "ladder-conn")
+                )
+                y += ROW - 8
+            connection = number
+        if event.is_print:
+            rows.append(
+                f'<rect x="{LEFT + 12}" y="{y - 13}" width="{RIGHT - LEFT - 24}" '
+                f'height="20" rx="4" class="ladder-note-box"/>'
+            )
+            shown = event.flags if len(event.flags) <= 58 else event.flags[:57] + "…"
+            rows.append(_text(WIDTH / 2, y + 1, shown, "ladder-note"))
+        else:
+            rightward = event.sender.startswith("client")
+            x1, x2 = (LEFT, RIGHT) if rightward else (RIGHT, LEFT)
+            kind = (
+                "rst" if "RST" in event.flags else "fin" if "FIN" in event.flags else ""
+            )
+            kind = kind or ("syn" if "SYN" in event.flags else "data")
+            label = event.line().split("  ", 1)[1]
+            rows.append(
+                f'<line x1="{x1}" y1="{y - 4}" x2="{x2}" y2="{y + 8}" '
+                f'class="ladder-arrow ladder-{kind}" '
+                f'marker-end="url(#{anchor(program)}-head)"/>'
+            )
+            rows.append(
+                _text(WIDTH / 2, y - 8, label, f"ladder-label ladder-{kind}-text")
+            )
+        y += ROW
+    height = y + 4
+    heads = (
+        f'<defs><marker id="{anchor(program)}-head" viewBox="0 0 10 10" '
+        'refX="10" refY="5" '
+        'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        '<path d="M0,0 L10,5 L0,10 z" class="ladder-head"/></marker></defs>'
+    )
+    columns = (
+        _text(LEFT, 18, "client", "ladder-end")
+        + _text(RIGHT, 18, "server", "ladder-end")
+        + f'<line x1="{LEFT}" y1="26" x2="{LEFT}" y2="{height}" class="ladder-life"/>'
+        + f'<line x1="{RIGHT}" y1="26" x2="{RIGHT}" y2="{height}" class="ladder-life"/>'
+    )
+    return (
+        f'<svg class="ladder-svg" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" '
+        f'role="img" aria-labelledby="{anchor(program)}-title" '
+        'xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{anchor(program)}-title">{html.escape(title)}</title>'
+        f"{heads}{columns}{''.join(rows)}</svg>"
+    )
+
+
+def provenance(program: str, snippets: Path, record: dict, header: list[str]) -> str:
+    name = Path(program).with_suffix(".wire").as_posix()
+    if unverified_reason(name, snippets / name, record) is None:
+        stamp = stamp_of(record["programs"][name])
+        return f"captured while this build's programs ran ({stamp})"
+    stored = next((h[len(CAPTURED) :] for h in header if h.startswith(CAPTURED)), "")
+    where = f" ({stored})" if stored else ""
+    return f"stored capture{where}, not captured again in this build"
+
+
+def figure(program: str, snippets: Path, record: dict) -> str:
+    path = wire_path(snippets / program)
+    if not path.is_file():
+        raise PluginError(
+            f"ladder: no stored capture {path.relative_to(snippets.parent)}"
+        )
+    header, events = read(path)
+    name = Path(program).name
+    segments = sum(not e.is_print for e in events)
+    title = (
+        f"Ladder diagram of the {segments} segments {name} sent on loopback, "
+        "with its prints; the same events are listed below it."
+    )
+    items = "".join(
+        f'<li id="{event_id(program, n)}" data-event="{html.escape(e.line())}">'
+        f"{html.escape(describe(e))}</li>"
+        for n, e in enumerate(events, 1)
+    )
+    when = provenance(program, snippets, record, header)
+    lengths = [h for h in header if h.startswith("lengths:")]
+    note = f" Data {html.escape(lengths[0][len('lengths: ') :])}." if lengths else ""
+    return (
+        f'<figure class="ladder" id="{anchor(program)}">\n'
+        f"{svg(program, events, title)}\n"
+        f"<figcaption>What <code>{html.escape(name)}</code> sent on the wire: "
+        "every SYN, FIN, RST and data segment, captured on the loopback interface; "
+        f"pure ACKs are left out.{note} "
+        f'<span class="ladder-when">{html.escape(when)}.'
+        "</span></figcaption>\n"
+        f'<details class="ladder-list"><summary>The same events as a list</summary>'
+        f"<ol>{items}</ol></details>\n</figure>"
+    )
+
+
+def on_page_markdown(
+    markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+) -> str:
+    if "ladder:" not in markdown:
+        return markdown
+    snippets = snippets_of(config)
+    record = load_record(record_path(Path(config["config_file_path"]).parent))
+
+    def replace(match: re.Match) -> str:
+        indent = match.group(1)  # inside an admonition or a tab: keep its indent
+        drawn = figure(match.group(2), snippets, record)
+        return "\n".join(indent + line for line in drawn.splitlines())
+
+    return LADDER.sub(replace, markdown)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -39,7 +40,8 @@ LADDER = re.compile(r"^([ \t]*)<!--\s*ladder:\s*(\S+?)\s*-->[ \t]*$", re.M)
 WIDTH = 640
 LEFT, RIGHT = 120, 520  # the client's and the server's column
 ROW = 30
-TOP = 44
+TOP = 48
+NOTE_CHARS = 60  # characters of a print per line, at the notes' font size
 
 
 def anchor(program: str) -> str:
@@ -65,44 +67,47 @@ def _text(x: float, y: float, content: str, cls: str, anchor_: str = "middle") -
     )
 
 
+def wrapped(text: str, width: int = NOTE_CHARS) -> list[str]:
+    """A print's line cut into pieces that fit between the lifelines."""
+    return textwrap.wrap(text, width, break_long_words=True, drop_whitespace=False) or [
+        ""
+    ]
+
+
 def svg(program: str, events: list[Event], title: str) -> str:
     rows: list[str] = []
     y = TOP
     connection = None
     for event in events:
-        if not event.is_print:
-            number = event.sender.rpartition(" ")[2]
-            number = number if number.isdigit() else None
-            if number != connection and number is not None:
-                y += 6
-                rows.append(
-                    _text(WIDTH / 2, y + 4, f"connection {number}", "ladder-conn")
-                )
-                y += ROW - 8
-            connection = number
         if event.is_print:
+            lines = wrapped(event.flags)
+            height = 16 * len(lines) + 6
             rows.append(
-                f'<rect x="{LEFT + 12}" y="{y - 13}" width="{RIGHT - LEFT - 24}" '
-                f'height="20" rx="4" class="ladder-note-box"/>'
+                f'<rect x="{LEFT - 20}" y="{y - 14}" width="{RIGHT - LEFT + 40}" '
+                f'height="{height}" rx="4" class="ladder-note-box"/>'
             )
-            shown = event.flags if len(event.flags) <= 58 else event.flags[:57] + "…"
-            rows.append(_text(WIDTH / 2, y + 1, shown, "ladder-note"))
-        else:
-            rightward = event.sender.startswith("client")
-            x1, x2 = (LEFT, RIGHT) if rightward else (RIGHT, LEFT)
-            kind = (
-                "rst" if "RST" in event.flags else "fin" if "FIN" in event.flags else ""
-            )
-            kind = kind or ("syn" if "SYN" in event.flags else "data")
-            label = event.line().split("  ", 1)[1]
-            rows.append(
-                f'<line x1="{x1}" y1="{y - 4}" x2="{x2}" y2="{y + 8}" '
-                f'class="ladder-arrow ladder-{kind}" '
-                f'marker-end="url(#{anchor(program)}-head)"/>'
-            )
-            rows.append(
-                _text(WIDTH / 2, y - 8, label, f"ladder-label ladder-{kind}-text")
-            )
+            for number, line in enumerate(lines):
+                rows.append(_text(WIDTH / 2, y + 16 * number, line, "ladder-note"))
+            y += height - 20 + ROW
+            continue
+        number = event.sender.rpartition(" ")[2]
+        number = number if number.isdigit() else None
+        if number != connection and number is not None:
+            y += 4
+            rows.append(_text(WIDTH / 2, y, f"connection {number}", "ladder-conn"))
+            y += ROW
+        connection = number
+        rightward = event.sender.startswith("client")
+        x1, x2 = (LEFT, RIGHT) if rightward else (RIGHT, LEFT)
+        kind = "rst" if "RST" in event.flags else "fin" if "FIN" in event.flags else ""
+        kind = kind or ("syn" if "SYN" in event.flags else "data")
+        label = event.line().split("  ", 1)[1]
+        rows.append(
+            f'<line x1="{x1}" y1="{y - 4}" x2="{x2}" y2="{y + 8}" '
+            f'class="ladder-arrow ladder-{kind}" '
+            f'marker-end="url(#{anchor(program)}-head)"/>'
+        )
+        rows.append(_text(WIDTH / 2, y - 8, label, f"ladder-label ladder-{kind}-text"))
         y += ROW
     height = y + 4
     heads = (
@@ -157,6 +162,7 @@ def figure(program: str, snippets: Path, record: dict) -> str:
     when = provenance(program, snippets, record, header)
     lengths = [h for h in header if h.startswith("lengths:")]
     note = f" Data {html.escape(lengths[0][len('lengths: ') :])}." if lengths else ""
+    when = when[0].upper() + when[1:]
     return (
         f'<figure class="ladder" id="{anchor(program)}">\n'
         f"{svg(program, events, title)}\n"

@@ -74,7 +74,8 @@ def capture_overhead() -> None:
     worst = max(extra, key=extra.get)
     mean = sum(extra.values()) / len(extra)
     print(
-        f"wire capture, extra per scenario ({len(extra)} scenarios, fastest of 5 runs): "
+        f"wire capture, extra per scenario ({len(extra)} scenarios, "
+        "fastest of 5 runs each): "
         f"mean {mean * 1000:.0f} ms, worst {extra[worst] * 1000:.0f} ms ({worst}) "
         f"(target <= 50 ms: {verdict(extra[worst] <= 0.05)})"
     )

@@ -293,3 +293,20 @@ def test_abort_that_only_closes_fails_its_wire_check_naming_the_page(project: Pa
     assert re.search(r"^\+server 2 → client 2  FIN ACK$", result.stdout, re.M), (
         result.stdout
     )
+
+
+def test_output_that_the_out_lines_cannot_show_fails(project: Path):
+    """pytest-examples keeps one output per print() line when that line runs
+    again after other prints: the suite must fail rather than show part."""
+    add_program(
+        project,
+        "index/loop_prints.py",
+        'for x in ("a", "b"):\n    print(x, 1)\n    print(x, 2)\n',
+    )
+    update = pytest_on(project, PROGRAMS, "-k", "loop_prints", "--update-examples")
+    result = pytest_on(project, PROGRAMS, "-k", "loop_prints")
+    assert update.returncode == 1, update.stdout + update.stderr
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "index/loop_prints.py: printed 4 lines, but its #> lines show 2" in (
+        update.stdout
+    )

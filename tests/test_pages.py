@@ -104,6 +104,9 @@ def test_every_file_in_snippets_is_a_program_the_runner_runs():
         folder, _, files = name.rpartition("/")
         for file in files.strip("{}").split(","):
             run.add(f"{folder}/{file}")
+    # a stored capture is checked by test_wire, with its program
+    for name in re.findall(r"test_wire\[(.+\.py)\]$", collected.stdout, re.M):
+        run.add(name.removesuffix(".py") + WIRE_SUFFIX)
     on_disk = {
         path.relative_to(SNIPPETS).as_posix()
         for path in SNIPPETS.rglob("*")

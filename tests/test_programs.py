@@ -27,6 +27,7 @@ import pytest
 
 import wire
 import wire_format
+from conventions import OUTPUT_LINE
 from examples_compat import expected_source, output_diff
 from pages import owner_page
 from programs import Program, all_programs, platform_skip_reason, rel, run_program
@@ -88,6 +89,16 @@ def test_program(program: Program, tmp_path: Path, request: pytest.FixtureReques
             )
     if diffs:
         pytest.fail("\n".join(diffs), pytrace=False)
+    hidden = [
+        f"{rel(run.path)}: printed {len(run.stdout.splitlines())} lines, but its "
+        f"#> lines show {len(shown)}: a print() line that runs again after other "
+        "prints keeps only some of its output (pytest-examples); restructure it"
+        for run in runs
+        if len(shown := OUTPUT_LINE.findall(run.path.read_text()))
+        != len(run.stdout.splitlines())
+    ]
+    if hidden:
+        pytest.fail("\n".join(hidden), pytrace=False)
 
 
 @pytest.mark.parametrize("program", params([p for p in all_programs() if wire_file(p)]))

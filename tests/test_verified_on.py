@@ -6,6 +6,7 @@ import hashlib
 import platform
 from pathlib import Path
 
+from ladders import provenance
 from verified_on import verified_note
 
 ENV = {
@@ -96,3 +97,28 @@ def test_source_files_are_linked(tmp_path: Path):
     assert (
         "Source files: [`a.py`](../snippets/a.py), [`b.py`](../snippets/b.py)." in note
     )
+
+
+def test_a_ladder_says_whether_this_build_captured_it(tmp_path: Path):
+    """The ladder's caption names this build's capture only if the record shows
+    the very .wire file passed; otherwise it names the stored capture."""
+    wire = tmp_path / "a.wire"
+    wire.write_text("# captured: Linux 5.0, CPython 3.10.0, 2020-01-01\n")
+    header = ["captured: Linux 5.0, CPython 3.10.0, 2020-01-01"]
+    sha = hashlib.sha256(wire.read_bytes()).hexdigest()
+    passed = {"programs": {"a.wire": {"outcome": "passed", "sha256": sha, **ENV}}}
+    assert provenance("a.py", tmp_path, passed, header) == (
+        "captured while this build's programs ran "
+        "(Linux 6.1.0, CPython 3.12.1, 2026-01-02)"
+    )
+    skipped = {
+        "programs": {"a.wire": {**passed["programs"]["a.wire"], "outcome": "skipped"}}
+    }
+    stored = (
+        "stored capture (Linux 5.0, CPython 3.10.0, 2020-01-01), "
+        "not captured again in this build"
+    )
+    assert provenance("a.py", tmp_path, skipped, header) == stored
+    assert provenance("a.py", tmp_path, {}, header) == stored
+    wire.write_text(wire.read_text() + "client → server  SYN\n")  # changed since
+    assert provenance("a.py", tmp_path, passed, header) == stored

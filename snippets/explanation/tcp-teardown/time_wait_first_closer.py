@@ -1,8 +1,9 @@
 """Linux only: the side that sends the first FIN ends in TIME_WAIT.
 
-Three orderly closes of a connection: the server first, the client first,
-and both at once. After each, /proc/net/tcp shows what is left of each
-side once both sockets are closed.
+Three orderly closes of a connection: both at once, the server first, and
+the client first. After each, /proc/net/tcp shows what is left of each side
+once both sockets are closed. The "both" case prints as it goes, so it runs
+first: the output then reads in the order of this file.
 """
 
 import select
@@ -104,10 +105,10 @@ def after_close(first):
 
 
 # --8<-- [start:orders]
+print("both at once:", after_close("both"))
+#> both at once: server TIME_WAIT, client TIME_WAIT
 print("server first:", after_close("server"))
 #> server first: server TIME_WAIT, client gone
 print("client first:", after_close("client"))
 #> client first: server gone, client TIME_WAIT
-print("both at once:", after_close("both"))
-#> both at once: server TIME_WAIT, client TIME_WAIT
 # --8<-- [end:orders]

@@ -37,7 +37,15 @@ def read_all(sock, limit=1000):
     return received, "no end within the limit"
 
 
-def queue_then_close(abort):
+# --8<-- [start:abort]
+def abort(sock):
+    """Reset the connection: SO_LINGER on with a zero timeout, then close()."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+# --8<-- [end:abort]
+
+
+def queue_then_close(aborting):
     """Queue data the peer has not read, close, and report what the peer gets."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
         with socket.create_connection(listener.getsockname(), timeout=5) as client:
@@ -45,13 +53,8 @@ def queue_then_close(abort):
             with server:
                 server.settimeout(5)
                 queued = send_until_full(server)  # (1)!
-                if abort:  # (2)!
-                    # --8<-- [start:abort]
-                    server.setsockopt(
-                        socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
-                    )
-                    server.close()
-                    # --8<-- [end:abort]
+                if aborting:
+                    abort(server)  # (2)!
                 else:
                     server.close()
             first = client.recv(4)  # (3)!
@@ -60,7 +63,7 @@ def queue_then_close(abort):
             return f"{first!r}, then {end}; everything arrived: {everything}"
 
 
-print("close():", queue_then_close(abort=False))  # (4)!
+print("close():", queue_then_close(aborting=False))  # (4)!
 #> close(): b'....', then b''; everything arrived: True
-print("abort:", queue_then_close(abort=True))  # (5)!
+print("abort:", queue_then_close(aborting=True))  # (5)!
 #> abort: b'....', then ConnectionResetError ECONNRESET; everything arrived: False

@@ -31,13 +31,13 @@ async def main():
     reader, writer = await asyncio.open_connection(host, port)
     try:
         # --8<-- [start:client]
-        print("can_write_eof():", writer.can_write_eof())  # (1)!
-        #> can_write_eof(): True
         writer.write(b"sum 1 2 3")
-        writer.write_eof()  # (2)!
-        reply = await asyncio.wait_for(reader.read(), TIMEOUT)  # (3)!
+        writer.write_eof()  # (1)!
+        reply = await asyncio.wait_for(reader.read(), TIMEOUT)  # (2)!
         print("client got:", reply)
         #> client got: b'6'
+        print("can_write_eof():", writer.can_write_eof())  # (3)!
+        #> can_write_eof(): True
         # --8<-- [end:client]
     finally:
         writer.close()

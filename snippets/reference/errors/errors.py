@@ -1,7 +1,8 @@
 """Linux only: each exception met around closing, triggered on purpose.
 
-Each function provokes one error and returns the exception class name and
-the errno name. The last loop prints the numbers Linux gives those names,
+Each function provokes one error; the first loop prints the exception class
+name and the errno name, the second the last line of the traceback each
+would give. The last loop prints the numbers Linux gives those names,
 and the OSError subclass Python picks for each.
 """
 
@@ -54,8 +55,8 @@ def shutdown_bad_how():
 
 def bind_port_in_use():
     with socket.create_server(("127.0.0.1", 0)) as listener:
-        with socket.create_server(listener.getsockname()):
-            pass
+        with socket.socket() as sock:
+            sock.bind(listener.getsockname())
 
 
 def recv_nothing_arrives():
@@ -65,6 +66,7 @@ def recv_nothing_arrives():
 # --8<-- [end:triggers]
 
 
+messages = []
 for trigger in (
     send_after_shut_wr,
     recv_after_peer_abort,
@@ -86,11 +88,24 @@ for trigger in (
         #> shutdown_bad_how: OSError EINVAL
         #> bind_port_in_use: OSError EADDRINUSE
         #> recv_nothing_arrives: TimeoutError None
+        messages.append(f"{type(exc).__name__}: {exc}")
+
+# --8<-- [start:messages]
+for message in messages:
+    print(message)  # (1)!
+    #> BrokenPipeError: [Errno 32] Broken pipe
+    #> ConnectionResetError: [Errno 104] Connection reset by peer
+    #> OSError: [Errno 9] Bad file descriptor
+    #> OSError: [Errno 107] Transport endpoint is not connected
+    #> OSError: [Errno 22] Invalid argument
+    #> OSError: [Errno 98] Address already in use
+    #> TimeoutError: timed out
+# --8<-- [end:messages]
 
 # --8<-- [start:numbers]
 for name in ("EPIPE", "ECONNRESET", "EBADF", "ENOTCONN", "EINVAL", "EADDRINUSE"):
     number = getattr(errno, name)
-    print(name, number, type(OSError(number, "")).__name__)  # (1)!
+    print(name, number, type(OSError(number, "")).__name__)  # (2)!
     #> EPIPE 32 BrokenPipeError
     #> ECONNRESET 104 ConnectionResetError
     #> EBADF 9 OSError

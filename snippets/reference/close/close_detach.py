@@ -1,8 +1,7 @@
-"""detach() and __exit__: who closes the descriptor.
+"""detach(): the object closes, the descriptor does not.
 
 detach() marks the socket object closed and hands the descriptor to the
-caller, who must close it: the connection stays open until then. Leaving a
-with block calls close(), also when an exception leaves it.
+caller, who must close it: the connection stays open until then.
 """
 
 import os
@@ -30,15 +29,3 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
         #> after os.close(): b''
         # --8<-- [end:detach]
 
-    with socket.create_connection(listener.getsockname(), timeout=5) as peer:
-        sock, _ = listener.accept()
-        # --8<-- [start:exit]
-        try:
-            with sock:
-                raise ValueError("the handler failed")
-        except ValueError as exc:
-            print("the exception still propagates:", repr(exc))
-            #> the exception still propagates: ValueError('the handler failed')
-        print("closed:", sock.fileno(), "the peer reads:", peer_reads(peer))  # (1)!
-        #> closed: -1 the peer reads: b''
-        # --8<-- [end:exit]

@@ -1,0 +1,95 @@
+"""Linux only: reads /proc/net/tcp; the reset's errno is Linux's.
+
+After a complete exchange the client closes first, once with close() and
+once with SO_LINGER set to zero. The abort leaves no TIME_WAIT on the
+client, and the server, waiting for the end of the stream, gets a reset.
+"""
+
+import collections
+import errno
+import select
+import socket
+import struct
+
+NAMES = {4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT", 8: "CLOSE_WAIT", 9: "LAST_ACK"}
+
+
+def hex_address(address):
+    """('127.0.0.1', 5000) as /proc/net/tcp writes it: 0100007F:1388."""
+    host, port = address
+    return f"{struct.unpack('<I', socket.inet_aton(host))[0]:08X}:{port:04X}"
+
+
+def table_state(ends):
+    """The state /proc/net/tcp lists for (local, remote), or 'gone'."""
+    local, remote = map(hex_address, ends)
+    with open("/proc/net/tcp") as table:
+        next(table)  # the header line
+        for line in table:
+            fields = line.split()
+            if fields[1:3] == [local, remote]:
+                return NAMES.get(int(fields[3], 16), fields[3])
+    return "gone"
+
+
+def settle(read, passing, limit=500):
+    """Read a state until it is no longer `passing`: at most limit x 10 ms."""
+    now = read()
+    for _ in range(limit):
+        if now != passing:
+            break
+        select.select([], [], [], 0.01)  # a bounded wait, not a sleep
+        now = read()
+    return now
+
+
+def count(all_ends, passing=("FIN_WAIT1", "FIN_WAIT2", "LAST_ACK")):
+    """Count the states of these connections, once they have left `passing`."""
+    states = collections.Counter()
+    for ends in all_ends:
+        for state in passing:  # segments on their way: wait, bounded, for them
+            settle(lambda ends=ends: table_state(ends), state)
+        states[table_state(ends)] += 1
+    return ", ".join(f"{n} {state}" for state, n in sorted(states.items()))
+
+
+def outcome(call):
+    """What call() returned, or the exception class and errno name it raised."""
+    try:
+        return call()
+    except OSError as exc:
+        return f"{type(exc).__name__} {errno.errorcode[exc.errno]}"
+
+
+def abort(sock):
+    """Reset the connection: SO_LINGER on with a zero timeout, then close()."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+# --8<-- [start:linger]
+def client_closes(listener, linger_zero):
+    """One request and reply; then the client closes, the server reads."""
+    client = socket.create_connection(listener.getsockname(), timeout=5)
+    server, _ = listener.accept()
+    with client, server:
+        server.settimeout(5)
+        client_side = (client.getsockname(), client.getpeername())
+        client.sendall(b"request")
+        server.recv(1024)
+        server.sendall(b"reply")
+        client.recv(1024)
+        if linger_zero:
+            abort(client)  # (1)!
+        else:
+            client.close()  # (2)!
+        server_read = outcome(lambda: server.recv(1024))  # (3)!
+    return f"server read {server_read}; client side {count([client_side])}"
+
+
+with socket.create_server(("127.0.0.1", 0)) as listener:
+    print("close():", client_closes(listener, linger_zero=False))
+    #> close(): server read b''; client side 1 TIME_WAIT
+    print("SO_LINGER 0:", client_closes(listener, linger_zero=True))
+    #> SO_LINGER 0: server read ConnectionResetError ECONNRESET; client side 1 gone
+# --8<-- [end:linger]

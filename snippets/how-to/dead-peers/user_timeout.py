@@ -1,0 +1,105 @@
+"""Linux only: TCP_USER_TIMEOUT and what ends the connection are Linux's.
+
+The peer is alive but reads nothing, so its receive buffer fills and it
+advertises a zero window; the sender's data waits. With TCP_USER_TIMEOUT,
+Linux ends the connection once that lasts longer than the timeout and
+reports ETIMEDOUT; without it, only the socket timeout of the blocked call
+fires, and the connection stays. Reads TCP_INFO.
+"""
+
+import contextlib
+import errno
+import select
+import socket
+
+STATES = {1: "ESTABLISHED", 7: "CLOSE"}  # from <netinet/tcp.h>
+
+
+def tcp_state(sock):
+    """The kernel's TCP state of sock: the first byte of struct tcp_info."""
+    return STATES.get(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0])
+
+
+def outcome(call):
+    """What call() returned, or the exception class and errno name it raised."""
+    try:
+        return call()
+    except OSError as exc:
+        return f"{type(exc).__name__} {errno.errorcode[exc.errno]}"
+
+
+@contextlib.contextmanager
+def connection():
+    """Both ends of a TCP connection over 127.0.0.1."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        with socket.create_connection(listener.getsockname(), timeout=5) as client:
+            server, _ = listener.accept()
+            with server:
+                server.settimeout(5)
+                yield client, server
+
+
+def send_until_full(sock, limit=1000):
+    """Send until the kernel queues no more (at most limit sends); return the count."""
+    sent = 0
+    for _ in range(limit):
+        _, writable, _ = select.select([], [sock], [], 0)
+        if not writable:
+            break
+        sent += sock.send(b"." * 65536)
+    return sent
+
+
+def raised(call):
+    """The exception call() raised, as Python prints it: class, then message."""
+    try:
+        call()
+    except OSError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return "nothing"
+
+
+def read_until_error(sock, limit=10_000):
+    """What ends the peer's reading: b'' or the error (at most limit reads)."""
+    try:
+        for _ in range(limit):
+            if not sock.recv(65536):
+                return "b''"
+    except OSError as exc:
+        return f"{type(exc).__name__} {errno.errorcode[exc.errno]}"
+    return "no end within the limit"
+
+
+# --8<-- [start:readback]
+with socket.socket() as sock:
+    print("default:", sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT))
+    #> default: 0
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 1000)  # (1)!
+    print("set:", sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT))
+    #> set: 1000
+# --8<-- [end:readback]
+
+# --8<-- [start:without]
+with connection() as (sock, peer):
+    send_until_full(sock)  # (1)!
+    sock.settimeout(2)
+    print("recv():", raised(lambda: sock.recv(1024)))  # (2)!
+    #> recv(): TimeoutError: timed out
+    print("states:", tcp_state(sock), tcp_state(peer))
+    #> states: ESTABLISHED ESTABLISHED
+# --8<-- [end:without]
+
+# --8<-- [start:with]
+with connection() as (sock, peer):
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 1000)
+    send_until_full(sock)
+    sock.settimeout(2)
+    print("recv():", raised(lambda: sock.recv(1024)))  # (1)!
+    #> recv(): TimeoutError: [Errno 110] Connection timed out
+    print("states:", tcp_state(sock), tcp_state(peer))  # (2)!
+    #> states: CLOSE ESTABLISHED
+    print("then:", outcome(lambda: sock.recv(1024)), outcome(lambda: sock.send(b"x")))
+    #> then: b'' BrokenPipeError EPIPE
+    print("the peer reads until:", read_until_error(peer))  # (3)!
+    #> the peer reads until: ConnectionResetError ECONNRESET
+# --8<-- [end:with]

@@ -1,0 +1,111 @@
+"""TLS: SSLSocket.shutdown(SHUT_WR) leaves TLS behind; unwrap() ends it first.
+
+shutdown() drops the socket's TLS layer and shuts down the TCP connection
+underneath: no close_notify goes out, and the socket's later recv() calls
+return the peer's TLS records still encrypted. unwrap() sends close_notify
+and waits for the peer's; after it, the socket is plain TCP, and its
+shutdown(SHUT_WR) sends the FIN. Needs `pip install trustme`, which makes a
+throwaway certificate authority at run time.
+"""
+
+import socket
+import ssl
+import threading
+
+import trustme
+
+TIMEOUT = 5  # seconds: every socket gets this timeout
+
+ca = trustme.CA()
+server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+ca.issue_cert("localhost").configure_cert(server_ctx)
+client_ctx = ssl.create_default_context()
+ca.configure_trust(client_ctx)
+
+
+def read_until_eof(sock, max_bytes=1 << 20):
+    """Read until the peer's FIN (recv() returns b''), at most max_bytes."""
+    chunks = []
+    size = 0
+    while size <= max_bytes:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    raise ValueError(f"peer sent more than {max_bytes} bytes")
+
+
+def serve(listener, to_eof, seen):
+    """Read the request, reply, then end TLS with unwrap() and read to the FIN."""
+    conn, _ = listener.accept()
+    conn.settimeout(TIMEOUT)
+    with server_ctx.wrap_socket(conn, server_side=True) as tls:
+        seen.append(read_until_eof(tls) if to_eof else tls.recv(1024))
+        try:
+            tls.sendall(b"reply")
+            seen.append("reply sent")
+            plain = tls.unwrap()  # sends close_notify, waits for the client's
+            seen.append("unwrap() done")
+            seen.append(read_until_eof(plain))
+        except ssl.SSLError as exc:
+            seen.append(type(exc).__name__)
+
+
+# --8<-- [start:shutdown]
+def shutdown_wr(tls):
+    """Send the request, shutdown(SHUT_WR) the SSLSocket, read the reply."""
+    tls.sendall(b"request")
+    tls.shutdown(socket.SHUT_WR)  # (1)!
+    data = read_until_eof(tls)  # (2)!
+    return f"{data[:3]}..., holds b'reply': {b'reply' in data}"
+# --8<-- [end:shutdown]
+
+
+# --8<-- [start:unwrap]
+def unwrap(tls):
+    """Send the request, read the reply, end TLS with unwrap(), then the TCP stream."""
+    tls.sendall(b"request")
+    reply = tls.recv(1024)
+    plain = tls.unwrap()  # (1)!
+    plain.shutdown(socket.SHUT_WR)  # (2)!
+    return f"{reply}, then {read_until_eof(plain)}"
+# --8<-- [end:unwrap]
+
+
+def exchange(client, to_eof):
+    """One request and reply; return what the client and the server saw."""
+    seen = []
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        server = threading.Thread(target=serve, args=(listener, to_eof, seen))
+        server.start()
+        with socket.create_connection(listener.getsockname(), timeout=TIMEOUT) as raw:
+            with client_ctx.wrap_socket(raw, server_hostname="localhost") as tls:
+                got = client(tls)
+        server.join()
+    return got, seen
+
+
+# --8<-- [start:table]
+print("shutdown(SHUT_WR), the server reads once:")
+#> shutdown(SHUT_WR), the server reads once:
+client, server = exchange(shutdown_wr, to_eof=False)
+print("  client's recv():", client)
+#>   client's recv(): b'\x17\x03\x03'..., holds b'reply': False
+print("  server:", server)
+#>   server: [b'request', 'reply sent', 'SSLEOFError']
+print("shutdown(SHUT_WR), the server reads to EOF:")
+#> shutdown(SHUT_WR), the server reads to EOF:
+client, server = exchange(shutdown_wr, to_eof=True)
+print("  client's recv():", client)
+#>   client's recv(): b'\x17\x03\x03'..., holds b'reply': False
+print("  server:", server)
+#>   server: [b'request', 'SSLEOFError']
+print("unwrap(), the server reads once:")
+#> unwrap(), the server reads once:
+client, server = exchange(unwrap, to_eof=False)
+print("  client's recv():", client)
+#>   client's recv(): b'reply', then b''
+print("  server:", server)
+#>   server: [b'request', 'reply sent', 'unwrap() done', b'']
+# --8<-- [end:table]

@@ -1,0 +1,85 @@
+"""Linux only: close() on AF_UNIX stream sockets bound to a path.
+
+The reset for unread data is Linux's unix_release_sock(); the program reads
+Linux's socket table, /proc/net/unix.
+"""
+
+import errno
+import os
+import socket
+import tempfile
+
+
+def outcome(call):
+    """What call() returned, or the exception class and errno name it raised."""
+    try:
+        return call()
+    except OSError as exc:
+        return f"{type(exc).__name__} {errno.errorcode[exc.errno]}"
+
+
+def in_socket_table(sock_inode):
+    """Whether Linux's /proc/net/unix lists the socket with this inode."""
+    with open("/proc/net/unix") as table:
+        next(table)  # the header line
+        return any(line.split()[6] == str(sock_inode) for line in table)
+
+
+with tempfile.TemporaryDirectory() as directory:
+    path = os.path.join(directory, "server.sock")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.settimeout(5)
+        listener.bind(path)
+        listener.listen()
+
+        # --8<-- [start:close]
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.settimeout(5)
+            client.connect(path)
+            server, _ = listener.accept()
+            server.settimeout(5)
+            server.close()
+            print("close(), the peer reads:", client.recv(1024))
+            #> close(), the peer reads: b''
+            print("its send():", outcome(lambda: client.send(b"late")))
+            #> its send(): BrokenPipeError EPIPE
+        # --8<-- [end:close]
+
+        # --8<-- [start:unread]
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.settimeout(5)
+            client.connect(path)
+            server, _ = listener.accept()
+            server.settimeout(5)
+            client.sendall(b"request")
+            server.sendall(b"reply")
+            server.close()  # (1)!
+            reads = [outcome(lambda: client.recv(1024)) for _ in range(3)]
+            print("with unread data:", reads)  # (2)!
+            #> with unread data: [b'reply', 'ConnectionResetError ECONNRESET', b'']
+        # --8<-- [end:unread]
+
+        # --8<-- [start:gone]
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.settimeout(5)
+            client.connect(path)
+            server, _ = listener.accept()
+            server.settimeout(5)
+            inode = os.fstat(server.fileno()).st_ino
+            print("in /proc/net/unix:", in_socket_table(inode))
+            #> in /proc/net/unix: True
+            server.close()  # (1)!
+            print("after its close():", in_socket_table(inode))
+            #> after its close(): False
+            # --8<-- [end:gone]
+
+    # --8<-- [start:path]
+    print("the path is still there:", os.path.exists(path))
+    #> the path is still there: True
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as again:
+        print("bind() to it:", outcome(lambda: again.bind(path)))  # (1)!
+        #> bind() to it: OSError EADDRINUSE
+        os.unlink(path)
+        print("after os.unlink():", outcome(lambda: again.bind(path)))
+        #> after os.unlink(): None
+    # --8<-- [end:path]

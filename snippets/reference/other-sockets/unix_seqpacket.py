@@ -1,0 +1,38 @@
+"""Linux only: SOCK_SEQPACKET, shutdown() and close() with unread data.
+
+Linux reports the reset before the messages still queued; the order is
+Linux's unix_seqpacket_recvmsg().
+"""
+
+import errno
+import socket
+
+
+def outcome(call):
+    """What call() returned, or the exception class and errno name it raised."""
+    try:
+        return call()
+    except OSError as exc:
+        return f"{type(exc).__name__} {errno.errorcode[exc.errno]}"
+
+
+sock, peer = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+with sock, peer:
+    sock.settimeout(5)
+    peer.settimeout(5)
+    sock.send(b"one")
+    sock.send(b"two")
+    sock.shutdown(socket.SHUT_WR)
+    print("SHUT_WR, the peer reads:", [peer.recv(1024) for _ in range(3)])
+    #> SHUT_WR, the peer reads: [b'one', b'two', b'']
+
+sock, peer = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+with sock, peer:
+    sock.settimeout(5)
+    peer.settimeout(5)
+    peer.send(b"request")
+    sock.send(b"reply")
+    sock.close()  # with b"request" unread
+    reads = [outcome(lambda: peer.recv(1024)) for _ in range(3)]
+    print("with unread data:", reads)
+    #> with unread data: ['ConnectionResetError ECONNRESET', b'reply', b'']

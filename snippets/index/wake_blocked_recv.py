@@ -16,8 +16,8 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
             reader = threading.Thread(target=lambda: received.append(server.recv(1024)))
             reader.start()
             reader.join(timeout=0.2)
-            print("blocked in recv():", reader.is_alive())
-            #> blocked in recv(): True
+            print("still waiting after 0.2 s:", reader.is_alive())
+            #> still waiting after 0.2 s: True
             server.shutdown(socket.SHUT_RDWR)
             reader.join()
             print("recv() returned:", received)

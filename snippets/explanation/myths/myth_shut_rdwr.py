@@ -7,12 +7,12 @@ in CLOSE_WAIT (read with TCP_INFO) until its own program closes it.
 import select
 import socket
 
-STATES = {1: "ESTABLISHED", 7: "CLOSE", 8: "CLOSE_WAIT"}
+STATES = {1: "ESTABLISHED", 7: "CLOSE", 8: "CLOSE_WAIT"}  # from <netinet/tcp.h>
 
 
-def state(sock):
-    """The TCP state of an open socket: the first byte of struct tcp_info."""
-    return STATES[sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)[0]]
+def tcp_state(sock):
+    """The kernel's TCP state of sock: the first byte of struct tcp_info."""
+    return STATES.get(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0])
 
 
 def reset_arrived(sock, timeout=5.0):
@@ -29,7 +29,7 @@ def what_the_peer_sees(end):
             with conn:
                 conn.settimeout(5)
                 end(conn)
-                return peer.recv(1024), state(peer)
+                return peer.recv(1024), tcp_state(peer)
 
 
 # --8<-- [start:same]
@@ -51,6 +51,6 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
             peer.recv(1024)  # b''
             print("the peer answers:", peer.send(b"answer"))  # (1)!
             #> the peer answers: 6
-            print("and gets a reset:", reset_arrived(peer), state(peer))
+            print("and gets a reset:", reset_arrived(peer), tcp_state(peer))
             #> and gets a reset: True CLOSE
 # --8<-- [end:answer]

@@ -20,9 +20,13 @@ def state(sock):
 
 
 def hex_address(address):
-    """('127.0.0.1', 5000) as /proc/net/tcp writes it: 0100007F:1388."""
+    """('127.0.0.1', 5000) as /proc/net/tcp writes it: 0100007F:1388.
+
+    Linux prints the four address bytes as one number in the machine's own
+    byte order ('=I'): 0100007F on a little-endian machine such as x86.
+    """
     host, port = address
-    return f"{struct.unpack('<I', socket.inet_aton(host))[0]:08X}:{port:04X}"
+    return f"{struct.unpack('=I', socket.inet_aton(host))[0]:08X}:{port:04X}"
 
 
 def table_state(ends):

@@ -15,9 +15,13 @@ NAMES = {4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT", 8: "CLOSE_WAIT", 9: "LA
 
 
 def hex_address(address):
-    """('127.0.0.1', 5000) as /proc/net/tcp writes it: 0100007F:1388."""
+    """('127.0.0.1', 5000) as /proc/net/tcp writes it: 0100007F:1388.
+
+    Linux prints the four address bytes as one number in the machine's own
+    byte order ('=I'): 0100007F on a little-endian machine such as x86.
+    """
     host, port = address
-    return f"{struct.unpack('<I', socket.inet_aton(host))[0]:08X}:{port:04X}"
+    return f"{struct.unpack('=I', socket.inet_aton(host))[0]:08X}:{port:04X}"
 
 
 def table_state(ends):
@@ -70,24 +74,25 @@ def abort(sock):
 # --8<-- [start:linger]
 def client_closes(listener, linger_zero):
     """One request and reply; then the client closes, the server reads."""
-    client = socket.create_connection(listener.getsockname(), timeout=5)
-    server, _ = listener.accept()
-    with client, server:
-        server.settimeout(5)
-        client_side = (client.getsockname(), client.getpeername())
-        client.sendall(b"request")
-        server.recv(1024)
-        server.sendall(b"reply")
-        client.recv(1024)
-        if linger_zero:
-            abort(client)  # (1)!
-        else:
-            client.close()  # (2)!
-        server_read = outcome(lambda: server.recv(1024))  # (3)!
+    with socket.create_connection(listener.getsockname(), timeout=5) as client:
+        server, _ = listener.accept()
+        with server:
+            server.settimeout(5)
+            client_side = (client.getsockname(), client.getpeername())
+            client.sendall(b"request")
+            server.recv(1024)
+            server.sendall(b"reply")
+            client.recv(1024)
+            if linger_zero:
+                abort(client)  # (1)!
+            else:
+                client.close()  # (2)!
+            server_read = outcome(lambda: server.recv(1024))  # (3)!
     return f"server read {server_read}; client side {count([client_side])}"
 
 
 with socket.create_server(("127.0.0.1", 0)) as listener:
+    listener.settimeout(5)
     print("close():", client_closes(listener, linger_zero=False))
     #> close(): server read b''; client side 1 TIME_WAIT
     print("SO_LINGER 0:", client_closes(listener, linger_zero=True))

@@ -15,9 +15,13 @@ NAMES = {4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT", 8: "CLOSE_WAIT", 9: "LA
 
 
 def hex_address(address):
-    """('127.0.0.1', 5000) as /proc/net/tcp writes it: 0100007F:1388."""
+    """('127.0.0.1', 5000) as /proc/net/tcp writes it: 0100007F:1388.
+
+    Linux prints the four address bytes as one number in the machine's own
+    byte order ('=I'): 0100007F on a little-endian machine such as x86.
+    """
     host, port = address
-    return f"{struct.unpack('<I', socket.inet_aton(host))[0]:08X}:{port:04X}"
+    return f"{struct.unpack('=I', socket.inet_aton(host))[0]:08X}:{port:04X}"
 
 
 def table_state(ends):
@@ -69,19 +73,21 @@ def run(listener, connections, requests, first):
     """
     client_sides = []
     for _ in range(connections):
-        client = socket.create_connection(listener.getsockname(), timeout=5)
-        server, _ = listener.accept()
-        with client, server:
-            server.settimeout(5)
-            client_sides.append((client.getsockname(), client.getpeername()))
-            for _ in range(requests):
-                client.sendall(b"request")
-                server.recv(1024)
-                server.sendall(b"reply")
-                client.recv(1024)
-            closer, other = (client, server) if first == "client" else (server, client)
-            closer.close()
-            other.recv(1024)  # b'': the first closer's FIN
+        with socket.create_connection(listener.getsockname(), timeout=5) as client:
+            server, _ = listener.accept()
+            with server:
+                server.settimeout(5)
+                client_sides.append((client.getsockname(), client.getpeername()))
+                for _ in range(requests):
+                    client.sendall(b"request")
+                    server.recv(1024)
+                    server.sendall(b"reply")
+                    client.recv(1024)
+                closer, other = client, server
+                if first == "server":
+                    closer, other = server, client
+                closer.close()
+                other.recv(1024)  # b'': the first closer's FIN
     return client_sides
 
 
@@ -93,6 +99,7 @@ def left(client_sides):
 
 
 with socket.create_server(("127.0.0.1", 0)) as listener:
+    listener.settimeout(5)
     # --8<-- [start:first]
     client_first = run(listener, connections=20, requests=1, first="client")
     print("client closes first:", left(client_first))

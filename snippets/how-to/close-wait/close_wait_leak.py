@@ -15,9 +15,13 @@ NAMES = {4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT", 8: "CLOSE_WAIT", 9: "LA
 
 
 def hex_address(address):
-    """('127.0.0.1', 5000) as /proc/net/tcp writes it: 0100007F:1388."""
+    """('127.0.0.1', 5000) as /proc/net/tcp writes it: 0100007F:1388.
+
+    Linux prints the four address bytes as one number in the machine's own
+    byte order ('=I'): 0100007F on a little-endian machine such as x86.
+    """
     host, port = address
-    return f"{struct.unpack('<I', socket.inet_aton(host))[0]:08X}:{port:04X}"
+    return f"{struct.unpack('=I', socket.inet_aton(host))[0]:08X}:{port:04X}"
 
 
 def table_state(ends):
@@ -90,10 +94,11 @@ def count(all_ends, passing=("FIN_WAIT1", "FIN_WAIT2", "LAST_ACK")):
 
 # --8<-- [start:run]
 with socket.create_server(("127.0.0.1", 0)) as listener:
+    listener.settimeout(5)
     address = listener.getsockname()
     kept = []  # (1)!
     clients = [client(address) for _ in range(3)]
-    for _ in clients:
+    for _ in range(len(clients)):
         conn, _ = listener.accept()
         conn.settimeout(5)
         kept.append(conn)
@@ -110,7 +115,7 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
     #> closed late, server side: 3 gone
 
     clients = [client(address) for _ in range(3)]
-    for _ in clients:
+    for _ in range(len(clients)):
         conn, _ = listener.accept()
         conn.settimeout(5)
         handle_fixed(conn)

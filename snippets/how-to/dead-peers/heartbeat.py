@@ -25,12 +25,15 @@ def serve(listener, answers, done):
 # --8<-- [start:heartbeat]
 def heartbeat(sock, deadline):
     """Send b"ping"; True if b"pong" comes back within deadline seconds."""
+    previous = sock.gettimeout()
     sock.settimeout(deadline)  # (1)!
-    sock.sendall(b"ping")
     try:
+        sock.sendall(b"ping")
         return sock.recv(4) == b"pong"  # (2)!
     except TimeoutError:
         return False
+    finally:
+        sock.settimeout(previous)  # (3)!
 # --8<-- [end:heartbeat]
 
 
@@ -48,6 +51,8 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
             #> ping 3: no pong within 0.5 s
             if not alive:
                 break  # (1)!
+        print("timeout afterwards:", client.gettimeout())  # (2)!
+        #> timeout afterwards: 5.0
     # --8<-- [end:client]
     done.set()
     server.join()

@@ -51,11 +51,11 @@ def send_until_full(sock, limit=1000):
 
 
 def raised(call):
-    """The exception call() raised, as Python prints it: class, then message."""
+    """The exception call() raised: class and message as printed, then errno name."""
     try:
         call()
     except OSError as exc:
-        return f"{type(exc).__name__}: {exc}"
+        return f"{type(exc).__name__}: {exc}; errno: {errno.errorcode.get(exc.errno)}"
     return "nothing"
 
 
@@ -84,7 +84,7 @@ with connection() as (sock, peer):
     send_until_full(sock)  # (1)!
     sock.settimeout(2)
     print("recv():", raised(lambda: sock.recv(1024)))  # (2)!
-    #> recv(): TimeoutError: timed out
+    #> recv(): TimeoutError: timed out; errno: None
     print("states:", tcp_state(sock), tcp_state(peer))
     #> states: ESTABLISHED ESTABLISHED
 # --8<-- [end:without]
@@ -93,9 +93,9 @@ with connection() as (sock, peer):
 with connection() as (sock, peer):
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 1000)
     send_until_full(sock)
-    sock.settimeout(2)
+    sock.settimeout(5)
     print("recv():", raised(lambda: sock.recv(1024)))  # (1)!
-    #> recv(): TimeoutError: [Errno 110] Connection timed out
+    #> recv(): TimeoutError: [Errno 110] Connection timed out; errno: ETIMEDOUT
     print("states:", tcp_state(sock), tcp_state(peer))  # (2)!
     #> states: CLOSE ESTABLISHED
     print("then:", outcome(lambda: sock.recv(1024)), outcome(lambda: sock.send(b"x")))

@@ -43,7 +43,7 @@ def close_gracefully(sock, timeout=5.0, max_bytes=1 << 20):
 # --8<-- [end:close_gracefully]
 
 
-def read_until_eof(sock, max_bytes=2 << 20):
+def read_until_eof(sock, max_bytes=1 << 20):
     """Read until the peer's FIN (recv() returns b''), at most max_bytes."""
     chunks = []
     size = 0

@@ -22,7 +22,7 @@ TCP_STATES = {
 }
 
 
-def tcp_state(local_port, remote_port):
+def port_state(local_port, remote_port):
     """The state of the connection local_port -> remote_port on 127.0.0.1."""
     with open("/proc/net/tcp") as table:
         for line in list(table)[1:]:
@@ -59,9 +59,9 @@ with plain_listener(0) as listener:
             #> b'request' b''
         # Now the server has closed too.
 
-print("client side:", tcp_state(client_port, port))
+print("client side:", port_state(client_port, port))
 #> client side: TIME_WAIT
-print("server side:", tcp_state(port, client_port) or "gone")
+print("server side:", port_state(port, client_port) or "gone")
 #> server side: gone
 with plain_listener(port):
     print("restarted without SO_REUSEADDR")

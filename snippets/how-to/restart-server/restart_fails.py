@@ -22,7 +22,7 @@ TCP_STATES = {
 }
 
 
-def tcp_state(local_port, remote_port):
+def port_state(local_port, remote_port):
     """The state of the connection local_port -> remote_port on 127.0.0.1."""
     with open("/proc/net/tcp") as table:
         for line in list(table)[1:]:
@@ -59,7 +59,7 @@ with plain_listener(0) as listener:
         #> b'reply' b''
         client_port = client.getsockname()[1]
 
-print("server side:", tcp_state(port, client_port))  # (3)!
+print("server side:", port_state(port, client_port))  # (3)!
 #> server side: TIME_WAIT
 # --8<-- [end:exchange]
 

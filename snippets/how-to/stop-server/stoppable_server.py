@@ -21,6 +21,17 @@ def outcome(call):
         return f"{type(exc).__name__} {errno.errorcode[exc.errno]}"
 
 
+def shutdown_quietly(sock, how=socket.SHUT_WR):
+    """shutdown(), unless the connection is already gone; True if it was shut down."""
+    try:
+        sock.shutdown(how)
+    except OSError as exc:
+        if exc.errno != errno.ENOTCONN:
+            raise
+        return False
+    return True
+
+
 class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     """ThreadingHTTPServer that serves in its own thread and stops completely."""
 
@@ -53,10 +64,7 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             self._serving = None
         with self._lock:
             for conn in self._connections:
-                try:
-                    conn.shutdown(socket.SHUT_RDWR)  # (4)!
-                except OSError:
-                    pass  # the connection had already ended
+                shutdown_quietly(conn, socket.SHUT_RDWR)  # (4)!
         self.server_close()  # (5)!
 
     def __exit__(self, *exc_info):

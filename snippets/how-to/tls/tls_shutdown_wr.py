@@ -4,8 +4,10 @@ shutdown() drops the socket's TLS layer and shuts down the TCP connection
 underneath: no close_notify goes out, and the socket's later recv() calls
 return the peer's TLS records still encrypted. unwrap() sends close_notify
 and waits for the peer's; after it, the socket is plain TCP, and its
-shutdown(SHUT_WR) sends the FIN. Needs `pip install trustme`, which makes a
-throwaway certificate authority at run time.
+shutdown(SHUT_WR) sends the FIN. An unwrap() called before the peer's reply
+has arrived fails: the reply comes before the peer's close_notify. Needs
+`pip install trustme`, which makes a throwaway certificate authority at run
+time.
 """
 
 import socket
@@ -73,6 +75,20 @@ def unwrap(tls):
 # --8<-- [end:unwrap]
 
 
+# --8<-- [start:unwrap_first]
+def unwrap_first(tls):
+    """Send the request, then end TLS with unwrap() before the reply comes."""
+    tls.sendall(b"request")
+    try:
+        tls.unwrap()  # (1)!
+        ended = "unwrap() done"
+    except ssl.SSLError as exc:
+        ended = type(exc).__name__
+    tls.shutdown(socket.SHUT_WR)  # (2)!
+    return ended
+# --8<-- [end:unwrap_first]
+
+
 def exchange(client, to_eof):
     """One request and reply; return what the client and the server saw."""
     seen = []
@@ -82,7 +98,7 @@ def exchange(client, to_eof):
         with socket.create_connection(listener.getsockname(), timeout=TIMEOUT) as raw:
             with client_ctx.wrap_socket(raw, server_hostname="localhost") as tls:
                 got = client(tls)
-        server.join()
+                server.join()  # the server is done before the client closes
     return got, seen
 
 
@@ -109,3 +125,13 @@ print("  client's recv():", client)
 print("  server:", server)
 #>   server: [b'request', 'reply sent', 'unwrap() done', b'']
 # --8<-- [end:table]
+
+# --8<-- [start:more]
+print("unwrap() before the reply, the server reads to EOF:")
+#> unwrap() before the reply, the server reads to EOF:
+client, server = exchange(unwrap_first, to_eof=True)
+print("  client's unwrap():", client)
+#>   client's unwrap(): SSLError
+print("  server:", server)
+#>   server: [b'request', 'reply sent', 'unwrap() done', b'']
+# --8<-- [end:more]

@@ -25,32 +25,33 @@ def udp_socket():
     return sock
 
 
-# --8<-- [start:close]
-with udp_socket() as peer:
-    with udp_socket() as sock:
-        sock.connect(peer.getsockname())
-        peer.connect(sock.getsockname())
-        sock.send(b"last datagram")
-        closed_address = sock.getsockname()
-    print("the peer reads:", peer.recv(1024))
-    #> the peer reads: b'last datagram'
-    peer.settimeout(0.5)
-    try:
-        peer.recv(1024)
-    except TimeoutError as exc:
-        print("then, after close():", type(exc).__name__)  # (1)!
-        #> then, after close(): TimeoutError
-    peer.settimeout(5)
-    print("its send():", peer.send(b"anyone?"))  # (2)!
-    #> its send(): 7
-    print("its next recv():", outcome(lambda: peer.recv(1024)))  # (3)!
-    #> its next recv(): ConnectionRefusedError ECONNREFUSED
-    print("send() again:", peer.send(b"anyone?"))  # (4)!
-    #> send() again: 7
-# --8<-- [end:close]
-
-# --8<-- [start:not_connected]
+# Made first, so that it cannot get the port the closed socket releases.
 with udp_socket() as sender:
+    # --8<-- [start:close]
+    with udp_socket() as peer:
+        with udp_socket() as sock:
+            sock.connect(peer.getsockname())
+            peer.connect(sock.getsockname())
+            sock.send(b"last datagram")
+            closed_address = sock.getsockname()
+        print("the peer reads:", peer.recv(1024))
+        #> the peer reads: b'last datagram'
+        peer.settimeout(0.5)
+        try:
+            peer.recv(1024)
+        except TimeoutError as exc:
+            print("then, after close():", type(exc).__name__)  # (1)!
+            #> then, after close(): TimeoutError
+        peer.settimeout(5)
+        print("its send():", peer.send(b"anyone?"))  # (2)!
+        #> its send(): 7
+        print("its next recv():", outcome(lambda: peer.recv(1024)))  # (3)!
+        #> its next recv(): ConnectionRefusedError ECONNREFUSED
+        print("send() again:", peer.send(b"anyone?"))  # (4)!
+        #> send() again: 7
+    # --8<-- [end:close]
+
+    # --8<-- [start:not_connected]
     print("not connected, sendto():", sender.sendto(b"anyone?", closed_address))
     #> not connected, sendto(): 7
     sender.settimeout(0.5)
@@ -59,4 +60,4 @@ with udp_socket() as sender:
     except TimeoutError as exc:
         print("recvfrom():", type(exc).__name__)  # (1)!
         #> recvfrom(): TimeoutError
-# --8<-- [end:not_connected]
+    # --8<-- [end:not_connected]

@@ -6,6 +6,7 @@ depends on Linux's datagram code; SO_RCVTIMEO uses Linux's struct timeval.
 """
 
 import errno
+import queue
 import select
 import socket
 import struct
@@ -69,18 +70,32 @@ with udp_socket() as sock, udp_socket() as peer:
 # --8<-- [end:shut_rd]
 
 # --8<-- [start:wake]
-received = []
-with udp_socket() as server:
+def serve(server, handled, stopping, limit=100):
+    """Handle datagrams until the stop flag is set: b'' alone is not the end."""
+    for _ in range(limit):
+        data, _ = server.recvfrom(1024)
+        if stopping.is_set():  # (1)!
+            return
+        handled.put(data)
+
+
+with udp_socket() as server, udp_socket() as client:
     server.settimeout(None)  # blocking, with a kernel timeout instead:
     server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, struct.pack("ll", 5, 0))
-    reader = threading.Thread(target=lambda: received.append(server.recvfrom(1024)))
+    handled = queue.Queue()
+    stopping = threading.Event()
+    reader = threading.Thread(target=serve, args=(server, handled, stopping))
     reader.start()
+    client.sendto(b"", server.getsockname())
+    print("the thread handled:", handled.get(timeout=5))  # (2)!
+    #> the thread handled: b''
     reader.join(timeout=0.2)
-    print("blocked in recvfrom():", reader.is_alive())
-    #> blocked in recvfrom(): True
+    print("still waiting after 0.2 s:", reader.is_alive())
+    #> still waiting after 0.2 s: True
+    stopping.set()  # (3)!
     print("shutdown(SHUT_RD):", outcome(lambda: server.shutdown(socket.SHUT_RD)))
     #> shutdown(SHUT_RD): OSError ENOTCONN
     reader.join(timeout=5)
-    print("recvfrom() returned:", received[0][0])
-    #> recvfrom() returned: b''
+    print("the thread has returned:", not reader.is_alive())
+    #> the thread has returned: True
 # --8<-- [end:wake]

@@ -18,6 +18,17 @@ def outcome(call):
         return f"{type(exc).__name__} {errno.errorcode[exc.errno]}"
 
 
+def server_is_gone(path):
+    """Whether connect() to path is refused: no server accepts on it any more."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(5)
+        try:
+            probe.connect(path)
+        except ConnectionRefusedError:
+            return True
+        return False
+
+
 def in_socket_table(sock_inode):
     """Whether Linux's /proc/net/unix lists the socket with this inode."""
     with open("/proc/net/unix") as table:
@@ -73,12 +84,22 @@ with tempfile.TemporaryDirectory() as directory:
             #> after its close(): False
             # --8<-- [end:gone]
 
+        # --8<-- [start:live]
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as second:
+            print("a live server's path, bind():", outcome(lambda: second.bind(path)))
+            #> a live server's path, bind(): OSError EADDRINUSE
+        print("server gone:", server_is_gone(path))  # (1)!
+        #> server gone: False
+        # --8<-- [end:live]
+
     # --8<-- [start:path]
     print("the path is still there:", os.path.exists(path))
     #> the path is still there: True
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as again:
         print("bind() to it:", outcome(lambda: again.bind(path)))  # (1)!
         #> bind() to it: OSError EADDRINUSE
+        print("server gone:", server_is_gone(path))  # (2)!
+        #> server gone: True
         os.unlink(path)
         print("after os.unlink():", outcome(lambda: again.bind(path)))
         #> after os.unlink(): None

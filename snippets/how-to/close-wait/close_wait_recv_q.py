@@ -1,0 +1,86 @@
+"""Linux only: reads Recv-Q (rx_queue) from /proc/net/tcp.
+
+Three connections end in CLOSE_WAIT on the server's side: one whose FIN the
+server never read, one it read to b'', and one with five bytes of data and
+the FIN unread. The queue that ss prints as Recv-Q tells them apart: Linux
+counts the unread FIN as one.
+"""
+
+import select
+import socket
+import struct
+
+NAMES = {1: "ESTABLISHED", 8: "CLOSE_WAIT"}
+
+
+def hex_address(address):
+    """('127.0.0.1', 5000) as /proc/net/tcp writes it: 0100007F:1388.
+
+    Linux prints the four address bytes as one number in the machine's own
+    byte order ('=I'): 0100007F on a little-endian machine such as x86.
+    """
+    host, port = address
+    return f"{struct.unpack('=I', socket.inet_aton(host))[0]:08X}:{port:04X}"
+
+
+def table_state(ends):
+    """The state /proc/net/tcp lists for (local, remote), or 'gone'."""
+    local, remote = map(hex_address, ends)
+    with open("/proc/net/tcp") as table:
+        next(table)  # the header line
+        for line in table:
+            fields = line.split()
+            if fields[1:3] == [local, remote]:
+                return NAMES.get(int(fields[3], 16), fields[3])
+    return "gone"
+
+
+def table_recv_q(ends):
+    """Recv-Q for (local, remote): the rx_queue half of /proc/net/tcp's tx:rx."""
+    local, remote = map(hex_address, ends)
+    with open("/proc/net/tcp") as table:
+        next(table)  # the header line
+        for line in table:
+            fields = line.split()
+            if fields[1:3] == [local, remote]:
+                return int(fields[4].split(":")[1], 16)
+    return None
+
+
+def settle(read, passing, limit=500):
+    """Read a state until it is no longer `passing`: at most limit x 10 ms."""
+    now = read()
+    for _ in range(limit):
+        if now != passing:
+            break
+        select.select([], [], [], 0.01)  # a bounded wait, not a sleep
+        now = read()
+    return now
+
+
+# --8<-- [start:cases]
+def close_wait(listener, data, read_to_eof):
+    """The client sends `data` and closes; the server reads to b'' or not."""
+    with socket.create_connection(listener.getsockname(), timeout=5) as client:
+        conn, _ = listener.accept()
+        with conn:
+            conn.settimeout(5)
+            client.sendall(data)
+            client.close()
+            ends = (conn.getsockname(), conn.getpeername())
+            settle(lambda: table_state(ends), "ESTABLISHED")  # the FIN is in
+            if read_to_eof:
+                while conn.recv(1024):
+                    pass
+            return f"{table_state(ends)}, Recv-Q {table_recv_q(ends)}"
+
+
+with socket.create_server(("127.0.0.1", 0)) as listener:
+    listener.settimeout(5)
+    print("FIN not read:", close_wait(listener, b"", read_to_eof=False))
+    #> FIN not read: CLOSE_WAIT, Recv-Q 1
+    print("read to b'':", close_wait(listener, b"", read_to_eof=True))
+    #> read to b'': CLOSE_WAIT, Recv-Q 0
+    print("5 bytes and FIN unread:", close_wait(listener, b"hello", read_to_eof=False))
+    #> 5 bytes and FIN unread: CLOSE_WAIT, Recv-Q 6
+# --8<-- [end:cases]

@@ -1,0 +1,60 @@
+"""Linux only: sends itself SIGTERM with os.kill(), which on Windows ends the process.
+
+serve_forever() runs in the main thread, where Python runs signal
+handlers. The SIGTERM handler raises KeyboardInterrupt, as Ctrl+C does:
+serve_forever() ends with it, and the with block calls server_close().
+"""
+
+import os
+import signal
+import socket
+import socketserver
+import threading
+
+
+def read_until_eof(sock, max_bytes=1 << 20):
+    """Read until the peer's FIN (recv() returns b''), at most max_bytes."""
+    chunks = []
+    size = 0
+    while size <= max_bytes:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    raise ValueError(f"peer sent more than {max_bytes} bytes")
+
+
+class Echo(socketserver.StreamRequestHandler):
+    timeout = 5
+
+    def handle(self):
+        self.wfile.write(self.rfile.readline())
+
+
+def client_then_kill(address, answers):
+    """Plays a client, then `kill`: SIGTERM once the server has answered."""
+    with socket.create_connection(address, timeout=5) as sock:
+        sock.sendall(b"ping\n")
+        answers.append(read_until_eof(sock))
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+signal.signal(signal.SIGTERM, signal.default_int_handler)  # (1)!
+
+answers = []
+with socketserver.TCPServer(("127.0.0.1", 0), Echo) as server:  # (2)!
+    address = server.server_address
+    other = threading.Thread(target=client_then_kill, args=(address, answers))
+    other.start()
+    try:
+        server.serve_forever()  # (3)!
+    except KeyboardInterrupt:
+        print("serve_forever() raised KeyboardInterrupt")
+        #> serve_forever() raised KeyboardInterrupt
+    other.join(timeout=5)
+
+print("answered:", answers)
+#> answered: [b'ping\n']
+print("listening socket closed:", server.socket.fileno() == -1)
+#> listening socket closed: True

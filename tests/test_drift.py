@@ -310,3 +310,17 @@ def test_output_that_the_out_lines_cannot_show_fails(project: Path):
     assert "index/loop_prints.py: printed 4 lines, but its #> lines show 2" in (
         update.stdout
     )
+
+
+def test_a_helper_changed_in_one_program_fails_naming_both(project: Path):
+    """One copy of read_until_eof() edited: the helper check names the programs."""
+    path = project / "snippets" / "tutorial/index/pattern.py"
+    text = path.read_text()
+    limit = 'raise ValueError(f"peer sent more than {max_bytes} bytes")'
+    assert limit in text
+    path.write_text(text.replace(limit, 'raise ValueError("the peer sent too much")'))
+    result = pytest_on(project, "tests/test_pages.py", "-k", "one_body")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "read_until_eof() has 2 different bodies" in result.stdout, result.stdout
+    assert "tutorial/index/pattern.py" in result.stdout, result.stdout
+    assert "how-to/half-close/half_close.py" in result.stdout, result.stdout

@@ -361,3 +361,29 @@ def test_ladders_list_every_stored_event(page: Path, built_site: Path):
         assert f'<title id="{prefix}-title">' in figure.group(1)
         listed = re.findall(r'<li id="[^"]+" data-event="([^"]*)"', figure.group(1))
         assert [html.unescape(e) for e in listed] == [e.line() for e in events]
+
+
+# Names a program may define its own way: its entry point and its one-off
+# roles (the server loop, the exchange it runs, the client side, a handler
+# class). Any other top-level function or class is a helper a reader may copy.
+PER_PROGRAM_NAMES = {"main", "serve", "exchange", "client", "Echo"}
+
+
+def test_a_helper_has_one_body_everywhere():
+    """A helper repeated across programs has the same name and the same body."""
+    import ast
+    from collections import defaultdict
+
+    bodies: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for path in program_files():
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                source = ast.unparse(node)
+                bodies[node.name].setdefault(source, []).append(rel(path))
+    problems = [
+        f"{name}() has {len(variants)} different bodies: "
+        + "; ".join(", ".join(paths) for paths in variants.values())
+        for name, variants in sorted(bodies.items())
+        if len(variants) > 1 and name not in PER_PROGRAM_NAMES
+    ]
+    assert not problems, "\n".join(problems)

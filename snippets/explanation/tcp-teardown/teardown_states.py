@@ -10,7 +10,7 @@ import socket
 import struct
 
 # Linux's state numbers, from include/net/tcp_states.h.
-NAMES = {
+STATES = {
     1: "ESTABLISHED",
     4: "FIN_WAIT1",
     5: "FIN_WAIT2",
@@ -20,11 +20,12 @@ NAMES = {
     9: "LAST_ACK",
     11: "CLOSING",
 }
+NAMES = STATES  # tcp_state() and table_state() read the same numbers
 
 
-def state(sock):
-    """The TCP state of an open socket: the first byte of struct tcp_info."""
-    return NAMES[sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)[0]]
+def tcp_state(sock):
+    """The kernel's TCP state of sock: the first byte of struct tcp_info."""
+    return STATES.get(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0])
 
 
 def hex_address(address):
@@ -84,23 +85,23 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
     client_ends = client.getsockname(), client.getpeername()
     with client, server:
         # --8<-- [start:walk]
-        print("connected:", state(server), state(client))
+        print("connected:", tcp_state(server), tcp_state(client))
         #> connected: ESTABLISHED ESTABLISHED
         fill(server)  # (1)!
         server.shutdown(socket.SHUT_WR)
-        print("server shut down:", state(server), state(client))  # (2)!
+        print("server shut down:", tcp_state(server), tcp_state(client))  # (2)!
         #> server shut down: FIN_WAIT1 ESTABLISHED
         drain(client)
-        server_now = settle(lambda: state(server), "FIN_WAIT1")  # (3)!
-        print("client read b'':", server_now, state(client))
+        server_now = settle(lambda: tcp_state(server), "FIN_WAIT1")  # (3)!
+        print("client read b'':", server_now, tcp_state(client))
         #> client read b'': FIN_WAIT2 CLOSE_WAIT
         fill(client)
         client.close()  # (4)!
-        print("client closed:", state(server), table_state(client_ends))
+        print("client closed:", tcp_state(server), table_state(client_ends))
         #> client closed: FIN_WAIT2 LAST_ACK
         drain(server)
         client_now = settle(lambda: table_state(client_ends), "LAST_ACK")
-        print("server read b'':", state(server), client_now)  # (5)!
+        print("server read b'':", tcp_state(server), client_now)  # (5)!
         #> server read b'': CLOSE gone
         print("the table, for the server:", table_state(server_ends))
         #> the table, for the server: TIME_WAIT

@@ -10,13 +10,13 @@ import select
 import socket
 import struct
 
-NAMES = {4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT", 9: "LAST_ACK", 11: "CLOSING"}
+STATES = {4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT", 9: "LAST_ACK", 11: "CLOSING"}
+NAMES = STATES  # tcp_state() and table_state() read the same numbers
 
 
-def state(sock):
-    """The TCP state of an open socket: the first byte of struct tcp_info."""
-    number = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)[0]
-    return NAMES.get(number, number)
+def tcp_state(sock):
+    """The kernel's TCP state of sock: the first byte of struct tcp_info."""
+    return STATES.get(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0])
 
 
 def hex_address(address):
@@ -85,10 +85,10 @@ def after_close(first):
                 fill(client)
                 server.shutdown(socket.SHUT_WR)
                 client.shutdown(socket.SHUT_WR)
-                print("both shut down:", state(server), state(client))
+                print("both shut down:", tcp_state(server), tcp_state(client))
                 #> both shut down: FIN_WAIT1 FIN_WAIT1
                 drain(client)
-                print("the client read b'':", state(client))  # (2)!
+                print("the client read b'':", tcp_state(client))  # (2)!
                 #> the client read b'': CLOSING
                 drain(server)
                 # --8<-- [end:both]

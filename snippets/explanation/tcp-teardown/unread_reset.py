@@ -9,13 +9,13 @@ import select
 import socket
 import struct
 
-NAMES = {1: "ESTABLISHED", 4: "FIN_WAIT1", 5: "FIN_WAIT2", 7: "CLOSE", 8: "CLOSE_WAIT"}
+STATES = {1: "ESTABLISHED", 4: "FIN_WAIT1", 5: "FIN_WAIT2", 7: "CLOSE", 8: "CLOSE_WAIT"}
+NAMES = STATES  # tcp_state() and table_state() read the same numbers
 
 
-def state(sock):
-    """The TCP state of an open socket: the first byte of struct tcp_info."""
-    number = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 256)[0]
-    return NAMES.get(number, number)
+def tcp_state(sock):
+    """The kernel's TCP state of sock: the first byte of struct tcp_info."""
+    return STATES.get(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0])
 
 
 def hex_address(address):
@@ -67,7 +67,7 @@ def close_after(read_all):
                     server.recv(1024)
                 server.sendall(b"reply\n")
             # What the server sent may still be on its way: wait for it.
-            client_now = settle(lambda: state(client), "ESTABLISHED")
+            client_now = settle(lambda: tcp_state(client), "ESTABLISHED")
             server_now = settle(lambda: table_state(server_ends), "FIN_WAIT1")
             seen = [client_now, server_now]
             try:

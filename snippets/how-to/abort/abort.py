@@ -23,7 +23,7 @@ def send_until_full(sock, limit=1000):
     return sent
 
 
-def read_all(sock, limit=1000):
+def count_until_end(sock, limit=1000):
     """Read until b'' or a reset (at most limit reads); return count and ending."""
     received = 0
     try:
@@ -58,7 +58,7 @@ def queue_then_close(aborting):
                 else:
                     server.close()
             first = client.recv(4)  # (3)!
-            received, end = read_all(client)
+            received, end = count_until_end(client)
             everything = len(first) + received == queued
             return f"{first!r}, then {end}; everything arrived: {everything}"
 

@@ -2,8 +2,8 @@
 
 The server reads the first line of a 1 MB upload, replies and closes. With
 close(), the bytes it never read make the kernel reset the connection.
-close_gracefully() sends EOF, discards the rest until the client's EOF, then
-closes: the client gets the whole reply, then b''.
+close_gracefully_async() sends EOF, discards the rest until the client's EOF,
+then closes: the client gets the whole reply, then b''.
 """
 
 import asyncio
@@ -14,7 +14,10 @@ REPLY = b"413 Content Too Large\n" + b"." * 100_000
 
 
 async def close_writer(writer, timeout=5.0):
-    """Close writer; abort it if it is not closed after timeout seconds."""
+    """Close writer; abort it if it is not closed after timeout seconds.
+
+    Return True if it closed in time, False if it had to be aborted.
+    """
     writer.close()
     closing = asyncio.ensure_future(writer.wait_closed())
     done, _ = await asyncio.wait({closing}, timeout=timeout)
@@ -23,12 +26,12 @@ async def close_writer(writer, timeout=5.0):
     try:
         await closing
     except OSError:
-        pass
+        pass  # the connection failed while closing: it is closed all the same
     return bool(done)
 
 
-# --8<-- [start:close_gracefully]
-async def close_gracefully(reader, writer, timeout=5.0, max_bytes=1 << 20):
+# --8<-- [start:close_gracefully_async]
+async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=1 << 20):
     """Send EOF, discard what the peer still sends until its EOF, then close.
 
     Return True if the peer's EOF arrived within timeout seconds and
@@ -51,7 +54,7 @@ async def close_gracefully(reader, writer, timeout=5.0, max_bytes=1 << 20):
         return False
     finally:
         await close_writer(writer, timeout)  # (5)!
-# --8<-- [end:close_gracefully]
+# --8<-- [end:close_gracefully_async]
 
 
 async def plain_close(reader, writer):
@@ -90,9 +93,11 @@ async def main():
     got, _ = await exchange(plain_close)
     print("close(): the client got", got)
     #> close(): the client got ConnectionResetError
-    got, saw_eof = await exchange(close_gracefully)
-    print("close_gracefully() returned", saw_eof, "and the client got", got)
-    #> close_gracefully() returned True and the client got the whole reply, then b''
+    got, saw_eof = await exchange(close_gracefully_async)
+    print("close_gracefully_async() returned", saw_eof)
+    #> close_gracefully_async() returned True
+    print("close_gracefully_async(): the client got", got)
+    #> close_gracefully_async(): the client got the whole reply, then b''
     # --8<-- [end:exchange]
 
 

@@ -45,7 +45,7 @@ def serve(listener, server_ctx, end, errors):
 
 
 # --8<-- [start:read]
-def read_all(tls, max_reads=100):
+def recv_until_end(tls, max_reads=100):
     """recv() until b'' or an SSL error; return what each call gave."""
     results = []
     for _ in range(max_reads):
@@ -75,7 +75,7 @@ def client_reads(version, end, strict, answer=True, errors=None):
                 server_hostname="localhost",
                 suppress_ragged_eofs=not strict,  # (1)!
             ) as tls:
-                results = read_all(tls)
+                results = recv_until_end(tls)
                 if end == "unwrap()" and answer:
                     tls.unwrap()  # (2)!
             # --8<-- [end:client]

@@ -109,10 +109,15 @@ def proc_net_tcp(local, remote):
     return None
 
 
-def state(held, local, remote):
+def tcp_state(sock):
+    """The kernel's TCP state of sock: the first byte of struct tcp_info."""
+    return STATES.get(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0])
+
+
+def side_state(held, local, remote):
     """TCP_INFO of the first socket held; /proc/net/tcp if none is held."""
     for sock in held:
-        return STATES[sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0]]
+        return tcp_state(sock)
     return proc_net_tcp(local, remote) or "gone"
 
 
@@ -138,7 +143,7 @@ def peer_sends(peer):
 
 
 @contextlib.contextmanager
-def connection():
+def closer_and_peer():
     """A connection over 127.0.0.1: (closer, peer, keep); all closed at the end."""
     with contextlib.ExitStack() as stack:
         listener = stack.enter_context(socket.create_server(("127.0.0.1", 0)))
@@ -152,19 +157,19 @@ def connection():
 # --8<-- [start:runs]
 def first_run(action):
     """The peer's recv(), both states, then the peer's two send() calls."""
-    with connection() as (closer, peer, keep):
+    with closer_and_peer() as (closer, peer, keep):
         ends = closer.getsockname(), closer.getpeername()
         held = action(closer, peer, keep)
         received = peer_reads(peer)
         peer.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)  # (1)!
-        states = state(held, *ends), state([peer], *ends[::-1])
+        states = side_state(held, *ends), side_state([peer], *ends[::-1])
         sends = f"{peer_sends(peer)}, {peer_sends(peer)}"
         return [received, sends, *states]
 
 
 def second_run(action):
     """The peer reads and closes, then the closer: who is left in TIME_WAIT?"""
-    with connection() as (closer, peer, keep):
+    with closer_and_peer() as (closer, peer, keep):
         ends = closer.getsockname(), closer.getpeername()
         held = action(closer, peer, keep)
         peer_reads(peer)

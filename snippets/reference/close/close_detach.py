@@ -4,15 +4,27 @@ detach() marks the socket object closed and hands the descriptor to the
 caller, who must close it: the connection stays open until then.
 """
 
+import errno
 import os
 import select
 import socket
 
 
+def errno_name(call):
+    """What call() returned, or the errno name of the OSError it raised."""
+    try:
+        return call()
+    except OSError as exc:
+        return errno.errorcode[exc.errno]
+
+
 def peer_reads(peer):
-    """What recv() returns, or "nothing" if nothing arrives within 0.2 s."""
+    """What one recv() returns, or "nothing" if nothing arrives within 0.2 s."""
     readable, _, _ = select.select([peer], [], [], 0.2)
-    return peer.recv(1024) if readable else "nothing"
+    if not readable:
+        return "nothing"
+    received = errno_name(lambda: peer.recv(1024))
+    return repr(received) if isinstance(received, bytes) else received
 
 
 with socket.create_server(("127.0.0.1", 0)) as listener:

@@ -7,6 +7,7 @@ shutdown(SHUT_WR) reaches the peer at once, whoever else holds the socket.
 """
 
 import contextlib
+import errno
 import os
 import select
 import socket
@@ -45,25 +46,38 @@ def makefile(sock):
 # --8<-- [end:holders]
 
 
+def errno_name(call):
+    """What call() returned, or the errno name of the OSError it raised."""
+    try:
+        return call()
+    except OSError as exc:
+        return errno.errorcode[exc.errno]
+
+
 def peer_reads(peer):
-    """What recv() returns, or "nothing" if nothing arrives within 0.2 s."""
+    """What one recv() returns, or "nothing" if nothing arrives within 0.2 s."""
     readable, _, _ = select.select([peer], [], [], 0.2)
-    return peer.recv(1024) if readable else "nothing"
+    if not readable:
+        return "nothing"
+    received = errno_name(lambda: peer.recv(1024))
+    return repr(received) if isinstance(received, bytes) else received
 
 
 @contextlib.contextmanager
 def connection():
+    """Both ends of a TCP connection over 127.0.0.1."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
-        with socket.create_connection(listener.getsockname(), timeout=5) as peer:
-            sock, _ = listener.accept()
-            with sock:
-                yield sock, peer
+        with socket.create_connection(listener.getsockname(), timeout=5) as client:
+            server, _ = listener.accept()
+            with server:
+                server.settimeout(5)
+                yield client, server
 
 
 # --8<-- [start:runs]
 def close_only(holder):
     """close() while the holder holds on; then the holder lets go."""
-    with connection() as (sock, peer):
+    with connection() as (peer, sock):
         with holder(sock):
             sock.close()
             while_held = peer_reads(peer)
@@ -72,7 +86,7 @@ def close_only(holder):
 
 def shutdown_then_close(holder):
     """shutdown(SHUT_WR) and close() while the holder holds on."""
-    with connection() as (sock, peer), holder(sock):
+    with connection() as (peer, sock), holder(sock):
         sock.shutdown(socket.SHUT_WR)
         sock.close()
         return peer_reads(peer)

@@ -3,15 +3,17 @@
 import socket
 
 
-def read_all(sock, max_bytes=1 << 20):
-    """Read until the peer's FIN (b''), at most max_bytes."""
-    data = b""
-    while len(data) <= max_bytes:
+def read_until_eof(sock, max_bytes=1 << 20):
+    """Read until the peer's FIN (recv() returns b''), at most max_bytes."""
+    chunks = []
+    size = 0
+    while size <= max_bytes:
         chunk = sock.recv(65536)
         if not chunk:
-            return data
-        data += chunk
-    raise ValueError("the peer sent too much")
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    raise ValueError(f"peer sent more than {max_bytes} bytes")
 
 
 with socket.create_server(("127.0.0.1", 0)) as listener:
@@ -21,9 +23,9 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
             server.settimeout(5)
             client.sendall(b"hello\n")
             client.shutdown(socket.SHUT_WR)  # (1)!
-            request = read_all(server)  # (2)!
+            request = read_until_eof(server)  # (2)!
             print("server got:", request)
             #> server got: b'hello\n'
             server.sendall(b"hi, you said " + request)  # (3)!
-        print("client got:", read_all(client))  # (4)!
+        print("client got:", read_until_eof(client))  # (4)!
         #> client got: b'hi, you said hello\n'

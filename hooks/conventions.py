@@ -111,6 +111,15 @@ def record_path(root: Path = ROOT) -> Path:
     return root / "build" / "verified.json"
 
 
+def stamp_of(entry: dict) -> str:
+    """ "Linux 6.1.0, CPython 3.12.1, 2026-01-02" for one record entry."""
+    return (
+        f"{entry.get('os', '?')} {entry.get('kernel', '')}, "
+        f"{entry.get('implementation', 'Python')} {entry.get('python', '?')}, "
+        f"{entry.get('date', '?')}"
+    )
+
+
 # --- Chromium, from the system (Debian's package), never a downloaded one ---
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

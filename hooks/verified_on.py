@@ -25,7 +25,13 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from conventions import INCLUDE, SECTION_MARKER, included_names, record_path
+from conventions import (
+    INCLUDE,
+    SECTION_MARKER,
+    included_names,
+    record_path,
+    stamp_of,
+)
 
 
 def load_record(path: Path | None = None) -> dict:
@@ -37,15 +43,6 @@ def load_record(path: Path | None = None) -> dict:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def stamp_of(entry: dict) -> str:
-    """ "Linux 6.1.0, CPython 3.12.1, 2026-01-02" for one record entry."""
-    return (
-        f"{entry.get('os', '?')} {entry.get('kernel', '')}, "
-        f"{entry.get('implementation', 'Python')} {entry.get('python', '?')}, "
-        f"{entry.get('date', '?')}"
-    )
 
 
 def unverified_reason(name: str, path: Path, record: dict) -> str | None:

@@ -27,12 +27,11 @@ import pytest
 
 import wire
 import wire_format
-from conventions import OUTPUT_LINE
+from conventions import OUTPUT_LINE, stamp_of
 from examples_compat import expected_source, output_diff
 from pages import owner_page
 from programs import Program, all_programs, platform_skip_reason, rel, run_program
 from record import PROPERTY, environment
-from verified_on import stamp_of
 
 # A scenario's runs and segments, from test_program to test_wire (same worker).
 CAPTURED: dict[str, tuple[list, list]] = {}

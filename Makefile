@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 XDIST := -n auto --dist loadgroup
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve build test programs update-examples bench wire-soak diagrams constraints lint clean
+.PHONY: help serve build test programs update-examples bench wire-soak lighthouse diagrams constraints lint clean
 
 ## help: list the targets
 help:
@@ -61,6 +61,10 @@ bench: $(VENV)/.test
 ## wire-soak: capture each wire scenario 200 times (RUNS=n); expect one sequence each (root)
 wire-soak: $(VENV)/.test
 	PYTHONPATH=hooks:tests $(BIN)/python tests/wire_soak.py $${RUNS:-200}
+
+## lighthouse: Lighthouse's mobile run on every page, median of 3 (PAGE=filter RUNS=n)
+lighthouse: $(VENV)/.test
+	PYTHONPATH=hooks $(BIN)/python tests/lighthouse.py $(PAGE) --runs $${RUNS:-3}
 
 ## diagrams: draw the pages' mermaid blocks into SVG (needs Chromium)
 diagrams: $(VENV)/.test

@@ -29,7 +29,7 @@ def test_every_link_and_anchor_resolves(
         if not href.startswith(site_url):
             continue
         target, _, anchor = href.partition("#")
-        if re.fullmatch(r"__code_\d+_annotation_\d+", anchor):
+        if re.fullmatch(r"__(?:code|copy)_\d+_annotation_\d+", anchor):
             continue  # Material's annotation markers, drawn on demand
         file = target_file(built_site, urlsplit(target).path)
         if not file.is_file():

@@ -145,7 +145,8 @@ def test_bad_programs_fail_with_their_own_output_and_the_rest_still_run(
         section = result.stdout.split(f"test_program[how-to/abort/{name}]", 1)[1]
         for text in expected:
             assert text in section, f"{name}: {text!r} not reported:\n{result.stdout}"
-    assert re.search(r"\b2 passed\b", result.stdout), result.stdout  # abort's own two
+    # abort's own two programs, and abort.py's wire check
+    assert re.search(r"\b3 passed\b", result.stdout), result.stdout
 
 
 def test_include_of_a_missing_section_fails_naming_the_file(project: Path):
@@ -202,7 +203,8 @@ def test_the_record_names_what_ran_and_nothing_else(project: Path):
     result = pytest_on(project, PROGRAMS, "-k", "close_sole_owner")
     assert result.returncode == 0, result.stdout
     programs = json.loads(record.read_text())["programs"]
-    assert list(programs) == [CLOSE]
+    # the program, and its stored capture, which test_wire checked
+    assert sorted(programs) == [CLOSE, CLOSE.removesuffix(".py") + ".wire"]
     assert programs[CLOSE]["outcome"] == "passed"
     assert set(programs[CLOSE]) >= {"sha256", "python", "os", "kernel", "date"}
     before = record.read_text()

@@ -61,18 +61,14 @@ def _check(result: int) -> None:
         raise OSError(code, os.strerror(code))
 
 
+# libc's unshare() and setns(), through ctypes: os.unshare() and os.setns()
+# exist only since Python 3.12, and the suite runs on 3.10 too.
 def _unshare(flags: int) -> None:
-    if hasattr(os, "unshare"):  # Python 3.12+
-        os.unshare(flags)
-    else:
-        _check(_libc.unshare(flags))
+    _check(_libc.unshare(flags))
 
 
 def _setns(fd: int, nstype: int) -> None:
-    if hasattr(os, "setns"):  # Python 3.12+
-        os.setns(fd, nstype)
-    else:
-        _check(_libc.setns(fd, nstype))
+    _check(_libc.setns(fd, nstype))
 
 
 def _loopback_up() -> None:

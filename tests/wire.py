@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import fcntl
 import os
 import select
 import socket
@@ -52,7 +51,11 @@ SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)
 SO_RCVBUFFORCE = 33
 FIN, SYN, RST, PSH, ACK = 0x01, 0x02, 0x04, 0x08, 0x10
 
-_libc = ctypes.CDLL(None, use_errno=True)
+
+def _libc():
+    # Loaded on use: this module is imported on macOS and Windows too, where
+    # test_wire only skips.
+    return ctypes.CDLL(None, use_errno=True)
 
 
 def _check(result: int) -> None:
@@ -64,14 +67,16 @@ def _check(result: int) -> None:
 # libc's unshare() and setns(), through ctypes: os.unshare() and os.setns()
 # exist only since Python 3.12, and the suite runs on 3.10 too.
 def _unshare(flags: int) -> None:
-    _check(_libc.unshare(flags))
+    _check(_libc().unshare(flags))
 
 
 def _setns(fd: int, nstype: int) -> None:
-    _check(_libc.setns(fd, nstype))
+    _check(_libc().setns(fd, nstype))
 
 
 def _loopback_up() -> None:
+    import fcntl  # POSIX only: see _libc()
+
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         request = struct.pack("16sH", b"lo", 0)
         flags = struct.unpack("16sH", fcntl.ioctl(s, SIOCGIFFLAGS, request))[1]

@@ -167,8 +167,9 @@ def figure(program: str, snippets: Path, record: dict) -> str:
         f'<figure class="ladder" id="{anchor(program)}">\n'
         f"{svg(program, events, title)}\n"
         f"<figcaption>What <code>{html.escape(name)}</code> sent on the wire: "
-        "every SYN, FIN, RST and data segment, captured on the loopback interface; "
-        f"pure ACKs are left out.{note} "
+        "its SYN, FIN, RST and data segments, captured on the loopback interface "
+        "(data sent one way with nothing in between is one arrow); pure ACKs, "
+        f"window updates and retransmissions are left out.{note} "
         f'<span class="ladder-when">{html.escape(when)}.'
         "</span></figcaption>\n"
         f'<details class="ladder-list"><summary>The same events as a list</summary>'

@@ -11,10 +11,12 @@ packet socket, two ioctls, unshare and setns), with nothing to install on
 CI, and nothing but the TCP header is needed.
 
 The capture is then reduced to the events that carry meaning and do not
-depend on timing (hooks/wire.py holds the text format):
+depend on timing (hooks/wire_format.py holds the text format):
 - connection set-up (SYN, SYN ACK), data with its length, FIN and RST, each
   with the endpoint that sent it;
-- pure ACKs and window updates (no payload, no SYN/FIN/RST) are left out;
+- pure ACKs and window updates (no payload, no SYN/FIN/RST) are left out,
+  and so are retransmissions and a RST that repeats the one before it;
+- a FIN sent with data is shown as data, then the FIN;
 - consecutive data segments from the same endpoint are one event (how the
   kernel splits a send into segments is timing);
 - the program's print() calls, in time order with the segments, so the

@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 XDIST := -n auto --dist loadgroup
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve build test programs update-examples bench wire-soak lighthouse diagrams constraints lint clean
+.PHONY: help serve build test programs contracts contract-soak linux-only update-examples bench wire-soak lighthouse diagrams constraints lint clean
 
 ## help: list the targets
 help:
@@ -49,6 +49,20 @@ test: $(VENV)/.test
 ## programs: only the programs, on PYTHON (e.g. make programs PYTHON=python3.13 VENV=.venv-3.13)
 programs: $(VENV)/.programs
 	$(BIN)/pytest tests/test_programs.py $(XDIST) -q
+
+## contracts: the helpers' contract suite, on PYTHON (e.g. make contracts PYTHON=python3.13 VENV=.venv-3.13)
+contracts: $(VENV)/.programs
+	$(BIN)/pytest tests/contracts -n auto -q
+
+## contract-soak: the contract suite RUNS times (default 50) with both cores busy; reports every flake
+contract-soak: $(VENV)/.test
+	$(BIN)/python tests/contract_soak.py $${RUNS:-50}
+
+## linux-only: list the programs whose output holds on Linux only, with the reason each gives
+linux-only:
+	@grep -rl --include='*.py' '^"""Linux only: ' snippets | sort | while read -r f; do \
+	  printf '%s: %s\n' "$${f#snippets/}" "$$(head -n 1 "$$f" | sed 's/^"""Linux only: //; s/"""$$//')"; \
+	done
 
 ## update-examples: rewrite #> lines from what the programs print now (read the diff!)
 update-examples: $(VENV)/.test

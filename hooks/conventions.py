@@ -69,6 +69,63 @@ CODE_BLOCK_HTML = re.compile(
 )
 # A program's expected output: the #> lines after a print().
 OUTPUT_LINE = re.compile(r"^[ \t]*#> ?(.*)$", re.M)
+# An output line that holds on some Python versions only:
+#   #> [3.13+] what 3.13 and later print
+#   #> [3.10-3.12] what 3.10 to 3.12 print
+#   #> [3.10] what 3.10 alone prints
+# A print() whose output differs by version has one tagged line (or group of
+# lines) per version range, right after it; the tag stays on the page, so
+# readers see which version prints what.
+VERSIONED_OUTPUT = re.compile(
+    r"^(?P<indent>[ \t]*)#> \[3\.(?P<low>\d+)(?:(?P<plus>\+)|-3\.(?P<high>\d+))?\] ?"
+    r"(?P<text>.*)$"
+)
+
+
+def holds_on(line: str, minor: int) -> bool | None:
+    """Whether a #> line holds on Python 3.<minor>: None if it has no version tag."""
+    tag = VERSIONED_OUTPUT.match(line)
+    if not tag:
+        return None
+    low = int(tag["low"])
+    high = 99 if tag["plus"] else int(tag["high"] or low)
+    return low <= minor <= high
+
+
+def for_python(source: str, minor: int) -> str:
+    """The program's text as pytest-examples must see it on Python 3.<minor>.
+
+    In each run of consecutive #> lines, the version-tagged lines that hold
+    on this version become plain #> lines and move to the top of the run; the
+    others become ordinary comments (`# [3.13+] ...`) below them. No line is
+    added or removed, so the print() calls keep their line numbers."""
+    lines = source.split("\n")
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        active = [line for line in run if holds_on(line, minor) is not False]
+        inactive = [line for line in run if holds_on(line, minor) is False]
+        for line in active:
+            tag = VERSIONED_OUTPUT.match(line)
+            out.append(f"{tag['indent']}#> {tag['text']}" if tag else line)
+        for line in inactive:
+            out.append(line.replace("#> [", "# [", 1))
+        run.clear()
+
+    for line in lines:
+        if OUTPUT_LINE.match(line):
+            run.append(line)
+            continue
+        flush()
+        out.append(line)
+    flush()
+    return "\n".join(out)
+
+
+def output_lines_for_python(source: str, minor: int) -> list[str]:
+    """The #> lines a program shows for Python 3.<minor>, tags removed."""
+    return OUTPUT_LINE.findall(for_python(source, minor))
 
 
 def included_names(markdown: str) -> list[str]:
@@ -133,3 +190,35 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+# --- the helpers readers copy, and their contract tests ---
+
+# One module of helpers, one section per helper; one file of contract tests
+# per section: tests/contracts/test_<section>.py.
+HELPERS_MODULE = SNIPPETS / "reference" / "helpers" / "closing.py"
+CONTRACTS = ROOT / "tests" / "contracts"
+# The page that lists the contract tests (<!-- contracts: section -->).
+HELPERS_PAGE = "reference/helpers.md"
+
+
+def contract_anchor(section: str, test: str) -> str:
+    """The id of a contract test's item on the helpers page."""
+    return f"contract-{section}-{test}"
+
+
+def contract_tests(section: str) -> dict[str, str]:
+    """Test name -> the first paragraph of its docstring, in file order.
+
+    Raises LookupError if the section has no file of contract tests."""
+    import ast
+
+    path = CONTRACTS / f"test_{section}.py"
+    if not path.is_file():
+        raise LookupError(f"no contract tests for {section}: {path} is missing")
+    found = {}
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            doc = ast.get_docstring(node) or ""
+            found[node.name] = " ".join(doc.split("\n\n")[0].split())
+    return found

@@ -35,17 +35,26 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from conventions import CODE_BLOCK_HTML, INCLUDE
+from conventions import (
+    CODE_BLOCK_HTML,
+    HELPERS_PAGE,
+    INCLUDE,
+    contract_anchor,
+    contract_tests,
+)
 from conventions import page_url as page_url_of
 from ladders import event_id
 from verified_on import snippets_of
 from wire_format import read, wire_path
 
 # <!-- run: program.py | expected output --> and <!-- cite: label | address -->
-CLAIM = re.compile(r"<!--\s*(run|cite|wire):\s*([^|>]+?)\s*\|\s*(.+?)\s*-->")
+CLAIM = re.compile(
+    r"<!--\s*(run|cite|wire|contract):\s*([^|>]+?)\s*\|\s*(.+?)\s*-->"
+)
 LINE_SPAN = re.compile(r'<span id="(__span-\d+-\d+)">')
 RUN_HREF = re.compile(r'href="#evidence:([^"]+?)::([^"]*)"')
 WIRE_HREF = re.compile(r'href="#wire-evidence:([^"]+?)::([^"]*)"')
+CONTRACT_HREF = re.compile(r'href="#contract-evidence:([^"]+?)::([^"]*)"')
 
 
 def attribute(text: str) -> str:
@@ -60,6 +69,15 @@ def marker(kind: str, subject: str, detail: str) -> str:
             f'<sup class="claim claim-cite"><a href="{attribute(detail)}"'
             f' data-claim="From source, not run here: {label}"'
             f' aria-label="source (not run here): {label}">source</a></sup>'
+        )
+    if kind == "contract":
+        section, test = attribute(subject), attribute(detail)
+        return (
+            '<sup class="claim claim-contract">'
+            f'<a href="#contract-evidence:{section}::{test}"'
+            f' data-claim="Contract test of {section}: {test}"'
+            f' aria-label="test (contract test): {section}, {test}">'
+            "test</a></sup>"
         )
     program = posixpath.basename(subject)
     if kind == "wire":
@@ -141,6 +159,26 @@ def resolve_wire_links(content: str, page_url: str, snippets: Path, docs: Path) 
     return WIRE_HREF.sub(href, content)
 
 
+def resolve_contract_links(content: str, page_url: str, docs: Path) -> str:
+    """Point each "contract" marker at its test on the helpers page."""
+
+    def href(match: re.Match) -> str:
+        section, test = html.unescape(match.group(1)), html.unescape(match.group(2))
+        try:
+            known = test in contract_tests(section)
+        except LookupError as exc:
+            raise PluginError(f"contract: {exc}") from None
+        if not known:
+            raise PluginError(f"contract: {section} has no contract test {test}")
+        target = contract_anchor(section, test)
+        if f'id="{target}"' in content:
+            return f'href="#{target}"'
+        owner = page_url_of(docs / HELPERS_PAGE, docs)
+        return f'href="{posixpath.relpath(owner or ".", page_url or ".")}/#{target}"'
+
+    return CONTRACT_HREF.sub(href, content)
+
+
 def blocks_by_program(markdown: str) -> list[str]:
     """The program each fenced include shows, in page order (others: "")."""
     found = []
@@ -173,4 +211,5 @@ def on_page_content(
             shown[span_id] = program
     html_text = resolve_links(html_text, page.url, shown)
     docs = Path(config["docs_dir"])
+    html_text = resolve_contract_links(html_text, page.url, docs)
     return resolve_wire_links(html_text, page.url, snippets_of(config), docs)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from conventions import OUTPUT_LINE, SNIPPETS
+from conventions import OUTPUT_LINE, SNIPPETS, contract_tests
 from evidence import CLAIM
 from pages import page_id
 from wire_format import read, wire_path
@@ -21,6 +21,51 @@ BEHAVIOUR = re.compile(
     r"|\b(?:returns?|raises?|sends?|resets?|delivers?|inherit\w*|ignores?)\b"
     r"|\b(?:sets?|writes?|written|wakes?|fails?|sees)\b|\b(?:SO|TCP)_[A-Z_]+\b"
 )
+
+
+# A universal word: the sentence speaks of every case, not of one run.
+UNIVERSAL = re.compile(
+    r"\b(?:every(?! (?:byte|bytes|line|one of)\b)|everywhere|always|never(?! connected)"
+    r"|any|whoever"
+    r"|in every case|in all cases)\b"
+    r"|\b(?:the|its) only\b|\bonly (?:way|when|if|once|now|after|until)\b"
+    r"|\b(?:notices|sees|learns|knows) nothing\b|\bnothing (?:hangs|leaks)\b"
+    r"|\b(?:send|sends|sent) nothing more\b|\bnothing more to send\b"
+    r"|\beverything here\b|\bas long as\b",
+    re.I,
+)
+# What a sentence about sockets mentions, when no behaviour word says so.
+ABOUT_SOCKETS = re.compile(
+    r"\b(?:clos\w*|hangs?|leaks?|open|exceptions?|connection|peer|kernel|programs?)\b",
+    re.I,
+)
+# A scope that makes a universal word true: this program or run, a Python
+# version, a helper's contract, or a source it is attributed to.
+SCOPE = re.compile(
+    r"(?<!everything )(?<!all )\bhere\b|\bthis run\b"
+    r"|\bin (?:these|those) runs\b"
+    r"|\b(?:this|these|each|both) programs?\b|\bin the programs?\b"
+    r"|\b(?:since|before|from|on|until|in) (?:Python )?3\.\d+"
+    r"|\b3\.\d+ (?:and|or) (?:later|earlier)\b|\b3\.\d+\+",
+    re.I,
+)
+# Words that attribute a sentence to the source it cites.
+ATTRIBUTED = re.compile(
+    r"\b(?:per|says?|said|document\w*|according|not run here|source|specif\w*"
+    r"|RFC|man page|manual|asks?|requires?|calls? it)\b",
+    re.I,
+)
+# Advice, not a claim: an imperative sentence ("Never compare errno numbers"),
+# or a page's statement of its task.
+ADVICE = re.compile(
+    r"^\W*(?:\*\*Task:\*\*|(?:Never|Always|Only) [a-z]+\b"
+    r"|(?:Use|Compare|Bound|Remove|Keep|Close|Call|Set|Give|Stop|Do not|Don't|Read"
+    r"|Send|End|Make|Pick|Catch|Copy|Collect|Pass|Check|Prefer|Avoid)\b)"
+)
+# Evidence that covers a generality by itself: a contract test of a helper
+# (many peers and conditions), or a row of the behaviour matrix (every
+# combination).
+MATRIX_PROGRAM = "reference/behaviour-matrix/"
 
 
 @dataclass(frozen=True)
@@ -38,6 +83,31 @@ class Sentence:
 
     def states_behaviour(self) -> bool:
         return bool(BEHAVIOUR.search(CLAIM.sub("", self.text)))
+
+    def words(self) -> str:
+        """The sentence without markers, link addresses and code spans."""
+        text = re.sub(r"\]\([^)]*\)", "]", CLAIM.sub("", self.text))
+        return re.sub(r"`[^`]*`", "CODE", text)
+
+    def overreaches(self) -> bool:
+        """A sentence about sockets that speaks of every case ("every",
+        "always", "never", "nothing", "any", "only") with no evidence that
+        covers every case (a contract test, a behaviour-matrix row, a source
+        it says it follows) and no scope that limits it (this program or run,
+        a Python version). A platform alone ("on Linux") is not such a scope:
+        one run on Linux is still one case."""
+        words = self.words()
+        if not UNIVERSAL.search(words) or ADVICE.match(words):
+            return False
+        if not (self.claims or self.states_behaviour() or ABOUT_SOCKETS.search(words)):
+            return False
+        for claim in self.claims:
+            kind, subject = claim.group(1), claim.group(2)
+            if kind == "contract" or subject.startswith(MATRIX_PROGRAM):
+                return False
+            if kind == "cite" and ATTRIBUTED.search(words):
+                return False
+        return not SCOPE.search(words)
 
 
 def prose(page: Path) -> list[tuple[int, str]]:
@@ -109,6 +179,16 @@ def run_claim_problem(program: str, expected: str) -> str | None:
     outputs = OUTPUT_LINE.findall(path.read_text())
     if not any(expected in line for line in outputs):
         return f"{program} no longer prints {expected!r}"
+    return None
+
+
+def contract_claim_problem(section: str, test: str) -> str | None:
+    try:
+        tests = contract_tests(section)
+    except LookupError as exc:
+        return str(exc)
+    if test not in tests:
+        return f"tests/contracts/test_{section}.py has no test {test}"
     return None
 
 

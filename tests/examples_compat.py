@@ -43,15 +43,19 @@ def statement(recorded: dict) -> PrintStatement:
     return PrintStatement(recorded["line"], recorded["sep"], args)
 
 
-def expected_source(path: Path, prints: list[PrintStatement]) -> str | None:
-    """The program's text with its #> lines set to what was printed, or None
-    if the #> lines already say exactly that."""
-    example = CodeExample.create(path.read_text(), path=path)
+def expected_source(
+    path: Path, prints: list[PrintStatement], source: str | None = None
+) -> str | None:
+    """The program's text (or `source`, a version of it) with its #> lines set
+    to what was printed, or None if the #> lines already say exactly that."""
+    text = path.read_text() if source is None else source
+    example = CodeExample.create(text, path=path)
     inserter = InsertPrintStatements(path, ExamplesConfig(), True, None, None)
     inserter.print_func.statements = prints
     return inserter.updated_print_statements(example)
 
 
-def output_diff(path: Path, new_source: str) -> str:
-    example = CodeExample.create(path.read_text(), path=path)
+def output_diff(path: Path, new_source: str, source: str | None = None) -> str:
+    text = path.read_text() if source is None else source
+    example = CodeExample.create(text, path=path)
     return code_diff(example, new_source, ExamplesConfig())

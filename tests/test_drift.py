@@ -269,16 +269,15 @@ def test_a_changed_output_fails_every_sentence_that_relied_on_it(project: Path):
 
 
 def test_abort_that_only_closes_fails_its_wire_check_naming_the_page(project: Path):
-    """The abort program changed to a plain close(): what it sends is no longer
-    the stored capture (a FIN instead of a RST), and the wire check names the
+    """The abort program changed to a plain close(), SO_LINGER off: what it sends is
+    no longer the stored capture (a FIN instead of a RST), and the wire check names the
     page whose ladder diagram shows it. Needs the privilege to capture."""
     wire.skip_unless_capturing("the wire drift test")
     path = project / "snippets" / "how-to/abort/abort.py"
     text = path.read_text()
-    linger = 'socket.SO_LINGER, struct.pack("ii", 1, 0))\n'
-    linger = f"    sock.setsockopt(socket.SOL_SOCKET, {linger}"
-    assert linger in text
-    path.write_text(text.replace(linger, ""))
+    linger = "struct.pack(layout, 1, 0)"  # SO_LINGER on, linger time 0
+    assert text.count(linger) == 1
+    path.write_text(text.replace(linger, "struct.pack(layout, 0, 0)"))  # off
     result = pytest_on(project, PROGRAMS, "-k", "how-to/abort/abort.py")
     assert result.returncode == 1, result.stdout + result.stderr
     assert (

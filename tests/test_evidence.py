@@ -3,7 +3,9 @@ goes without one.
 
 A `<!-- run: program.py | text -->` marker must name a program of the site
 whose #> lines (which tests/test_programs.py compares with a real run) hold
-the text; a `<!-- cite: label | address -->` marker must give an address. A
+the text; a `<!-- contract: helper | test -->` marker must name a contract
+test of that helper (tests/contracts/test_<helper>.py), which the suite
+runs; a `<!-- cite: label | address -->` marker must give an address. A
 sentence that names an exception, errno, TCP state, FIN or RST, or says what
 a call returns, raises or sends, needs one of them (tests/claims.py)."""
 
@@ -15,26 +17,15 @@ from pathlib import Path
 
 import pytest
 
-from claims import CLAIM, run_claim_problem, sentences, wire_claim_problem
+from claims import (
+    CLAIM,
+    contract_claim_problem,
+    run_claim_problem,
+    sentences,
+    wire_claim_problem,
+)
 from conventions import page_html
 from pages import all_pages, page_id
-
-# Pages whose sentences are not all bound yet (issue 12 is open for them).
-# Strict: once a page is done, its entry here fails the suite until removed.
-NOT_YET_BOUND: set[str] = set()
-
-
-def unbacked_params() -> list:
-    return [
-        pytest.param(
-            page,
-            id=page_id(page),
-            marks=[pytest.mark.xfail(strict=True, reason="claims not bound yet")]
-            if page_id(page) in NOT_YET_BOUND
-            else [],
-        )
-        for page in all_pages()
-    ]
 
 
 @pytest.mark.parametrize("page", all_pages(), ids=page_id)
@@ -47,6 +38,8 @@ def test_every_claim_marker_holds(page: Path):
                 problem = run_claim_problem(subject.strip(), detail)
             elif kind == "wire":
                 problem = wire_claim_problem(subject.strip(), detail)
+            elif kind == "contract":
+                problem = contract_claim_problem(subject.strip(), detail)
             else:
                 problem = None if detail.startswith("https://") else "no https address"
             if problem:
@@ -54,7 +47,7 @@ def test_every_claim_marker_holds(page: Path):
     assert not problems, "claims whose evidence does not hold:\n" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("page", unbacked_params())
+@pytest.mark.parametrize("page", all_pages(), ids=page_id)
 def test_every_behavioural_sentence_has_evidence_or_a_citation(page: Path):
     unbacked = [
         str(s) for s in sentences(page) if s.states_behaviour() and not s.claims

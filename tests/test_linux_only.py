@@ -1,9 +1,8 @@
 """Linux-only programs say so in their docstring, skip elsewhere with that reason,
-and the README lists exactly them."""
+and `make linux-only` lists them from the docstrings."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from conventions import ROOT
@@ -34,14 +33,21 @@ def test_the_reason_is_given_after_a_colon():
         )
 
 
-def test_readme_lists_the_linux_only_programs():
-    readme = (ROOT / "README.md").read_text()
-    assert "## Linux-only programs" in readme
-    section = readme.split("## Linux-only programs", 1)[-1].split("\n## ", 1)[0]
-    items = re.findall(r"^- (.*(?:\n  .*)*)", section, flags=re.M)
-    listed = {name for item in items for name in re.findall(r"`([\w./-]+\.py)`", item)}
-    wanted = {rel(p) for p in linux_only()}
-    assert listed == wanted, (
-        f"README.md, section 'Linux-only programs': missing {sorted(wanted - listed)}, "
-        f"not Linux only {sorted(listed - wanted)}"
-    )
+def test_make_lists_them_from_the_docstrings():
+    """`make linux-only` prints each Linux-only program with its reason."""
+    import subprocess
+
+    listed = subprocess.run(
+        ["make", "-s", "linux-only"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.splitlines()
+    wanted = [
+        f"{rel(path)}: "
+        + docstring(path).split("\n", 1)[0].removeprefix("Linux only: ").strip()
+        for path in sorted(linux_only())
+    ]
+    assert sorted(listed) == sorted(wanted)

@@ -7,12 +7,19 @@ in CLOSE_WAIT (read with TCP_INFO) until its own program closes it.
 import select
 import socket
 
-STATES = {1: "ESTABLISHED", 7: "CLOSE", 8: "CLOSE_WAIT"}  # from <netinet/tcp.h>
+# Linux's TCP states (include/net/tcp_states.h): the first byte of TCP_INFO,
+# and the st column of /proc/net/tcp, which writes them in hex.
+STATES = {
+    1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
+    5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK",
+    10: "LISTEN", 11: "CLOSING", 12: "NEW_SYN_RECV", 13: "BOUND_INACTIVE",
+}
 
 
 def tcp_state(sock):
     """The kernel's TCP state of sock: the first byte of struct tcp_info."""
-    return STATES.get(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0])
+    state = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0]
+    return STATES.get(state, str(state))
 
 
 def reset_arrived(sock, timeout=5.0):

@@ -3,20 +3,30 @@
 Three orderly closes of a connection: both at once, the server first, and
 the client first. After each, /proc/net/tcp shows what is left of each side
 once both sockets are closed. The "both" case prints as it goes, so it runs
-first: the output then reads in the order of this file.
+first: the output then reads in the order of this file. It prints the
+server's state, then the client's, at each step: both send a FIN before
+receiving the other's, yet here only the client passes through CLOSING. The
+server's FIN reaches the client first, and the client acknowledges it at
+once, so the server goes from FIN_WAIT1 to FIN_WAIT2 instead.
 """
 
 import select
 import socket
 import struct
 
-STATES = {4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT", 9: "LAST_ACK", 11: "CLOSING"}
-NAMES = STATES  # tcp_state() and table_state() read the same numbers
+# Linux's TCP states (include/net/tcp_states.h): the first byte of TCP_INFO,
+# and the st column of /proc/net/tcp, which writes them in hex.
+STATES = {
+    1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
+    5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK",
+    10: "LISTEN", 11: "CLOSING", 12: "NEW_SYN_RECV", 13: "BOUND_INACTIVE",
+}
 
 
 def tcp_state(sock):
     """The kernel's TCP state of sock: the first byte of struct tcp_info."""
-    return STATES.get(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0])
+    state = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0]
+    return STATES.get(state, str(state))
 
 
 def hex_address(address):
@@ -37,7 +47,7 @@ def table_state(ends):
         for line in table:
             fields = line.split()
             if fields[1:3] == [local, remote]:
-                return NAMES.get(int(fields[3], 16), fields[3])
+                return STATES.get(int(fields[3], 16), fields[3])
     return "gone"
 
 
@@ -87,10 +97,11 @@ def after_close(first):
                 client.shutdown(socket.SHUT_WR)
                 print("both shut down:", tcp_state(server), tcp_state(client))
                 #> both shut down: FIN_WAIT1 FIN_WAIT1
-                drain(client)
-                print("the client read b'':", tcp_state(client))  # (2)!
-                #> the client read b'': CLOSING
-                drain(server)
+                drain(client)  # (2)!
+                server_state = settle(lambda: tcp_state(server), "FIN_WAIT1")  # (3)!
+                print("the client read b'':", server_state, tcp_state(client))
+                #> the client read b'': FIN_WAIT2 CLOSING
+                drain(server)  # (4)!
                 # --8<-- [end:both]
             else:
                 closer, other = server, client

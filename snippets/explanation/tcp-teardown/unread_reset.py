@@ -9,13 +9,19 @@ import select
 import socket
 import struct
 
-STATES = {1: "ESTABLISHED", 4: "FIN_WAIT1", 5: "FIN_WAIT2", 7: "CLOSE", 8: "CLOSE_WAIT"}
-NAMES = STATES  # tcp_state() and table_state() read the same numbers
+# Linux's TCP states (include/net/tcp_states.h): the first byte of TCP_INFO,
+# and the st column of /proc/net/tcp, which writes them in hex.
+STATES = {
+    1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
+    5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK",
+    10: "LISTEN", 11: "CLOSING", 12: "NEW_SYN_RECV", 13: "BOUND_INACTIVE",
+}
 
 
 def tcp_state(sock):
     """The kernel's TCP state of sock: the first byte of struct tcp_info."""
-    return STATES.get(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0])
+    state = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0]
+    return STATES.get(state, str(state))
 
 
 def hex_address(address):
@@ -36,7 +42,7 @@ def table_state(ends):
         for line in table:
             fields = line.split()
             if fields[1:3] == [local, remote]:
-                return NAMES.get(int(fields[3], 16), fields[3])
+                return STATES.get(int(fields[3], 16), fields[3])
     return "gone"
 
 

@@ -10,6 +10,7 @@ import errno
 import select
 import socket
 import struct
+import sys
 
 
 def send_until_full(sock, limit=1000):
@@ -39,9 +40,26 @@ def count_until_end(sock, limit=1000):
 
 # --8<-- [start:abort]
 def abort(sock):
-    """Reset the connection: SO_LINGER on with a zero timeout, then close()."""
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    sock.close()
+    """Reset the connection: SO_LINGER on with a zero timeout, then close().
+
+    The RST goes out, and unsent data is dropped, when the last reference to
+    the connection closes: at once if sock is the only one; while a
+    makefile() object, a dup() or a child process still holds it, only when
+    that closes too. A second call, or a call on a closed socket (fileno()
+    is -1), does nothing (like close()); after a close() that a makefile()
+    outlives, fileno() is not -1 yet, and abort() still makes the last
+    close a reset. Raises OSError if setsockopt() fails (EINVAL on a socket
+    the peer has already reset, on some systems, not Linux), after an
+    ordinary close() of the socket.
+    """
+    if sock.fileno() == -1:
+        return
+    # struct linger is two ints on Linux and macOS, two u_shorts on Windows.
+    layout = "HH" if sys.platform == "win32" else "ii"
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack(layout, 1, 0))
+    finally:
+        sock.close()
 # --8<-- [end:abort]
 
 

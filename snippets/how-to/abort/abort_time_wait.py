@@ -10,7 +10,13 @@ import select
 import socket
 import struct
 
-STATES = {"01": "ESTABLISHED", "04": "FIN_WAIT1", "06": "TIME_WAIT", "07": "CLOSE"}
+# Linux's TCP states (include/net/tcp_states.h): the first byte of TCP_INFO,
+# and the st column of /proc/net/tcp, which writes them in hex.
+STATES = {
+    1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
+    5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK",
+    10: "LISTEN", 11: "CLOSING", 12: "NEW_SYN_RECV", 13: "BOUND_INACTIVE",
+}
 
 
 def hex_address(address):
@@ -31,7 +37,7 @@ def states(local, remote):
         for line in table:
             fields = line.split()
             if fields[1:3] == [hex_address(local), hex_address(remote)]:
-                state = STATES.get(fields[3], fields[3])
+                state = STATES.get(int(fields[3], 16), fields[3])
                 not_acked = int(fields[4].split(":")[0], 16)  # the tx_queue column
                 found.append(f"{state} with data queued" if not_acked else state)
     return found

@@ -14,20 +14,39 @@ BIG = 16 * 1024 * 1024  # more than the kernel's socket buffers hold
 
 # --8<-- [start:close_writer]
 async def close_writer(writer, timeout=5.0):
-    """Close writer; abort it if it is not closed after timeout seconds.
+    """Close an asyncio StreamWriter; abort it if not closed in timeout seconds.
 
-    Return True if it closed in time, False if it had to be aborted.
+    Returns True if it closed (its buffer flushed) within timeout, False if
+    it had to abort: the rest of its buffer is then dropped and the peer
+    may get a reset. timeout bounds the wait (0 aborts unless nothing is
+    left to send); the abort itself takes a few loop iterations more. Also
+    returns False, after abort(), when an earlier wait_for(wait_closed())
+    was cancelled, which leaves wait_closed() raising CancelledError. A
+    connection that fails while closing, or that was closed before (even
+    by an abort), counts as closed. The writer is closed when this returns
+    or raises, in every case: ValueError for a timeout that is None or
+    negative, and CancelledError if the task running it is cancelled once
+    it has started, both abort first.
     """
     writer.close()  # (1)!
     closing = asyncio.ensure_future(writer.wait_closed())
-    done, _ = await asyncio.wait({closing}, timeout=timeout)  # (2)!
-    if not done:
-        writer.transport.abort()  # (3)!
     try:
-        await closing  # (4)!
-    except OSError:
-        pass  # the connection failed while closing: it is closed all the same
-    return bool(done)
+        if timeout is None or not timeout >= 0:
+            raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+        done, _ = await asyncio.wait({closing}, timeout=timeout)  # (2)!
+        if done and not closing.cancelled():
+            closing.exception()  # an OSError here: it closed all the same
+            return True
+        return False
+    finally:
+        if not closing.done() or closing.cancelled():  # (3)!
+            if writer.get_extra_info("socket").fileno() != -1:  # still open
+                writer.transport.abort()  # (on a closed one it would raise)
+            await asyncio.wait({closing}, timeout=1)  # (4)!
+            if not closing.done():
+                closing.cancel()
+        elif not closing.cancelled():
+            closing.exception()  # retrieved: no "never retrieved" warning
 # --8<-- [end:close_writer]
 
 

@@ -14,46 +14,80 @@ REPLY = b"413 Content Too Large\n" + b"." * 100_000
 
 
 async def close_writer(writer, timeout=5.0):
-    """Close writer; abort it if it is not closed after timeout seconds.
+    """Close an asyncio StreamWriter; abort it if not closed in timeout seconds.
 
-    Return True if it closed in time, False if it had to be aborted.
+    Returns True if it closed (its buffer flushed) within timeout, False if
+    it had to abort: the rest of its buffer is then dropped and the peer
+    may get a reset. timeout bounds the wait (0 aborts unless nothing is
+    left to send); the abort itself takes a few loop iterations more. Also
+    returns False, after abort(), when an earlier wait_for(wait_closed())
+    was cancelled, which leaves wait_closed() raising CancelledError. A
+    connection that fails while closing, or that was closed before (even
+    by an abort), counts as closed. The writer is closed when this returns
+    or raises, in every case: ValueError for a timeout that is None or
+    negative, and CancelledError if the task running it is cancelled once
+    it has started, both abort first.
     """
     writer.close()
     closing = asyncio.ensure_future(writer.wait_closed())
-    done, _ = await asyncio.wait({closing}, timeout=timeout)
-    if not done:
-        writer.transport.abort()
     try:
-        await closing
-    except OSError:
-        pass  # the connection failed while closing: it is closed all the same
-    return bool(done)
+        if timeout is None or not timeout >= 0:
+            raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+        done, _ = await asyncio.wait({closing}, timeout=timeout)
+        if done and not closing.cancelled():
+            closing.exception()  # an OSError here: it closed all the same
+            return True
+        return False
+    finally:
+        if not closing.done() or closing.cancelled():
+            if writer.get_extra_info("socket").fileno() != -1:  # still open
+                writer.transport.abort()  # (on a closed one it would raise)
+            await asyncio.wait({closing}, timeout=1)
+            if not closing.done():
+                closing.cancel()
+        elif not closing.cancelled():
+            closing.exception()  # retrieved: no "never retrieved" warning
 
 
 # --8<-- [start:close_gracefully_async]
-async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=1 << 20):
+async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     """Send EOF, discard what the peer still sends until its EOF, then close.
 
-    Return True if the peer's EOF arrived within timeout seconds and
-    max_bytes bytes, False otherwise. The writer is closed in every case.
+    The asyncio streams twin of close_gracefully(). timeout bounds the whole
+    call, the close included (close_writer() gets what is left of it).
+    Returns True if the peer's EOF arrived and the writer closed in time,
+    False otherwise (time spent, more than max_bytes discarded, connection
+    failed, the close had to abort, or the writer was already closing). The
+    writer is closed when this returns or raises, in every case: also when
+    it raises ValueError for a timeout that is None or negative, or a
+    max_bytes below 0.
     """
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    discarded = 0
+    deadline = loop.time()
+    saw_eof = False
     try:
+        if timeout is None or not timeout >= 0:
+            raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+        if max_bytes is not None and not max_bytes >= 0:
+            raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
+        deadline += timeout
+        discarded = 0
+        if writer.is_closing():
+            return False  # its reader's EOF would be its own close's
         if writer.can_write_eof():
             writer.write_eof()  # (1)!
-        while discarded <= max_bytes:  # (2)!
-            remaining = deadline - loop.time()
-            chunk = await asyncio.wait_for(reader.read(65536), max(remaining, 0))
+        while max_bytes is None or discarded <= max_bytes:  # (2)!
+            remaining = max(deadline - loop.time(), 0)
+            chunk = await asyncio.wait_for(reader.read(65536), remaining)
             if not chunk:
-                return True  # (3)!
+                saw_eof = True  # (3)!
+                break
             discarded += len(chunk)
-        return False
     except (OSError, asyncio.TimeoutError):  # (4)!
-        return False
+        pass
     finally:
-        await close_writer(writer, timeout)  # (5)!
+        closed = await close_writer(writer, max(deadline - loop.time(), 0))  # (5)!
+    return saw_eof and closed
 # --8<-- [end:close_gracefully_async]
 
 

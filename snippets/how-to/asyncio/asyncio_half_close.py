@@ -18,7 +18,7 @@ async def handle(reader, writer):
         #> server got: b'sum 1 2 3'
         numbers = [int(n) for n in request.split()[1:]]
         writer.write(str(sum(numbers)).encode())  # (2)!
-        await writer.drain()
+        await asyncio.wait_for(writer.drain(), TIMEOUT)
         # --8<-- [end:server]
     finally:
         writer.close()

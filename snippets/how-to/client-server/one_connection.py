@@ -1,29 +1,65 @@
 """A server and a client on 127.0.0.1 that end one connection cleanly.
 
 The server sends its message, says it is done with shutdown(SHUT_WR), and
-keeps reading until the client has closed too. The client reads until
-b'' and closes. Nobody closes with unread data, so nobody sees a reset.
+reads until the client has closed too. The client reads until b'' and
+closes. Nobody closes with unread data, so nobody sees a reset.
 """
 
 import socket
 import threading
+import time
 
 client_got = []
 
 
+def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
+    """Read until the peer's FIN (recv() returns b''); return what was read.
+
+    timeout bounds the whole call, in seconds, whatever timeout the socket
+    has (an accepted socket has none): once it is spent, only what is
+    already queued is still read (one receive buffer, SO_RCVBUF bytes, at
+    most), so 0 takes a message already queued whole. The socket's own
+    timeout is restored afterwards. Raises TimeoutError if the FIN has not
+    come in time, ValueError if the peer sends more than max_bytes (it
+    never reads more than max_bytes + 1), ValueError for a timeout that is
+    None or negative, and whatever OSError recv() raises
+    (ConnectionResetError: what was read is lost). It never closes the
+    socket.
+    """
+    if timeout is None or not timeout >= 0:
+        raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+    deadline = time.monotonic() + timeout
+    late = None  # once the time is up: how much it may still read
+    previous = sock.gettimeout()
+    chunks = []
+    size = 0
+    try:
+        while size <= max_bytes:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 and late is None:
+                late = size + sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+            elif late is not None and size > late:
+                raise TimeoutError(f"no FIN within {timeout} s")
+            sock.settimeout(max(remaining, 0.001))  # then 1 ms: what is queued
+            chunk = sock.recv(min(65536, max_bytes + 1 - size))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            size += len(chunk)
+        raise ValueError(f"peer sent more than {max_bytes} bytes")
+    finally:
+        if sock.fileno() != -1:
+            sock.settimeout(previous)
+
+
 def client(address):
     with socket.create_connection(address, timeout=5) as sock:
-        chunks = []
-        for _ in range(1000):  # at most 1000 reads
-            chunk = sock.recv(4096)
-            if not chunk:  # b'': the server shut down its sending side
-                break
-            chunks.append(chunk)
-        client_got.append(b"".join(chunks))
+        client_got.append(read_until_eof(sock))  # until the server's FIN
     # Leaving the with block closes the client's socket: the server sees b''.
 
 
 with socket.create_server(("127.0.0.1", 0)) as listener:
+    listener.settimeout(5)  # accept() gives up after 5 s
     thread = threading.Thread(target=client, args=(listener.getsockname(),))
     thread.start()
     conn, _ = listener.accept()
@@ -31,13 +67,13 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
         conn.settimeout(5)
         conn.sendall(b"hello from the server")
         conn.shutdown(socket.SHUT_WR)  # FIN: "I will send nothing more"
-        print("server reads after its shutdown:", conn.recv(4096))
+        print("server reads after its shutdown:", read_until_eof(conn))
         #> server reads after its shutdown: b''
         print("descriptor still open after shutdown():", conn.fileno() != -1)
         #> descriptor still open after shutdown(): True
     print("fileno() after close():", conn.fileno())
     #> fileno() after close(): -1
-    thread.join()
+    thread.join(timeout=5)
 
 print("client got:", client_got[0])
 #> client got: b'hello from the server'

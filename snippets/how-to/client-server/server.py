@@ -6,6 +6,49 @@ side, reads until the client has closed, then closes.
 
 import socket
 import sys
+import time
+
+
+def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
+    """Read until the peer's FIN (recv() returns b''); return what was read.
+
+    timeout bounds the whole call, in seconds, whatever timeout the socket
+    has (an accepted socket has none): once it is spent, only what is
+    already queued is still read (one receive buffer, SO_RCVBUF bytes, at
+    most), so 0 takes a message already queued whole. The socket's own
+    timeout is restored afterwards. Raises TimeoutError if the FIN has not
+    come in time, ValueError if the peer sends more than max_bytes (it
+    never reads more than max_bytes + 1), ValueError for a timeout that is
+    None or negative, and whatever OSError recv() raises
+    (ConnectionResetError: what was read is lost). It never closes the
+    socket.
+    """
+    if timeout is None or not timeout >= 0:
+        raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+    deadline = time.monotonic() + timeout
+    late = None  # once the time is up: how much it may still read
+    previous = sock.gettimeout()
+    chunks = []
+    size = 0
+    try:
+        while size <= max_bytes:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 and late is None:
+                late = size + sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+            elif late is not None and size > late:
+                raise TimeoutError(f"no FIN within {timeout} s")
+            sock.settimeout(max(remaining, 0.001))  # then 1 ms: what is queued
+            chunk = sock.recv(min(65536, max_bytes + 1 - size))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            size += len(chunk)
+        raise ValueError(f"peer sent more than {max_bytes} bytes")
+    finally:
+        if sock.fileno() != -1:
+            sock.settimeout(previous)
+
+
 
 if len(sys.argv) != 2 or not sys.argv[1].isdigit():
     sys.exit(f"usage: python {sys.argv[0]} PORT   (the same PORT for client.py)")
@@ -21,5 +64,5 @@ with socket.create_server(("127.0.0.1", port)) as listener:
         conn.shutdown(socket.SHUT_WR)
         print("server: sent greeting and FIN")
         #> server: sent greeting and FIN
-        print("server: client closed:", conn.recv(4096) == b"")
-        #> server: client closed: True
+        print("server: read until the client closed:", read_until_eof(conn))
+        #> server: read until the client closed: b''

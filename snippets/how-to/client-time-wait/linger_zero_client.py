@@ -10,8 +10,15 @@ import errno
 import select
 import socket
 import struct
+import sys
 
-NAMES = {4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT", 8: "CLOSE_WAIT", 9: "LAST_ACK"}
+# Linux's TCP states (include/net/tcp_states.h): the first byte of TCP_INFO,
+# and the st column of /proc/net/tcp, which writes them in hex.
+STATES = {
+    1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
+    5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK",
+    10: "LISTEN", 11: "CLOSING", 12: "NEW_SYN_RECV", 13: "BOUND_INACTIVE",
+}
 
 
 def hex_address(address):
@@ -32,7 +39,7 @@ def table_state(ends):
         for line in table:
             fields = line.split()
             if fields[1:3] == [local, remote]:
-                return NAMES.get(int(fields[3], 16), fields[3])
+                return STATES.get(int(fields[3], 16), fields[3])
     return "gone"
 
 
@@ -58,17 +65,41 @@ def count(all_ends, passing=("FIN_WAIT1", "FIN_WAIT2", "LAST_ACK")):
 
 
 def outcome(call):
-    """What call() returned, or the exception class and errno name it raised."""
+    """What call() returned, or the exception class and errno name it raised.
+
+    The errno name only if errno holds one: a socket timeout's TimeoutError
+    has none, and the exceptions that modules define (for TLS, for address
+    lookups) hold codes of their own there.
+    """
     try:
         return call()
     except OSError as exc:
-        return f"{type(exc).__name__} {errno.errorcode[exc.errno]}"
+        if exc.errno is None or type(exc).__module__ != "builtins":
+            return type(exc).__name__
+        return f"{type(exc).__name__} {errno.errorcode.get(exc.errno, exc.errno)}"
 
 
 def abort(sock):
-    """Reset the connection: SO_LINGER on with a zero timeout, then close()."""
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    sock.close()
+    """Reset the connection: SO_LINGER on with a zero timeout, then close().
+
+    The RST goes out, and unsent data is dropped, when the last reference to
+    the connection closes: at once if sock is the only one; while a
+    makefile() object, a dup() or a child process still holds it, only when
+    that closes too. A second call, or a call on a closed socket (fileno()
+    is -1), does nothing (like close()); after a close() that a makefile()
+    outlives, fileno() is not -1 yet, and abort() still makes the last
+    close a reset. Raises OSError if setsockopt() fails (EINVAL on a socket
+    the peer has already reset, on some systems, not Linux), after an
+    ordinary close() of the socket.
+    """
+    if sock.fileno() == -1:
+        return
+    # struct linger is two ints on Linux and macOS, two u_shorts on Windows.
+    layout = "HH" if sys.platform == "win32" else "ii"
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack(layout, 1, 0))
+    finally:
+        sock.close()
 
 
 # --8<-- [start:linger]

@@ -11,7 +11,13 @@ import select
 import socket
 import struct
 
-NAMES = {4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT", 8: "CLOSE_WAIT", 9: "LAST_ACK"}
+# Linux's TCP states (include/net/tcp_states.h): the first byte of TCP_INFO,
+# and the st column of /proc/net/tcp, which writes them in hex.
+STATES = {
+    1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
+    5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK",
+    10: "LISTEN", 11: "CLOSING", 12: "NEW_SYN_RECV", 13: "BOUND_INACTIVE",
+}
 
 
 def hex_address(address):
@@ -32,7 +38,7 @@ def table_state(ends):
         for line in table:
             fields = line.split()
             if fields[1:3] == [local, remote]:
-                return NAMES.get(int(fields[3], 16), fields[3])
+                return STATES.get(int(fields[3], 16), fields[3])
     return "gone"
 
 

@@ -2,19 +2,34 @@
 
 On Linux, shutdown() on a connection that the peer has reset raises
 ENOTCONN; socketserver's shutdown_request() ignores it and closes anyway.
-shutdown_quietly() ignores that errno only, so a bug such as shutdown()
-after close() (EBADF) still raises.
+shutdown_quietly() returns False for that errno and for a socket already
+closed, as a second close() does nothing. ENOTCONN also answers a socket
+that was never connected: the errno cannot tell the two apart.
 """
 
 import errno
 import select
 import socket
 import struct
+import sys
 
 
 # --8<-- [start:helper]
 def shutdown_quietly(sock, how=socket.SHUT_WR):
-    """shutdown(), unless the connection is already gone; True if it was shut down."""
+    """shutdown(how), unless there is no connection to shut down.
+
+    Returns True if it shut the connection down. Returns False if the socket
+    is already closed (fileno() is -1) or the kernel answers ENOTCONN: the
+    connection was reset, or both sides have sent their FIN (you shut it
+    down, then the peer closed), or (on macOS) the peer closed it first, or
+    the socket was never connected; the errno cannot tell these apart.
+    Raises any other OSError (EBADF for a descriptor closed behind the
+    socket's back, EINVAL for a how that is not a SHUT_ constant). On Linux
+    a listening socket is no error: True (SHUT_RD and SHUT_RDWR stop it
+    listening).
+    """
+    if sock.fileno() == -1:
+        return False
     try:
         sock.shutdown(how)
     except OSError as exc:
@@ -26,17 +41,41 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
 
 
 def abort(sock):
-    """Reset the connection: SO_LINGER on with a zero timeout, then close()."""
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    sock.close()
+    """Reset the connection: SO_LINGER on with a zero timeout, then close().
+
+    The RST goes out, and unsent data is dropped, when the last reference to
+    the connection closes: at once if sock is the only one; while a
+    makefile() object, a dup() or a child process still holds it, only when
+    that closes too. A second call, or a call on a closed socket (fileno()
+    is -1), does nothing (like close()); after a close() that a makefile()
+    outlives, fileno() is not -1 yet, and abort() still makes the last
+    close a reset. Raises OSError if setsockopt() fails (EINVAL on a socket
+    the peer has already reset, on some systems, not Linux), after an
+    ordinary close() of the socket.
+    """
+    if sock.fileno() == -1:
+        return
+    # struct linger is two ints on Linux and macOS, two u_shorts on Windows.
+    layout = "HH" if sys.platform == "win32" else "ii"
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack(layout, 1, 0))
+    finally:
+        sock.close()
 
 
 def outcome(call):
-    """What call() returned, or the exception class and errno name it raised."""
+    """What call() returned, or the exception class and errno name it raised.
+
+    The errno name only if errno holds one: a socket timeout's TimeoutError
+    has none, and the exceptions that modules define (for TLS, for address
+    lookups) hold codes of their own there.
+    """
     try:
         return call()
     except OSError as exc:
-        return f"{type(exc).__name__} {errno.errorcode[exc.errno]}"
+        if exc.errno is None or type(exc).__module__ != "builtins":
+            return type(exc).__name__
+        return f"{type(exc).__name__} {errno.errorcode.get(exc.errno, exc.errno)}"
 
 
 with socket.create_server(("127.0.0.1", 0)) as listener:
@@ -61,5 +100,10 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
             #> after a reset, shutdown_quietly(): False
 
     print("after close():", outcome(lambda: shutdown_quietly(conn)))  # (4)!
-    #> after close(): OSError EBADF
+    #> after close(): False
+    print("after close(), shutdown():", outcome(lambda: conn.shutdown(socket.SHUT_WR)))
+    #> after close(), shutdown(): OSError EBADF
+    with socket.socket() as never:
+        print("never connected:", shutdown_quietly(never))  # (5)!
+        #> never connected: False
     # --8<-- [end:runs]

@@ -1,13 +1,14 @@
-"""Application heartbeats: a read timeout notices a peer that stops answering.
+"""Application heartbeats: a deadline notices a peer that stops answering.
 
 The client sends b"ping" and waits at most DEADLINE seconds for b"pong". The
 server answers twice, then goes silent, as a host that vanished or a process
-that hangs looks from the client: the client's recv() raises TimeoutError,
-and the client closes the connection.
+that hangs looks from the client. heartbeat() then shuts the connection
+down, so a late pong cannot answer a later ping, and the client closes it.
 """
 
 import socket
 import threading
+import time
 
 DEADLINE = 0.5  # seconds the client waits for each pong
 
@@ -24,16 +25,46 @@ def serve(listener, answers, done):
 
 # --8<-- [start:heartbeat]
 def heartbeat(sock, deadline):
-    """Send b"ping"; True if b"pong" comes back within deadline seconds."""
+    """Send b"ping"; True if exactly b"pong" comes back within deadline seconds.
+
+    deadline bounds the whole call (sending and waiting), in seconds, and
+    must be a number > 0 (ValueError otherwise). On a miss (no pong in
+    time, another answer, b'', an OSError) it shuts the connection down in
+    both directions and returns False: a late pong could otherwise answer
+    the next ping, so every later call on this socket returns False too.
+    Patience is the deadline: to tolerate a slow peer, pass a longer one.
+    The socket's own timeout is restored; the socket is never closed. Use
+    it on a connection that carries nothing but pings and pongs meanwhile.
+    """
+    if deadline is None or not deadline > 0:
+        raise ValueError(f"deadline must be a number > 0, not {deadline!r}")
+    end = time.monotonic() + deadline  # (1)!
     previous = sock.gettimeout()
-    sock.settimeout(deadline)  # (1)!
+    answer = b""
     try:
+        sock.settimeout(deadline)
         sock.sendall(b"ping")
-        return sock.recv(4) == b"pong"  # (2)!
-    except TimeoutError:
-        return False
+        while len(answer) < 4:
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                break
+            sock.settimeout(remaining)
+            chunk = sock.recv(4 - len(answer))
+            if not chunk:
+                break
+            answer += chunk
+    except OSError:
+        pass
     finally:
-        sock.settimeout(previous)  # (3)!
+        if sock.fileno() != -1:
+            sock.settimeout(previous)  # (2)!
+    if answer == b"pong":
+        return True
+    try:
+        sock.shutdown(socket.SHUT_RDWR)  # (3)!
+    except OSError:
+        pass  # already shut down, reset or closed: dead all the same
+    return False
 # --8<-- [end:heartbeat]
 
 
@@ -53,6 +84,8 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
                 break  # (1)!
         print("timeout afterwards:", client.gettimeout())  # (2)!
         #> timeout afterwards: 5.0
+        print("a later heartbeat:", heartbeat(client, DEADLINE))  # (3)!
+        #> a later heartbeat: False
     # --8<-- [end:client]
     done.set()
     server.join()

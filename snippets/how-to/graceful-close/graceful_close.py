@@ -16,21 +16,40 @@ REPLY = b"413 Content Too Large\n" + b"." * 1_000_000
 
 
 # --8<-- [start:close_gracefully]
-def close_gracefully(sock, timeout=5.0, max_bytes=1 << 20):
+def close_gracefully(sock, timeout=5.0, max_bytes=None):
     """Send FIN, discard what the peer still sends until its FIN, then close.
 
-    Return True if the peer's FIN arrived within timeout seconds and
-    max_bytes bytes, False otherwise. The socket is closed in every case.
+    timeout bounds the whole call, in seconds: once it is spent, only what
+    is already queued is still discarded (one receive buffer, SO_RCVBUF
+    bytes, at most), so 0 takes a FIN already queued, behind data or not.
+    max_bytes, if not None, also stops the wait once more than that many
+    bytes were discarded. Returns True if the peer's FIN arrived in time,
+    False if the time or byte budget ran out or the connection failed
+    (reset, never connected, already closed).
+
+    The socket is closed when this returns or raises, in every case: also
+    when it raises ValueError for a timeout that is None or negative, or a
+    max_bytes below 0. If another object still holds the descriptor (a
+    makefile(), a dup(), a child process), the FIN still goes out, but
+    close() only drops this reference. On an ssl.SSLSocket, no close_notify
+    is sent: call unwrap() first if the peer needs one.
     """
-    deadline = time.monotonic() + timeout
-    discarded = 0
     try:
+        if timeout is None or not timeout >= 0:
+            raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+        if max_bytes is not None and not max_bytes >= 0:
+            raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
+        deadline = time.monotonic() + timeout
+        discarded = 0
+        late = None  # once the time is up: how much it may still discard
         sock.shutdown(socket.SHUT_WR)  # (1)!
-        while discarded <= max_bytes:  # (2)!
+        while max_bytes is None or discarded <= max_bytes:  # (2)!
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return False
-            sock.settimeout(remaining)
+            if remaining <= 0 and late is None:
+                late = discarded + sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+            elif late is not None and discarded > late:
+                return False  # the peer kept sending after the time was up
+            sock.settimeout(max(remaining, 0))
             chunk = sock.recv(65536)
             if not chunk:
                 return True  # (3)!
@@ -43,17 +62,44 @@ def close_gracefully(sock, timeout=5.0, max_bytes=1 << 20):
 # --8<-- [end:close_gracefully]
 
 
-def read_until_eof(sock, max_bytes=1 << 20):
-    """Read until the peer's FIN (recv() returns b''), at most max_bytes."""
+def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
+    """Read until the peer's FIN (recv() returns b''); return what was read.
+
+    timeout bounds the whole call, in seconds, whatever timeout the socket
+    has (an accepted socket has none): once it is spent, only what is
+    already queued is still read (one receive buffer, SO_RCVBUF bytes, at
+    most), so 0 takes a message already queued whole. The socket's own
+    timeout is restored afterwards. Raises TimeoutError if the FIN has not
+    come in time, ValueError if the peer sends more than max_bytes (it
+    never reads more than max_bytes + 1), ValueError for a timeout that is
+    None or negative, and whatever OSError recv() raises
+    (ConnectionResetError: what was read is lost). It never closes the
+    socket.
+    """
+    if timeout is None or not timeout >= 0:
+        raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+    deadline = time.monotonic() + timeout
+    late = None  # once the time is up: how much it may still read
+    previous = sock.gettimeout()
     chunks = []
     size = 0
-    while size <= max_bytes:
-        chunk = sock.recv(65536)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        size += len(chunk)
-    raise ValueError(f"peer sent more than {max_bytes} bytes")
+    try:
+        while size <= max_bytes:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 and late is None:
+                late = size + sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+            elif late is not None and size > late:
+                raise TimeoutError(f"no FIN within {timeout} s")
+            sock.settimeout(max(remaining, 0.001))  # then 1 ms: what is queued
+            chunk = sock.recv(min(65536, max_bytes + 1 - size))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            size += len(chunk)
+        raise ValueError(f"peer sent more than {max_bytes} bytes")
+    finally:
+        if sock.fileno() != -1:
+            sock.settimeout(previous)
 
 
 # --8<-- [start:exchange]

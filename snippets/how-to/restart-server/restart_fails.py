@@ -6,19 +6,12 @@ A new listener on that port, without SO_REUSEADDR, cannot bind it.
 import errno
 import socket
 
-# Linux's TCP state numbers (include/net/tcp_states.h), as /proc/net/tcp shows them.
-TCP_STATES = {
-    1: "ESTABLISHED",
-    2: "SYN_SENT",
-    3: "SYN_RECV",
-    4: "FIN_WAIT1",
-    5: "FIN_WAIT2",
-    6: "TIME_WAIT",
-    7: "CLOSE",
-    8: "CLOSE_WAIT",
-    9: "LAST_ACK",
-    10: "LISTEN",
-    11: "CLOSING",
+# Linux's TCP states (include/net/tcp_states.h): the first byte of TCP_INFO,
+# and the st column of /proc/net/tcp, which writes them in hex.
+STATES = {
+    1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
+    5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK",
+    10: "LISTEN", 11: "CLOSING", 12: "NEW_SYN_RECV", 13: "BOUND_INACTIVE",
 }
 
 
@@ -29,7 +22,7 @@ def port_state(local_port, remote_port):
             _, local, remote, state = line.split()[:4]
             ports = int(local.split(":")[1], 16), int(remote.split(":")[1], 16)
             if ports == (local_port, remote_port):
-                return TCP_STATES.get(int(state, 16), state)
+                return STATES.get(int(state, 16), state)
     return None
 
 

@@ -14,11 +14,18 @@ import threading
 
 
 def outcome(call):
-    """What call() returned, or the exception class and errno name it raised."""
+    """What call() returned, or the exception class and errno name it raised.
+
+    The errno name only if errno holds one: a socket timeout's TimeoutError
+    has none, and the exceptions that modules define (for TLS, for address
+    lookups) hold codes of their own there.
+    """
     try:
         return call()
     except OSError as exc:
-        return f"{type(exc).__name__} {errno.errorcode[exc.errno]}"
+        if exc.errno is None or type(exc).__module__ != "builtins":
+            return type(exc).__name__
+        return f"{type(exc).__name__} {errno.errorcode.get(exc.errno, exc.errno)}"
 
 
 class Echo(socketserver.BaseRequestHandler):

@@ -1,82 +1,200 @@
-"""Linux only: shutdown() from another thread wakes the handlers' recv().
+"""Linux only: shutdown(SHUT_RD) from another thread wakes the handlers' recv().
 
-A threaded HTTP server to copy. stop() stops serve_forever(), shuts down
-every connection still open, which wakes the handler threads waiting in
-recv() on Linux, then server_close() joins the handler threads and closes
-the listening socket.
+A threaded HTTP server to copy, stopped by SIGTERM. The signal handler only
+sets an event; the main thread then calls stop(), which stops
+serve_forever(), wakes the handlers that wait for a request (on Linux,
+shutdown(SHUT_RD) makes their recv() return b''), lets the request in
+progress finish, and closes the listening socket once every handler thread
+has ended. The program sends itself SIGTERM with os.kill(), as `kill` or a
+container runtime would.
 """
 
 import errno
 import http.client
 import http.server
+import os
+import signal
 import socket
 import threading
+import time
 
 
 def outcome(call):
-    """What call() returned, or the exception class and errno name it raised."""
+    """What call() returned, or the exception class and errno name it raised.
+
+    The errno name only if errno holds one: a socket timeout's TimeoutError
+    has none, and the exceptions that modules define (for TLS, for address
+    lookups) hold codes of their own there.
+    """
     try:
         return call()
     except OSError as exc:
-        return f"{type(exc).__name__} {errno.errorcode[exc.errno]}"
+        if exc.errno is None or type(exc).__module__ != "builtins":
+            return type(exc).__name__
+        return f"{type(exc).__name__} {errno.errorcode.get(exc.errno, exc.errno)}"
 
 
-def shutdown_quietly(sock, how=socket.SHUT_WR):
-    """shutdown(), unless the connection is already gone; True if it was shut down."""
-    try:
-        sock.shutdown(how)
-    except OSError as exc:
-        if exc.errno != errno.ENOTCONN:
-            raise
-        return False
-    return True
+def in_thread(call):
+    """Run call() in a new thread; its result or OSError lands in outcome."""
+    outcome = []
+
+    def target():
+        try:
+            outcome.append(call())
+        except OSError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    return thread, outcome
 
 
 class StoppableHTTPServer(http.server.ThreadingHTTPServer):
-    """ThreadingHTTPServer that serves in its own thread and stops completely."""
+    """A ThreadingHTTPServer that serves in its own thread and stops cleanly.
 
-    daemon_threads = False  # (1)!
+    Handlers must derive from StoppableHTTPRequestHandler. start() serves in
+    a new thread. stop(timeout) stops accepting, lets each request in
+    progress finish, closes the connections waiting for a request, and
+    returns True once every handler thread has ended, within timeout
+    seconds. Once stop() has begun, a request that reaches a connection
+    before the server closes it is answered 503 with Connection: close.
+    Past the timeout, the connections still open are shut down (their
+    requests are cut) and stop() returns False after at most one second
+    more; a handler that never touches its socket again, or is still in
+    setup() (a TLS handshake), outlives stop(). stop() raises ValueError for
+    a timeout that is None or negative, once it has stopped accepting. The
+    listening socket is closed when stop() returns or raises, in every case.
+    stop() may be called twice, or without start(). Linux: stop() wakes handlers waiting
+    in recv() with shutdown(SHUT_RD), which other systems may not honour.
+    """
+
+    daemon_threads = False
+    block_on_close = False
 
     def __init__(self, *args, **kwargs):
         self._lock = threading.Lock()
-        self._connections = set()
+        self._stopping = False
+        self._connections = {}  # connection -> "waiting", "working" or "woken"
+        self._handlers = set()  # handler threads (_threads is ThreadingMixIn's)
         self._serving = None
         super().__init__(*args, **kwargs)
 
-    def start(self):
-        self._serving = threading.Thread(target=self.serve_forever)
+    def start(self, poll_interval=0.1):
+        # shutdown(), in stop(), waits up to poll_interval for serve_forever()
+        self._serving = threading.Thread(
+            target=self.serve_forever, args=(poll_interval,)
+        )
         self._serving.start()
 
-    def process_request(self, request, client_address):  # (2)!
+    def process_request(self, request, client_address):
+        thread = threading.Thread(
+            target=self.process_request_thread, args=(request, client_address)
+        )
         with self._lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
+            self._handlers = {t for t in self._handlers if t.is_alive()}
+            self._handlers.add(thread)
+        thread.start()
 
-    def close_request(self, request):
+    def waiting(self, connection):
+        """Called by the handler before it reads a request."""
         with self._lock:
-            self._connections.discard(request)
-        super().close_request(request)
+            if self._stopping:
+                self._wake(connection)
+            else:
+                self._connections[connection] = "waiting"
 
-    def stop(self):
-        if self._serving is not None:
-            self.shutdown()  # (3)!
-            self._serving.join()
-            self._serving = None
+    def working(self, connection):
+        """Called once a request arrived; False if stop() woke the connection."""
         with self._lock:
-            for conn in self._connections:
-                shutdown_quietly(conn, socket.SHUT_RDWR)  # (4)!
-        self.server_close()  # (5)!
+            woken = self._connections.get(connection) == "woken"
+            self._connections[connection] = "woken" if woken else "working"
+            return not woken
+
+    def finished(self, connection):
+        """Called when the handler is done with the connection."""
+        with self._lock:
+            self._connections.pop(connection, None)
+
+    def _wake(self, connection):
+        self._connections[connection] = "woken"
+        try:  # socket.socket's: SSLSocket.shutdown() would end its TLS
+            socket.socket.shutdown(connection, socket.SHUT_RD)
+        except OSError:
+            pass  # closed, reset or never connected: nothing to wake
+
+    def stop(self, timeout=5.0):
+        deadline = time.monotonic()
+        try:
+            if self._serving is not None:
+                self.shutdown()
+                self._serving.join()
+                self._serving = None
+            if timeout is None or not timeout >= 0:
+                raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+            deadline += timeout
+            with self._lock:
+                self._stopping = True
+                for connection, state in list(self._connections.items()):
+                    if state == "waiting":
+                        self._wake(connection)
+            if self._join(deadline):
+                return True
+            with self._lock:
+                late = list(self._connections)
+            for connection in late:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            self._join(deadline + 1)
+            return False
+        finally:
+            self.server_close()
+
+    def _join(self, deadline):
+        with self._lock:
+            threads = list(self._handlers)
+        for thread in threads:
+            thread.join(max(deadline - time.monotonic(), 0))
+        return not any(thread.is_alive() for thread in threads)
 
     def __exit__(self, *exc_info):
         self.stop()
 
 
-class Hello(http.server.BaseHTTPRequestHandler):
+class StoppableHTTPRequestHandler(http.server.BaseHTTPRequestHandler):
+    """A request handler that StoppableHTTPServer.stop() can drain."""
+
+    def handle_one_request(self):
+        self.server.waiting(self.connection)
+        super().handle_one_request()
+
+    def parse_request(self):
+        working = self.server.working(self.connection)
+        if not super().parse_request():
+            return False
+        if not working:
+            self.close_connection = True
+            self.send_error(503, "Server stopping")
+            return False
+        return True
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            self.server.finished(self.connection)
+
+
+class Hello(StoppableHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: one connection, many requests
     timeout = 30  # the longest a silent connection keeps its thread
 
     def do_GET(self):
-        body = b"hello"
+        if self.path == "/slow":
+            working.set()
+            finish.wait(5)  # a request still in progress when stop() begins
+        body = self.path.encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -86,30 +204,50 @@ class Hello(http.server.BaseHTTPRequestHandler):
         pass  # no log lines on stderr
 
 
+def get(address, path):
+    """One request on a connection of its own: the status and the body."""
+    client = http.client.HTTPConnection(*address, timeout=5)
+    try:
+        client.request("GET", path)
+        response = client.getresponse()
+        return response.status, response.read()
+    finally:
+        client.close()
+
+
+stop_requested = threading.Event()
+signal.signal(signal.SIGTERM, lambda signum, frame: stop_requested.set())  # (1)!
+
+working, finish = threading.Event(), threading.Event()
 with StoppableHTTPServer(("127.0.0.1", 0), Hello) as server:
     server.start()
     address = server.server_address
-    with socket.create_connection(address, timeout=5) as silent:  # (6)!
-        client = http.client.HTTPConnection(*address, timeout=5)
+    with socket.create_connection(address, timeout=5) as silent:  # (2)!
+        keep_alive = http.client.HTTPConnection(*address, timeout=5)
         try:
-            client.request("GET", "/")
-            response = client.getresponse()
-            print(response.status, response.read())
-            #> 200 b'hello'
-            stopping = threading.Thread(target=server.stop)  # (7)!
-            stopping.start()
-            stopping.join(timeout=5)
-            print("stop() returned:", not stopping.is_alive())
-            #> stop() returned: True
-            print("the keep-alive client reads:", client.sock.recv(1024))
+            keep_alive.request("GET", "/")
+            print(keep_alive.getresponse().read())
+            #> b'/'
+            slow, answer = in_thread(lambda: get(address, "/slow"))  # (3)!
+            working.wait(5)
+            os.kill(os.getpid(), signal.SIGTERM)
+            print("SIGTERM received:", stop_requested.wait(5))
+            #> SIGTERM received: True
+            stopping, stopped = in_thread(server.stop)  # (4)!
+            print("the keep-alive client reads:", keep_alive.sock.recv(1024))  # (5)!
             #> the keep-alive client reads: b''
             print("the silent client reads:", silent.recv(1024))
             #> the silent client reads: b''
+            finish.set()
+            slow.join(5)
+            print("the request in progress:", answer)  # (6)!
+            #> the request in progress: [(200, b'/slow')]
+            stopping.join(5)
+            print("stop() returned:", stopped)  # (7)!
+            #> stop() returned: [True]
         finally:
-            client.close()
+            keep_alive.close()
 
-print("open connections:", len(server._connections))
-#> open connections: 0
 print("listening socket closed:", server.socket.fileno() == -1)
 #> listening socket closed: True
 others = [t for t in threading.enumerate() if t is not threading.main_thread()]

@@ -26,9 +26,17 @@ def in_thread(call):
 
 
 def describe(result):
-    if isinstance(result, OSError):
-        return f"{type(result).__name__} {errno.errorcode[result.errno]}"
-    return repr(result)
+    """repr() of a thread's result, or the class and errno name of its OSError.
+
+    The class alone if errno holds no errno: a socket timeout's TimeoutError
+    has none, and the exceptions that modules define (for TLS, for address
+    lookups) hold codes of their own there.
+    """
+    if not isinstance(result, OSError):
+        return repr(result)
+    if result.errno is None or type(result).__module__ != "builtins":
+        return type(result).__name__
+    return f"{type(result).__name__} {errno.errorcode.get(result.errno, result.errno)}"
 
 
 with socket.create_server(("127.0.0.1", 0)) as listener:

@@ -17,11 +17,13 @@ import select
 import socket
 import struct
 
-STATES = {  # include/net/tcp_states.h; /proc/net/tcp writes them in hex
+# Linux's TCP states (include/net/tcp_states.h): the first byte of TCP_INFO,
+# and the st column of /proc/net/tcp, which writes them in hex.
+STATES = {
     1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1",
-    5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT",
-    9: "LAST_ACK", 10: "LISTEN", 11: "CLOSING",
-}  # fmt: skip
+    5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE", 8: "CLOSE_WAIT", 9: "LAST_ACK",
+    10: "LISTEN", 11: "CLOSING", 12: "NEW_SYN_RECV", 13: "BOUND_INACTIVE",
+}
 
 
 # --8<-- [start:scenarios]
@@ -60,6 +62,21 @@ def close_unread(closer, peer, keep):
     return []
 
 
+def shut_rdwr_unread(closer, peer, keep):
+    peer.sendall(b"never read")
+    select.select([closer], [], [], 5)  # until the bytes have arrived
+    closer.shutdown(socket.SHUT_RDWR)
+    return [closer]
+
+
+def shut_rdwr_close_unread(closer, peer, keep):
+    peer.sendall(b"never read")
+    select.select([closer], [], [], 5)  # until the bytes have arrived
+    closer.shutdown(socket.SHUT_RDWR)
+    closer.close()
+    return []
+
+
 def linger_zero_close(closer, peer, keep):
     closer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     closer.close()
@@ -86,6 +103,8 @@ SCENARIOS = {
     "shutdown(SHUT_RDWR)": shut_rdwr,
     "shutdown(SHUT_RDWR), close()": shut_rdwr_close,
     "close(), unread data": close_unread,
+    "shutdown(SHUT_RDWR), unread data": shut_rdwr_unread,
+    "shutdown(SHUT_RDWR), close(), unread data": shut_rdwr_close_unread,
     "SO_LINGER 0, close()": linger_zero_close,
     "close(), a dup() open": close_with_dup,
     "shutdown(SHUT_WR), close(), a dup() open": shut_wr_close_with_dup,
@@ -93,40 +112,54 @@ SCENARIOS = {
 # --8<-- [end:scenarios]
 
 
-def proc_net_tcp(local, remote):
-    """The state /proc/net/tcp lists for the connection local -> remote, or None."""
+def hex_address(address):
+    """('127.0.0.1', 5000) as /proc/net/tcp writes it: 0100007F:1388.
 
-    def hex_address(address):  # 127.0.0.1:5000 is written 0100007F:1388
-        host, port = address
-        return f"{struct.unpack('<I', socket.inet_aton(host))[0]:08X}:{port:04X}"
+    Linux prints the four address bytes as one number in the machine's own
+    byte order ('=I'): 0100007F on a little-endian machine such as x86.
+    """
+    host, port = address
+    return f"{struct.unpack('=I', socket.inet_aton(host))[0]:08X}:{port:04X}"
 
-    wanted = [hex_address(local), hex_address(remote)]
+
+def table_state(ends):
+    """The state /proc/net/tcp lists for (local, remote), or 'gone'."""
+    local, remote = map(hex_address, ends)
     with open("/proc/net/tcp") as table:
-        for line in table.readlines()[1:]:
+        next(table)  # the header line
+        for line in table:
             fields = line.split()
-            if fields[1:3] == wanted:
-                return STATES[int(fields[3], 16)]
-    return None
+            if fields[1:3] == [local, remote]:
+                return STATES.get(int(fields[3], 16), fields[3])
+    return "gone"
 
 
 def tcp_state(sock):
     """The kernel's TCP state of sock: the first byte of struct tcp_info."""
-    return STATES.get(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0])
+    state = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 1)[0]
+    return STATES.get(state, str(state))
 
 
 def side_state(held, local, remote):
     """TCP_INFO of the first socket held; /proc/net/tcp if none is held."""
     for sock in held:
         return tcp_state(sock)
-    return proc_net_tcp(local, remote) or "gone"
+    return table_state((local, remote))
 
 
 def errno_name(call):
-    """What call() returned, or the errno name of the OSError it raised."""
+    """What call() returned, or the errno name of the OSError it raised.
+
+    The exception class if errno holds no errno: a socket timeout's
+    TimeoutError has none, and the exceptions that modules define (for TLS,
+    for address lookups) hold codes of their own there.
+    """
     try:
         return call()
     except OSError as exc:
-        return errno.errorcode[exc.errno]
+        if exc.errno is None or type(exc).__module__ != "builtins":
+            return type(exc).__name__
+        return errno.errorcode.get(exc.errno, str(exc.errno))
 
 
 def peer_reads(peer):
@@ -176,7 +209,7 @@ def second_run(action):
         peer.close()
         for sock in held:
             sock.close()
-        sides = {"closer": proc_net_tcp(*ends), "peer": proc_net_tcp(*ends[::-1])}
+        sides = {"closer": table_state(ends), "peer": table_state(ends[::-1])}
         waiting = [side for side, found in sides.items() if found == "TIME_WAIT"]
         return ", ".join(waiting) or "neither"
 
@@ -191,6 +224,8 @@ for name, action in SCENARIOS.items():
     #> shutdown(SHUT_RDWR)|b''|ok, EPIPE|FIN_WAIT2|CLOSE_WAIT|closer
     #> shutdown(SHUT_RDWR), close()|b''|ok, EPIPE|FIN_WAIT2|CLOSE_WAIT|closer
     #> close(), unread data|ECONNRESET|EPIPE, EPIPE|gone|CLOSE|neither
+    #> shutdown(SHUT_RDWR), unread data|b''|ok, EPIPE|FIN_WAIT2|CLOSE_WAIT|closer
+    #> shutdown(SHUT_RDWR), close(), unread data|b''|EPIPE, EPIPE|gone|CLOSE|neither
     #> SO_LINGER 0, close()|ECONNRESET|EPIPE, EPIPE|gone|CLOSE|neither
     #> close(), a dup() open|nothing|ok, ok|ESTABLISHED|ESTABLISHED|peer
     #> shutdown(SHUT_WR), close(), a dup() open|b''|ok, ok|FIN_WAIT2|CLOSE_WAIT|closer

@@ -11,11 +11,18 @@ import socket
 
 
 def errno_name(call):
-    """What call() returned, or the errno name of the OSError it raised."""
+    """What call() returned, or the errno name of the OSError it raised.
+
+    The exception class if errno holds no errno: a socket timeout's
+    TimeoutError has none, and the exceptions that modules define (for TLS,
+    for address lookups) hold codes of their own there.
+    """
     try:
         return call()
     except OSError as exc:
-        return errno.errorcode[exc.errno]
+        if exc.errno is None or type(exc).__module__ != "builtins":
+            return type(exc).__name__
+        return errno.errorcode.get(exc.errno, str(exc.errno))
 
 
 def peer_reads(peer):

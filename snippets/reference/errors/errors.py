@@ -8,6 +8,7 @@ and the OSError subclass Python picks for each.
 
 import contextlib
 import errno
+import resource
 import socket
 import struct
 
@@ -37,6 +38,20 @@ def recv_after_peer_abort():
         sock.recv(1024)
 
 
+def recv_after_own_shut_rdwr():
+    with connection() as (sock, peer):
+        sock.shutdown(socket.SHUT_RDWR)
+        peer.send(b"x")  # ordinary data, after this side's SHUT_RDWR
+        sock.recv(1024)
+
+
+def connect_nobody_listens():
+    with socket.socket() as sock, socket.socket() as bound:
+        bound.bind(("127.0.0.1", 0))  # a port, with no listen()
+        sock.settimeout(5)
+        sock.connect(bound.getsockname())
+
+
 def recv_after_close():
     with connection() as (sock, peer):
         sock.close()
@@ -63,6 +78,16 @@ def recv_nothing_arrives():
     with connection() as (sock, peer):
         sock.settimeout(0.2)
         sock.recv(1024)
+
+
+def socket_no_descriptor_left():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (0, hard))  # no descriptor left
+    try:
+        with socket.socket():
+            pass
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 # --8<-- [end:triggers]
 
 
@@ -70,11 +95,14 @@ messages = []
 for trigger in (
     send_after_shut_wr,
     recv_after_peer_abort,
+    recv_after_own_shut_rdwr,
+    connect_nobody_listens,
     recv_after_close,
     shutdown_never_connected,
     shutdown_bad_how,
     bind_port_in_use,
     recv_nothing_arrives,
+    socket_no_descriptor_left,
 ):
     try:
         trigger()
@@ -83,11 +111,14 @@ for trigger in (
         print(f"{trigger.__name__}: {type(exc).__name__} {name}")
         #> send_after_shut_wr: BrokenPipeError EPIPE
         #> recv_after_peer_abort: ConnectionResetError ECONNRESET
+        #> recv_after_own_shut_rdwr: ConnectionResetError ECONNRESET
+        #> connect_nobody_listens: ConnectionRefusedError ECONNREFUSED
         #> recv_after_close: OSError EBADF
         #> shutdown_never_connected: OSError ENOTCONN
         #> shutdown_bad_how: OSError EINVAL
         #> bind_port_in_use: OSError EADDRINUSE
         #> recv_nothing_arrives: TimeoutError None
+        #> socket_no_descriptor_left: OSError EMFILE
         messages.append(f"{type(exc).__name__}: {exc}")
 
 # --8<-- [start:messages]
@@ -95,11 +126,14 @@ for message in messages:
     print(message)  # (1)!
     #> BrokenPipeError: [Errno 32] Broken pipe
     #> ConnectionResetError: [Errno 104] Connection reset by peer
+    #> ConnectionResetError: [Errno 104] Connection reset by peer
+    #> ConnectionRefusedError: [Errno 111] Connection refused
     #> OSError: [Errno 9] Bad file descriptor
     #> OSError: [Errno 107] Transport endpoint is not connected
     #> OSError: [Errno 22] Invalid argument
     #> OSError: [Errno 98] Address already in use
     #> TimeoutError: timed out
+    #> OSError: [Errno 24] Too many open files
 # --8<-- [end:messages]
 
 # --8<-- [start:numbers]

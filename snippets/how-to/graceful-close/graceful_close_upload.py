@@ -1,0 +1,135 @@
+"""Linux only: refuse a 50 MB upload with a short reply the client can read.
+
+An ordinary client sends its whole request, then reads the answer. The
+server reads the request line, replies "413" and closes without reading the
+body. With close(), the unread body makes the kernel reset the connection
+while the client is still sending: its sendall() fails and it never reads
+the reply. close_gracefully() discards the body until the client's FIN,
+within its time budget: the client sends everything, then reads the reply
+and b''. The server runs in a thread, because the client blocks in sendall().
+"""
+
+import socket
+import threading
+import time
+
+BODY = 50_000_000  # bytes: more than the kernel's buffers hold on both sides
+REPLY = b"413 Content Too Large\n"
+
+
+def close_gracefully(sock, timeout=5.0, max_bytes=None):
+    """Send FIN, discard what the peer still sends until its FIN, then close.
+
+    timeout bounds the whole call, in seconds: once it is spent, only what
+    is already queued is still discarded (one receive buffer, SO_RCVBUF
+    bytes, at most), so 0 takes a FIN already queued, behind data or not.
+    max_bytes, if not None, also stops the wait once more than that many
+    bytes were discarded. Returns True if the peer's FIN arrived in time,
+    False if the time or byte budget ran out or the connection failed
+    (reset, never connected, already closed).
+
+    The socket is closed when this returns or raises, in every case: also
+    when it raises ValueError for a timeout that is None or negative, or a
+    max_bytes below 0. If another object still holds the descriptor (a
+    makefile(), a dup(), a child process), the FIN still goes out, but
+    close() only drops this reference. On an ssl.SSLSocket, no close_notify
+    is sent: call unwrap() first if the peer needs one.
+    """
+    try:
+        if timeout is None or not timeout >= 0:
+            raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+        if max_bytes is not None and not max_bytes >= 0:
+            raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
+        deadline = time.monotonic() + timeout
+        discarded = 0
+        late = None  # once the time is up: how much it may still discard
+        sock.shutdown(socket.SHUT_WR)
+        while max_bytes is None or discarded <= max_bytes:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 and late is None:
+                late = discarded + sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+            elif late is not None and discarded > late:
+                return False  # the peer kept sending after the time was up
+            sock.settimeout(max(remaining, 0))
+            chunk = sock.recv(65536)
+            if not chunk:
+                return True
+            discarded += len(chunk)
+        return False
+    except OSError:
+        return False
+    finally:
+        sock.close()
+
+
+def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
+    """Read until the peer's FIN (recv() returns b''); return what was read.
+
+    timeout bounds the whole call, in seconds, whatever timeout the socket
+    has (an accepted socket has none): once it is spent, only what is
+    already queued is still read (one receive buffer, SO_RCVBUF bytes, at
+    most), so 0 takes a message already queued whole. The socket's own
+    timeout is restored afterwards. Raises TimeoutError if the FIN has not
+    come in time, ValueError if the peer sends more than max_bytes (it
+    never reads more than max_bytes + 1), ValueError for a timeout that is
+    None or negative, and whatever OSError recv() raises
+    (ConnectionResetError: what was read is lost). It never closes the
+    socket.
+    """
+    if timeout is None or not timeout >= 0:
+        raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+    deadline = time.monotonic() + timeout
+    late = None  # once the time is up: how much it may still read
+    previous = sock.gettimeout()
+    chunks = []
+    size = 0
+    try:
+        while size <= max_bytes:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 and late is None:
+                late = size + sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+            elif late is not None and size > late:
+                raise TimeoutError(f"no FIN within {timeout} s")
+            sock.settimeout(max(remaining, 0.001))  # then 1 ms: what is queued
+            chunk = sock.recv(min(65536, max_bytes + 1 - size))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            size += len(chunk)
+        raise ValueError(f"peer sent more than {max_bytes} bytes")
+    finally:
+        if sock.fileno() != -1:
+            sock.settimeout(previous)
+
+
+def serve(listener, close, results):
+    conn, _ = listener.accept()
+    with conn:
+        conn.settimeout(5)
+        conn.recv(1024)  # the request line; the body stays unread
+        conn.sendall(REPLY)
+        results.append(close(conn))
+
+
+def upload(close):
+    """What an ordinary client gets from a server that ends with close(conn)."""
+    results = []
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        thread = threading.Thread(target=serve, args=(listener, close, results))
+        thread.start()
+        with socket.create_connection(listener.getsockname(), timeout=5) as client:
+            try:
+                client.sendall(b"PUT /upload\n" + bytes(BODY))
+                got = f"{read_until_eof(client)!r}, then b''"
+            except (ConnectionResetError, BrokenPipeError):
+                got = "no reply: its sendall() failed"
+        thread.join(timeout=10)
+    return got
+
+
+# --8<-- [start:upload]
+print("close(): the client got", upload(socket.socket.close))
+#> close(): the client got no reply: its sendall() failed
+print("close_gracefully(): the client got", upload(close_gracefully))
+#> close_gracefully(): the client got b'413 Content Too Large\n', then b''
+# --8<-- [end:upload]

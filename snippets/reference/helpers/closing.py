@@ -1,0 +1,432 @@
+"""Helpers for closing sockets, each with its contract in its docstring.
+
+Standard library only, Python 3.10+. Download this one file and import it, or
+copy the helpers you need: each is self-contained. The contract tests in the
+project's tests/contracts/ call every helper under the conditions its
+docstring names, on every Python from 3.10, on Linux.
+"""
+
+import asyncio
+import errno
+import http.server
+import socket
+import struct
+import sys
+import threading
+import time
+
+__all__ = [
+    "StoppableHTTPRequestHandler",
+    "StoppableHTTPServer",
+    "abort",
+    "close_gracefully",
+    "close_gracefully_async",
+    "close_writer",
+    "heartbeat",
+    "read_until_eof",
+    "shutdown_quietly",
+]
+
+
+# --8<-- [start:close_gracefully]
+def close_gracefully(sock, timeout=5.0, max_bytes=None):
+    """Send FIN, discard what the peer still sends until its FIN, then close.
+
+    timeout bounds the whole call, in seconds: once it is spent, only what
+    is already queued is still discarded (one receive buffer, SO_RCVBUF
+    bytes, at most), so 0 takes a FIN already queued, behind data or not.
+    max_bytes, if not None, also stops the wait once more than that many
+    bytes were discarded. Returns True if the peer's FIN arrived in time,
+    False if the time or byte budget ran out or the connection failed
+    (reset, never connected, already closed).
+
+    The socket is closed when this returns or raises, in every case: also
+    when it raises ValueError for a timeout that is None or negative, or a
+    max_bytes below 0. If another object still holds the descriptor (a
+    makefile(), a dup(), a child process), the FIN still goes out, but
+    close() only drops this reference. On an ssl.SSLSocket, no close_notify
+    is sent: call unwrap() first if the peer needs one.
+    """
+    try:
+        if timeout is None or not timeout >= 0:
+            raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+        if max_bytes is not None and not max_bytes >= 0:
+            raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
+        deadline = time.monotonic() + timeout
+        discarded = 0
+        late = None  # once the time is up: how much it may still discard
+        sock.shutdown(socket.SHUT_WR)
+        while max_bytes is None or discarded <= max_bytes:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 and late is None:
+                late = discarded + sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+            elif late is not None and discarded > late:
+                return False  # the peer kept sending after the time was up
+            sock.settimeout(max(remaining, 0))
+            chunk = sock.recv(65536)
+            if not chunk:
+                return True
+            discarded += len(chunk)
+        return False
+    except OSError:
+        return False
+    finally:
+        sock.close()
+# --8<-- [end:close_gracefully]
+
+
+# --8<-- [start:read_until_eof]
+def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
+    """Read until the peer's FIN (recv() returns b''); return what was read.
+
+    timeout bounds the whole call, in seconds, whatever timeout the socket
+    has (an accepted socket has none): once it is spent, only what is
+    already queued is still read (one receive buffer, SO_RCVBUF bytes, at
+    most), so 0 takes a message already queued whole. The socket's own
+    timeout is restored afterwards. Raises TimeoutError if the FIN has not
+    come in time, ValueError if the peer sends more than max_bytes (it
+    never reads more than max_bytes + 1), ValueError for a timeout that is
+    None or negative, and whatever OSError recv() raises
+    (ConnectionResetError: what was read is lost). It never closes the
+    socket.
+    """
+    if timeout is None or not timeout >= 0:
+        raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+    deadline = time.monotonic() + timeout
+    late = None  # once the time is up: how much it may still read
+    previous = sock.gettimeout()
+    chunks = []
+    size = 0
+    try:
+        while size <= max_bytes:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 and late is None:
+                late = size + sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+            elif late is not None and size > late:
+                raise TimeoutError(f"no FIN within {timeout} s")
+            sock.settimeout(max(remaining, 0.001))  # then 1 ms: what is queued
+            chunk = sock.recv(min(65536, max_bytes + 1 - size))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            size += len(chunk)
+        raise ValueError(f"peer sent more than {max_bytes} bytes")
+    finally:
+        if sock.fileno() != -1:
+            sock.settimeout(previous)
+# --8<-- [end:read_until_eof]
+
+
+# --8<-- [start:shutdown_quietly]
+def shutdown_quietly(sock, how=socket.SHUT_WR):
+    """shutdown(how), unless there is no connection to shut down.
+
+    Returns True if it shut the connection down. Returns False if the socket
+    is already closed (fileno() is -1) or the kernel answers ENOTCONN: the
+    connection was reset, or both sides have sent their FIN (you shut it
+    down, then the peer closed), or (on macOS) the peer closed it first, or
+    the socket was never connected; the errno cannot tell these apart.
+    Raises any other OSError (EBADF for a descriptor closed behind the
+    socket's back, EINVAL for a how that is not a SHUT_ constant). On Linux
+    a listening socket is no error: True (SHUT_RD and SHUT_RDWR stop it
+    listening).
+    """
+    if sock.fileno() == -1:
+        return False
+    try:
+        sock.shutdown(how)
+    except OSError as exc:
+        if exc.errno != errno.ENOTCONN:
+            raise
+        return False
+    return True
+# --8<-- [end:shutdown_quietly]
+
+
+# --8<-- [start:abort]
+def abort(sock):
+    """Reset the connection: SO_LINGER on with a zero timeout, then close().
+
+    The RST goes out, and unsent data is dropped, when the last reference to
+    the connection closes: at once if sock is the only one; while a
+    makefile() object, a dup() or a child process still holds it, only when
+    that closes too. A second call, or a call on a closed socket (fileno()
+    is -1), does nothing (like close()); after a close() that a makefile()
+    outlives, fileno() is not -1 yet, and abort() still makes the last
+    close a reset. Raises OSError if setsockopt() fails (EINVAL on a socket
+    the peer has already reset, on some systems, not Linux), after an
+    ordinary close() of the socket.
+    """
+    if sock.fileno() == -1:
+        return
+    # struct linger is two ints on Linux and macOS, two u_shorts on Windows.
+    layout = "HH" if sys.platform == "win32" else "ii"
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack(layout, 1, 0))
+    finally:
+        sock.close()
+# --8<-- [end:abort]
+
+
+# --8<-- [start:heartbeat]
+def heartbeat(sock, deadline):
+    """Send b"ping"; True if exactly b"pong" comes back within deadline seconds.
+
+    deadline bounds the whole call (sending and waiting), in seconds, and
+    must be a number > 0 (ValueError otherwise). On a miss (no pong in
+    time, another answer, b'', an OSError) it shuts the connection down in
+    both directions and returns False: a late pong could otherwise answer
+    the next ping, so every later call on this socket returns False too.
+    Patience is the deadline: to tolerate a slow peer, pass a longer one.
+    The socket's own timeout is restored; the socket is never closed. Use
+    it on a connection that carries nothing but pings and pongs meanwhile.
+    """
+    if deadline is None or not deadline > 0:
+        raise ValueError(f"deadline must be a number > 0, not {deadline!r}")
+    end = time.monotonic() + deadline
+    previous = sock.gettimeout()
+    answer = b""
+    try:
+        sock.settimeout(deadline)
+        sock.sendall(b"ping")
+        while len(answer) < 4:
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                break
+            sock.settimeout(remaining)
+            chunk = sock.recv(4 - len(answer))
+            if not chunk:
+                break
+            answer += chunk
+    except OSError:
+        pass
+    finally:
+        if sock.fileno() != -1:
+            sock.settimeout(previous)
+    if answer == b"pong":
+        return True
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already shut down, reset or closed: dead all the same
+    return False
+# --8<-- [end:heartbeat]
+
+
+# --8<-- [start:close_writer]
+async def close_writer(writer, timeout=5.0):
+    """Close an asyncio StreamWriter; abort it if not closed in timeout seconds.
+
+    Returns True if it closed (its buffer flushed) within timeout, False if
+    it had to abort: the rest of its buffer is then dropped and the peer
+    may get a reset. timeout bounds the wait (0 aborts unless nothing is
+    left to send); the abort itself takes a few loop iterations more. Also
+    returns False, after abort(), when an earlier wait_for(wait_closed())
+    was cancelled, which leaves wait_closed() raising CancelledError. A
+    connection that fails while closing, or that was closed before (even
+    by an abort), counts as closed. The writer is closed when this returns
+    or raises, in every case: ValueError for a timeout that is None or
+    negative, and CancelledError if the task running it is cancelled once
+    it has started, both abort first.
+    """
+    writer.close()
+    closing = asyncio.ensure_future(writer.wait_closed())
+    try:
+        if timeout is None or not timeout >= 0:
+            raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+        done, _ = await asyncio.wait({closing}, timeout=timeout)
+        if done and not closing.cancelled():
+            closing.exception()  # an OSError here: it closed all the same
+            return True
+        return False
+    finally:
+        if not closing.done() or closing.cancelled():
+            if writer.get_extra_info("socket").fileno() != -1:  # still open
+                writer.transport.abort()  # (on a closed one it would raise)
+            await asyncio.wait({closing}, timeout=1)
+            if not closing.done():
+                closing.cancel()
+        elif not closing.cancelled():
+            closing.exception()  # retrieved: no "never retrieved" warning
+# --8<-- [end:close_writer]
+
+
+# --8<-- [start:close_gracefully_async]
+async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
+    """Send EOF, discard what the peer still sends until its EOF, then close.
+
+    The asyncio streams twin of close_gracefully(). timeout bounds the whole
+    call, the close included (close_writer() gets what is left of it).
+    Returns True if the peer's EOF arrived and the writer closed in time,
+    False otherwise (time spent, more than max_bytes discarded, connection
+    failed, the close had to abort, or the writer was already closing). The
+    writer is closed when this returns or raises, in every case: also when
+    it raises ValueError for a timeout that is None or negative, or a
+    max_bytes below 0.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = loop.time()
+    saw_eof = False
+    try:
+        if timeout is None or not timeout >= 0:
+            raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+        if max_bytes is not None and not max_bytes >= 0:
+            raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
+        deadline += timeout
+        discarded = 0
+        if writer.is_closing():
+            return False  # its reader's EOF would be its own close's
+        if writer.can_write_eof():
+            writer.write_eof()
+        while max_bytes is None or discarded <= max_bytes:
+            remaining = max(deadline - loop.time(), 0)
+            chunk = await asyncio.wait_for(reader.read(65536), remaining)
+            if not chunk:
+                saw_eof = True
+                break
+            discarded += len(chunk)
+    except (OSError, asyncio.TimeoutError):
+        pass
+    finally:
+        closed = await close_writer(writer, max(deadline - loop.time(), 0))
+    return saw_eof and closed
+# --8<-- [end:close_gracefully_async]
+
+
+# --8<-- [start:stoppable_server]
+class StoppableHTTPServer(http.server.ThreadingHTTPServer):
+    """A ThreadingHTTPServer that serves in its own thread and stops cleanly.
+
+    Handlers must derive from StoppableHTTPRequestHandler. start() serves in
+    a new thread. stop(timeout) stops accepting, lets each request in
+    progress finish, closes the connections waiting for a request, and
+    returns True once every handler thread has ended, within timeout
+    seconds. Once stop() has begun, a request that reaches a connection
+    before the server closes it is answered 503 with Connection: close.
+    Past the timeout, the connections still open are shut down (their
+    requests are cut) and stop() returns False after at most one second
+    more; a handler that never touches its socket again, or is still in
+    setup() (a TLS handshake), outlives stop(). stop() raises ValueError for
+    a timeout that is None or negative, once it has stopped accepting. The
+    listening socket is closed when stop() returns or raises, in every case.
+    stop() may be called twice, or without start(). Linux: stop() wakes handlers waiting
+    in recv() with shutdown(SHUT_RD), which other systems may not honour.
+    """
+
+    daemon_threads = False
+    block_on_close = False
+
+    def __init__(self, *args, **kwargs):
+        self._lock = threading.Lock()
+        self._stopping = False
+        self._connections = {}  # connection -> "waiting", "working" or "woken"
+        self._handlers = set()  # handler threads (_threads is ThreadingMixIn's)
+        self._serving = None
+        super().__init__(*args, **kwargs)
+
+    def start(self, poll_interval=0.1):
+        # shutdown(), in stop(), waits up to poll_interval for serve_forever()
+        self._serving = threading.Thread(
+            target=self.serve_forever, args=(poll_interval,)
+        )
+        self._serving.start()
+
+    def process_request(self, request, client_address):
+        thread = threading.Thread(
+            target=self.process_request_thread, args=(request, client_address)
+        )
+        with self._lock:
+            self._handlers = {t for t in self._handlers if t.is_alive()}
+            self._handlers.add(thread)
+        thread.start()
+
+    def waiting(self, connection):
+        """Called by the handler before it reads a request."""
+        with self._lock:
+            if self._stopping:
+                self._wake(connection)
+            else:
+                self._connections[connection] = "waiting"
+
+    def working(self, connection):
+        """Called once a request arrived; False if stop() woke the connection."""
+        with self._lock:
+            woken = self._connections.get(connection) == "woken"
+            self._connections[connection] = "woken" if woken else "working"
+            return not woken
+
+    def finished(self, connection):
+        """Called when the handler is done with the connection."""
+        with self._lock:
+            self._connections.pop(connection, None)
+
+    def _wake(self, connection):
+        self._connections[connection] = "woken"
+        try:  # socket.socket's: SSLSocket.shutdown() would end its TLS
+            socket.socket.shutdown(connection, socket.SHUT_RD)
+        except OSError:
+            pass  # closed, reset or never connected: nothing to wake
+
+    def stop(self, timeout=5.0):
+        deadline = time.monotonic()
+        try:
+            if self._serving is not None:
+                self.shutdown()
+                self._serving.join()
+                self._serving = None
+            if timeout is None or not timeout >= 0:
+                raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+            deadline += timeout
+            with self._lock:
+                self._stopping = True
+                for connection, state in list(self._connections.items()):
+                    if state == "waiting":
+                        self._wake(connection)
+            if self._join(deadline):
+                return True
+            with self._lock:
+                late = list(self._connections)
+            for connection in late:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            self._join(deadline + 1)
+            return False
+        finally:
+            self.server_close()
+
+    def _join(self, deadline):
+        with self._lock:
+            threads = list(self._handlers)
+        for thread in threads:
+            thread.join(max(deadline - time.monotonic(), 0))
+        return not any(thread.is_alive() for thread in threads)
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+class StoppableHTTPRequestHandler(http.server.BaseHTTPRequestHandler):
+    """A request handler that StoppableHTTPServer.stop() can drain."""
+
+    def handle_one_request(self):
+        self.server.waiting(self.connection)
+        super().handle_one_request()
+
+    def parse_request(self):
+        working = self.server.working(self.connection)
+        if not super().parse_request():
+            return False
+        if not working:
+            self.close_connection = True
+            self.send_error(503, "Server stopping")
+            return False
+        return True
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            self.server.finished(self.connection)
+# --8<-- [end:stoppable_server]

@@ -1,0 +1,172 @@
+"""Contract tests of abort() (snippets/reference/helpers/closing.py).
+
+Each test is named after the sentence of the docstring it proves and quotes
+it. `ours` is the helper's end of the connection, `peer` the other end,
+whose view of the end of the connection (a FIN or a reset) is read from its
+raw TCP stream.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import struct
+import sys
+import time
+
+import pytest
+from closing import abort
+
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux", reason="the contracts are verified on Linux"
+)
+
+SLACK = 0.4  # how late a bounded call may return on a busy machine, in seconds
+LINGER_ZERO = struct.pack("ii", 1, 0)
+
+
+@pytest.mark.parametrize(
+    "case", ["idle", "unread data", "peer shut down first", "TLS"]
+)
+def test_resets_the_connection(sockets, case):
+    """"Reset the connection: SO_LINGER on with a zero timeout, then
+    close()": the peer gets a reset (not a FIN), and the socket is closed;
+    also with the peer's data unread, after the peer's FIN, and on an
+    ssl.SSLSocket."""
+    if case == "TLS":  # ours the TLS server: it has nothing unread
+        ours, peer = sockets.tls_pair(ours_is_client=False)
+    else:
+        ours, peer = sockets.pair()
+    if case == "unread data":
+        peer.sendall(b"never read")
+        sockets.wait_readable(ours)
+    elif case == "peer shut down first":
+        peer.shutdown(socket.SHUT_WR)
+        sockets.wait_for_state(ours, sockets.TCP_CLOSE_WAIT)
+    assert abort(ours) is None
+    assert ours.fileno() == -1
+    assert sockets.ending(peer)[1] == "RST"
+
+
+def test_drops_unsent_data(sockets):
+    """"The RST goes out, and unsent data is dropped": the peer, which had
+    read nothing, gets less than was sent, then the reset."""
+    ours, peer = sockets.pair(buffers=16384)
+    queued = sockets.fill(ours)
+    abort(ours)
+    received, end = sockets.ending(peer)
+    assert end == "RST"
+    assert 0 < len(received) < queued
+    assert set(received) == {ord(".")}
+
+
+@pytest.mark.parametrize("holder", ["makefile()", "dup()", "child process"])
+def test_the_reset_waits_for_the_last_reference(sockets, holder):
+    """"while a makefile() object, a dup() or a child process still holds
+    it, only when that closes too": after abort(), the connection still
+    carries data to the holder; the reset goes out when the holder
+    closes."""
+    ours, peer = sockets.pair()
+    read_through = sockets.hold(ours, holder)
+    abort(ours)
+    assert ours.fileno() == (-1 if holder != "makefile()" else ours.fileno())
+    assert sockets.nothing_arrived(peer)  # no reset yet
+    peer.sendall(b"still connected")
+    peer.shutdown(socket.SHUT_WR)
+    assert read_through() == b"still connected"  # and the holder closed
+    assert ours.fileno() == -1
+    assert sockets.ending(peer) == (b"", "RST")
+
+
+def test_the_reset_goes_at_once_if_sock_is_the_only_reference(sockets):
+    """"at once if sock is the only one": the reset has arrived when the
+    peer first looks, with no other step in between."""
+    ours, peer = sockets.pair()
+    abort(ours)
+    start = time.monotonic()
+    sockets.wait_readable(peer)
+    assert time.monotonic() - start < SLACK
+    assert sockets.ending(peer) == (b"", "RST")
+
+
+@pytest.mark.parametrize("holder", ["none", "makefile()"])
+def test_a_second_call_does_nothing(sockets, holder):
+    """"A second call ... does nothing (like close())": no error (not
+    EBADF), and one reset, when the last reference closes."""
+    ours, peer = sockets.pair()
+    file = ours.makefile("rb") if holder == "makefile()" else None
+    assert abort(ours) is None
+    assert abort(ours) is None
+    if file is not None:
+        assert sockets.nothing_arrived(peer)
+        file.close()
+    assert ours.fileno() == -1
+    assert sockets.ending(peer) == (b"", "RST")
+
+
+@pytest.mark.parametrize("kind", ["plain", "TLS"])
+def test_a_call_on_a_closed_socket_does_nothing(sockets, kind):
+    """"or a call on a closed socket (fileno() is -1), does nothing": no
+    error, and the peer still sees the FIN of the close(), not a reset."""
+    if kind == "TLS":  # ours the TLS server: it has nothing unread
+        ours, peer = sockets.tls_pair(ours_is_client=False)
+    else:
+        ours, peer = sockets.pair()
+    ours.close()
+    assert abort(ours) is None
+    assert sockets.ending(peer)[1] == "FIN"
+
+
+def test_after_a_close_that_a_makefile_outlives_abort_still_resets(sockets):
+    """"after a close() that a makefile() outlives, fileno() is not -1 yet,
+    and abort() still makes the last close a reset"."""
+    ours, peer = sockets.pair()
+    file = ours.makefile("rb")
+    ours.close()
+    assert ours.fileno() != -1
+    abort(ours)
+    assert sockets.nothing_arrived(peer)
+    file.close()
+    assert ours.fileno() == -1
+    assert sockets.ending(peer) == (b"", "RST")
+
+
+def test_raises_oserror_if_setsockopt_fails(sockets):
+    """"Raises OSError if setsockopt() fails": here EBADF, the descriptor
+    closed behind the socket's back."""
+    ours, _ = sockets.pair()
+    os.close(ours.fileno())
+    try:
+        with pytest.raises(OSError) as raised:
+            abort(ours)
+        assert raised.value.errno == errno.EBADF
+    finally:
+        ours.detach()  # its descriptor is gone: nothing left to close
+
+
+def test_on_linux_a_socket_the_peer_has_reset_is_no_error(sockets):
+    """"(EINVAL on a socket the peer has already reset, on some systems, not
+    Linux)": on Linux it closes without error."""
+    ours, peer = sockets.pair()
+    peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_ZERO)
+    peer.close()
+    sockets.wait_for_state(ours, sockets.TCP_CLOSE)
+    assert abort(ours) is None
+    assert ours.fileno() == -1
+
+
+@pytest.mark.parametrize("state", ["never connected", "listening", "vanished peer"])
+def test_closes_the_socket_whatever_its_state(sockets, state):
+    """"then close()": at once, without error, whatever the socket's state
+    (even if nothing reaches the peer any more)."""
+    if state == "never connected":
+        ours = sockets.unconnected()
+    elif state == "listening":
+        ours = sockets.keep(socket.create_server(("127.0.0.1", 0)))
+    else:
+        ours, _ = sockets.vanished_pair()
+    start = time.monotonic()
+    assert abort(ours) is None
+    assert time.monotonic() - start < SLACK
+    assert ours.fileno() == -1

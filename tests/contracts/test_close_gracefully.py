@@ -1,0 +1,336 @@
+"""Contract tests of close_gracefully() (snippets/reference/helpers/closing.py).
+
+Each test is named after the sentence of the docstring it proves and quotes
+it. `ours` is the helper's end of the connection (an accepted socket, as in
+a server), `peer` the other end.
+"""
+
+from __future__ import annotations
+
+import math
+import socket
+import ssl
+import struct
+import sys
+import time
+
+import pytest
+from closing import close_gracefully
+
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux", reason="the contracts are verified on Linux"
+)
+
+SLACK = 0.4  # how late a bounded call may return on a busy machine, in seconds
+REPLY = b"413 Content Too Large\r\nConnection: close\r\n\r\n"
+
+
+def timed(call, *args, **kwargs):
+    """(what call returned, how long it took in seconds)."""
+    start = time.monotonic()
+    result = call(*args, **kwargs)
+    return result, time.monotonic() - start
+
+
+@pytest.mark.parametrize("peer_reads", ["during the call", "after the call"])
+def test_sends_fin_after_what_was_sent(sockets, peers, peer_reads):
+    """"Send FIN": the peer gets everything sent before, then b'' (a FIN,
+    not a reset), whether it reads during the call or only after it."""
+    ours, peer = sockets.pair()
+    reply = bytes(range(256)) * 4096  # 1 MiB: more than a segment or a window
+    if peer_reads == "during the call":
+        reader = peers.start(peers.read_to_eof_then_close, peer)
+        ours.sendall(reply)
+        assert close_gracefully(ours, timeout=5) is True
+        assert reader.result() == reply
+    else:
+        ours.sendall(REPLY)
+        assert close_gracefully(ours, timeout=0.1) is False  # the peer is silent
+        assert sockets.ending(peer) == (REPLY, "FIN")
+
+
+@pytest.mark.parametrize("size", [0, 1, 3_000_000])
+def test_discards_what_the_peer_sends_until_its_fin(sockets, peers, size):
+    """"discard what the peer still sends until its FIN, then close": a peer
+    that sends after our FIN, then closes, sends all of it without a reset,
+    and the call returns True."""
+    ours, peer = sockets.pair()
+    late = peers.start(peers.send_after_fin, peer, b"x" * size)
+    assert close_gracefully(ours, timeout=5) is True
+    assert late.result() == b""  # its sendall() and close() raised nothing
+    assert ours.fileno() == -1
+
+
+@pytest.mark.parametrize("size", [5_000_000, 50_000_000], ids=["5MB", "50MB"])
+def test_discards_an_upload_of_any_size_so_the_client_gets_the_reply(
+    sockets, peers, size
+):
+    """"discard what the peer still sends until its FIN" (no byte budget
+    unless max_bytes is given): a server reads 1 KiB of an upload, replies
+    413 and calls close_gracefully(sock, timeout=5); the client, which does
+    sendall(whole body) and only then reads until b'', gets the reply every
+    time."""
+    body = b"PUT /upload HTTP/1.1\r\n\r\n" + b"u" * size
+    for _ in range(3):
+        ours, peer = sockets.pair()
+        client = peers.start(peers.upload_then_read, peer, body)
+        assert len(ours.recv(1024)) > 0
+        ours.sendall(REPLY)
+        assert close_gracefully(ours, timeout=5) is True
+        assert client.result() == REPLY
+
+
+@pytest.mark.parametrize("timeout", [5, 0.5, 0])
+@pytest.mark.parametrize("before_fin", [b"", b"last words"], ids=["FIN", "data+FIN"])
+def test_returns_true_when_the_peers_fin_arrived_in_time(
+    sockets, timeout, before_fin
+):
+    """"Returns True if the peer's FIN arrived in time": here it had arrived
+    before the call (the peer closed first), alone or behind data; timeout 0
+    takes it too ("so 0 takes a FIN already queued, behind data or
+    not")."""
+    ours, peer = sockets.pair()
+    peer.sendall(before_fin)
+    peer.close()
+    sockets.wait_for_state(ours, sockets.TCP_CLOSE_WAIT)
+    assert close_gracefully(ours, timeout=timeout) is True
+    assert ours.fileno() == -1
+
+
+def test_timeout_zero_does_not_wait(sockets):
+    """"once it is spent, only what is already queued is still discarded":
+    with nothing queued, timeout 0 returns False at once, and the FIN still
+    went out."""
+    ours, peer = sockets.pair()
+    result, took = timed(close_gracefully, ours, timeout=0)
+    assert (result, ours.fileno()) == (False, -1)
+    assert took < SLACK
+    assert sockets.ending(peer) == (b"", "FIN")
+
+
+PEERS_THAT_NEVER_FINISH = ["silent", "trickles", "floods", "never reads", "vanished"]
+
+
+@pytest.mark.parametrize("peer_kind", PEERS_THAT_NEVER_FINISH)
+def test_timeout_bounds_the_whole_call(sockets, peers, peer_kind):
+    """"timeout bounds the whole call, in seconds: once it is spent, only
+    what is already queued is still discarded (one receive buffer, SO_RCVBUF
+    bytes, at most)": a peer that never sends its FIN (silent, sending a
+    byte every 20 ms, sending faster than a slow server reads, reading
+    nothing of a full send buffer, or vanished) gets False after the
+    timeout, not later (nor much sooner)."""
+    timeout = 0.3
+    if peer_kind == "vanished":
+        ours, peer = sockets.vanished_pair()
+    else:
+        ours, peer = sockets.pair()
+    # Each peer sends its FIN after 3 s at the latest (but the vanished
+    # one, whose FIN is lost): a call that ignored its timeout would
+    # return then, and fail, rather than hang.
+    if peer_kind == "trickles":
+        peers.start(peers.trickle, peer, b"t" * 150, 0.02)
+    elif peer_kind == "floods":
+        ours = sockets.slow(ours)
+        peers.start(peers.flood, peer, 3.0)
+    else:
+        peers.start(peers.silent_then_fin, peer)
+    if peer_kind == "never reads":
+        sockets.fill(ours)
+    result, took = timed(close_gracefully, ours, timeout=timeout)
+    assert (result, ours.fileno()) == (False, -1)
+    assert timeout * 0.9 <= took <= timeout + SLACK
+
+
+@pytest.mark.parametrize("max_bytes", [0, 1, 100_000])
+def test_max_bytes_stops_the_wait_once_more_were_discarded(sockets, max_bytes):
+    """"max_bytes, if not None, also stops the wait once more than that many
+    bytes were discarded": a silent peer that sent max_bytes + 1 gets False
+    long before the timeout."""
+    ours, peer = sockets.pair()
+    peer.sendall(b"m" * (max_bytes + 1))
+    result, took = timed(close_gracefully, ours, timeout=2, max_bytes=max_bytes)
+    assert (result, ours.fileno()) == (False, -1)
+    assert took < 1
+
+
+@pytest.mark.parametrize("max_bytes", [0, 1, 100_000])
+def test_max_bytes_lets_a_peer_send_that_many_then_its_fin(sockets, max_bytes):
+    """"max_bytes ... once more than that many bytes were discarded": a peer
+    that sends exactly max_bytes, then its FIN, gets True."""
+    ours, peer = sockets.pair()
+    peer.sendall(b"m" * max_bytes)
+    peer.shutdown(socket.SHUT_WR)
+    assert close_gracefully(ours, timeout=5, max_bytes=max_bytes) is True
+
+
+def reset_after_fin(sock, stop):
+    """Read until our FIN, then reset the connection."""
+    got = sock.recv(1024)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+    return got
+
+
+CONNECTION_FAILED = [
+    "reset before the call",
+    "reset during the wait",
+    "never connected",
+    "already closed",
+    "called twice",
+]
+
+
+@pytest.mark.parametrize("case", CONNECTION_FAILED)
+def test_returns_false_when_the_connection_failed(sockets, peers, case):
+    """"False if ... the connection failed (reset, never connected, already
+    closed)": False at once, nothing raised; a second call is a call on a
+    closed socket."""
+    if case == "never connected":
+        ours = sockets.unconnected()
+    else:
+        ours, peer = sockets.pair()
+    if case == "reset before the call":
+        peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, sockets.LINGER_ZERO)
+        peer.close()
+        sockets.wait_for_state(ours, sockets.TCP_CLOSE)
+    elif case == "reset during the wait":
+        resetter = peers.start(reset_after_fin, peer)
+    elif case == "already closed":
+        ours.close()
+    elif case == "called twice":
+        peer.close()
+        assert close_gracefully(ours, timeout=5) is True
+    result, took = timed(close_gracefully, ours, timeout=2)
+    assert (result, ours.fileno()) == (False, -1)
+    assert took < 1
+    if case == "reset during the wait":
+        assert resetter.result() == b""  # it reset after our FIN
+
+
+class FailingRecv(socket.socket):
+    """A socket whose recv() raises what no socket should: a bug elsewhere."""
+
+    def recv(self, *args):
+        raise RuntimeError("recv() failed unexpectedly")
+
+
+CLOSED_IN_EVERY_CASE = {
+    "returns True": ({"timeout": 5}, None),
+    "returns False (time)": ({"timeout": 0.05}, None),
+    "returns False (bytes)": ({"timeout": 5, "max_bytes": 0}, None),
+    "timeout None": ({"timeout": None}, ValueError),
+    "max_bytes -1": ({"timeout": 5, "max_bytes": -1}, ValueError),
+    "timeout '5'": ({"timeout": "5"}, TypeError),
+    "recv() raises": ({"timeout": 5}, RuntimeError),
+}
+
+
+@pytest.mark.parametrize("case", CLOSED_IN_EVERY_CASE)
+def test_closes_the_socket_in_every_case(sockets, case):
+    """"The socket is closed when this returns or raises, in every case":
+    after True, after False, and after ValueError, TypeError or whatever
+    else it raises."""
+    kwargs, raises = CLOSED_IN_EVERY_CASE[case]
+    ours, peer = sockets.pair()
+    if case == "returns True":
+        peer.close()
+    elif case == "returns False (bytes)":
+        peer.sendall(b"more than nothing")
+    elif case == "recv() raises":
+        ours = sockets.keep(FailingRecv(fileno=ours.detach()))
+    if raises is None:
+        close_gracefully(ours, **kwargs)
+    else:
+        with pytest.raises(raises):
+            close_gracefully(ours, **kwargs)
+    assert ours.fileno() == -1
+
+
+BAD_ARGUMENTS = {
+    "timeout None": {"timeout": None},
+    "timeout -1": {"timeout": -1},
+    "timeout -0.001": {"timeout": -0.001},
+    "timeout NaN": {"timeout": math.nan},
+    "max_bytes -1": {"timeout": 5, "max_bytes": -1},
+}
+
+
+@pytest.mark.parametrize("case", BAD_ARGUMENTS)
+def test_raises_valueerror_for_a_bad_timeout_or_max_bytes_and_closes(sockets, case):
+    """"also when it raises ValueError for a timeout that is None or
+    negative, or a max_bytes below 0": ValueError, and the socket is
+    closed."""
+    ours, peer = sockets.pair()
+    with pytest.raises(ValueError):
+        close_gracefully(ours, **BAD_ARGUMENTS[case])
+    assert ours.fileno() == -1
+
+
+@pytest.mark.parametrize("holder", ["makefile()", "dup()", "child process"])
+def test_fin_goes_out_while_another_object_holds_the_descriptor(
+    sockets, holder
+):
+    """"If another object still holds the descriptor (a makefile(), a dup(),
+    a child process), the FIN still goes out, but close() only drops this
+    reference": the peer gets b'', and the connection lives on through the
+    holder, which still reads what the peer sends afterwards."""
+    ours, peer = sockets.pair()
+    read_through = sockets.hold(ours, holder)
+    assert close_gracefully(ours, timeout=0.1) is False  # the peer is silent
+    assert peer.recv(1024) == b""  # our FIN
+    peer.sendall(b"still open")
+    peer.close()
+    assert read_through() == b"still open"
+    assert ours.fileno() == -1
+
+
+def test_a_makefile_keeps_the_descriptor_until_it_closes(sockets):
+    """"close() only drops this reference": with a makefile() open, the
+    socket's descriptor stays open (fileno() is not -1) until the file
+    closes."""
+    ours, peer = sockets.pair()
+    descriptor = ours.fileno()
+    file = ours.makefile("rb")
+    peer.close()
+    assert close_gracefully(ours, timeout=5) is True
+    assert ours.fileno() == descriptor
+    file.close()
+    assert ours.fileno() == -1
+
+
+def test_sends_no_close_notify_on_an_ssl_socket(sockets, peers):
+    """"On an ssl.SSLSocket, no close_notify is sent": a TLS peer that
+    rejects a ragged EOF gets SSLEOFError, not b''; the call still returns
+    True once the peer closes."""
+    ours, peer = sockets.tls_pair(suppress_ragged_eofs=False)
+
+    def tls_peer(sock, stop):
+        try:
+            return sock.recv(1024)
+        except ssl.SSLEOFError as exc:
+            return type(exc)
+        finally:
+            sock.close()
+
+    tls = peers.start(tls_peer, peer)
+    assert close_gracefully(ours, timeout=5) is True
+    assert tls.result() is ssl.SSLEOFError
+    assert ours.fileno() == -1
+
+
+def test_unwrap_first_sends_close_notify(sockets, peers):
+    """"call unwrap() first if the peer needs one": after unwrap(), the same
+    TLS peer gets b'' (close_notify), then the FIN, and the call returns
+    True."""
+    ours, peer = sockets.tls_pair(suppress_ragged_eofs=False)
+
+    def tls_peer(sock, stop):
+        got = sock.recv(1024)  # close_notify: b'', no error
+        plain = sock.unwrap()  # our close_notify back
+        with plain:
+            return got, plain.recv(1024)  # then the FIN: b''
+
+    tls = peers.start(tls_peer, peer)
+    plain = sockets.keep(ours.unwrap())
+    assert close_gracefully(plain, timeout=5) is True
+    assert tls.result() == (b"", b"")

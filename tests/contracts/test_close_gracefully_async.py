@@ -1,0 +1,364 @@
+"""Contract tests of closing.close_gracefully_async(), one per clause.
+
+Each test connects an asyncio StreamReader and StreamWriter (the ones under
+test) to a plain socket, the peer, which the test plays: it reads
+everything, reads nothing while 16 MB wait to be sent, uploads more than any
+budget, resets, goes silent, sends after the writer's EOF, or closes first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import socket
+import struct
+import sys
+import time
+
+import closing
+import pytest
+from run_async import run
+
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux", reason="the contracts are verified on Linux"
+)
+
+TIMEOUT = 5.0  # seconds: the bound for waits that end by themselves
+SHORT = 0.2  # seconds: the timeout given to the helper when a test waits it out
+SLACK = 0.4  # seconds a busy machine may add to a bound (make contract-soak)
+BIG = 16 * 1024 * 1024  # more than the kernel's socket buffers hold
+SMALL = 64 * 1024  # what the kernel's buffers take at once
+PAYLOAD = random.Random(0).randbytes(BIG)  # random: a lost chunk cannot hide
+
+# What each peer does, and how much the writer has queued for it.
+PEERS = {
+    "reads everything then sends EOF": BIG,
+    "never reads nor sends EOF": BIG,
+    "sends EOF but never reads": BIG,
+    "uploads more than any budget then reads": SMALL,
+    "resets": SMALL,
+    "goes silent": SMALL,
+    "sends after your EOF": SMALL,
+    "closes first": SMALL,
+}
+
+
+@contextlib.asynccontextmanager
+async def connected():
+    """(reader, writer) under test, and the peer's socket (non-blocking).
+
+    Both ends are closed on exit, whatever the test did."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(TIMEOUT)
+        opening = asyncio.open_connection(*listener.getsockname())
+        reader, writer = await asyncio.wait_for(opening, TIMEOUT)
+        peer, _ = listener.accept()
+    try:
+        peer.setblocking(False)
+        yield reader, writer, peer
+    finally:
+        peer.close()
+        if writer.get_extra_info("socket").fileno() != -1:
+            writer.transport.abort()
+            await asyncio.sleep(0)  # abort() closes the socket in the next iteration
+
+
+def reset(sock: socket.socket) -> None:
+    """Close with SO_LINGER 0: the kernel sends RST."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+def send_eof(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # ENOTCONN once reset
+        sock.shutdown(socket.SHUT_WR)
+
+
+async def read_all(peer: socket.socket) -> tuple[bytes, str]:
+    """What the peer reads until the end, and the end: "EOF" or "reset"."""
+    loop = asyncio.get_running_loop()
+    chunks: list[bytes] = []
+
+    async def read() -> str:
+        while True:  # bounded by the wait_for below
+            try:
+                chunk = await loop.sock_recv(peer, 1 << 20)
+            except ConnectionResetError:
+                return "reset"
+            if not chunk:
+                return "EOF"
+            chunks.append(chunk)
+
+    end = await asyncio.wait_for(read(), TIMEOUT)
+    return b"".join(chunks), end
+
+
+async def send(peer: socket.socket, data: bytes) -> None:
+    loop = asyncio.get_running_loop()
+    with contextlib.suppress(OSError):  # the writer's close may reset
+        await asyncio.wait_for(loop.sock_sendall(peer, data), TIMEOUT)
+
+
+async def play(peer: socket.socket, role: str) -> tuple[bytes, str] | None:
+    """The peer's part during the call; what it read, if it reads."""
+    if role in ("reads everything then sends EOF", "closes first"):
+        got = await read_all(peer)
+        send_eof(peer)
+        return got
+    if role == "uploads more than any budget then reads":
+        await send(peer, PAYLOAD)
+        send_eof(peer)
+        return await read_all(peer)
+    if role == "sends after your EOF":
+        got = await read_all(peer)
+        await send(peer, PAYLOAD[:SMALL])
+        send_eof(peer)
+        return got
+    return None  # the others do nothing during the call
+
+
+async def queue(writer: asyncio.StreamWriter, peer: socket.socket, role: str) -> int:
+    """Write what PEERS gives role; prepare the peer; return the size written."""
+    size = PEERS[role]
+    writer.write(PAYLOAD[:size])
+    if role in ("closes first", "sends EOF but never reads"):
+        peer.shutdown(socket.SHUT_WR)
+    elif role == "resets":
+        reset(peer)
+    return size
+
+
+def is_closed(writer: asyncio.StreamWriter) -> bool:
+    """The writer's transport is closing and its socket is closed."""
+    sock = writer.transport.get_extra_info("socket")
+    return writer.transport.is_closing() and sock.fileno() == -1
+
+
+async def call(role, timeout, max_bytes=None):
+    """close_gracefully_async() against role: (result, seconds, peer's part).
+
+    The peer's part is what it read and how that ended, read after the call
+    if the peer did not read during it."""
+    async with connected() as (reader, writer, peer):
+        await queue(writer, peer, role)
+        playing = asyncio.ensure_future(play(peer, role))
+        budget = {} if max_bytes is None else {"max_bytes": max_bytes}  # or the default
+        start = time.monotonic()
+        result = await closing.close_gracefully_async(reader, writer, timeout, **budget)
+        took = time.monotonic() - start
+        assert is_closed(writer)
+        got = await asyncio.wait_for(playing, TIMEOUT)
+        if got is None and role != "resets":
+            got = await read_all(peer)
+        return result, took, got
+
+
+@pytest.mark.parametrize("timeout", [0, 0.5])
+def test_timeout_bounds_the_whole_call_the_close_included(timeout):
+    """timeout bounds the whole call, the close included (close_writer() gets
+    what is left of it).
+
+    The peer neither reads 16 MB nor sends EOF: False after timeout seconds,
+    not twice that as when the close got a fresh timeout; the peer gets only
+    part of the 16 MB."""
+
+    async def main():
+        result, took, (got, end) = await call("never reads nor sends EOF", timeout)
+        assert result is False
+        assert timeout <= took < timeout + SLACK
+        assert end in ("EOF", "reset")
+        assert 0 < len(got) < BIG and got == PAYLOAD[: len(got)]
+
+    run(main())
+
+
+def test_timeout_bounds_the_whole_call_against_a_peer_that_keeps_sending():
+    """timeout bounds the whole call ...
+
+    A peer that sends without pause for up to 3 s: False after about
+    timeout seconds, not once the peer stops."""
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        async with connected() as (reader, writer, peer):
+            chunk = PAYLOAD[:SMALL]
+
+            async def flood():
+                end = loop.time() + 3 * TIMEOUT / 5
+                with contextlib.suppress(OSError):
+                    while loop.time() < end:  # bounded: 3 s at most
+                        await loop.sock_sendall(peer, chunk)
+
+            flooding = asyncio.ensure_future(flood())
+            await asyncio.sleep(0)
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(reader, writer, SHORT)
+            took = time.monotonic() - start
+            assert result is False
+            assert SHORT <= took < SHORT + SLACK
+            assert is_closed(writer)
+            await asyncio.wait_for(flooding, TIMEOUT)
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    ("role", "max_bytes"),
+    [
+        ("reads everything then sends EOF", None),
+        ("closes first", None),
+        ("sends after your EOF", None),
+        ("sends after your EOF", SMALL),
+        ("uploads more than any budget then reads", None),
+    ],
+)
+def test_returns_true_if_the_eof_arrived_and_the_writer_closed(role, max_bytes):
+    """Returns True if the peer's EOF arrived and the writer closed in time.
+
+    Whatever the peer sends before its EOF, 16 MB without a max_bytes, or
+    exactly max_bytes, is discarded, and the peer gets every byte written,
+    then EOF."""
+
+    async def main():
+        result, took, got = await call(role, TIMEOUT, max_bytes)
+        assert (result, got) == (True, (PAYLOAD[: PEERS[role]], "EOF"))
+        assert took < TIMEOUT
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    ("role", "timeout", "max_bytes", "bound"),
+    [
+        pytest.param("goes silent", SHORT, None, SHORT, id="time spent"),
+        pytest.param(
+            "uploads more than any budget then reads",
+            TIMEOUT,
+            SMALL,
+            0,
+            id="more than max_bytes",
+        ),
+        pytest.param("sends after your EOF", TIMEOUT, SMALL - 1, 0, id="max_bytes + 1"),
+        pytest.param("resets", TIMEOUT, None, 0, id="connection failed"),
+        pytest.param(
+            "sends EOF but never reads", SHORT, None, SHORT, id="the close aborted"
+        ),
+    ],
+)
+def test_returns_false_otherwise(role, timeout, max_bytes, bound):
+    """False otherwise (time spent, more than max_bytes discarded, connection
+    failed, the close had to abort, ...).
+
+    Each ends when its budget runs out: after timeout seconds for the time
+    and the close, at once for max_bytes and a reset."""
+
+    async def main():
+        result, took, _ = await call(role, timeout, max_bytes)
+        assert result is False
+        assert bound <= took < bound + SLACK
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "an earlier call aborted",
+        "the caller closed it",
+        "the caller closed it after the peer's EOF",
+        "wait_for(wait_closed()) timed out",
+    ],
+)
+def test_returns_false_if_the_writer_was_already_closing(before):
+    """False otherwise (... or the writer was already closing).
+
+    Its reader then reports the EOF of the writer's own close, not the
+    peer's: False at once, even when the peer did send EOF. An earlier
+    version returned True."""
+
+    async def main():
+        async with connected() as (reader, writer, peer):
+            if before == "the caller closed it":
+                writer.close()
+            elif before == "the caller closed it after the peer's EOF":
+                peer.shutdown(socket.SHUT_WR)
+                assert await asyncio.wait_for(reader.read(), TIMEOUT) == b""
+                writer.close()
+            else:
+                await queue(writer, peer, "never reads nor sends EOF")
+                if before == "an earlier call aborted":
+                    first = closing.close_gracefully_async(reader, writer, SHORT)
+                    assert await first is False
+                else:
+                    writer.close()
+                    with pytest.raises(asyncio.TimeoutError):
+                        await asyncio.wait_for(writer.wait_closed(), 0.05)
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(reader, writer, TIMEOUT)
+            assert result is False
+            assert time.monotonic() - start < SLACK
+            assert is_closed(writer)
+
+    run(main())
+
+
+@pytest.mark.parametrize("timeout", [0, SHORT])
+@pytest.mark.parametrize("role", [*PEERS, "cancelled"])
+def test_the_writer_is_closed_when_this_returns_or_raises(role, timeout):
+    """The writer is closed when this returns or raises, in every case.
+
+    Against each peer, with timeout 0 and a short one, and when its task is
+    cancelled while the peer neither reads nor sends EOF: the writer's
+    socket is closed when the call ends, within timeout."""
+
+    async def main():
+        if role != "cancelled":
+            _, took, _ = await call(role, timeout)  # call() checks is_closed()
+            assert took < timeout + SLACK
+            return
+        async with connected() as (reader, writer, peer):
+            await queue(writer, peer, "never reads nor sends EOF")
+            start = time.monotonic()
+            task = asyncio.ensure_future(
+                closing.close_gracefully_async(reader, writer, timeout)
+            )
+            await asyncio.sleep(0)  # it has started
+            task.cancel()
+            await asyncio.wait({task}, timeout=TIMEOUT)
+            assert task.cancelled()
+            assert time.monotonic() - start < timeout + SLACK
+            assert is_closed(writer)
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    ("timeout", "max_bytes", "message"),
+    [
+        (None, None, "timeout must be a number >= 0, not None"),
+        (-1, None, "timeout must be a number >= 0, not -1"),
+        (TIMEOUT, -1, "max_bytes must be None or >= 0, not -1"),
+    ],
+)
+def test_value_error_for_a_bad_timeout_or_max_bytes_closes_the_writer(
+    timeout, max_bytes, message
+):
+    """The writer is closed ... also when it raises ValueError for a timeout
+    that is None or negative, or a max_bytes below 0.
+
+    16 MB wait for a peer that never reads: ValueError at once, the writer
+    closed. An earlier version raised TypeError for None, and left the
+    writer open."""
+
+    async def main():
+        async with connected() as (reader, writer, peer):
+            await queue(writer, peer, "never reads nor sends EOF")
+            start = time.monotonic()
+            with pytest.raises(ValueError) as raised:
+                await closing.close_gracefully_async(reader, writer, timeout, max_bytes)
+            assert str(raised.value) == message
+            assert time.monotonic() - start < SLACK
+            assert is_closed(writer)
+
+    run(main())

@@ -1,0 +1,403 @@
+"""Contract tests of closing.close_writer(), one per clause of its docstring.
+
+Each test connects an asyncio StreamWriter (the one under test) to a plain
+socket, the peer, which the test plays: it reads everything, reads nothing
+while 16 MB wait to be sent, uploads more than any buffer holds, resets,
+goes silent, sends after the writer's FIN, or closes first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+import socket
+import struct
+import sys
+import time
+
+import closing
+import pytest
+from run_async import run
+
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux", reason="the contracts are verified on Linux"
+)
+
+TIMEOUT = 5.0  # seconds: the bound for waits that end by themselves
+SHORT = 0.2  # seconds: the timeout given to close_writer() when a test waits it out
+SLACK = 0.4  # seconds a busy machine may add to a bound (make contract-soak)
+BIG = 16 * 1024 * 1024  # more than the kernel's socket buffers hold
+SMALL = 64 * 1024  # what the kernel's buffers take at once
+PAYLOAD = random.Random(0).randbytes(BIG)  # random: a lost chunk cannot hide
+
+# What each peer does, and how much the writer has queued for it.
+PEERS = {
+    "reads everything": BIG,
+    "never reads": BIG,
+    "uploads more than any budget then reads": BIG,
+    "resets": SMALL,
+    "goes silent": SMALL,
+    "sends after your EOF": SMALL,
+    "closes first": SMALL,
+}
+
+
+@contextlib.asynccontextmanager
+async def connected():
+    """(reader, writer) under test, and the peer's socket (non-blocking).
+
+    Both ends are closed on exit, whatever the test did."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(TIMEOUT)
+        opening = asyncio.open_connection(*listener.getsockname())
+        reader, writer = await asyncio.wait_for(opening, TIMEOUT)
+        peer, _ = listener.accept()
+    try:
+        peer.setblocking(False)
+        yield reader, writer, peer
+    finally:
+        peer.close()
+        if writer.get_extra_info("socket").fileno() != -1:
+            writer.transport.abort()
+            await asyncio.sleep(0)  # abort() closes the socket in the next iteration
+
+
+def reset(sock: socket.socket) -> None:
+    """Close with SO_LINGER 0: the kernel sends RST."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+
+
+async def read_all(peer: socket.socket) -> tuple[bytes, str]:
+    """What the peer reads until the end, and the end: "EOF" or "reset"."""
+    loop = asyncio.get_running_loop()
+    chunks: list[bytes] = []
+
+    async def read() -> str:
+        while True:  # bounded by the wait_for below
+            try:
+                chunk = await loop.sock_recv(peer, 1 << 20)
+            except ConnectionResetError:
+                return "reset"
+            if not chunk:
+                return "EOF"
+            chunks.append(chunk)
+
+    end = await asyncio.wait_for(read(), TIMEOUT)
+    return b"".join(chunks), end
+
+
+async def play(peer: socket.socket, role: str) -> tuple[bytes, str] | None:
+    """The peer's part while the writer closes; what it read, if it reads."""
+    loop = asyncio.get_running_loop()
+    if role in ("reads everything", "closes first"):
+        return await read_all(peer)
+    if role == "uploads more than any budget then reads":
+        with contextlib.suppress(OSError):  # the writer's abort resets
+            await asyncio.wait_for(loop.sock_sendall(peer, PAYLOAD), TIMEOUT)
+        return await read_all(peer)
+    if role == "sends after your EOF":
+        got = await read_all(peer)
+        with contextlib.suppress(OSError):  # the writer's socket is closed
+            await asyncio.wait_for(loop.sock_sendall(peer, PAYLOAD[:SMALL]), TIMEOUT)
+        return got
+    return None  # "never reads", "goes silent", "resets": nothing during the close
+
+
+async def queue(writer: asyncio.StreamWriter, peer: socket.socket, role: str) -> int:
+    """Write what PEERS gives role; prepare the peer; return the size written."""
+    size = PEERS[role]
+    writer.write(PAYLOAD[:size])
+    if role == "closes first":
+        peer.shutdown(socket.SHUT_WR)
+    elif role == "resets":
+        reset(peer)
+    return size
+
+
+def is_closed(writer: asyncio.StreamWriter) -> bool:
+    """The writer's transport is closing and its socket is closed."""
+    sock = writer.transport.get_extra_info("socket")
+    return writer.transport.is_closing() and sock.fileno() == -1
+
+
+async def stuck(writer: asyncio.StreamWriter) -> None:
+    """Queue PAYLOAD for a peer that never reads: most of it stays in asyncio."""
+    writer.write(PAYLOAD)
+    assert writer.transport.get_write_buffer_size() > 0
+
+
+def assert_prefix_lost(got: bytes, end: str) -> None:
+    """The peer got a strict prefix of PAYLOAD: the rest was dropped."""
+    assert end in ("EOF", "reset")
+    assert 0 < len(got) < BIG
+    assert got == PAYLOAD[: len(got)]
+
+
+@pytest.mark.parametrize("role", ["reads everything", "closes first", "goes silent"])
+def test_returns_true_if_it_closed_with_its_buffer_flushed(role):
+    """Returns True if it closed (its buffer flushed) within timeout.
+
+    The peer reads all 16 MB, or closed its side first and reads, or reads
+    nothing while 64 KiB fit in the kernel's buffers; it gets every byte."""
+
+    async def main():
+        async with connected() as (_, writer, peer):
+            size = await queue(writer, peer, role)
+            reading = asyncio.ensure_future(play(peer, role))
+            start = time.monotonic()
+            closed = await closing.close_writer(writer, TIMEOUT)
+            took = time.monotonic() - start
+            got = await asyncio.wait_for(reading, TIMEOUT) or await read_all(peer)
+            assert (closed, got) == (True, (PAYLOAD[:size], "EOF"))
+            assert took < TIMEOUT
+            assert is_closed(writer)
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    "role", ["never reads", "uploads more than any budget then reads"]
+)
+def test_returns_false_if_it_had_to_abort_and_drops_the_rest(role):
+    """False if it had to abort: the rest of its buffer is then dropped and
+    the peer may get a reset.
+
+    The peer reads nothing while 16 MB are queued, or uploads 16 MB that
+    nobody reads before it reads: the peer gets a strict prefix of what was
+    written, then EOF or a reset."""
+
+    async def main():
+        async with connected() as (_, writer, peer):
+            await stuck(writer)
+            playing = asyncio.ensure_future(play(peer, role))
+            closed = await closing.close_writer(writer, SHORT)
+            got = await asyncio.wait_for(playing, TIMEOUT) or await read_all(peer)
+            assert closed is False
+            assert_prefix_lost(*got)
+            assert is_closed(writer)
+
+    run(main())
+
+
+@pytest.mark.parametrize("timeout", [0, SHORT])
+def test_timeout_bounds_the_wait(timeout):
+    """timeout bounds the wait.
+
+    The peer never reads 16 MB: it returns False after timeout seconds, and
+    not much later."""
+
+    async def main():
+        async with connected() as (_, writer, _peer):
+            await stuck(writer)
+            start = time.monotonic()
+            closed = await closing.close_writer(writer, timeout)
+            took = time.monotonic() - start
+            assert closed is False
+            assert timeout <= took < timeout + SLACK
+            assert is_closed(writer)
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    ("left", "expected"),
+    [("nothing", True), ("nothing: an earlier call closed it", True), ("16 MB", False)],
+)
+def test_zero_aborts_unless_nothing_is_left_to_send(left, expected):
+    """0 aborts unless nothing is left to send; the abort itself takes a few
+    loop iterations more.
+
+    A writer whose 64 KiB the kernel took, or that an earlier call closed,
+    returns True; one with 16 MB its peer does not read returns False.
+    Either way, within a few turns of the event loop."""
+
+    async def main():
+        turns = 0
+
+        async def count_turns():
+            nonlocal turns
+            while True:  # cancelled below
+                await asyncio.sleep(0)
+                turns += 1
+
+        async with connected() as (_, writer, peer):
+            if left == "16 MB":
+                await stuck(writer)
+            else:
+                writer.write(PAYLOAD[:SMALL])
+                await asyncio.wait_for(writer.drain(), TIMEOUT)
+                assert writer.transport.get_write_buffer_size() == 0
+                if left == "nothing: an earlier call closed it":
+                    assert await closing.close_writer(writer, TIMEOUT) is True
+            counter = asyncio.ensure_future(count_turns())
+            await asyncio.sleep(0)  # the counter runs
+            turns = 0
+            closed = await closing.close_writer(writer, 0)
+            counted = turns
+            counter.cancel()
+            await asyncio.wait({counter}, timeout=TIMEOUT)
+            assert closed is expected
+            assert counted <= 8  # 2 closing, 6 aborting, on Python 3.10 to 3.13
+            assert is_closed(writer)
+            if expected:
+                assert await read_all(peer) == (PAYLOAD[:SMALL], "EOF")
+
+    run(main())
+
+
+@pytest.mark.parametrize("timeout", [0, SHORT])
+@pytest.mark.parametrize(
+    "peer_reads", [False, True], ids=["never reads", "reads later"]
+)
+def test_returns_false_after_abort_when_an_earlier_wait_closed_was_cancelled(
+    peer_reads, timeout
+):
+    """Also returns False, after abort(), when an earlier wait_for(wait_closed())
+    was cancelled, which leaves wait_closed() raising CancelledError.
+
+    16 MB wait for a peer; wait_for(wait_closed(), 0.05) times out. If the
+    peer never reads, the peer gets part of the 16 MB; if it then reads them
+    all, the close ends by itself before the call. False either way, at
+    once. Earlier versions let the CancelledError escape, and raised
+    AttributeError when the close had ended by itself."""
+
+    async def main():
+        async with connected() as (_, writer, peer):
+            await stuck(writer)
+            writer.close()
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(writer.wait_closed(), 0.05)
+            with pytest.raises(asyncio.CancelledError):
+                await writer.wait_closed()  # the trap is set
+            if peer_reads:
+                assert await read_all(peer) == (PAYLOAD, "EOF")
+                assert is_closed(writer)
+            start = time.monotonic()
+            try:
+                closed = await closing.close_writer(writer, timeout)
+            except asyncio.CancelledError:
+                pytest.fail("close_writer() let CancelledError escape")
+            took = time.monotonic() - start
+            assert closed is False
+            assert took < SLACK
+            assert is_closed(writer)
+            if not peer_reads:
+                assert_prefix_lost(*await read_all(peer))  # it aborted
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "the peer resets while it waits",
+        "the peer reset before the call",
+        "closed by an earlier call",
+        "aborted by an earlier call",
+    ],
+)
+def test_a_connection_that_failed_or_was_closed_before_counts_as_closed(case):
+    """A connection that fails while closing, or that was closed before (even
+    by an abort), counts as closed.
+
+    16 MB wait for a peer that resets, before the call or during it: True,
+    at once. Called again after a call that flushed, or after one that had
+    to abort: True, at once."""
+
+    async def main():
+        async with connected() as (_, writer, peer):
+            await stuck(writer)
+            if case == "the peer reset before the call":
+                reset(peer)
+            elif case == "closed by an earlier call":
+                reading = asyncio.ensure_future(read_all(peer))
+                assert await closing.close_writer(writer, TIMEOUT) is True
+                assert await asyncio.wait_for(reading, TIMEOUT) == (PAYLOAD, "EOF")
+            elif case == "aborted by an earlier call":
+                assert await closing.close_writer(writer, 0) is False
+            start = time.monotonic()
+            closing_task = asyncio.ensure_future(closing.close_writer(writer, TIMEOUT))
+            if case == "the peer resets while it waits":
+                await asyncio.sleep(0)  # it has called close() and waits
+                assert writer.transport.is_closing() and not closing_task.done()
+                reset(peer)
+            closed = await asyncio.wait_for(closing_task, TIMEOUT)
+            assert closed is True
+            assert time.monotonic() - start < SLACK
+            assert is_closed(writer)
+
+    run(main())
+
+
+@pytest.mark.parametrize("timeout", [0, SHORT])
+@pytest.mark.parametrize("role", list(PEERS))
+def test_the_writer_is_closed_when_this_returns(role, timeout):
+    """The writer is closed when this returns or raises, in every case.
+
+    Against each peer, with timeout 0 and a short one: its transport is
+    closing and its socket closed when close_writer() returns."""
+
+    async def main():
+        async with connected() as (_, writer, peer):
+            await queue(writer, peer, role)
+            playing = asyncio.ensure_future(play(peer, role))
+            await closing.close_writer(writer, timeout)
+            assert is_closed(writer)
+            await asyncio.wait_for(playing, TIMEOUT)
+
+    run(main())
+
+
+@pytest.mark.parametrize("timeout", [None, -1.0])
+def test_value_error_for_a_timeout_none_or_negative_aborts_first(timeout):
+    """ValueError for a timeout that is None or negative ... aborts first.
+
+    16 MB wait for a peer that never reads: ValueError at once, the writer
+    closed, and the peer gets only part of the 16 MB."""
+
+    async def main():
+        async with connected() as (_, writer, peer):
+            await stuck(writer)
+            start = time.monotonic()
+            with pytest.raises(ValueError, match="timeout must be a number >= 0"):
+                await closing.close_writer(writer, timeout)
+            assert time.monotonic() - start < SLACK
+            assert is_closed(writer)
+            assert_prefix_lost(*await read_all(peer))
+
+    run(main())
+
+
+@pytest.mark.parametrize("how", ["task.cancel()", "an outer wait_for() times out"])
+def test_cancelled_error_if_its_task_is_cancelled_aborts_first(how):
+    """CancelledError if the task running it is cancelled once it has started
+    ... aborts first.
+
+    16 MB wait for a peer that never reads, timeout 5 s; the task is
+    cancelled while close_writer() waits: it ends at once, the writer
+    closed, and the peer gets only part of the 16 MB."""
+
+    async def main():
+        async with connected() as (_, writer, peer):
+            await stuck(writer)
+            start = time.monotonic()
+            if how == "task.cancel()":
+                task = asyncio.ensure_future(closing.close_writer(writer, TIMEOUT))
+                await asyncio.sleep(0)  # it has started and waits
+                assert writer.transport.is_closing() and not task.done()
+                task.cancel()
+                await asyncio.wait({task}, timeout=TIMEOUT)
+                assert task.cancelled()
+                took = time.monotonic() - start
+                assert took < SLACK
+            else:
+                with pytest.raises(asyncio.TimeoutError):
+                    await asyncio.wait_for(closing.close_writer(writer, TIMEOUT), SHORT)
+                took = time.monotonic() - start
+                assert SHORT <= took < SHORT + SLACK
+            assert is_closed(writer)
+            assert_prefix_lost(*await read_all(peer))
+
+    run(main())

@@ -1,0 +1,310 @@
+"""Contract tests of heartbeat() (snippets/reference/helpers/closing.py).
+
+Each test is named after the sentence of the docstring it proves and quotes
+it. `ours` is the helper's end of the connection, `peer` the other end,
+which plays a role in a thread: it answers pings, late, wrongly or not at
+all.
+"""
+
+from __future__ import annotations
+
+import math
+import socket
+import struct
+import sys
+import threading
+import time
+
+import pytest
+from closing import heartbeat
+
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux", reason="the contracts are verified on Linux"
+)
+
+SLACK = 0.4  # how late a bounded call may return on a busy machine, in seconds
+WAIT = 5.0  # the longest any one step may take
+LINGER_ZERO = struct.pack("ii", 1, 0)
+
+
+def read_exactly(sock, size: int) -> bytes:
+    """size bytes, or fewer if the stream ends first."""
+    data = b""
+    while len(data) < size:
+        chunk = sock.recv(size - len(data))
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def answer(sock, stop, pieces=(b"pong",), delay=0.0, count=1) -> list[bytes]:
+    """Answer count pings: for each, wait delay before each piece of the
+    answer. Return the pings received."""
+    pings = []
+    for _ in range(count):
+        ping = read_exactly(sock, 4)
+        pings.append(ping)
+        if ping != b"ping":
+            break
+        for piece in pieces:
+            if stop.wait(delay):
+                return pings
+            try:
+                sock.sendall(piece)
+            except OSError:
+                return pings
+    return pings
+
+
+def answer_then_read_to_end(sock, stop, reply: bytes) -> tuple[bytes, bytes]:
+    """Read the ping, send reply (b"": none; None: the FIN), then read until
+    the stream ends. Return (the ping, what came after it)."""
+    ping = read_exactly(sock, 4)
+    if reply is None:
+        sock.shutdown(socket.SHUT_WR)
+    elif reply:
+        sock.sendall(reply)
+    rest = b""
+    for _ in range(100):
+        chunk = sock.recv(1024)
+        if not chunk:
+            break
+        rest += chunk
+    return ping, rest
+
+
+def timed(call, *args):
+    start = time.monotonic()
+    result = call(*args)
+    return result, time.monotonic() - start
+
+
+HITS = {
+    "at once": ((b"pong",), 0.0),
+    "a byte at a time": ((b"p", b"o", b"n", b"g"), 0.03),
+    "after 0.3 s": ((b"pong",), 0.3),
+}
+
+
+@pytest.mark.parametrize("case", [*HITS, "TLS"])
+def test_true_if_exactly_pong_comes_back_within_the_deadline(sockets, peers, case):
+    """"Send b"ping"; True if exactly b"pong" comes back within deadline
+    seconds": the peer receives b"ping"; its b"pong" counts at once, in
+    pieces, or late but in time, and over TLS."""
+    if case == "TLS":
+        ours, peer = sockets.tls_pair()
+        pieces, delay = HITS["at once"]
+    else:
+        ours, peer = sockets.pair()
+        pieces, delay = HITS[case]
+    responder = peers.start(answer, peer, pieces, delay)
+    assert heartbeat(ours, 2.0) is True
+    assert responder.result() == [b"ping"]
+
+
+def test_true_for_each_ping_answered(sockets, peers):
+    """"True if exactly b"pong" comes back within deadline seconds": call
+    after call, one ping each."""
+    ours, peer = sockets.pair()
+    responder = peers.start(answer, peer, (b"pong",), 0.0, 3)
+    assert [heartbeat(ours, 2.0) for _ in range(3)] == [True, True, True]
+    assert responder.result() == [b"ping"] * 3
+
+
+MISSES = {
+    "no pong in time": b"",
+    "another answer": b"pang",
+    "part of pong": b"pon",
+    "b''": None,
+}
+
+
+@pytest.mark.parametrize("case", [*MISSES, "TLS, no pong in time"])
+def test_on_a_miss_shuts_the_connection_down_both_ways_and_returns_false(
+    sockets, peers, case
+):
+    """"On a miss (no pong in time, another answer, b'', ...) it shuts the
+    connection down in both directions and returns False": the peer gets
+    the ping, then the FIN; this end reads b'' and cannot send."""
+    if case.startswith("TLS"):
+        # ours the TLS server, so that no TLS record (a session ticket) is
+        # on its way to it; the peer reads the ping, then the raw stream (a
+        # TLS peer that meets the FIN sends an alert, which this end,
+        # shut down, would answer with a reset)
+        ours, peer = sockets.tls_pair(ours_is_client=False)
+        responder = peers.start(answer, peer, ())
+    else:
+        ours, peer = sockets.pair()
+        responder = peers.start(answer_then_read_to_end, peer, MISSES[case])
+    assert heartbeat(ours, 0.2) is False
+    if case.startswith("TLS"):
+        assert responder.result() == [b"ping"]
+        assert sockets.ending(peer) == (b"", "FIN")
+    else:
+        assert responder.result() == (b"ping", b"")
+    assert ours.recv(1024) == b""
+    with pytest.raises(BrokenPipeError):
+        ours.send(b"more")
+
+
+@pytest.mark.parametrize(
+    "case", ["reset", "vanished", "never connected", "already closed"]
+)
+def test_on_a_miss_by_oserror_returns_false(sockets, case):
+    """"On a miss (... an OSError) ... returns False": a reset, a vanished
+    peer (whose silence is a timeout), a socket never connected or already
+    closed: False, nothing raised, within the deadline."""
+    if case == "never connected":
+        ours = sockets.unconnected()
+    elif case == "vanished":
+        ours, _ = sockets.vanished_pair()
+    else:
+        ours, peer = sockets.pair()
+    if case == "reset":
+        peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_ZERO)
+        peer.close()
+        sockets.wait_for_state(ours, sockets.TCP_CLOSE)
+    elif case == "already closed":
+        ours.close()
+    result, took = timed(heartbeat, ours, 0.3)
+    assert result is False
+    assert took <= 0.3 + SLACK
+
+
+def drain_late(sock, stop, queued: int) -> int:
+    """A peer that hung with its receive buffer full: after 0.5 s it reads
+    everything queued and the ping, then answers nothing."""
+    if stop.wait(0.5):
+        return 0
+    return len(read_exactly(sock, queued + 4))
+
+
+STALLS = ["silent", "p, o, n, never g", "send buffer full, drained late", "vanished"]
+
+
+@pytest.mark.parametrize("stall", STALLS)
+def test_whole_call_is_bounded_by_the_deadline(sockets, peers, stall):
+    """"deadline bounds the whole call (sending and waiting), in seconds":
+    False after the deadline, not later (nor much sooner), for a silent
+    peer, a peer that sends three bytes of b"pong" one by one, a peer that
+    lets the ping through only late in the deadline (sendall() waits, and
+    the recv() gets only what remains), and a vanished peer."""
+    deadline = 0.3
+    if stall == "vanished":
+        ours, peer = sockets.vanished_pair()
+    elif stall == "send buffer full, drained late":
+        deadline = 1.2  # a heartbeat that waited twice would take 1.7 s
+        ours, peer = sockets.pair(buffers=16384)
+        queued = sockets.fill(ours, b"ping")
+        drainer = peers.start(drain_late, peer, queued)
+    else:
+        ours, peer = sockets.pair()
+    if stall == "p, o, n, never g":
+        peers.start(answer, peer, (b"p", b"o", b"n"), 0.08)
+    result, took = timed(heartbeat, ours, deadline)
+    assert result is False
+    assert deadline * 0.9 <= took <= deadline + SLACK
+    if stall == "send buffer full, drained late":
+        assert drainer.result() == queued + 4  # the ping went out in time
+
+
+@pytest.mark.parametrize("deadline", [None, 0, -1, math.nan])
+def test_raises_valueerror_unless_deadline_is_a_number_above_zero(
+    sockets, peers, deadline
+):
+    """"must be a number > 0 (ValueError otherwise)": None, 0, negative,
+    NaN. (The peer sends its FIN after 2 s: a heartbeat that waited for
+    ever would return then, and fail.)"""
+    ours, peer = sockets.pair()
+    peers.start(peers.silent_then_fin, peer, 2.0)
+    with pytest.raises(ValueError):
+        heartbeat(ours, deadline)
+
+
+def late_then_prompt(sock, stop, first_call_done, late_pong_sent) -> int:
+    """Answer the first ping only after the first call gave up, then every
+    later ping at once. Return how many later pings were answered."""
+    read_exactly(sock, 4)
+    first_call_done.wait(WAIT)
+    try:
+        sock.sendall(b"pong")  # late
+    except OSError:
+        pass
+    late_pong_sent.set()
+    answered = 0
+    for _ in range(10):
+        try:
+            if read_exactly(sock, 4) != b"ping":
+                break
+            sock.sendall(b"pong")
+        except OSError:
+            break
+        answered += 1
+    return answered
+
+
+def test_a_late_pong_does_not_answer_a_later_ping(sockets, peers):
+    """"a late pong could otherwise answer the next ping, so every later
+    call on this socket returns False too": even once the late pong has
+    arrived, and even with a peer that would answer later pings at once."""
+    ours, peer = sockets.pair()
+    first_call_done, late_pong_sent = threading.Event(), threading.Event()
+    responder = peers.start(late_then_prompt, peer, first_call_done, late_pong_sent)
+    first = heartbeat(ours, 0.2)
+    first_call_done.set()
+    assert late_pong_sent.wait(WAIT)
+    later = [heartbeat(ours, 0.5), heartbeat(ours, 0.5)]
+    assert [first, *later] == [False, False, False]
+    assert responder.result() == 0
+
+
+@pytest.mark.parametrize(("deadline", "alive"), [(0.1, False), (1.5, True)])
+def test_patience_is_the_deadline(sockets, peers, deadline, alive):
+    """"Patience is the deadline: to tolerate a slow peer, pass a longer
+    one": a peer that answers after 0.3 s misses a 0.1 s deadline and meets
+    a 1.5 s one."""
+    ours, peer = sockets.pair()
+    peers.start(answer, peer, (b"pong",), 0.3)
+    assert heartbeat(ours, deadline) is alive
+
+
+OUTCOMES = ["pong", "no pong", "reset"]
+
+
+def prepare(sockets, peers, outcome):
+    ours, peer = sockets.pair()
+    if outcome == "pong":
+        peers.start(answer, peer)
+    elif outcome == "no pong":
+        peers.start(peers.silent_then_fin, peer)  # a call that hung would end
+    elif outcome == "reset":
+        peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_ZERO)
+        peer.close()
+        sockets.wait_for_state(ours, sockets.TCP_CLOSE)
+    return ours
+
+
+@pytest.mark.parametrize("outcome", OUTCOMES)
+@pytest.mark.parametrize("previous", [None, 0.0, 3.0])
+def test_restores_the_sockets_own_timeout(sockets, peers, previous, outcome):
+    """"The socket's own timeout is restored": after a pong, a miss or an
+    OSError."""
+    ours = prepare(sockets, peers, outcome)
+    ours.settimeout(previous)
+    assert heartbeat(ours, 0.2) is (outcome == "pong")
+    assert ours.gettimeout() == previous
+
+
+@pytest.mark.parametrize("outcome", [*OUTCOMES, "ValueError"])
+def test_never_closes_the_socket(sockets, peers, outcome):
+    """"the socket is never closed": its descriptor is still open after a
+    pong, a miss, an OSError or a ValueError."""
+    ours = prepare(sockets, peers, outcome)
+    descriptor = ours.fileno()
+    if outcome == "ValueError":
+        with pytest.raises(ValueError):
+            heartbeat(ours, 0)
+    else:
+        heartbeat(ours, 0.2)
+    assert ours.fileno() == descriptor

@@ -1,0 +1,322 @@
+"""Contract tests of read_until_eof() (snippets/reference/helpers/closing.py).
+
+Each test is named after the sentence of the docstring it proves and quotes
+it. `ours` is the helper's end of the connection (an accepted socket, as in
+a server), `peer` the other end.
+"""
+
+from __future__ import annotations
+
+import errno
+import math
+import os
+import socket
+import ssl
+import struct
+import sys
+import time
+
+import pytest
+from closing import read_until_eof
+
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux", reason="the contracts are verified on Linux"
+)
+
+SLACK = 0.4  # how late a bounded call may return on a busy machine, in seconds
+LINGER_ZERO = struct.pack("ii", 1, 0)
+
+
+def timed(call, *args, **kwargs):
+    """(what call returned or raised, how long it took in seconds)."""
+    start = time.monotonic()
+    try:
+        result = call(*args, **kwargs)
+    except Exception as exc:
+        result = exc
+    return result, time.monotonic() - start
+
+
+def message(size: int) -> bytes:
+    return os.urandom(size)
+
+
+# "closed first": all of it, and the FIN, arrive before the call, so the
+# message must fit the receive window of a socket that reads nothing.
+ENDINGS = [
+    *((ending, size) for ending in ["shuts down", "closes"]
+      for size in [0, 1, 65536, 65537, 1 << 20]),
+    *(("closed first", size) for size in [0, 1, 30_000]),
+]
+
+
+@pytest.mark.parametrize(("peer_ends", "size"), ENDINGS)
+def test_returns_what_was_read_until_the_fin(sockets, peers, peer_ends, size):
+    """"Read until the peer's FIN (recv() returns b''); return what was
+    read": exactly the bytes sent, whether the peer half-closes (shutdown)
+    or closes, while the call reads or before it started."""
+    ours, peer = sockets.pair()
+    sent = message(size)
+
+    def send_then_end(sock, stop):
+        sock.sendall(sent)
+        if peer_ends == "shuts down":
+            sock.shutdown(socket.SHUT_WR)
+        else:
+            sock.close()
+
+    if peer_ends == "closed first":
+        send_then_end(peer, None)
+        sockets.wait_for_state(ours, sockets.TCP_CLOSE_WAIT)
+    else:
+        peers.start(send_then_end, peer)
+    assert read_until_eof(ours, timeout=5) == sent
+
+
+def test_returns_what_a_tls_peer_sent_until_its_fin(sockets, peers):
+    """"Read until the peer's FIN ...; return what was read": on an
+    ssl.SSLSocket too, the plaintext (its recv() returns b'' at the peer's
+    close_notify)."""
+    ours, peer = sockets.tls_pair()
+    sent = message(100_000)
+
+    def send_then_close(sock, stop):
+        sock.sendall(sent)
+        sock.setblocking(False)  # unwrap() sends close_notify, waits for none
+        with pytest.raises(ssl.SSLWantReadError):
+            sock.unwrap()
+        sock.close()
+
+    tls = peers.start(send_then_close, peer)
+    assert read_until_eof(ours, timeout=5) == sent
+    tls.result()
+
+
+def test_a_second_call_after_the_fin_returns_nothing(sockets):
+    """"Read until the peer's FIN ...; return what was read": called again
+    after the FIN, nothing more is read: b''."""
+    ours, peer = sockets.pair()
+    peer.sendall(b"whole message")
+    peer.close()
+    assert read_until_eof(ours, timeout=5) == b"whole message"
+    assert read_until_eof(ours, timeout=5) == b""
+
+
+STALLED_PEERS = {
+    "silent, no socket timeout": (None, "silent"),
+    "silent, non-blocking socket": (0.0, "silent"),
+    "silent, socket timeout 30 s": (30.0, "silent"),
+    "trickles, no socket timeout": (None, "trickles"),
+    "floods a slow reader, no socket timeout": (None, "floods"),
+    "vanished, socket timeout 5 s": (5.0, "vanished"),
+}
+
+
+@pytest.mark.parametrize("case", STALLED_PEERS)
+def test_timeout_bounds_the_whole_call_whatever_timeout_the_socket_has(
+    sockets, peers, case
+):
+    """"timeout bounds the whole call, in seconds, whatever timeout the
+    socket has (an accepted socket has none)": a peer that sends no FIN
+    (silent, a byte every 20 ms, more than a slow reader takes, or
+    vanished) gets TimeoutError after the timeout, not later, on a socket
+    without a timeout, non-blocking, or with a longer one."""
+    socket_timeout, peer_kind = STALLED_PEERS[case]
+    timeout = 0.3
+    if peer_kind == "vanished":
+        ours, peer = sockets.vanished_pair()
+    else:
+        ours, peer = sockets.pair()
+    ours.settimeout(socket_timeout)
+    # Each peer sends its FIN after 3 s at the latest: a call that ignored
+    # its timeout would return then, and fail, rather than hang. (The
+    # vanished peer's FIN is lost: the socket's own timeout bounds that.)
+    if peer_kind == "trickles":
+        peers.start(peers.trickle, peer, b"t" * 150, 0.02)
+    elif peer_kind == "floods":
+        ours = sockets.slow(ours)
+        peers.start(peers.flood, peer, 3.0)
+    else:
+        peers.start(peers.silent_then_fin, peer)
+    result, took = timed(read_until_eof, ours, 1 << 30, timeout=timeout)
+    assert type(result) is TimeoutError
+    assert timeout * 0.9 <= took <= timeout + SLACK
+
+
+@pytest.mark.parametrize("sent", [b"", b"partial"], ids=["nothing", "data"])
+def test_raises_timeouterror_when_no_fin_in_time(sockets, sent):
+    """"Raises TimeoutError if the FIN has not come in time": TimeoutError,
+    not what was read so far."""
+    ours, peer = sockets.pair()
+    peer.sendall(sent)
+    with pytest.raises(TimeoutError):
+        read_until_eof(ours, timeout=0.1)
+
+
+@pytest.mark.parametrize("queued", [b"", b"all of it"], ids=["FIN", "data+FIN"])
+def test_timeout_zero_takes_a_message_already_queued(sockets, queued):
+    """"so 0 takes a message already queued whole": with the FIN already
+    queued, alone or behind data, timeout 0 returns the message."""
+    ours, peer = sockets.pair()
+    peer.sendall(queued)
+    peer.close()
+    sockets.wait_for_state(ours, sockets.TCP_CLOSE_WAIT)
+    assert read_until_eof(ours, timeout=0) == queued
+
+
+def test_timeout_zero_does_not_wait(sockets):
+    """"once it is spent, only what is already queued is still read": with
+    no FIN queued, timeout 0 raises TimeoutError at once."""
+    ours, peer = sockets.pair()
+    peer.sendall(b"no FIN yet")
+    sockets.wait_readable(ours)
+    result, took = timed(read_until_eof, ours, timeout=0)
+    assert type(result) is TimeoutError
+    assert took < SLACK
+
+
+def reset_after_sending(sock, data):
+    sock.sendall(data)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_ZERO)
+    sock.close()
+
+
+OUTCOMES = {
+    "returns": bytes,
+    "TimeoutError": TimeoutError,
+    "ValueError": ValueError,
+    "ConnectionResetError": ConnectionResetError,
+}
+
+
+@pytest.mark.parametrize("outcome", OUTCOMES)
+@pytest.mark.parametrize("previous", [None, 0.0, 2.5])
+def test_restores_the_sockets_own_timeout(sockets, peers, previous, outcome):
+    """"The socket's own timeout is restored afterwards": whether the call
+    returns or raises."""
+    ours, peer = sockets.pair()
+    ours.settimeout(previous)
+    if outcome == "TimeoutError":
+        peers.start(peers.silent_then_fin, peer)  # a safety net, see above
+    elif outcome == "returns":
+        peer.close()
+    elif outcome == "ValueError":
+        peer.sendall(b"too much")
+        peer.close()
+    elif outcome == "ConnectionResetError":
+        reset_after_sending(peer, b"lost")
+    result, _ = timed(read_until_eof, ours, max_bytes=4, timeout=0.1)
+    assert type(result) is OUTCOMES[outcome]
+    assert ours.gettimeout() == previous
+
+
+@pytest.mark.parametrize("max_bytes", [0, 10, 65536, 100_000])
+def test_raises_valueerror_past_max_bytes(sockets, max_bytes):
+    """"ValueError if the peer sends more than max_bytes": max_bytes + 1
+    bytes, then the FIN, raise ValueError."""
+    ours, peer = sockets.pair()
+    peer.sendall(b"v" * (max_bytes + 1))
+    peer.close()
+    with pytest.raises(ValueError):
+        read_until_eof(ours, max_bytes, timeout=5)
+
+
+@pytest.mark.parametrize("max_bytes", [0, 10, 65536, 100_000])
+def test_returns_a_message_of_exactly_max_bytes(sockets, max_bytes):
+    """"ValueError if the peer sends more than max_bytes": exactly max_bytes,
+    then the FIN, is returned whole."""
+    ours, peer = sockets.pair()
+    sent = message(max_bytes)
+    peer.sendall(sent)
+    peer.close()
+    assert read_until_eof(ours, max_bytes, timeout=5) == sent
+
+
+@pytest.mark.parametrize("max_bytes", [0, 1000, 65536, 100_000])
+def test_never_reads_more_than_max_bytes_plus_one(sockets, max_bytes):
+    """"(it never reads more than max_bytes + 1)": after the ValueError, all
+    but max_bytes + 1 of what the peer sent is still there to read."""
+    ours, peer = sockets.pair()
+    sent = max_bytes + 300_000
+    peer.sendall(b"w" * sent)
+    peer.close()
+    with pytest.raises(ValueError):
+        read_until_eof(ours, max_bytes=max_bytes, timeout=5)
+    assert len(sockets.ending(ours)[0]) == sent - (max_bytes + 1)
+
+
+@pytest.mark.parametrize("timeout", [None, -1, -0.001, math.nan])
+def test_raises_valueerror_for_a_timeout_that_is_none_or_negative(
+    sockets, timeout
+):
+    """"ValueError for a timeout that is None or negative": and it reads
+    nothing, nor changes the socket's timeout."""
+    ours, peer = sockets.pair()
+    peer.sendall(b"unread")
+    peer.close()
+    with pytest.raises(ValueError):
+        read_until_eof(ours, timeout=timeout)
+    assert ours.gettimeout() == 5
+    assert read_until_eof(ours, timeout=5) == b"unread"
+
+
+RECV_ERRORS = {
+    "reset": ConnectionResetError,
+    "never connected": OSError,
+    "already closed": OSError,
+    "TLS peer without close_notify": ssl.SSLEOFError,
+}
+
+
+@pytest.mark.parametrize("case", RECV_ERRORS)
+def test_raises_whatever_oserror_recv_raises(sockets, case):
+    """"and whatever OSError recv() raises (ConnectionResetError: what was
+    read is lost)": a reset after data (ConnectionResetError, the data not
+    returned), a socket never connected (ENOTCONN) or already closed
+    (EBADF), a TLS peer that closes without close_notify on a socket that
+    rejects a ragged EOF (SSLEOFError)."""
+    if case == "never connected":
+        ours = sockets.unconnected()
+    elif case == "already closed":
+        ours, _ = sockets.pair()
+        ours.close()
+    elif case == "reset":
+        ours, peer = sockets.pair()
+        reset_after_sending(peer, b"read, then lost")
+    else:
+        ours, peer = sockets.tls_pair(suppress_ragged_eofs=False)
+        peer.sendall(b"read, then lost")
+        peer.close()
+    with pytest.raises(OSError) as raised:
+        read_until_eof(ours, timeout=5)
+    assert type(raised.value) is RECV_ERRORS[case]
+    if case == "never connected":
+        assert raised.value.errno == errno.ENOTCONN
+    elif case == "already closed":
+        assert raised.value.errno == errno.EBADF
+
+
+@pytest.mark.parametrize("outcome", [*OUTCOMES, "ValueError (timeout -1)"])
+def test_never_closes_the_socket(sockets, outcome):
+    """"It never closes the socket": its descriptor is still open after the
+    call, whether it returned or raised; after a TimeoutError the
+    connection still works both ways."""
+    ours, peer = sockets.pair()
+    descriptor = ours.fileno()
+    timeout = 0.1
+    if outcome == "returns":
+        peer.shutdown(socket.SHUT_WR)
+    elif outcome == "ValueError":
+        peer.sendall(b"too much")
+    elif outcome == "ConnectionResetError":
+        reset_after_sending(peer, b"")
+    elif outcome == "ValueError (timeout -1)":
+        timeout = -1
+    result, _ = timed(read_until_eof, ours, max_bytes=4, timeout=timeout)
+    assert type(result) is OUTCOMES.get(outcome, ValueError)
+    assert ours.fileno() == descriptor
+    if outcome == "TimeoutError":
+        ours.sendall(b"still open")
+        assert peer.recv(1024) == b"still open"
+        peer.sendall(b"both ways")
+        assert ours.recv(1024) == b"both ways"

@@ -1,0 +1,184 @@
+"""Contract tests of shutdown_quietly() (snippets/reference/helpers/closing.py).
+
+Each test is named after the sentence of the docstring it proves and quotes
+it. `ours` is the helper's end of the connection, `peer` the other end.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import struct
+import sys
+import time
+
+import pytest
+from closing import shutdown_quietly
+
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux", reason="the contracts are verified on Linux"
+)
+
+LINGER_ZERO = struct.pack("ii", 1, 0)
+
+
+def test_shuts_down_the_sending_side_by_default(sockets):
+    """"shutdown(how)", how=SHUT_WR by default: True; the peer reads b'',
+    and this end still receives what the peer sends."""
+    ours, peer = sockets.pair()
+    assert shutdown_quietly(ours) is True
+    assert peer.recv(1024) == b""
+    peer.sendall(b"reply")
+    assert ours.recv(1024) == b"reply"
+
+
+@pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])
+def test_returns_true_if_it_shut_the_connection_down(sockets, how):
+    """"Returns True if it shut the connection down": in the direction how
+    names, and only that one (SHUT_RD: this end reads b'' and the peer
+    gets nothing; SHUT_WR: the peer reads b'')."""
+    ours, peer = sockets.pair()
+    assert shutdown_quietly(ours, getattr(socket, how)) is True
+    if how in ("SHUT_RD", "SHUT_RDWR"):
+        assert ours.recv(1024) == b""
+    if how in ("SHUT_WR", "SHUT_RDWR"):
+        assert peer.recv(1024) == b""
+    else:
+        assert sockets.nothing_arrived(peer)
+        ours.sendall(b"still sending")
+        assert peer.recv(1024) == b"still sending"
+
+
+@pytest.mark.parametrize("holder", ["makefile()", "dup()", "TLS"])
+def test_returns_true_and_shuts_down_a_connection_held_elsewhere_too(
+    sockets, holder
+):
+    """"Returns True if it shut the connection down": also while a
+    makefile() or a dup() holds the descriptor, and on an ssl.SSLSocket
+    (no close_notify): the peer reads the end of the stream."""
+    if holder == "TLS":
+        ours, peer = sockets.tls_pair()
+    else:
+        ours, peer = sockets.pair()
+    if holder == "makefile()":
+        held = ours.makefile("rb")
+    elif holder == "dup()":
+        held = sockets.keep(ours.dup())
+    try:
+        assert shutdown_quietly(ours) is True
+        assert sockets.ending(peer)[1] == "FIN"
+    finally:
+        if holder != "TLS":
+            held.close()
+
+
+def test_a_second_call_returns_true_while_the_peer_is_open(sockets):
+    """"Returns True if it shut the connection down": called twice while
+    the peer is still open, True both times, and the peer sees one end of
+    stream."""
+    ours, peer = sockets.pair()
+    assert [shutdown_quietly(ours), shutdown_quietly(ours)] == [True, True]
+    assert sockets.ending(peer) == (b"", "FIN")
+
+
+def test_returns_true_when_the_peer_vanished(sockets):
+    """"Returns True if it shut the connection down": a peer that vanished
+    does not matter (the FIN is queued; nothing waits for an answer)."""
+    ours, peer = sockets.vanished_pair()
+    start = time.monotonic()
+    assert shutdown_quietly(ours) is True
+    assert time.monotonic() - start < 0.4
+
+
+@pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])
+@pytest.mark.parametrize("closed_by", ["close()", "a with block", "TLS close()"])
+def test_returns_false_if_the_socket_is_already_closed(sockets, how, closed_by):
+    """"Returns False if the socket is already closed (fileno() is -1)":
+    no EBADF."""
+    if closed_by == "TLS close()":
+        ours, _ = sockets.tls_pair()
+        ours.close()
+    elif closed_by == "a with block":
+        with sockets.pair()[0] as ours:
+            pass
+    else:
+        ours, _ = sockets.pair()
+        ours.close()
+    assert ours.fileno() == -1
+    assert shutdown_quietly(ours, getattr(socket, how)) is False
+
+
+@pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])
+def test_returns_false_if_the_connection_was_reset(sockets, how):
+    """"or the kernel answers ENOTCONN: the connection was reset": False."""
+    ours, peer = sockets.pair()
+    peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_ZERO)
+    peer.close()
+    sockets.wait_for_state(ours, sockets.TCP_CLOSE)
+    assert shutdown_quietly(ours, getattr(socket, how)) is False
+
+
+def test_returns_false_once_both_sides_have_sent_their_fin(sockets):
+    """"or both sides have sent their FIN (you shut it down, then the peer
+    closed)": the first call True, the one after the peer's FIN False."""
+    ours, peer = sockets.pair()
+    assert shutdown_quietly(ours) is True
+    assert peer.recv(1024) == b""
+    peer.close()
+    assert ours.recv(1024) == b""  # the peer's FIN
+    assert shutdown_quietly(ours) is False
+
+
+def test_returns_true_on_linux_if_the_peer_closed_first(sockets):
+    """"or (on macOS) the peer closed it first": on Linux that is no
+    ENOTCONN: True, and the FIN goes out."""
+    ours, peer = sockets.pair()
+    peer.shutdown(socket.SHUT_WR)
+    sockets.wait_for_state(ours, sockets.TCP_CLOSE_WAIT)
+    assert shutdown_quietly(ours) is True
+    assert peer.recv(1024) == b""
+
+
+@pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])
+@pytest.mark.parametrize("state", ["fresh", "bound"])
+def test_returns_false_if_the_socket_was_never_connected(sockets, how, state):
+    """"or the socket was never connected": False (ENOTCONN), whether the
+    socket is fresh or bound."""
+    ours = sockets.unconnected()
+    if state == "bound":
+        ours.bind(("127.0.0.1", 0))
+    assert shutdown_quietly(ours, getattr(socket, how)) is False
+
+
+def test_raises_any_other_oserror(sockets):
+    """"Raises any other OSError (EBADF for a descriptor closed behind the
+    socket's back, EINVAL for a how that is not a SHUT_ constant)"."""
+    ours, _ = sockets.pair()
+    with pytest.raises(OSError) as raised:
+        shutdown_quietly(ours, 7)
+    assert raised.value.errno == errno.EINVAL
+    os.close(ours.fileno())  # behind the socket's back
+    try:
+        with pytest.raises(OSError) as raised:
+            shutdown_quietly(ours)
+        assert raised.value.errno == errno.EBADF
+    finally:
+        ours.detach()  # its descriptor is gone: nothing left to close
+
+
+@pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])
+def test_a_listening_socket_is_no_error_on_linux(sockets, how):
+    """"On Linux a listening socket is no error: True (SHUT_RD and SHUT_RDWR
+    stop it listening)": with SHUT_WR it still accepts."""
+    listener = sockets.keep(socket.create_server(("127.0.0.1", 0)))
+    address = listener.getsockname()
+    assert shutdown_quietly(listener, getattr(socket, how)) is True
+    client = sockets.unconnected()
+    if how == "SHUT_WR":
+        client.connect(address)
+        listener.settimeout(5)
+        sockets.keep(listener.accept()[0])
+    else:
+        with pytest.raises(ConnectionRefusedError):
+            client.connect(address)

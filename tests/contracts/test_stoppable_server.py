@@ -1,0 +1,613 @@
+"""Contract tests of closing.StoppableHTTPServer, one per clause of its docstring.
+
+The clients are plain sockets (TLS ones for a handler that wraps its
+connection in TLS in setup()), so a test sees exactly what the server sends
+and when it closes. Handlers block on threading.Event objects the test sets,
+so each test decides when a request ends; stop() runs in its own thread,
+bounded by a join() timeout, so a stop() that hangs fails the test instead
+of hanging it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import socket
+import ssl
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import closing
+import pytest
+import trustme
+
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux", reason="the contracts are verified on Linux"
+)
+
+TIMEOUT = 5.0  # seconds: the bound for waits that end by themselves
+SHORT = 0.3  # seconds: the timeout given to stop() when a test waits it out
+SLACK = 0.4  # seconds a busy machine may add to a bound (make contract-soak)
+POLL = 0.1  # seconds serve_forever() may take to notice shutdown() (its poll)
+BODY = 16 << 20  # bytes of a response: more than the kernel buffers hold
+HOST = "127.0.0.1"
+# How a client sees stop() close a connection waiting for a request. Over
+# TLS, the server's OpenSSL 3 answers the EOF that shutdown(SHUT_RD) makes
+# its read meet with a decode_error alert; OpenSSL 1.1 sends nothing.
+CLOSED = {
+    False: {(b"", "EOF")},
+    True: {(b"", "EOF"), (b"", "TLSV1_ALERT_DECODE_ERROR")},
+}
+
+
+class Handler(closing.StoppableHTTPRequestHandler):
+    """GET /slow waits for the test's release; GET /stream and POST never end.
+
+    Each request appends what happened to it to `outcomes`: "sent", or the
+    name of the exception its socket raised."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive
+    timeout = TIMEOUT  # no test hangs on a connection stop() forgot
+    started: threading.Event  # the fresh events of each test: see `app`
+    release: threading.Event
+    outcomes: list[str]
+
+    def do_GET(self):
+        if self.path == "/slow":
+            self.started.set()
+            self.release.wait(TIMEOUT)  # never touches its socket meanwhile
+        if self.path == "/stream":
+            self.send(b"x" * BODY, started=self.started)
+        else:
+            self.send(self.path.encode())
+
+    def do_POST(self):
+        """Reads a body that never comes whole: waits in recv()."""
+        length = int(self.headers["Content-Length"])
+        self.started.set()
+        got = self.rfile.read(length)
+        self.outcomes.append(f"read {len(got)} of {length}")
+        self.close_connection = True
+
+    def send(self, body, started=None):
+        try:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if started is not None:
+                started.set()
+            self.wfile.write(body)
+            self.outcomes.append("sent")
+        except OSError as exc:
+            self.outcomes.append(type(exc).__name__)
+            self.close_connection = True
+
+    def log_message(self, format, *args):
+        pass  # no log lines on stderr
+
+
+class TLSHandler(Handler):
+    """Wraps its connection in TLS in setup(): the socket it was given is
+    detached, the server's `request` no longer holds a descriptor."""
+
+    context: ssl.SSLContext
+
+    def setup(self):
+        self.request.settimeout(TIMEOUT)  # bounds the handshake
+        self.request = self.context.wrap_socket(self.request, server_side=True)
+        super().setup()
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            self.request.close()  # the server closes only the detached socket
+
+
+class Server(closing.StoppableHTTPServer):
+    """Keeps its handlers' exceptions; stop_began is set once stop() has
+    stopped serve_forever() (stop() calls shutdown() first)."""
+
+    def __init__(self, handler):
+        self.errors: list[BaseException] = []
+        self.stop_began = threading.Event()
+        super().__init__((HOST, 0), handler)
+
+    def shutdown(self):
+        super().shutdown()
+        self.stop_began.set()
+
+    def handle_error(self, request, client_address):
+        self.errors.append(sys.exc_info()[1])
+
+
+class Stopping:
+    """server.stop(timeout) in a thread: what it returned or raised, and when."""
+
+    def __init__(self, server, timeout):
+        self.outcome: tuple[str, object] | None = None
+        self.took = 0.0
+        self._thread = threading.Thread(target=self._run, args=(server, timeout))
+        self._thread.start()
+
+    def _run(self, server, timeout):
+        start = time.monotonic()
+        try:
+            self.outcome = ("returned", server.stop(timeout))
+        except Exception as exc:  # the outcome is what the test checks
+            self.outcome = ("raised", exc)
+        self.took = time.monotonic() - start
+
+    def result(self, limit=TIMEOUT):
+        """The outcome, once stop() has ended within limit seconds."""
+        self._thread.join(limit)
+        assert not self._thread.is_alive(), f"stop() still running after {limit} s"
+        return self.outcome
+
+
+@pytest.fixture(scope="module")
+def tls():
+    """Server and client contexts for 127.0.0.1 from a throwaway CA."""
+    ca = trustme.CA()
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(HOST).configure_cert(server)
+    client = ssl.create_default_context()
+    ca.configure_trust(client)
+    return server, client
+
+
+@pytest.fixture
+def app(tls):
+    """make(use_tls=False, start=True): a Server with fresh events, started.
+
+    On teardown: every event set, stop() (a second call is allowed), and
+    every thread the test started ended."""
+    before = set(threading.enumerate())
+    servers: list[Server] = []
+    events: list[threading.Event] = []
+
+    def make(use_tls=False, start=True):
+        base = TLSHandler if use_tls else Handler
+        attributes = {
+            "started": threading.Event(),
+            "release": threading.Event(),
+            "outcomes": [],
+            "context": tls[0],
+        }
+        events.extend([attributes["started"], attributes["release"]])
+        server = Server(type("TestHandler", (base,), attributes))
+        servers.append(server)
+        if start:
+            server.start()
+        return server
+
+    yield make
+    for event in events:
+        event.set()
+    for server in servers:
+        Stopping(server, TIMEOUT).result(TIMEOUT + 2)
+    left = [t for t in threading.enumerate() if t not in before]
+    for thread in left:
+        thread.join(TIMEOUT)
+    assert not [t for t in left if t.is_alive()]
+
+
+def handler_class(server) -> type[Handler]:
+    return server.RequestHandlerClass
+
+
+def connect(server, tls_client=None):
+    sock = socket_to(server)
+    if tls_client is not None:
+        sock = tls_client.wrap_socket(sock, server_hostname=HOST)
+    return sock
+
+
+def socket_to(server):
+    return socket.create_connection(server.server_address, timeout=TIMEOUT)
+
+
+def send_get(sock, path="/"):
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
+
+
+def get(sock, path="/"):
+    """One request and its response on a keep-alive connection: (status, body)."""
+    send_get(sock, path)
+    response = http.client.HTTPResponse(sock)
+    try:
+        response.begin()
+        return response.status, response.read()
+    finally:
+        response.close()
+
+
+def read_until_eof(sock) -> tuple[bytes, str]:
+    """What the client reads until the end, and the end: "EOF", "reset", or
+    for TLS the alert the server's OpenSSL sends when its read meets EOF."""
+    chunks = []
+    for _ in range(100_000):  # bounded; each recv() is bounded by TIMEOUT
+        try:
+            chunk = sock.recv(65536)
+        except ConnectionResetError:
+            return b"".join(chunks), "reset"
+        except ssl.SSLError as exc:
+            return b"".join(chunks), exc.reason
+        if not chunk:
+            return b"".join(chunks), "EOF"
+        chunks.append(chunk)
+    raise AssertionError("no end after 100000 reads")
+
+
+class _Unclosable(io.BytesIO):
+    def close(self):
+        pass  # HTTPResponse closes its file once a body is read
+
+
+class _Recorded:
+    """Bytes a client read, standing in for the socket HTTPResponse reads."""
+
+    def __init__(self, data):
+        self.file = _Unclosable(data)
+
+    def makefile(self, mode):
+        return self.file
+
+
+def responses(data) -> list[tuple[int, str | None, bytes]]:
+    """(status, Connection header, body) of each HTTP response in data."""
+    recorded = _Recorded(data)
+    found = []
+    for _ in range(10):  # bounded: a test expects at most two
+        if recorded.file.tell() == len(data):
+            return found
+        response = http.client.HTTPResponse(recorded)
+        response.begin()
+        found.append(
+            (response.status, response.getheader("Connection"), response.read())
+        )
+    raise AssertionError("more than 10 responses")
+
+
+def an_idle_keep_alive(server, tls_client=None):
+    """A connection that had one request answered and now waits: its handler
+    reads the next request line."""
+    sock = connect(server, tls_client)
+    assert get(sock) == (200, b"/")
+    return sock
+
+
+def listener_closed(server) -> bool:
+    """The listening socket is closed, and a new connection is refused."""
+    try:
+        socket_to(server).close()
+    except ConnectionRefusedError:
+        return server.socket.fileno() == -1
+    return False
+
+
+def test_start_serves_in_a_new_thread(app):
+    """start() serves in a new thread.
+
+    start() returns at once; the test's own thread then gets answers."""
+    server = app(start=False)
+    start = time.monotonic()
+    server.start()
+    assert time.monotonic() - start < SLACK
+    with connect(server) as sock:
+        assert get(sock) == (200, b"/")
+        assert get(sock, "/again") == (200, b"/again")
+
+
+def test_stop_stops_accepting(app):
+    """stop(timeout) stops accepting.
+
+    A connection made once stop() has begun is never served: it is reset
+    when stop() returns; one made after stop() returned is refused."""
+    server = app()
+    with connect(server) as busy:
+        send_get(busy, "/slow")
+        assert handler_class(server).started.wait(TIMEOUT)
+        stopping = Stopping(server, TIMEOUT)
+        assert server.stop_began.wait(TIMEOUT)
+        with connect(server) as late:
+            send_get(late)
+            handler_class(server).release.set()
+            assert stopping.result() == ("returned", True)
+            assert read_until_eof(late) == (b"", "reset")
+    assert listener_closed(server)
+
+
+def test_stop_lets_each_request_in_progress_finish(app):
+    """stop(timeout) ... lets each request in progress finish.
+
+    A request whose handler is busy when stop() begins gets its whole
+    response, and stop() returns True. An earlier version shut the
+    connection down under the handler: it got BrokenPipeError and the
+    client RemoteDisconnected."""
+    server = app()
+    handler = handler_class(server)
+    with connect(server) as busy:
+        send_get(busy, "/slow")
+        assert handler.started.wait(TIMEOUT)
+        stopping = Stopping(server, TIMEOUT)
+        assert server.stop_began.wait(TIMEOUT)
+        handler.release.set()
+        got = read_until_eof(busy)
+        assert stopping.result() == ("returned", True)
+    assert responses(got[0]) == [(200, None, b"/slow")]
+    assert handler.outcomes == ["sent"]
+    assert server.errors == []
+
+
+@pytest.mark.parametrize("use_tls", [False, True], ids=["plain", "TLS"])
+def test_stop_closes_the_connections_waiting_for_a_request(app, tls, use_tls):
+    """stop(timeout) ... closes the connections waiting for a request.
+
+    A silent connection (nothing sent since it was accepted) and an idle
+    keep-alive one (one request answered) each read EOF, and stop(5) returns
+    True at once instead of waiting for them."""
+    server = app(use_tls)
+    client = tls[1] if use_tls else None
+    with connect(server, client) as silent:
+        # accepted in order: once the next connection is answered, the
+        # silent one has its handler too
+        with an_idle_keep_alive(server, client) as idle:
+            stopping = Stopping(server, TIMEOUT)
+            assert stopping.result() == ("returned", True)
+            assert stopping.took < POLL + SLACK
+            assert read_until_eof(silent) in CLOSED[use_tls]
+            assert read_until_eof(idle) in CLOSED[use_tls]
+    assert server.errors == []
+
+
+def test_stop_returns_true_once_every_handler_thread_has_ended(app):
+    """stop(timeout) ... returns True once every handler thread has ended,
+    within timeout seconds.
+
+    With a silent connection, an idle keep-alive one and a request in
+    progress that ends after stop() began: True, and when it returns no
+    thread the server started is left."""
+    before = set(threading.enumerate())
+    server = app()
+    handler = handler_class(server)
+    with (
+        connect(server) as silent,
+        an_idle_keep_alive(server) as idle,
+        connect(server) as busy,
+    ):
+        send_get(busy, "/slow")
+        assert handler.started.wait(TIMEOUT)
+        stopping = Stopping(server, TIMEOUT)
+        assert server.stop_began.wait(TIMEOUT)
+        handler.release.set()
+        assert stopping.result() == ("returned", True)
+        assert [t for t in threading.enumerate() if t not in before] == []
+        assert stopping.took < POLL + SLACK
+        for sock in (silent, idle):
+            assert read_until_eof(sock) == (b"", "EOF")
+    assert handler.outcomes == ["sent", "sent"]  # the idle one's first, /slow
+
+
+@pytest.mark.parametrize("use_tls", [False, True], ids=["plain", "TLS"])
+def test_a_request_reaching_a_connection_once_stop_has_begun_gets_503(
+    app, tls, use_tls
+):
+    """Once stop() has begun, a request that reaches a connection before the
+    server closes it is answered 503 with Connection: close.
+
+    A keep-alive client sends a second request while its first is in
+    progress and stop() begins; the first gets its response, the second a
+    503 with Connection: close, then the connection closes."""
+    server = app(use_tls)
+    handler = handler_class(server)
+    client = tls[1] if use_tls else None
+    with an_idle_keep_alive(server, client) as idle, connect(server, client) as busy:
+        send_get(busy, "/slow")
+        assert handler.started.wait(TIMEOUT)
+        send_get(busy, "/next")  # reaches the server while /slow is in progress
+        stopping = Stopping(server, TIMEOUT)
+        # stop() has begun: it has closed the idle connection
+        assert read_until_eof(idle) in CLOSED[use_tls]
+        handler.release.set()
+        data, end = read_until_eof(busy)
+        assert stopping.result() == ("returned", True)
+    assert end == "EOF"
+    (first, second) = responses(data)
+    assert first == (200, None, b"/slow")
+    assert second[:2] == (503, "close")
+    assert server.errors == []
+
+
+@pytest.mark.parametrize("request_kind", ["response cut", "upload cut"])
+def test_past_the_timeout_the_connections_still_open_are_shut_down(app, request_kind):
+    """Past the timeout, the connections still open are shut down (their
+    requests are cut) and stop() returns False after at most one second more.
+
+    A handler sending 16 MB to a client that reads nothing (blocked in
+    send()), or waiting in recv() for the rest of an upload: each is cut
+    when the timeout runs out, and stop() returns False soon after."""
+    server = app()
+    handler = handler_class(server)
+    with connect(server) as client:
+        if request_kind == "response cut":
+            send_get(client, "/stream")
+        else:
+            head = f"POST /upload HTTP/1.1\r\nHost: {HOST}\r\nContent-Length: 1000\r\n"
+            client.sendall(head.encode() + b"\r\n" + b"y" * 10)
+        assert handler.started.wait(TIMEOUT)
+        stopping = Stopping(server, SHORT)
+        assert stopping.result() == ("returned", False)
+        assert SHORT <= stopping.took < SHORT + SLACK
+        data, end = read_until_eof(client)
+    if request_kind == "response cut":
+        assert handler.outcomes == ["BrokenPipeError"]
+        assert len(data) < BODY
+    else:
+        assert handler.outcomes == ["read 10 of 1000"]
+        assert (data, end) == (b"", "EOF")
+    assert server.errors == []
+
+
+@pytest.mark.parametrize("stuck", ["waits on an Event", "TLS handshake in setup()"])
+def test_a_handler_that_never_touches_its_socket_again_outlives_stop(app, tls, stuck):
+    """... stop() returns False after at most one second more; a handler that
+    never touches its socket again, or is still in setup() (a TLS
+    handshake), outlives stop().
+
+    stop(0) returns False one second after its timeout; the handler's
+    thread is still alive. The one waiting on an Event had its connection
+    shut down: its client reads EOF, and its late response fails."""
+    before = set(threading.enumerate())
+    server = app(use_tls=stuck != "waits on an Event")
+    handler = handler_class(server)
+    with connect(server) as client:
+        if stuck == "waits on an Event":
+            send_get(client, "/slow")
+            assert handler.started.wait(TIMEOUT)
+        else:
+            # a TLS client that never says hello; accepted in order before
+            # a connection that gets an answer
+            with an_idle_keep_alive(server, tls[1]):
+                pass
+        stopping = Stopping(server, 0)
+        assert stopping.result() == ("returned", False)
+        assert 1 <= stopping.took < 1 + SLACK
+        stuck_threads = [
+            t for t in threading.enumerate() if t not in before and t.is_alive()
+        ]
+        assert len(stuck_threads) == 1
+        if stuck == "waits on an Event":
+            assert read_until_eof(client) == (b"", "EOF")
+            handler.release.set()
+    for thread in stuck_threads:
+        thread.join(TIMEOUT)
+    if stuck == "waits on an Event":
+        assert handler.outcomes == ["BrokenPipeError"]
+        assert server.errors == []
+    else:
+        assert [type(e).__name__ for e in server.errors] == ["SSLEOFError"]
+
+
+@pytest.mark.parametrize("case", ["TLS handler (its socket detached)", "timeout=None"])
+def test_the_listening_socket_is_closed_when_stop_returns_or_raises(app, tls, case):
+    """The listening socket is closed when stop() returns or raises, in
+    every case.
+
+    With a handler that wraps its connection in TLS in setup(), stop()
+    returns True (an earlier version raised EBADF for the detached socket
+    and left the listener open); stop(None) raises ValueError. Either way
+    the listener is closed: a new connection is refused."""
+    use_tls = case.startswith("TLS")
+    server = app(use_tls)
+    with an_idle_keep_alive(server, tls[1] if use_tls else None) as idle:
+        outcome = Stopping(server, None if case == "timeout=None" else TIMEOUT).result()
+        assert listener_closed(server)
+        if use_tls:
+            assert outcome == ("returned", True)
+            assert read_until_eof(idle) in CLOSED[use_tls]
+        else:
+            assert outcome[0] == "raised" and type(outcome[1]) is ValueError
+
+
+@pytest.mark.parametrize("case", ["twice", "without start()"])
+def test_stop_may_be_called_twice_or_without_start(app, case):
+    """stop() may be called twice, or without start().
+
+    The second call, or one on a server never started, returns True at
+    once and leaves the listener closed."""
+    server = app(start=case == "twice")
+    if case == "twice":
+        with an_idle_keep_alive(server):
+            assert Stopping(server, TIMEOUT).result() == ("returned", True)
+    stopping = Stopping(server, TIMEOUT)
+    assert stopping.result() == ("returned", True)
+    assert stopping.took < SLACK
+    assert listener_closed(server)
+
+
+SIGTERM_PROGRAM = textwrap.dedent(
+    """
+    import http.client, os, signal, sys, threading
+
+    sys.path.insert(0, sys.argv[1])
+    from closing import StoppableHTTPRequestHandler, StoppableHTTPServer
+
+    TIMEOUT = 5
+    stop_requested = threading.Event()
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop_requested.set())
+    stop_began = threading.Event()
+
+
+    class Server(StoppableHTTPServer):
+        def shutdown(self):
+            super().shutdown()
+            stop_began.set()
+
+
+    class Slow(StoppableHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        timeout = TIMEOUT
+
+        def do_GET(self):
+            os.kill(os.getpid(), signal.SIGTERM)  # while the request is in progress
+            stop_began.wait(TIMEOUT)
+            body = b"finished"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format, *args):
+            pass
+
+
+    def client(address, got):
+        connection = http.client.HTTPConnection(*address, timeout=TIMEOUT)
+        try:
+            connection.request("GET", "/")
+            response = connection.getresponse()
+            got.append((response.status, response.read()))
+        except (OSError, http.client.HTTPException) as exc:
+            got.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+
+    server = Server(("127.0.0.1", 0), Slow)
+    server.start()
+    got = []
+    other = threading.Thread(target=client, args=(server.server_address, got))
+    other.start()
+    if not stop_requested.wait(TIMEOUT):
+        sys.exit("no SIGTERM")
+    print("stop() returned", server.stop(TIMEOUT))
+    other.join(TIMEOUT)
+    print("the client got", got)
+    """
+)
+
+
+def test_stop_called_after_sigterm_lets_the_request_in_progress_finish():
+    """stop(timeout) ... lets each request in progress finish: also when a
+    SIGTERM handler sets a threading.Event and the main thread, waiting on
+    it, calls stop().
+
+    A program sends itself SIGTERM while a request is in progress: the
+    client gets the whole response. With the earlier pattern (SIGTERM raising
+    KeyboardInterrupt in serve_forever()) the request was aborted and the
+    client read b''."""
+    helpers = Path(closing.__file__).parent
+    command = [sys.executable, "-X", "dev", "-W", "error", "-c", SIGTERM_PROGRAM]
+    run = subprocess.run(
+        [*command, str(helpers)],
+        capture_output=True,
+        text=True,
+        timeout=3 * TIMEOUT,
+    )
+    assert (run.returncode, run.stderr) == (0, "")
+    assert run.stdout == ("stop() returned True\nthe client got [(200, b'finished')]\n")

@@ -119,9 +119,10 @@ def test_returns_false_if_the_connection_was_reset(sockets, how):
     assert shutdown_quietly(ours, getattr(socket, how)) is False
 
 
-def test_returns_false_once_both_sides_have_sent_their_fin(sockets):
-    """"or both sides have sent their FIN (you shut it down, then the peer
-    closed)": the first call True, the one after the peer's FIN False."""
+def test_returns_false_once_the_connection_is_over(sockets):
+    """"or it is over (you shut it down, the peer closed, and your FIN was
+    acknowledged)": the first call True, the one after the peer's FIN False
+    (on loopback the ACK of the first FIN is back at once)."""
     ours, peer = sockets.pair()
     assert shutdown_quietly(ours) is True
     assert peer.recv(1024) == b""

@@ -20,9 +20,10 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
 
     Returns True if it shut the connection down. Returns False if the socket
     is already closed (fileno() is -1) or the kernel answers ENOTCONN: the
-    connection was reset, or both sides have sent their FIN (you shut it
-    down, then the peer closed), or (on macOS) the peer closed it first, or
-    the socket was never connected; the errno cannot tell these apart.
+    connection was reset, or it is over (you shut it down, the peer closed,
+    and your FIN was acknowledged), or (on macOS, by its source, for SHUT_RD
+    and SHUT_RDWR) the peer closed it first, or the socket was never
+    connected; the errno cannot tell these apart.
     Raises any other OSError (EBADF for a descriptor closed behind the
     socket's back, EINVAL for a how that is not a SHUT_ constant). On Linux
     a listening socket is no error: True (SHUT_RD and SHUT_RDWR stop it

@@ -5,7 +5,8 @@ Material mounts every code block of a page when it loads, in one task: it
 adds the class md-code__content (which switches the block to a grid layout),
 inserts the copy button, then reads the block's size, once per block, each
 read forcing the browser to lay the block out again. On a long page that
-task blocked a phone's main thread for 300 to 500 ms (.github/CONTRIBUTING.md, "Page speed").
+task blocked a phone's main thread for 300 to 500 ms
+(.github/CONTRIBUTING.md, "Page speed").
 
 With the theme feature content.lazy, Material mounts a block (annotations,
 the tab stop of a block that scrolls sideways) only when it comes into view.

@@ -336,8 +336,8 @@ def test_the_writer_is_closed_when_this_returns_or_raises(role, timeout):
 @pytest.mark.parametrize(
     ("timeout", "max_bytes", "message"),
     [
-        (None, None, "timeout must be a number >= 0, not None"),
-        (-1, None, "timeout must be a number >= 0, not -1"),
+        (None, None, "timeout must be from 0 to 1e9, not None"),
+        (-1, None, "timeout must be from 0 to 1e9, not -1"),
         (TIMEOUT, -1, "max_bytes must be None or >= 0, not -1"),
     ],
 )

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import random
 import socket
+import ssl
 import struct
 import sys
+import threading
 import time
 
 import closing
@@ -61,6 +64,113 @@ async def connected():
         if writer.get_extra_info("socket").fileno() != -1:
             writer.transport.abort()
             await asyncio.sleep(0)  # abort() closes the socket in the next iteration
+
+
+class TLSPeer:
+    """The peer of a TLS connection: a thread that accepts on listener, makes
+    the handshake as the TLS server, then plays role(tls, stop); the
+    connection is closed (a FIN, no close_notify) when the role returns."""
+
+    def __init__(self, listener: socket.socket, context: ssl.SSLContext, role):
+        self.stop = threading.Event()  # set at the end: a waiting role returns
+        self.tls: ssl.SSLSocket | None = None
+        self._outcome: list[tuple[bool, object]] = []
+        self._thread = threading.Thread(
+            target=self._run, args=(listener, context, role), name=role.__name__
+        )
+        self._thread.start()
+
+    def _run(self, listener, context, role) -> None:
+        try:
+            raw, _ = listener.accept()
+            raw.settimeout(TIMEOUT)  # bounds the handshake and every recv()
+            with context.wrap_socket(raw, server_side=True) as self.tls:
+                self._outcome.append((True, role(self.tls, self.stop)))
+        except BaseException as exc:  # raised again by result(), in the test
+            self._outcome.append((False, exc))
+
+    async def result(self):
+        """What the role returned (TIMEOUT at most); raises what it raised."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self._thread.join, TIMEOUT)
+        assert not self._thread.is_alive(), f"{self._thread.name}: still running"
+        returned, value = self._outcome[-1]
+        if not returned:
+            raise value
+        return value
+
+    async def end(self) -> None:
+        """Stop the role, waking it from a blocked recv() if need be."""
+        self.stop.set()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self._thread.join, 0.05)
+        if self._thread.is_alive() and self.tls is not None:
+            with contextlib.suppress(OSError):  # socket.socket's: no TLS alert
+                socket.socket.shutdown(self.tls, socket.SHUT_RDWR)
+        await loop.run_in_executor(None, self._thread.join, TIMEOUT)
+        assert not self._thread.is_alive(), f"{self._thread.name}: did not end"
+
+
+@contextlib.asynccontextmanager
+async def tls_connected(contexts: tuple[ssl.SSLContext, ssl.SSLContext], role):
+    """(writer under test, its raw socket, the TLSPeer playing role).
+
+    The writer is the TLS client (asyncio.open_connection(ssl=...)). Both
+    ends are closed on exit, whatever the test did."""
+    server_context, client_context = contexts
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(TIMEOUT)
+        peer = TLSPeer(listener, server_context, role)
+        try:
+            opening = asyncio.open_connection(
+                *listener.getsockname(), ssl=client_context, server_hostname="localhost"
+            )
+            _, writer = await asyncio.wait_for(opening, TIMEOUT)
+        except BaseException:
+            await peer.end()
+            raise
+    raw = writer.get_extra_info("socket")  # TLS lets go of it once closed
+    try:
+        yield writer, raw, peer
+    finally:
+        if raw.fileno() != -1:
+            writer.transport.abort()
+            await asyncio.sleep(0)  # abort() closes the socket in the next iteration
+        await peer.end()
+
+
+def read_tls_until_eof(tls: ssl.SSLSocket) -> bytes:
+    """What the TLS peer reads until b'' (a close_notify, or a FIN: ragged
+    EOFs are suppressed), or until a reset."""
+    data = bytearray()
+    with contextlib.suppress(OSError):
+        while chunk := tls.recv(65536):  # bounded: the socket's timeout
+            data += chunk
+    return bytes(data)
+
+
+def reads_then_closes(tls: ssl.SSLSocket, stop: threading.Event) -> bytes:
+    """Read until the writer's close_notify or end, then close at once:
+    answer with a FIN, no close_notify."""
+    return read_tls_until_eof(tls)
+
+
+def reads_then_sends_close_notify(tls: ssl.SSLSocket, stop: threading.Event) -> bytes:
+    """Read until the writer's close_notify, answer with a close_notify of its
+    own (unwrap()), then send no FIN until the writer's socket has closed."""
+    data = read_tls_until_eof(tls)
+    tls.unwrap()
+    while tls.recv(65536):  # raw now; bounded: the socket's timeout
+        pass
+    return data
+
+
+def reads_then_neither(tls: ssl.SSLSocket, stop: threading.Event) -> bytes:
+    """Read until the writer's close_notify, then send neither a close_notify
+    nor a FIN until the test ends."""
+    data = read_tls_until_eof(tls)
+    stop.wait(TIMEOUT)
+    return data
 
 
 def reset(sock: socket.socket) -> None:
@@ -350,19 +460,23 @@ def test_the_writer_is_closed_when_this_returns(role, timeout):
     run(main())
 
 
-@pytest.mark.parametrize("timeout", [None, -1.0])
-def test_value_error_for_a_timeout_none_or_negative_aborts_first(timeout):
-    """ValueError for a timeout that is None or negative ... aborts first.
+@pytest.mark.parametrize("timeout", [None, -1.0, math.nan, math.inf, 1e10])
+def test_value_error_for_a_timeout_out_of_range_aborts_first(timeout):
+    """timeout, in seconds from 0 to 1e9 ... ValueError for a timeout out of
+    range ... aborts first.
 
-    16 MB wait for a peer that never reads: ValueError at once, the writer
-    closed, and the peer gets only part of the 16 MB."""
+    16 MB wait for a peer that never reads: ValueError at once (for inf
+    and 1e10 too: an earlier version waited for ever, or raised
+    OverflowError), the writer closed, and the peer gets only part of the
+    16 MB."""
 
     async def main():
         async with connected() as (_, writer, peer):
             await stuck(writer)
             start = time.monotonic()
-            with pytest.raises(ValueError, match="timeout must be a number >= 0"):
-                await closing.close_writer(writer, timeout)
+            with pytest.raises(ValueError, match="timeout must be from 0 to 1e9"):
+                # bounded: a call that waited for ever raises TimeoutError
+                await asyncio.wait_for(closing.close_writer(writer, timeout), TIMEOUT)
             assert time.monotonic() - start < SLACK
             assert is_closed(writer)
             assert_prefix_lost(*await read_all(peer))
@@ -399,5 +513,164 @@ def test_cancelled_error_if_its_task_is_cancelled_aborts_first(how):
                 assert SHORT <= took < SHORT + SLACK
             assert is_closed(writer)
             assert_prefix_lost(*await read_all(peer))
+
+    run(main())
+
+
+def test_a_timeout_of_1e9_is_in_range():
+    """timeout, in seconds from 0 to 1e9, bounds the wait.
+
+    1e9 is no error: 64 KiB reach a peer that reads them, and True at once."""
+
+    async def main():
+        async with connected() as (_, writer, peer):
+            writer.write(PAYLOAD[:SMALL])
+            reading = asyncio.ensure_future(read_all(peer))
+            start = time.monotonic()
+            assert await closing.close_writer(writer, 1e9) is True
+            assert time.monotonic() - start < SLACK
+            assert await asyncio.wait_for(reading, TIMEOUT) == (PAYLOAD[:SMALL], "EOF")
+            assert is_closed(writer)
+
+    run(main())
+
+
+TLS_DATA = PAYLOAD[:100]
+RACING = [0.001, 0.002, 0.005]  # seconds: ends while the TLS layer closes
+
+
+def test_over_tls_the_writer_is_closed_when_this_returns(tls_contexts):
+    """The writer is closed when this returns or raises, in every case: also
+    on a TLS writer (asyncio.open_connection(ssl=...)).
+
+    A TLS peer reads until the writer's close_notify, then closes at once.
+    With timeout 0: False (no close_notify or FIN can have come back); with
+    0.2 s: True; with 1 to 5 ms, which end while the TLS layer lets go of
+    its socket, either. Never an exception (an earlier version raised
+    AttributeError: the writer's "socket" was None by then), and every
+    time the writer's socket is closed, and the peer got what was
+    written."""
+
+    async def main():
+        for timeout in [0, *RACING * 4, SHORT]:
+            async with tls_connected(tls_contexts, reads_then_closes) as (
+                writer,
+                raw,
+                peer,
+            ):
+                writer.write(TLS_DATA)
+                start = time.monotonic()
+                try:
+                    closed = await closing.close_writer(writer, timeout)
+                except AttributeError as exc:
+                    pytest.fail(f"close_writer(writer, {timeout}) raised {exc!r}")
+                took = time.monotonic() - start
+                assert type(closed) is bool
+                if timeout == 0:
+                    assert closed is False
+                elif timeout == SHORT:
+                    assert closed is True
+                assert took < timeout + SLACK
+                assert writer.transport.is_closing() and raw.fileno() == -1
+                assert await peer.result() == TLS_DATA
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    ("peer_answers", "role", "expected"),
+    [
+        ("close_notify", reads_then_sends_close_notify, True),
+        ("FIN", reads_then_closes, True),
+        ("neither", reads_then_neither, False),
+    ],
+)
+def test_over_tls_true_needs_the_peers_close_notify_or_fin_too(
+    tls_contexts, peer_answers, role, expected
+):
+    """Returns True if it closed (its buffer flushed; over TLS, the peer's
+    close_notify or FIN received too) within timeout, False if it had to
+    abort.
+
+    A TLS peer reads all that was written, then answers the writer's
+    close_notify with its own (and no FIN), with a FIN (and no
+    close_notify), or with neither: True at once for the first two; for
+    the third, whose buffer was flushed all the same, False once the
+    timeout is spent."""
+
+    async def main():
+        async with tls_connected(tls_contexts, role) as (writer, raw, peer):
+            writer.write(TLS_DATA)
+            timeout = TIMEOUT if expected else SHORT
+            start = time.monotonic()
+            closed = await closing.close_writer(writer, timeout)
+            took = time.monotonic() - start
+            assert closed is expected
+            if expected:
+                assert took < SLACK
+            else:
+                assert SHORT <= took < SHORT + SLACK
+            assert writer.transport.is_closing() and raw.fileno() == -1
+            if not expected:
+                peer.stop.set()
+            assert await peer.result() == TLS_DATA
+
+    run(main())
+
+
+# A child whose stdin the writer feeds: it never reads it (killed at the
+# end), or reads it all and prints how many bytes it read.
+CHILDREN = {
+    "never reads": "import time; time.sleep(5)",
+    "reads everything": "import sys; print(len(sys.stdin.buffer.read()))",
+}
+
+
+@pytest.mark.parametrize("child", list(CHILDREN))
+def test_a_pipe_writer_is_closed_when_this_returns(child):
+    """Returns True if it closed (its buffer flushed) within timeout, False
+    if it had to abort: the rest of its buffer is then dropped. ... The
+    writer is closed when this returns or raises, in every case.
+
+    On the StreamWriter of a subprocess's stdin (a pipe: it has no socket),
+    with 16 MB queued: False after 0.3 s, nothing raised, the rest dropped
+    and the pipe closed, if the child never reads (an earlier version
+    raised AttributeError); True, with a timeout of 5 s, if it reads them
+    all."""
+
+    async def main():
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-S",
+            "-c",
+            CHILDREN[child],
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        try:
+            writer = process.stdin
+            assert writer.get_extra_info("socket") is None
+            pipe = writer.get_extra_info("pipe")
+            writer.write(PAYLOAD)
+            timeout = 0.3 if child == "never reads" else TIMEOUT
+            start = time.monotonic()
+            try:
+                closed = await closing.close_writer(writer, timeout)
+            except AttributeError as exc:
+                pytest.fail(f"close_writer() raised {exc!r}")
+            took = time.monotonic() - start
+            assert writer.transport.is_closing() and pipe.closed
+            assert writer.transport.get_write_buffer_size() == 0
+            if child == "never reads":
+                assert closed is False
+                assert 0.3 <= took < 0.3 + SLACK
+            else:
+                assert closed is True
+                out = await asyncio.wait_for(process.stdout.read(), TIMEOUT)
+                assert out == f"{BIG}\n".encode()
+        finally:
+            if process.returncode is None:
+                process.kill()
+            await asyncio.wait_for(process.wait(), TIMEOUT)
 
     run(main())

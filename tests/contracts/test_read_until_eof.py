@@ -153,26 +153,16 @@ def test_raises_timeouterror_when_no_fin_in_time(sockets, sent):
         read_until_eof(ours, timeout=0.1)
 
 
-@pytest.mark.parametrize("queued", [b"", b"all of it"], ids=["FIN", "data+FIN"])
-def test_timeout_zero_takes_a_message_already_queued(sockets, queued):
-    """"so 0 takes a message already queued whole": with the FIN already
-    queued, alone or behind data, timeout 0 returns the message."""
+def test_a_peer_that_keeps_sending_does_not_extend_the_timeout(sockets, peers):
+    """"timeout ... bounds the whole call": a peer that sends a byte every
+    0.1 ms for up to 3 s, faster than any wait for it, and no FIN: TimeoutError
+    after the timeout (an earlier body went on reading after the deadline
+    while data kept arriving)."""
     ours, peer = sockets.pair()
-    peer.sendall(queued)
-    peer.close()
-    sockets.wait_for_state(ours, sockets.TCP_CLOSE_WAIT)
-    assert read_until_eof(ours, timeout=0) == queued
-
-
-def test_timeout_zero_does_not_wait(sockets):
-    """"once it is spent, only what is already queued is still read": with
-    no FIN queued, timeout 0 raises TimeoutError at once."""
-    ours, peer = sockets.pair()
-    peer.sendall(b"no FIN yet")
-    sockets.wait_readable(ours)
-    result, took = timed(read_until_eof, ours, timeout=0)
+    peers.start(peers.trickle, peer, b"t" * 30_000, 0.0001)
+    result, took = timed(read_until_eof, ours, 1 << 30, timeout=0.3)
     assert type(result) is TimeoutError
-    assert took < SLACK
+    assert 0.27 <= took <= 0.3 + SLACK
 
 
 def reset_after_sending(sock, data):
@@ -245,17 +235,32 @@ def test_never_reads_more_than_max_bytes_plus_one(sockets, max_bytes):
     assert len(sockets.ending(ours)[0]) == sent - (max_bytes + 1)
 
 
-@pytest.mark.parametrize("timeout", [None, -1, -0.001, math.nan])
-def test_raises_valueerror_for_a_timeout_that_is_none_or_negative(
-    sockets, timeout
+@pytest.mark.parametrize(
+    ("timeout", "max_bytes"),
+    [
+        (None, 10),
+        (0, 10),
+        (-1, 10),
+        (-0.001, 10),
+        (math.nan, 10),
+        (math.inf, 10),
+        (1e10, 10),
+        (5, None),
+        (5, -1),
+    ],
+)
+def test_raises_valueerror_for_a_timeout_or_max_bytes_out_of_range(
+    sockets, timeout, max_bytes
 ):
-    """"ValueError for a timeout that is None or negative": and it reads
-    nothing, nor changes the socket's timeout."""
+    """"ValueError for a timeout or max_bytes out of range": a timeout of
+    None, 0, negative or above 1e9 (inf, which settimeout() would refuse
+    with OverflowError), and it reads nothing, nor changes the socket's
+    timeout."""
     ours, peer = sockets.pair()
     peer.sendall(b"unread")
     peer.close()
     with pytest.raises(ValueError):
-        read_until_eof(ours, timeout=timeout)
+        read_until_eof(ours, max_bytes, timeout=timeout)
     assert ours.gettimeout() == 5
     assert read_until_eof(ours, timeout=5) == b"unread"
 

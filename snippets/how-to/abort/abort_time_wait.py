@@ -1,9 +1,10 @@
 """Linux only: what a closed socket leaves behind in the kernel.
 
-An orderly close by the first closer leaves TIME_WAIT; a close with data
-the peer has not read leaves the connection in FIN_WAIT1; an abort leaves
-nothing. The kernel lists every TCP socket of the machine, TIME_WAIT
-included, in /proc/net/tcp; we look up the closer's address and port there.
+An orderly close by the first closer leaves TIME_WAIT; a close with more
+data than the peer's buffer holds, the peer reading none, leaves the
+connection in FIN_WAIT1; an abort leaves nothing. The kernel lists the IPv4
+TCP sockets of this network namespace, TIME_WAIT included, in
+/proc/net/tcp; we look up the closer's address and port there.
 """
 
 import select

@@ -16,23 +16,25 @@ BIG = 16 * 1024 * 1024  # more than the kernel's socket buffers hold
 async def close_writer(writer, timeout=5.0):
     """Close an asyncio StreamWriter; abort it if not closed in timeout seconds.
 
-    Returns True if it closed (its buffer flushed) within timeout, False if
-    it had to abort: the rest of its buffer is then dropped and the peer
-    may get a reset. timeout bounds the wait (0 aborts unless nothing is
-    left to send); the abort itself takes a few loop iterations more. Also
+    Returns True if it closed (its buffer flushed; over TLS, the peer's
+    close_notify or FIN received too) within timeout, False if it had to
+    abort: the rest of its buffer is then dropped and the peer may get a
+    reset. timeout, in seconds from 0 to 1e9, bounds the wait (0 aborts
+    unless nothing is left to send); the abort itself takes a few loop
+    iterations more. Also
     returns False, after abort(), when an earlier wait_for(wait_closed())
     was cancelled, which leaves wait_closed() raising CancelledError. A
     connection that fails while closing, or that was closed before (even
     by an abort), counts as closed. The writer is closed when this returns
-    or raises, in every case: ValueError for a timeout that is None or
-    negative, and CancelledError if the task running it is cancelled once
-    it has started, both abort first.
+    or raises, in every case: ValueError for a timeout out of range, and
+    CancelledError if the task running it is cancelled once it has started,
+    both abort first.
     """
     writer.close()  # (1)!
     closing = asyncio.ensure_future(writer.wait_closed())
     try:
-        if timeout is None or not timeout >= 0:
-            raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+        if timeout is None or not 0 <= timeout <= 1e9:
+            raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
         done, _ = await asyncio.wait({closing}, timeout=timeout)  # (2)!
         if done and not closing.cancelled():
             closing.exception()  # an OSError here: it closed all the same
@@ -40,7 +42,8 @@ async def close_writer(writer, timeout=5.0):
         return False
     finally:
         if not closing.done() or closing.cancelled():  # (3)!
-            if writer.get_extra_info("socket").fileno() != -1:  # still open
+            sock = writer.get_extra_info("socket")  # None: TLS let go of it, a pipe
+            if sock is None or sock.fileno() != -1:  # not closed yet
                 writer.transport.abort()  # (on a closed one it would raise)
             await asyncio.wait({closing}, timeout=1)  # (4)!
             if not closing.done():

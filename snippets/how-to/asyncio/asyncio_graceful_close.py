@@ -16,23 +16,25 @@ REPLY = b"413 Content Too Large\n" + b"." * 100_000
 async def close_writer(writer, timeout=5.0):
     """Close an asyncio StreamWriter; abort it if not closed in timeout seconds.
 
-    Returns True if it closed (its buffer flushed) within timeout, False if
-    it had to abort: the rest of its buffer is then dropped and the peer
-    may get a reset. timeout bounds the wait (0 aborts unless nothing is
-    left to send); the abort itself takes a few loop iterations more. Also
+    Returns True if it closed (its buffer flushed; over TLS, the peer's
+    close_notify or FIN received too) within timeout, False if it had to
+    abort: the rest of its buffer is then dropped and the peer may get a
+    reset. timeout, in seconds from 0 to 1e9, bounds the wait (0 aborts
+    unless nothing is left to send); the abort itself takes a few loop
+    iterations more. Also
     returns False, after abort(), when an earlier wait_for(wait_closed())
     was cancelled, which leaves wait_closed() raising CancelledError. A
     connection that fails while closing, or that was closed before (even
     by an abort), counts as closed. The writer is closed when this returns
-    or raises, in every case: ValueError for a timeout that is None or
-    negative, and CancelledError if the task running it is cancelled once
-    it has started, both abort first.
+    or raises, in every case: ValueError for a timeout out of range, and
+    CancelledError if the task running it is cancelled once it has started,
+    both abort first.
     """
     writer.close()
     closing = asyncio.ensure_future(writer.wait_closed())
     try:
-        if timeout is None or not timeout >= 0:
-            raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+        if timeout is None or not 0 <= timeout <= 1e9:
+            raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
         done, _ = await asyncio.wait({closing}, timeout=timeout)
         if done and not closing.cancelled():
             closing.exception()  # an OSError here: it closed all the same
@@ -40,7 +42,8 @@ async def close_writer(writer, timeout=5.0):
         return False
     finally:
         if not closing.done() or closing.cancelled():
-            if writer.get_extra_info("socket").fileno() != -1:  # still open
+            sock = writer.get_extra_info("socket")  # None: TLS let go of it, a pipe
+            if sock is None or sock.fileno() != -1:  # not closed yet
                 writer.transport.abort()  # (on a closed one it would raise)
             await asyncio.wait({closing}, timeout=1)
             if not closing.done():
@@ -53,21 +56,26 @@ async def close_writer(writer, timeout=5.0):
 async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     """Send EOF, discard what the peer still sends until its EOF, then close.
 
-    The asyncio streams twin of close_gracefully(). timeout bounds the whole
-    call, the close included (close_writer() gets what is left of it).
+    The asyncio streams twin of close_gracefully(). timeout, in seconds from
+    0 to 1e9, bounds the whole call, the close included (close_writer() gets
+    what is left of it); once it is spent, one more read takes what has
+    arrived, so 0 takes an EOF already received with nothing before it.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
-    failed, the close had to abort, or the writer was already closing). The
-    writer is closed when this returns or raises, in every case: also when
-    it raises ValueError for a timeout that is None or negative, or a
-    max_bytes below 0.
+    failed, the close had to abort, or the writer was already closing).
+    Over TLS no EOF can be sent (can_write_eof() is False): it waits for the
+    peer's EOF all the same, so a peer that waits for yours makes it return
+    False at the timeout. The writer is closed when this returns or raises,
+    in every case: also when it raises ValueError for a timeout out of range
+    or a max_bytes below 0, and at once (aborted) when its task is
+    cancelled.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time()
     saw_eof = False
     try:
-        if timeout is None or not timeout >= 0:
-            raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+        if timeout is None or not 0 <= timeout <= 1e9:
+            raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
         if max_bytes is not None and not max_bytes >= 0:
             raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
         deadline += timeout
@@ -77,16 +85,29 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
         if writer.can_write_eof():
             writer.write_eof()  # (1)!
         while max_bytes is None or discarded <= max_bytes:  # (2)!
-            remaining = max(deadline - loop.time(), 0)
-            chunk = await asyncio.wait_for(reader.read(65536), remaining)
+            remaining = deadline - loop.time()
+            reading = asyncio.ensure_future(reader.read(65536))
+            try:  # not wait_for(): at 0 it would cancel a read of what is buffered
+                done, _ = await asyncio.wait({reading}, timeout=remaining)
+            finally:
+                if not reading.done():
+                    reading.cancel()
+            if not done:
+                break  # time spent
+            chunk = reading.result()
             if not chunk:
                 saw_eof = True  # (3)!
                 break
             discarded += len(chunk)
-    except (OSError, asyncio.TimeoutError):  # (4)!
+            if remaining <= 0:
+                break  # time spent: one read of what had arrived, no more
+    except OSError:  # (4)!
         pass
+    except asyncio.CancelledError:  # (5)!
+        deadline = loop.time()  # cancelled: close at once
+        raise
     finally:
-        closed = await close_writer(writer, max(deadline - loop.time(), 0))  # (5)!
+        closed = await close_writer(writer, max(deadline - loop.time(), 0))  # (6)!
     return saw_eof and closed
 # --8<-- [end:close_gracefully_async]
 

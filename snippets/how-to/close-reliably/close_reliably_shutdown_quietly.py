@@ -20,14 +20,15 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
 
     Returns True if it shut the connection down. Returns False if the socket
     is already closed (fileno() is -1) or the kernel answers ENOTCONN: the
-    connection was reset, or it is over (you shut it down, the peer closed,
-    and your FIN was acknowledged), or (on macOS, by its source, for SHUT_RD
-    and SHUT_RDWR) the peer closed it first, or the socket was never
-    connected; the errno cannot tell these apart.
-    Raises any other OSError (EBADF for a descriptor closed behind the
-    socket's back, EINVAL for a how that is not a SHUT_ constant). On Linux
-    a listening socket is no error: True (SHUT_RD and SHUT_RDWR stop it
-    listening).
+    connection was reset, or it is over (you shut it down, the peer sent its
+    FIN, and yours was acknowledged), or (on macOS, by its source, for
+    SHUT_RD and SHUT_RDWR) the peer sent its FIN first, or the socket was
+    never connected; the errno cannot tell these apart. Raises any other
+    OSError (EBADF for a descriptor closed behind the socket's back, EINVAL
+    for a how that is not a SHUT_ constant). On Linux a listening socket is
+    no error: True (SHUT_RD and SHUT_RDWR stop it listening). On an
+    ssl.SSLSocket, shutdown() ends the TLS layer first, without close_notify:
+    later recv() calls read the peer's TLS records raw.
     """
     if sock.fileno() == -1:
         return False
@@ -46,13 +47,13 @@ def abort(sock):
 
     The RST goes out, and unsent data is dropped, when the last reference to
     the connection closes: at once if sock is the only one; while a
-    makefile() object, a dup() or a child process still holds it, only when
-    that closes too. A second call, or a call on a closed socket (fileno()
-    is -1), does nothing (like close()); after a close() that a makefile()
-    outlives, fileno() is not -1 yet, and abort() still makes the last
-    close a reset. Raises OSError if setsockopt() fails (EINVAL on a socket
-    the peer has already reset, on some systems, not Linux), after an
-    ordinary close() of the socket.
+    makefile() object, a dup(), a child process, or another thread blocked
+    in a call on sock still holds it, only when that lets go too. A second
+    call, or a call on a closed socket (fileno() is -1), does nothing (like
+    close()); after a close() that a makefile() outlives, fileno() is not -1
+    yet, and abort() still makes the last close a reset. Raises OSError if
+    setsockopt() fails (EINVAL on a socket the peer has already reset, on
+    some systems, not Linux), after an ordinary close() of the socket.
     """
     if sock.fileno() == -1:
         return

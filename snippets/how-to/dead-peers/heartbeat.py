@@ -27,17 +27,18 @@ def serve(listener, answers, done):
 def heartbeat(sock, deadline):
     """Send b"ping"; True if exactly b"pong" comes back within deadline seconds.
 
-    deadline bounds the whole call (sending and waiting), in seconds, and
-    must be a number > 0 (ValueError otherwise). On a miss (no pong in
-    time, another answer, b'', an OSError) it shuts the connection down in
-    both directions and returns False: a late pong could otherwise answer
-    the next ping, so every later call on this socket returns False too.
+    deadline bounds the whole call (sending and waiting), in seconds above
+    0 and at most 1e9 (ValueError otherwise). On a miss (no pong in time,
+    another answer, b'', an OSError) it shuts the connection down in both
+    directions and returns False: a late pong could otherwise answer the
+    next ping, so every later call on this socket returns False too.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     The socket's own timeout is restored; the socket is never closed. Use
-    it on a connection that carries nothing but pings and pongs meanwhile.
+    it on a connection whose peer answers each ping with one pong and sends
+    nothing else meanwhile.
     """
-    if deadline is None or not deadline > 0:
-        raise ValueError(f"deadline must be a number > 0, not {deadline!r}")
+    if deadline is None or not 0 < deadline <= 1e9:
+        raise ValueError(f"deadline must be above 0, at most 1e9, not {deadline!r}")
     end = time.monotonic() + deadline  # (1)!
     previous = sock.gettimeout()
     answer = b""

@@ -20,24 +20,25 @@ REPLY = b"413 Content Too Large\n"
 def close_gracefully(sock, timeout=5.0, max_bytes=None):
     """Send FIN, discard what the peer still sends until its FIN, then close.
 
-    timeout bounds the whole call, in seconds: once it is spent, only what
-    is already queued is still discarded (one receive buffer, SO_RCVBUF
-    bytes, at most), so 0 takes a FIN already queued, behind data or not.
-    max_bytes, if not None, also stops the wait once more than that many
-    bytes were discarded. Returns True if the peer's FIN arrived in time,
-    False if the time or byte budget ran out or the connection failed
-    (reset, never connected, already closed).
+    timeout, in seconds from 0 to 1e9, bounds the whole call: once it is
+    spent, only what is already queued is still discarded (one receive
+    buffer, SO_RCVBUF bytes, at most), so 0 takes a FIN already queued,
+    behind data or not. max_bytes, if not None, also stops the wait once
+    more than that many bytes were discarded. Returns True if the peer's FIN
+    arrived in time, False if the time or byte budget ran out or the
+    connection failed (reset, never connected, already closed).
 
     The socket is closed when this returns or raises, in every case: also
-    when it raises ValueError for a timeout that is None or negative, or a
-    max_bytes below 0. If another object still holds the descriptor (a
-    makefile(), a dup(), a child process), the FIN still goes out, but
-    close() only drops this reference. On an ssl.SSLSocket, no close_notify
-    is sent: call unwrap() first if the peer needs one.
+    when it raises ValueError for a timeout that is None, negative or above
+    1e9, or a max_bytes below 0. If another object still holds the
+    descriptor (a makefile(), a dup(), a child process), the FIN still goes
+    out, but close() only drops this reference. If SO_LINGER is on with a
+    time, close() may block for that time more. On an ssl.SSLSocket, no
+    close_notify is sent: call unwrap() first if the peer needs one.
     """
     try:
-        if timeout is None or not timeout >= 0:
-            raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+        if timeout is None or not 0 <= timeout <= 1e9:
+            raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
         if max_bytes is not None and not max_bytes >= 0:
             raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
         deadline = time.monotonic() + timeout
@@ -65,32 +66,29 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
 def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     """Read until the peer's FIN (recv() returns b''); return what was read.
 
-    timeout bounds the whole call, in seconds, whatever timeout the socket
-    has (an accepted socket has none): once it is spent, only what is
-    already queued is still read (one receive buffer, SO_RCVBUF bytes, at
-    most), so 0 takes a message already queued whole. The socket's own
-    timeout is restored afterwards. Raises TimeoutError if the FIN has not
-    come in time, ValueError if the peer sends more than max_bytes (it
-    never reads more than max_bytes + 1), ValueError for a timeout that is
-    None or negative, and whatever OSError recv() raises
-    (ConnectionResetError: what was read is lost). It never closes the
-    socket.
+    timeout, in seconds above 0 and at most 1e9, bounds the whole call,
+    whatever timeout the socket has (an accepted socket has none); the
+    socket's own timeout is restored afterwards. Raises TimeoutError if the
+    FIN has not come in time, ValueError if the peer sends more than
+    max_bytes (it never reads more than max_bytes + 1), ValueError for a
+    timeout or max_bytes out of range (max_bytes must be >= 0), and
+    whatever OSError recv() raises (ConnectionResetError: what was read is
+    lost). It never closes the socket.
     """
-    if timeout is None or not timeout >= 0:
-        raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+    if timeout is None or not 0 < timeout <= 1e9:
+        raise ValueError(f"timeout must be above 0, at most 1e9, not {timeout!r}")
+    if max_bytes is None or not max_bytes >= 0:
+        raise ValueError(f"max_bytes must be >= 0, not {max_bytes!r}")
     deadline = time.monotonic() + timeout
-    late = None  # once the time is up: how much it may still read
     previous = sock.gettimeout()
     chunks = []
     size = 0
     try:
         while size <= max_bytes:
             remaining = deadline - time.monotonic()
-            if remaining <= 0 and late is None:
-                late = size + sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
-            elif late is not None and size > late:
+            if remaining <= 0:
                 raise TimeoutError(f"no FIN within {timeout} s")
-            sock.settimeout(max(remaining, 0.001))  # then 1 ms: what is queued
+            sock.settimeout(remaining)
             chunk = sock.recv(min(65536, max_bytes + 1 - size))
             if not chunk:
                 return b"".join(chunks)

@@ -16,32 +16,29 @@ import time
 def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     """Read until the peer's FIN (recv() returns b''); return what was read.
 
-    timeout bounds the whole call, in seconds, whatever timeout the socket
-    has (an accepted socket has none): once it is spent, only what is
-    already queued is still read (one receive buffer, SO_RCVBUF bytes, at
-    most), so 0 takes a message already queued whole. The socket's own
-    timeout is restored afterwards. Raises TimeoutError if the FIN has not
-    come in time, ValueError if the peer sends more than max_bytes (it
-    never reads more than max_bytes + 1), ValueError for a timeout that is
-    None or negative, and whatever OSError recv() raises
-    (ConnectionResetError: what was read is lost). It never closes the
-    socket.
+    timeout, in seconds above 0 and at most 1e9, bounds the whole call,
+    whatever timeout the socket has (an accepted socket has none); the
+    socket's own timeout is restored afterwards. Raises TimeoutError if the
+    FIN has not come in time, ValueError if the peer sends more than
+    max_bytes (it never reads more than max_bytes + 1), ValueError for a
+    timeout or max_bytes out of range (max_bytes must be >= 0), and
+    whatever OSError recv() raises (ConnectionResetError: what was read is
+    lost). It never closes the socket.
     """
-    if timeout is None or not timeout >= 0:
-        raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+    if timeout is None or not 0 < timeout <= 1e9:
+        raise ValueError(f"timeout must be above 0, at most 1e9, not {timeout!r}")
+    if max_bytes is None or not max_bytes >= 0:
+        raise ValueError(f"max_bytes must be >= 0, not {max_bytes!r}")
     deadline = time.monotonic() + timeout
-    late = None  # once the time is up: how much it may still read
     previous = sock.gettimeout()
     chunks = []
     size = 0
     try:
         while size <= max_bytes:
             remaining = deadline - time.monotonic()
-            if remaining <= 0 and late is None:
-                late = size + sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
-            elif late is not None and size > late:
+            if remaining <= 0:
                 raise TimeoutError(f"no FIN within {timeout} s")
-            sock.settimeout(max(remaining, 0.001))  # then 1 ms: what is queued
+            sock.settimeout(remaining)
             chunk = sock.recv(min(65536, max_bytes + 1 - size))
             if not chunk:
                 return b"".join(chunks)

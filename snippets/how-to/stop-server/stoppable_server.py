@@ -52,20 +52,26 @@ def in_thread(call):
 class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     """A ThreadingHTTPServer that serves in its own thread and stops cleanly.
 
-    Handlers must derive from StoppableHTTPRequestHandler. start() serves in
-    a new thread. stop(timeout) stops accepting, lets each request in
+    Handlers must derive from StoppableHTTPRequestHandler; serve with
+    start(), which serves in a new thread (stop() does not stop a
+    serve_forever() of your own). stop(timeout) stops accepting and closes
+    the listening socket (within 0.1 s: a new connection is then refused,
+    and one the kernel had queued unaccepted is reset), lets each request in
     progress finish, closes the connections waiting for a request, and
     returns True once every handler thread has ended, within timeout
-    seconds. Once stop() has begun, a request that reaches a connection
-    before the server closes it is answered 503 with Connection: close.
-    Past the timeout, the connections still open are shut down (their
-    requests are cut) and stop() returns False after at most one second
-    more; a handler that never touches its socket again, or is still in
-    setup() (a TLS handshake), outlives stop(). stop() raises ValueError for
-    a timeout that is None or negative, once it has stopped accepting. The
-    listening socket is closed when stop() returns or raises, in every case.
-    stop() may be called twice, or without start(). Linux: stop() wakes handlers waiting
-    in recv() with shutdown(SHUT_RD), which other systems may not honour.
+    seconds more. Once stop() has begun, the first
+    request that reaches a connection before the server closes it is
+    answered 503 with Connection: close. Past the timeout, the connections
+    still open are shut down (their requests are cut) and stop() returns
+    False after at most one second more; a handler that never touches its
+    socket again, or is still in setup() (a TLS handshake), outlives stop().
+    stop() raises ValueError for a timeout that is None, negative or above
+    1e9, once it has stopped accepting. The listening socket is closed when
+    stop() returns or raises, in every case. stop() may be called twice, by
+    two threads at once, without start(), or from a handler (it does not
+    wait for that handler's own thread). Linux: stop() wakes handlers
+    waiting in recv() with shutdown(SHUT_RD), which other systems may not
+    honour.
     """
 
     daemon_threads = False
@@ -79,11 +85,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         self._serving = None
         super().__init__(*args, **kwargs)
 
-    def start(self, poll_interval=0.1):
+    def start(self):
         # shutdown(), in stop(), waits up to poll_interval for serve_forever()
-        self._serving = threading.Thread(
-            target=self.serve_forever, args=(poll_interval,)
-        )
+        self._serving = threading.Thread(target=self.serve_forever, args=(0.1,))
         self._serving.start()
 
     def process_request(self, request, client_address):
@@ -125,12 +129,14 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     def stop(self, timeout=5.0):
         deadline = time.monotonic()
         try:
-            if self._serving is not None:
+            with self._lock:
+                serving, self._serving = self._serving, None
+            if serving is not None:
                 self.shutdown()
-                self._serving.join()
-                self._serving = None
-            if timeout is None or not timeout >= 0:
-                raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+                serving.join()
+            self.socket.close()  # refuse new connections while draining
+            if timeout is None or not 0 <= timeout <= 1e9:
+                raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
             deadline += timeout
             with self._lock:
                 self._stopping = True
@@ -142,8 +148,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             with self._lock:
                 late = list(self._connections)
             for connection in late:
-                try:
-                    connection.shutdown(socket.SHUT_RDWR)
+                try:  # socket.socket's, as in _wake()
+                    socket.socket.shutdown(connection, socket.SHUT_RDWR)
                 except OSError:
                     pass
             self._join(deadline + 1)
@@ -152,8 +158,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             self.server_close()
 
     def _join(self, deadline):
+        me = threading.current_thread()  # stop() called from a handler
         with self._lock:
-            threads = list(self._handlers)
+            threads = [thread for thread in self._handlers if thread is not me]
         for thread in threads:
             thread.join(max(deadline - time.monotonic(), 0))
         return not any(thread.is_alive() for thread in threads)

@@ -32,24 +32,25 @@ __all__ = [
 def close_gracefully(sock, timeout=5.0, max_bytes=None):
     """Send FIN, discard what the peer still sends until its FIN, then close.
 
-    timeout bounds the whole call, in seconds: once it is spent, only what
-    is already queued is still discarded (one receive buffer, SO_RCVBUF
-    bytes, at most), so 0 takes a FIN already queued, behind data or not.
-    max_bytes, if not None, also stops the wait once more than that many
-    bytes were discarded. Returns True if the peer's FIN arrived in time,
-    False if the time or byte budget ran out or the connection failed
-    (reset, never connected, already closed).
+    timeout, in seconds from 0 to 1e9, bounds the whole call: once it is
+    spent, only what is already queued is still discarded (one receive
+    buffer, SO_RCVBUF bytes, at most), so 0 takes a FIN already queued,
+    behind data or not. max_bytes, if not None, also stops the wait once
+    more than that many bytes were discarded. Returns True if the peer's FIN
+    arrived in time, False if the time or byte budget ran out or the
+    connection failed (reset, never connected, already closed).
 
     The socket is closed when this returns or raises, in every case: also
-    when it raises ValueError for a timeout that is None or negative, or a
-    max_bytes below 0. If another object still holds the descriptor (a
-    makefile(), a dup(), a child process), the FIN still goes out, but
-    close() only drops this reference. On an ssl.SSLSocket, no close_notify
-    is sent: call unwrap() first if the peer needs one.
+    when it raises ValueError for a timeout that is None, negative or above
+    1e9, or a max_bytes below 0. If another object still holds the
+    descriptor (a makefile(), a dup(), a child process), the FIN still goes
+    out, but close() only drops this reference. If SO_LINGER is on with a
+    time, close() may block for that time more. On an ssl.SSLSocket, no
+    close_notify is sent: call unwrap() first if the peer needs one.
     """
     try:
-        if timeout is None or not timeout >= 0:
-            raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+        if timeout is None or not 0 <= timeout <= 1e9:
+            raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
         if max_bytes is not None and not max_bytes >= 0:
             raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
         deadline = time.monotonic() + timeout
@@ -79,32 +80,29 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
 def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     """Read until the peer's FIN (recv() returns b''); return what was read.
 
-    timeout bounds the whole call, in seconds, whatever timeout the socket
-    has (an accepted socket has none): once it is spent, only what is
-    already queued is still read (one receive buffer, SO_RCVBUF bytes, at
-    most), so 0 takes a message already queued whole. The socket's own
-    timeout is restored afterwards. Raises TimeoutError if the FIN has not
-    come in time, ValueError if the peer sends more than max_bytes (it
-    never reads more than max_bytes + 1), ValueError for a timeout that is
-    None or negative, and whatever OSError recv() raises
-    (ConnectionResetError: what was read is lost). It never closes the
-    socket.
+    timeout, in seconds above 0 and at most 1e9, bounds the whole call,
+    whatever timeout the socket has (an accepted socket has none); the
+    socket's own timeout is restored afterwards. Raises TimeoutError if the
+    FIN has not come in time, ValueError if the peer sends more than
+    max_bytes (it never reads more than max_bytes + 1), ValueError for a
+    timeout or max_bytes out of range (max_bytes must be >= 0), and
+    whatever OSError recv() raises (ConnectionResetError: what was read is
+    lost). It never closes the socket.
     """
-    if timeout is None or not timeout >= 0:
-        raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+    if timeout is None or not 0 < timeout <= 1e9:
+        raise ValueError(f"timeout must be above 0, at most 1e9, not {timeout!r}")
+    if max_bytes is None or not max_bytes >= 0:
+        raise ValueError(f"max_bytes must be >= 0, not {max_bytes!r}")
     deadline = time.monotonic() + timeout
-    late = None  # once the time is up: how much it may still read
     previous = sock.gettimeout()
     chunks = []
     size = 0
     try:
         while size <= max_bytes:
             remaining = deadline - time.monotonic()
-            if remaining <= 0 and late is None:
-                late = size + sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
-            elif late is not None and size > late:
+            if remaining <= 0:
                 raise TimeoutError(f"no FIN within {timeout} s")
-            sock.settimeout(max(remaining, 0.001))  # then 1 ms: what is queued
+            sock.settimeout(remaining)
             chunk = sock.recv(min(65536, max_bytes + 1 - size))
             if not chunk:
                 return b"".join(chunks)
@@ -123,14 +121,15 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
 
     Returns True if it shut the connection down. Returns False if the socket
     is already closed (fileno() is -1) or the kernel answers ENOTCONN: the
-    connection was reset, or it is over (you shut it down, the peer closed,
-    and your FIN was acknowledged), or (on macOS, by its source, for SHUT_RD
-    and SHUT_RDWR) the peer closed it first, or the socket was never
-    connected; the errno cannot tell these apart.
-    Raises any other OSError (EBADF for a descriptor closed behind the
-    socket's back, EINVAL for a how that is not a SHUT_ constant). On Linux
-    a listening socket is no error: True (SHUT_RD and SHUT_RDWR stop it
-    listening).
+    connection was reset, or it is over (you shut it down, the peer sent its
+    FIN, and yours was acknowledged), or (on macOS, by its source, for
+    SHUT_RD and SHUT_RDWR) the peer sent its FIN first, or the socket was
+    never connected; the errno cannot tell these apart. Raises any other
+    OSError (EBADF for a descriptor closed behind the socket's back, EINVAL
+    for a how that is not a SHUT_ constant). On Linux a listening socket is
+    no error: True (SHUT_RD and SHUT_RDWR stop it listening). On an
+    ssl.SSLSocket, shutdown() ends the TLS layer first, without close_notify:
+    later recv() calls read the peer's TLS records raw.
     """
     if sock.fileno() == -1:
         return False
@@ -150,13 +149,13 @@ def abort(sock):
 
     The RST goes out, and unsent data is dropped, when the last reference to
     the connection closes: at once if sock is the only one; while a
-    makefile() object, a dup() or a child process still holds it, only when
-    that closes too. A second call, or a call on a closed socket (fileno()
-    is -1), does nothing (like close()); after a close() that a makefile()
-    outlives, fileno() is not -1 yet, and abort() still makes the last
-    close a reset. Raises OSError if setsockopt() fails (EINVAL on a socket
-    the peer has already reset, on some systems, not Linux), after an
-    ordinary close() of the socket.
+    makefile() object, a dup(), a child process, or another thread blocked
+    in a call on sock still holds it, only when that lets go too. A second
+    call, or a call on a closed socket (fileno() is -1), does nothing (like
+    close()); after a close() that a makefile() outlives, fileno() is not -1
+    yet, and abort() still makes the last close a reset. Raises OSError if
+    setsockopt() fails (EINVAL on a socket the peer has already reset, on
+    some systems, not Linux), after an ordinary close() of the socket.
     """
     if sock.fileno() == -1:
         return
@@ -173,17 +172,18 @@ def abort(sock):
 def heartbeat(sock, deadline):
     """Send b"ping"; True if exactly b"pong" comes back within deadline seconds.
 
-    deadline bounds the whole call (sending and waiting), in seconds, and
-    must be a number > 0 (ValueError otherwise). On a miss (no pong in
-    time, another answer, b'', an OSError) it shuts the connection down in
-    both directions and returns False: a late pong could otherwise answer
-    the next ping, so every later call on this socket returns False too.
+    deadline bounds the whole call (sending and waiting), in seconds above
+    0 and at most 1e9 (ValueError otherwise). On a miss (no pong in time,
+    another answer, b'', an OSError) it shuts the connection down in both
+    directions and returns False: a late pong could otherwise answer the
+    next ping, so every later call on this socket returns False too.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     The socket's own timeout is restored; the socket is never closed. Use
-    it on a connection that carries nothing but pings and pongs meanwhile.
+    it on a connection whose peer answers each ping with one pong and sends
+    nothing else meanwhile.
     """
-    if deadline is None or not deadline > 0:
-        raise ValueError(f"deadline must be a number > 0, not {deadline!r}")
+    if deadline is None or not 0 < deadline <= 1e9:
+        raise ValueError(f"deadline must be above 0, at most 1e9, not {deadline!r}")
     end = time.monotonic() + deadline
     previous = sock.gettimeout()
     answer = b""
@@ -218,23 +218,25 @@ def heartbeat(sock, deadline):
 async def close_writer(writer, timeout=5.0):
     """Close an asyncio StreamWriter; abort it if not closed in timeout seconds.
 
-    Returns True if it closed (its buffer flushed) within timeout, False if
-    it had to abort: the rest of its buffer is then dropped and the peer
-    may get a reset. timeout bounds the wait (0 aborts unless nothing is
-    left to send); the abort itself takes a few loop iterations more. Also
+    Returns True if it closed (its buffer flushed; over TLS, the peer's
+    close_notify or FIN received too) within timeout, False if it had to
+    abort: the rest of its buffer is then dropped and the peer may get a
+    reset. timeout, in seconds from 0 to 1e9, bounds the wait (0 aborts
+    unless nothing is left to send); the abort itself takes a few loop
+    iterations more. Also
     returns False, after abort(), when an earlier wait_for(wait_closed())
     was cancelled, which leaves wait_closed() raising CancelledError. A
     connection that fails while closing, or that was closed before (even
     by an abort), counts as closed. The writer is closed when this returns
-    or raises, in every case: ValueError for a timeout that is None or
-    negative, and CancelledError if the task running it is cancelled once
-    it has started, both abort first.
+    or raises, in every case: ValueError for a timeout out of range, and
+    CancelledError if the task running it is cancelled once it has started,
+    both abort first.
     """
     writer.close()
     closing = asyncio.ensure_future(writer.wait_closed())
     try:
-        if timeout is None or not timeout >= 0:
-            raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+        if timeout is None or not 0 <= timeout <= 1e9:
+            raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
         done, _ = await asyncio.wait({closing}, timeout=timeout)
         if done and not closing.cancelled():
             closing.exception()  # an OSError here: it closed all the same
@@ -242,7 +244,8 @@ async def close_writer(writer, timeout=5.0):
         return False
     finally:
         if not closing.done() or closing.cancelled():
-            if writer.get_extra_info("socket").fileno() != -1:  # still open
+            sock = writer.get_extra_info("socket")  # None: TLS let go of it, a pipe
+            if sock is None or sock.fileno() != -1:  # not closed yet
                 writer.transport.abort()  # (on a closed one it would raise)
             await asyncio.wait({closing}, timeout=1)
             if not closing.done():
@@ -256,21 +259,26 @@ async def close_writer(writer, timeout=5.0):
 async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     """Send EOF, discard what the peer still sends until its EOF, then close.
 
-    The asyncio streams twin of close_gracefully(). timeout bounds the whole
-    call, the close included (close_writer() gets what is left of it).
+    The asyncio streams twin of close_gracefully(). timeout, in seconds from
+    0 to 1e9, bounds the whole call, the close included (close_writer() gets
+    what is left of it); once it is spent, one more read takes what has
+    arrived, so 0 takes an EOF already received with nothing before it.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
-    failed, the close had to abort, or the writer was already closing). The
-    writer is closed when this returns or raises, in every case: also when
-    it raises ValueError for a timeout that is None or negative, or a
-    max_bytes below 0.
+    failed, the close had to abort, or the writer was already closing).
+    Over TLS no EOF can be sent (can_write_eof() is False): it waits for the
+    peer's EOF all the same, so a peer that waits for yours makes it return
+    False at the timeout. The writer is closed when this returns or raises,
+    in every case: also when it raises ValueError for a timeout out of range
+    or a max_bytes below 0, and at once (aborted) when its task is
+    cancelled.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time()
     saw_eof = False
     try:
-        if timeout is None or not timeout >= 0:
-            raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+        if timeout is None or not 0 <= timeout <= 1e9:
+            raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
         if max_bytes is not None and not max_bytes >= 0:
             raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
         deadline += timeout
@@ -280,14 +288,27 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
         if writer.can_write_eof():
             writer.write_eof()
         while max_bytes is None or discarded <= max_bytes:
-            remaining = max(deadline - loop.time(), 0)
-            chunk = await asyncio.wait_for(reader.read(65536), remaining)
+            remaining = deadline - loop.time()
+            reading = asyncio.ensure_future(reader.read(65536))
+            try:  # not wait_for(): at 0 it would cancel a read of what is buffered
+                done, _ = await asyncio.wait({reading}, timeout=remaining)
+            finally:
+                if not reading.done():
+                    reading.cancel()
+            if not done:
+                break  # time spent
+            chunk = reading.result()
             if not chunk:
                 saw_eof = True
                 break
             discarded += len(chunk)
-    except (OSError, asyncio.TimeoutError):
+            if remaining <= 0:
+                break  # time spent: one read of what had arrived, no more
+    except OSError:
         pass
+    except asyncio.CancelledError:
+        deadline = loop.time()  # cancelled: close at once
+        raise
     finally:
         closed = await close_writer(writer, max(deadline - loop.time(), 0))
     return saw_eof and closed
@@ -298,20 +319,26 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
 class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     """A ThreadingHTTPServer that serves in its own thread and stops cleanly.
 
-    Handlers must derive from StoppableHTTPRequestHandler. start() serves in
-    a new thread. stop(timeout) stops accepting, lets each request in
+    Handlers must derive from StoppableHTTPRequestHandler; serve with
+    start(), which serves in a new thread (stop() does not stop a
+    serve_forever() of your own). stop(timeout) stops accepting and closes
+    the listening socket (within 0.1 s: a new connection is then refused,
+    and one the kernel had queued unaccepted is reset), lets each request in
     progress finish, closes the connections waiting for a request, and
     returns True once every handler thread has ended, within timeout
-    seconds. Once stop() has begun, a request that reaches a connection
-    before the server closes it is answered 503 with Connection: close.
-    Past the timeout, the connections still open are shut down (their
-    requests are cut) and stop() returns False after at most one second
-    more; a handler that never touches its socket again, or is still in
-    setup() (a TLS handshake), outlives stop(). stop() raises ValueError for
-    a timeout that is None or negative, once it has stopped accepting. The
-    listening socket is closed when stop() returns or raises, in every case.
-    stop() may be called twice, or without start(). Linux: stop() wakes handlers waiting
-    in recv() with shutdown(SHUT_RD), which other systems may not honour.
+    seconds more. Once stop() has begun, the first
+    request that reaches a connection before the server closes it is
+    answered 503 with Connection: close. Past the timeout, the connections
+    still open are shut down (their requests are cut) and stop() returns
+    False after at most one second more; a handler that never touches its
+    socket again, or is still in setup() (a TLS handshake), outlives stop().
+    stop() raises ValueError for a timeout that is None, negative or above
+    1e9, once it has stopped accepting. The listening socket is closed when
+    stop() returns or raises, in every case. stop() may be called twice, by
+    two threads at once, without start(), or from a handler (it does not
+    wait for that handler's own thread). Linux: stop() wakes handlers
+    waiting in recv() with shutdown(SHUT_RD), which other systems may not
+    honour.
     """
 
     daemon_threads = False
@@ -325,11 +352,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         self._serving = None
         super().__init__(*args, **kwargs)
 
-    def start(self, poll_interval=0.1):
+    def start(self):
         # shutdown(), in stop(), waits up to poll_interval for serve_forever()
-        self._serving = threading.Thread(
-            target=self.serve_forever, args=(poll_interval,)
-        )
+        self._serving = threading.Thread(target=self.serve_forever, args=(0.1,))
         self._serving.start()
 
     def process_request(self, request, client_address):
@@ -371,12 +396,14 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     def stop(self, timeout=5.0):
         deadline = time.monotonic()
         try:
-            if self._serving is not None:
+            with self._lock:
+                serving, self._serving = self._serving, None
+            if serving is not None:
                 self.shutdown()
-                self._serving.join()
-                self._serving = None
-            if timeout is None or not timeout >= 0:
-                raise ValueError(f"timeout must be a number >= 0, not {timeout!r}")
+                serving.join()
+            self.socket.close()  # refuse new connections while draining
+            if timeout is None or not 0 <= timeout <= 1e9:
+                raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
             deadline += timeout
             with self._lock:
                 self._stopping = True
@@ -388,8 +415,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             with self._lock:
                 late = list(self._connections)
             for connection in late:
-                try:
-                    connection.shutdown(socket.SHUT_RDWR)
+                try:  # socket.socket's, as in _wake()
+                    socket.socket.shutdown(connection, socket.SHUT_RDWR)
                 except OSError:
                     pass
             self._join(deadline + 1)
@@ -398,8 +425,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             self.server_close()
 
     def _join(self, deadline):
+        me = threading.current_thread()  # stop() called from a handler
         with self._lock:
-            threads = list(self._handlers)
+            threads = [thread for thread in self._handlers if thread is not me]
         for thread in threads:
             thread.join(max(deadline - time.monotonic(), 0))
         return not any(thread.is_alive() for thread in threads)

@@ -1,9 +1,10 @@
 """Helpers for closing sockets, each with its contract in its docstring.
 
 Standard library only, Python 3.10+. Download this one file and import it, or
-copy the helpers you need: each is self-contained. The contract tests in the
-project's tests/contracts/ call every helper under the conditions its
-docstring names, on every Python from 3.10, on Linux.
+copy the helpers you need (close_gracefully_async() also needs close_writer(),
+StoppableHTTPServer needs StoppableHTTPRequestHandler). The contract tests in
+the project's tests/contracts/ call each helper under the conditions its
+docstring names, on Linux, on Python 3.10 to 3.13.
 """
 
 import asyncio

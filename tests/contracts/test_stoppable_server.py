@@ -617,3 +617,57 @@ def test_stop_called_after_sigterm_lets_the_request_in_progress_finish():
     )
     assert (run.returncode, run.stderr) == (0, "")
     assert run.stdout == ("stop() returned True\nthe client got [(200, b'finished')]\n")
+
+
+def wait_for_state(server, state, limit=TIMEOUT):
+    """Poll (bounded) until a connection of the server is in that state."""
+    for _ in range(int(limit / 0.01)):
+        with server._lock:
+            if state in server._connections.values():
+                return True
+        time.sleep(0.01)  # a test's poll of private state, not synchronisation
+    return False
+
+
+def test_a_request_cut_while_its_headers_arrive_never_reaches_the_handler(app):
+    """Past the timeout, the connections still open are shut down (their
+    requests are cut: one whose headers were still arriving never reaches
+    do_GET()).
+
+    A POST whose headers stop half-way: stop(SHORT) returns False, do_POST()
+    never runs (an earlier version ran it on the truncated headers), and the
+    handler reports no error."""
+    server = app()
+    with connect(server) as client:
+        client.sendall(b"POST /transfer HTTP/1.1\r\nHost: x\r\nContent-Len")
+        assert wait_for_state(server, "working"), "the request line was not read"
+        stopping = Stopping(server, SHORT)
+        assert stopping.result() == ("returned", False)
+        assert SHORT <= stopping.took < SHORT + 1 + SLACK
+        assert read_until_eof(client)[0] == b""
+    assert handler_class(server).outcomes == []
+    assert not handler_class(server).started.is_set()
+    assert server.errors == []
+
+
+def test_a_connection_woken_mid_request_line_is_closed_without_an_answer(app):
+    """... (one woken in the middle of its request line is closed without an
+    answer).
+
+    A keep-alive connection, served once, then half a request line: stop()
+    returns True and the client reads EOF with nothing before it (an earlier
+    version answered a bare 400 page with no status line)."""
+    server = app()
+    with connect(server) as client:
+        send_get(client, "/first")
+        first = b""
+        for _ in range(10):  # bounded: the response in a few segments at most
+            first += client.recv(1024)
+            if first.endswith(b"/first"):
+                break
+        assert first.startswith(b"HTTP/1.1 200") and first.endswith(b"/first")
+        client.sendall(b"POST /transfer HT")
+        stopping = Stopping(server, TIMEOUT)
+        assert stopping.result() == ("returned", True)
+        assert read_until_eof(client) == (b"", "EOF")
+    assert server.errors == []

@@ -54,24 +54,29 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
 
     Handlers must derive from StoppableHTTPRequestHandler; serve with
     start(), which serves in a new thread (stop() does not stop a
-    serve_forever() of your own). stop(timeout) stops accepting and closes
-    the listening socket (within 0.1 s: a new connection is then refused,
-    and one the kernel had queued unaccepted is reset), lets each request in
-    progress finish, closes the connections waiting for a request, and
-    returns True once every handler thread has ended, within timeout
-    seconds more. Once stop() has begun, the first
-    request that reaches a connection before the server closes it is
-    answered 503 with Connection: close. Past the timeout, the connections
-    still open are shut down (their requests are cut) and stop() returns
-    False after at most one second more; a handler that never touches its
-    socket again, or is still in setup() (a TLS handshake), outlives stop().
-    stop() raises ValueError for a timeout that is None, negative or above
-    1e9, once it has stopped accepting. The listening socket is closed when
-    stop() returns or raises, in every case. stop() may be called twice, by
-    two threads at once, without start(), or from a handler (it does not
-    wait for that handler's own thread). Linux: stop() wakes handlers
-    waiting in recv() with shutdown(SHUT_RD), which other systems may not
-    honour.
+    serve_forever() of your own: call shutdown() first). Add TLS per
+    connection, in the handler's setup(), not by wrapping the listening
+    socket: a handshake inside accept() would hold serve_forever(), and
+    stop() with it. stop(timeout) stops accepting and closes the listening
+    socket (within 0.1 s: a new connection is then refused, and one the
+    kernel had queued unaccepted is reset), lets each request in progress
+    finish, closes the connections waiting for a request, and returns True
+    once every handler thread has ended, within timeout seconds more. Once
+    stop() has begun, the first request that reaches a connection before the
+    server closes it is answered 503 with Connection: close (one woken in
+    the middle of its request line is closed without an answer). Past the
+    timeout, the connections still open are shut down (their requests are
+    cut: one whose headers were still arriving never reaches do_GET()) and
+    stop() returns False after at most one second more; a handler that never
+    touches its socket again, or is still in setup() (a TLS handshake),
+    outlives stop(). stop() raises ValueError for a timeout that is None,
+    negative or above 1e9, once it has stopped accepting, before it wakes
+    anything. The listening socket is closed when stop() returns or raises,
+    in every case. stop() may be called twice, by two threads at once,
+    without start(), or from a handler (it does not wait for that handler's
+    own thread), but not from a signal handler: set an event there, and call
+    stop() from the main thread. Linux: stop() wakes handlers waiting in
+    recv() with shutdown(SHUT_RD), which other systems may not honour.
     """
 
     daemon_threads = False
@@ -80,7 +85,7 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     def __init__(self, *args, **kwargs):
         self._lock = threading.Lock()
         self._stopping = False
-        self._connections = {}  # connection -> "waiting", "working" or "woken"
+        self._connections = {}  # connection -> "waiting", "working", "woken", "cut"
         self._handlers = set()  # handler threads (_threads is ThreadingMixIn's)
         self._serving = None
         super().__init__(*args, **kwargs)
@@ -113,6 +118,11 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             woken = self._connections.get(connection) == "woken"
             self._connections[connection] = "woken" if woken else "working"
             return not woken
+
+    def was_cut(self, connection):
+        """Whether stop() cut the connection while its request arrived."""
+        with self._lock:
+            return self._connections.get(connection) == "cut"
 
     def finished(self, connection):
         """Called when the handler is done with the connection."""
@@ -147,6 +157,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
                 return True
             with self._lock:
                 late = list(self._connections)
+                for connection in late:
+                    self._connections[connection] = "cut"
             for connection in late:
                 try:  # socket.socket's, as in _wake()
                     socket.socket.shutdown(connection, socket.SHUT_RDWR)
@@ -178,7 +190,13 @@ class StoppableHTTPRequestHandler(http.server.BaseHTTPRequestHandler):
 
     def parse_request(self):
         working = self.server.working(self.connection)
+        if not working and not self.raw_requestline.endswith(b"\n"):
+            self.close_connection = True  # woken mid-line: no request to answer
+            return False
         if not super().parse_request():
+            return False
+        if self.server.was_cut(self.connection):
+            self.close_connection = True  # cut while its headers arrived
             return False
         if not working:
             self.close_connection = True

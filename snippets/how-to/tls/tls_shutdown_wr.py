@@ -34,7 +34,7 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     socket's own timeout is restored afterwards. Raises TimeoutError if the
     FIN has not come in time, ValueError if the peer sends more than
     max_bytes (it never reads more than max_bytes + 1), ValueError for a
-    timeout or max_bytes out of range (max_bytes must be >= 0), and
+    timeout or max_bytes out of range (max_bytes must be an int >= 0), and
     whatever OSError recv() raises (ConnectionResetError: what was read is
     lost). It never closes the socket.
     """

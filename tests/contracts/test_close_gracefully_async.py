@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import random
 import socket
+import ssl
 import struct
 import sys
+import threading
 import time
 
 import closing
@@ -62,6 +65,121 @@ async def connected():
         if writer.get_extra_info("socket").fileno() != -1:
             writer.transport.abort()
             await asyncio.sleep(0)  # abort() closes the socket in the next iteration
+
+
+class TLSPeer:
+    """The peer of a TLS connection: a thread that accepts on listener, makes
+    the handshake as the TLS server, then plays role(tls, stop); the
+    connection is closed (a FIN, no close_notify) when the role returns."""
+
+    def __init__(self, listener: socket.socket, context: ssl.SSLContext, role):
+        self.stop = threading.Event()  # set at the end: a waiting role returns
+        self.tls: ssl.SSLSocket | None = None
+        self._outcome: list[tuple[bool, object]] = []
+        self._thread = threading.Thread(
+            target=self._run, args=(listener, context, role), name=role.__name__
+        )
+        self._thread.start()
+
+    def _run(self, listener, context, role) -> None:
+        try:
+            raw, _ = listener.accept()
+            raw.settimeout(TIMEOUT)  # bounds the handshake and every recv()
+            with context.wrap_socket(raw, server_side=True) as self.tls:
+                self._outcome.append((True, role(self.tls, self.stop)))
+        except BaseException as exc:  # raised again by result(), in the test
+            self._outcome.append((False, exc))
+
+    async def result(self):
+        """What the role returned (TIMEOUT at most); raises what it raised."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self._thread.join, TIMEOUT)
+        assert not self._thread.is_alive(), f"{self._thread.name}: still running"
+        returned, value = self._outcome[-1]
+        if not returned:
+            raise value
+        return value
+
+    async def end(self) -> None:
+        """Stop the role, waking it from a blocked recv() if need be."""
+        self.stop.set()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self._thread.join, 0.05)
+        if self._thread.is_alive() and self.tls is not None:
+            with contextlib.suppress(OSError):  # socket.socket's: no TLS alert
+                socket.socket.shutdown(self.tls, socket.SHUT_RDWR)
+        await loop.run_in_executor(None, self._thread.join, TIMEOUT)
+        assert not self._thread.is_alive(), f"{self._thread.name}: did not end"
+
+
+@contextlib.asynccontextmanager
+async def tls_connected(contexts: tuple[ssl.SSLContext, ssl.SSLContext], role):
+    """(reader, writer) under test, the writer's raw socket, and the TLSPeer
+    playing role.
+
+    The writer is the TLS client (asyncio.open_connection(ssl=...)). Both
+    ends are closed on exit, whatever the test did."""
+    server_context, client_context = contexts
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(TIMEOUT)
+        peer = TLSPeer(listener, server_context, role)
+        try:
+            reader, writer = await asyncio.open_connection(
+                *listener.getsockname(),
+                ssl=client_context,
+                server_hostname="localhost",
+                ssl_handshake_timeout=TIMEOUT,  # the connect itself is local
+            )
+        except BaseException:
+            await peer.end()
+            raise
+    raw = writer.get_extra_info("socket")  # TLS lets go of it once closed
+    try:
+        yield reader, writer, raw, peer
+    finally:
+        if raw.fileno() != -1:
+            writer.transport.abort()
+            await asyncio.sleep(0)  # abort() closes the socket in the next iteration
+        await peer.end()
+
+
+TLS_DATA = PAYLOAD[:100]
+
+
+def read_tls_until_eof(tls: ssl.SSLSocket) -> bytes:
+    """What the TLS peer reads until b'' (a close_notify, or a FIN: ragged
+    EOFs are suppressed), or until a reset."""
+    data = bytearray()
+    with contextlib.suppress(OSError):
+        while chunk := tls.recv(65536):  # bounded: the socket's timeout
+            data += chunk
+    return bytes(data)
+
+
+def waits_for_your_eof(tls: ssl.SSLSocket, stop: threading.Event):
+    """Read until the writer's EOF (its close_notify, or its end), then
+    close; return what it read, and when the EOF came."""
+    data = read_tls_until_eof(tls)
+    return data, time.monotonic()
+
+
+def reads_then_sends_its_eof(tls: ssl.SSLSocket, stop: threading.Event):
+    """Read TLS_DATA, then send its EOF first: a close_notify (unwrap(),
+    which waits for the writer's: Python 3.10's asyncio sends none, and
+    just closes), then, once the writer's socket is closed, a FIN; return
+    what it read, and when its EOF went."""
+    data = bytearray()
+    while len(data) < len(TLS_DATA):  # bounded: the socket's timeout
+        chunk = tls.recv(len(TLS_DATA) - len(data))
+        if not chunk:
+            break
+        data += chunk
+    sent = time.monotonic()
+    with contextlib.suppress(OSError):
+        tls.unwrap()
+        while tls.recv(65536):  # raw now; bounded: the socket's timeout
+            pass
+    return bytes(data), sent
 
 
 def reset(sock: socket.socket) -> None:
@@ -338,27 +456,163 @@ def test_the_writer_is_closed_when_this_returns_or_raises(role, timeout):
     [
         (None, None, "timeout must be from 0 to 1e9, not None"),
         (-1, None, "timeout must be from 0 to 1e9, not -1"),
+        (math.nan, None, "timeout must be from 0 to 1e9, not nan"),
+        (math.inf, None, "timeout must be from 0 to 1e9, not inf"),
+        (1e10, None, "timeout must be from 0 to 1e9, not 10000000000.0"),
         (TIMEOUT, -1, "max_bytes must be None or >= 0, not -1"),
     ],
 )
 def test_value_error_for_a_bad_timeout_or_max_bytes_closes_the_writer(
     timeout, max_bytes, message
 ):
-    """The writer is closed ... also when it raises ValueError for a timeout
-    that is None or negative, or a max_bytes below 0.
+    """timeout, in seconds from 0 to 1e9 ... The writer is closed ... also
+    when it raises ValueError for a timeout out of range or a max_bytes
+    below 0.
 
     16 MB wait for a peer that never reads: ValueError at once, the writer
-    closed. An earlier version raised TypeError for None, and left the
-    writer open."""
+    closed. Earlier versions raised TypeError for None, and left the writer
+    open; and for inf and 1e10 waited for ever, or raised OverflowError."""
 
     async def main():
         async with connected() as (reader, writer, peer):
             await queue(writer, peer, "never reads nor sends EOF")
             start = time.monotonic()
             with pytest.raises(ValueError) as raised:
-                await closing.close_gracefully_async(reader, writer, timeout, max_bytes)
+                # bounded: a call that waited for ever raises TimeoutError
+                await asyncio.wait_for(
+                    closing.close_gracefully_async(reader, writer, timeout, max_bytes),
+                    TIMEOUT,
+                )
             assert str(raised.value) == message
             assert time.monotonic() - start < SLACK
             assert is_closed(writer)
+
+    run(main())
+
+
+def test_a_timeout_of_1e9_is_in_range():
+    """timeout, in seconds from 0 to 1e9, bounds the whole call.
+
+    1e9 is no error: against a peer that reads everything then sends EOF,
+    True at once."""
+
+    async def main():
+        result, took, got = await call("reads everything then sends EOF", 1e9)
+        assert (result, got) == (True, (PAYLOAD, "EOF"))
+        assert took < TIMEOUT
+
+    run(main())
+
+
+async def until(condition) -> None:
+    """Let the event loop run until condition() holds (TIMEOUT at most)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + TIMEOUT
+    while not condition():
+        assert loop.time() < deadline, f"{condition} still false after {TIMEOUT} s"
+        await asyncio.sleep(0.001)  # a test's bounded poll
+
+
+@pytest.mark.parametrize("before", ["nothing", "data the caller read"])
+def test_timeout_zero_takes_an_eof_already_received_with_nothing_before_it(before):
+    """once it is spent, one more read takes what has arrived, so 0 takes an
+    EOF already received with nothing before it.
+
+    The peer's EOF has reached the reader (reader.at_eof()), with nothing
+    before it, or after data the caller has read: timeout 0 returns True,
+    at once, and the peer gets the writer's EOF. An earlier version
+    cancelled that read at 0 and returned False."""
+
+    async def main():
+        async with connected() as (reader, writer, peer):
+            if before == "data the caller read":
+                peer.sendall(b"last words")
+            peer.shutdown(socket.SHUT_WR)
+            if before == "data the caller read":
+                assert await asyncio.wait_for(reader.readexactly(10), TIMEOUT)
+            await until(reader.at_eof)
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(reader, writer, 0)
+            assert result is True
+            assert time.monotonic() - start < SLACK
+            assert is_closed(writer)
+            assert await read_all(peer) == (b"", "EOF")
+
+    run(main())
+
+
+@pytest.mark.parametrize("how", ["task.cancel()", "an outer wait_for() times out"])
+def test_its_task_cancelled_closes_the_writer_at_once_aborted(how):
+    """The writer is closed when this returns or raises, in every case: ...
+    and at once (aborted) when its task is cancelled.
+
+    16 MB wait for a peer that neither reads nor sends EOF, timeout 5 s;
+    the task is cancelled while it waits for the EOF: it ends at once, not
+    once its timeout is spent (as an earlier version did, which gave the
+    close what was left of it), the writer closed, and the peer gets only
+    part of the 16 MB."""
+
+    async def main():
+        async with connected() as (reader, writer, peer):
+            await queue(writer, peer, "never reads nor sends EOF")
+            call = closing.close_gracefully_async(reader, writer, TIMEOUT)
+            start = time.monotonic()
+            if how == "task.cancel()":
+                task = asyncio.ensure_future(call)
+                await asyncio.sleep(0)  # it has started and waits
+                assert not task.done()
+                task.cancel()
+                await asyncio.wait({task}, timeout=TIMEOUT)
+                assert task.cancelled()
+                assert time.monotonic() - start < SLACK
+            else:
+                with pytest.raises(asyncio.TimeoutError):
+                    await asyncio.wait_for(call, SHORT)
+                took = time.monotonic() - start
+                assert SHORT <= took < SHORT + SLACK
+            assert is_closed(writer)
+            got, end = await read_all(peer)
+            assert end in ("EOF", "reset")
+            assert 0 < len(got) < BIG and got == PAYLOAD[: len(got)]
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        pytest.param(waits_for_your_eof, False, id="the peer waits for yours"),
+        pytest.param(reads_then_sends_its_eof, True, id="the peer sends its EOF"),
+    ],
+)
+def test_over_tls_no_eof_can_be_sent_so_a_peer_waiting_for_yours_makes_it_false(
+    tls_contexts, role, expected
+):
+    """Over TLS no EOF can be sent (can_write_eof() is False): it waits for
+    the peer's EOF all the same, so a peer that waits for yours makes it
+    return False at the timeout.
+
+    A TLS peer that reads until the writer's EOF gets the data, but its
+    EOF only once the timeout is spent: False then, and the writer closed.
+    One that sends its EOF (a close_notify) after the data: True, at
+    once."""
+
+    async def main():
+        async with tls_connected(tls_contexts, role) as (reader, writer, raw, peer):
+            assert writer.can_write_eof() is False
+            writer.write(TLS_DATA)
+            timeout = TIMEOUT if expected else SHORT
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(reader, writer, timeout)
+            took = time.monotonic() - start
+            assert result is expected
+            assert writer.transport.is_closing() and raw.fileno() == -1
+            got, when = await peer.result()
+            assert got == TLS_DATA
+            if expected:
+                assert took < SLACK
+            else:
+                assert SHORT <= took < SHORT + SLACK
+                assert when - start >= SHORT  # no EOF reached it before
 
     run(main())

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import errno
 import os
+import platform
+import select
 import socket
 import struct
 import sys
+import threading
 import time
 
 import pytest
@@ -76,6 +79,67 @@ def test_the_reset_waits_for_the_last_reference(sockets, holder):
     peer.shutdown(socket.SHUT_WR)
     assert read_through() == b"still connected"  # and the holder closed
     assert ours.fileno() == -1
+    assert sockets.ending(peer) == (b"", "RST")
+
+
+# poll() and ppoll(), by machine: what a recv() with a timeout waits in
+POLL_SYSCALLS = {"x86_64": {7, 271}, "aarch64": {73}}
+
+
+def waits_in_poll(thread: threading.Thread) -> bool:
+    """Whether thread sleeps in the kernel in poll() (Linux /proc)."""
+    task = f"/proc/self/task/{thread.native_id}"
+    with open(f"{task}/wchan") as wchan:
+        if "poll" in wchan.read():
+            return True
+    with open(f"{task}/syscall") as syscall:
+        number = syscall.read().split()[0]
+    return number.isdigit() and int(number) in POLL_SYSCALLS.get(platform.machine(), ())
+
+
+def test_the_reset_waits_for_a_thread_blocked_in_a_call_on_sock(sockets):
+    """"while ... another thread blocked in a call on sock still holds it,
+    only when that lets go too": a thread waits in ours.recv() (timeout
+    1 s) when abort() is called. abort() returns at once and the socket is
+    closed, but the peer gets nothing while the recv() waits; the reset
+    arrives when it returns (with an OSError), not before."""
+    blocked = 1.0  # seconds: the recv()'s timeout
+    ours, peer = sockets.pair(timeout=blocked)
+    outcome = {}
+
+    def reader():
+        outcome["started"] = time.monotonic()
+        try:
+            outcome["returned"] = ours.recv(100)
+        except OSError as exc:
+            outcome["raised"] = exc
+        outcome["ended"] = time.monotonic()
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for _ in range(5000):  # bounded: 5 s at most
+            if waits_in_poll(thread):
+                break
+            time.sleep(0.001)  # a test's poll, not a synchronisation
+        assert waits_in_poll(thread), "the reader is not waiting in recv()"
+        start = time.monotonic()
+        assert abort(ours) is None
+        assert time.monotonic() - start < SLACK
+        assert ours.fileno() == -1
+        # watch the peer until shortly before the recv() times out
+        watch = outcome["started"] + blocked - 0.1 - time.monotonic()
+        assert watch > 0.2, "the test took too long to set up"
+        readable, _, _ = select.select([peer], [], [], watch)
+        assert not readable, "the reset went out while recv() still waited"
+        sockets.wait_readable(peer)
+        arrived = time.monotonic()
+    finally:
+        thread.join(5)
+    assert not thread.is_alive()
+    assert isinstance(outcome.get("raised"), OSError), outcome
+    assert arrived - outcome["started"] >= blocked - 0.01
+    assert arrived <= outcome["ended"] + SLACK
     assert sockets.ending(peer) == (b"", "RST")
 
 

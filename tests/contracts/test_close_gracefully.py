@@ -251,19 +251,35 @@ BAD_ARGUMENTS = {
     "timeout -1": {"timeout": -1},
     "timeout -0.001": {"timeout": -0.001},
     "timeout NaN": {"timeout": math.nan},
+    "timeout inf": {"timeout": math.inf},
+    "timeout 1e10": {"timeout": 1e10},
     "max_bytes -1": {"timeout": 5, "max_bytes": -1},
 }
 
 
 @pytest.mark.parametrize("case", BAD_ARGUMENTS)
 def test_raises_valueerror_for_a_bad_timeout_or_max_bytes_and_closes(sockets, case):
-    """"also when it raises ValueError for a timeout that is None or
-    negative, or a max_bytes below 0": ValueError, and the socket is
-    closed."""
+    """"also when it raises ValueError for a timeout that is None, negative
+    or above 1e9, or a max_bytes below 0": ValueError (for inf, not the
+    OverflowError of settimeout(), and for 1e10 no wait), at once, and the
+    socket is closed. (The peer sends nothing: a call that waited would
+    wait for ever.)"""
     ours, peer = sockets.pair()
+    start = time.monotonic()
     with pytest.raises(ValueError):
         close_gracefully(ours, **BAD_ARGUMENTS[case])
+    assert time.monotonic() - start < SLACK
     assert ours.fileno() == -1
+
+
+def test_timeout_is_in_seconds_from_0_to_1e9(sockets):
+    """"timeout, in seconds from 0 to 1e9": 1e9 is no error; with the
+    peer's FIN on its way, True at once."""
+    ours, peer = sockets.pair()
+    peer.close()
+    result, took = timed(close_gracefully, ours, timeout=1e9)
+    assert (result, ours.fileno()) == (True, -1)
+    assert took < SLACK
 
 
 @pytest.mark.parametrize("holder", ["makefile()", "dup()", "child process"])

@@ -682,3 +682,38 @@ def test_a_pipe_writer_is_closed_when_this_returns(child):
             await asyncio.wait_for(process.wait(), TIMEOUT)
 
     run(main())
+
+
+@pytest.mark.parametrize("earlier", ["the caller closed it", "a wait_for() timed out"])
+def test_over_tls_a_writer_already_closing_counts_as_closed(tls_contexts, earlier):
+    """A connection ... that was closed before ... counts as closed. The
+    writer is closed when this returns or raises, in every case.
+
+    A TLS writer whose close() was already called (by the caller, or before
+    an earlier wait_for(wait_closed()) timed out), while the peer answers
+    neither close_notify nor FIN: False after the timeout, nothing raised,
+    the socket closed (on 3.11+ a second close() broke the transport and an
+    earlier version raised AttributeError, leaving it open)."""
+
+    async def main():
+        async with tls_connected(tls_contexts, reads_then_neither) as (
+            _,
+            writer,
+            raw,
+            peer,
+        ):
+            writer.write(TLS_DATA)
+            writer.close()
+            if earlier == "a wait_for() timed out":
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(writer.wait_closed(), 0.05)
+            start = time.monotonic()
+            closed = await closing.close_writer(writer, SHORT)
+            took = time.monotonic() - start
+            assert closed is False
+            assert took < SHORT + SLACK
+            assert raw.fileno() == -1
+            peer.stop.set()
+            await peer.result()
+
+    run(main())

@@ -209,17 +209,33 @@ def test_whole_call_is_bounded_by_the_deadline(sockets, peers, stall):
         assert drainer.result() == queued + 4  # the ping went out in time
 
 
-@pytest.mark.parametrize("deadline", [None, 0, -1, math.nan])
-def test_raises_valueerror_unless_deadline_is_a_number_above_zero(
+@pytest.mark.parametrize("deadline", [None, 0, -1, math.nan, math.inf, 1e10])
+def test_raises_valueerror_unless_deadline_is_above_0_and_at_most_1e9(
     sockets, peers, deadline
 ):
-    """"must be a number > 0 (ValueError otherwise)": None, 0, negative,
-    NaN. (The peer sends its FIN after 2 s: a heartbeat that waited for
-    ever would return then, and fail.)"""
+    """"in seconds above 0 and at most 1e9 (ValueError otherwise)": None, 0,
+    negative, NaN, inf (not the OverflowError of settimeout()), 1e10;
+    at once, and the socket is left as it was: open, its timeout kept, no
+    ping sent. (The peer sends its FIN after 2 s: a heartbeat that waited
+    would return then, and fail.)"""
     ours, peer = sockets.pair()
     peers.start(peers.silent_then_fin, peer, 2.0)
+    start = time.monotonic()
     with pytest.raises(ValueError):
         heartbeat(ours, deadline)
+    assert time.monotonic() - start < SLACK
+    assert ours.fileno() != -1 and ours.gettimeout() == WAIT
+    assert sockets.nothing_arrived(peer)
+
+
+def test_a_deadline_of_1e9_is_in_range(sockets, peers):
+    """"in seconds above 0 and at most 1e9": 1e9 is no error; a prompt
+    pong gives True."""
+    ours, peer = sockets.pair()
+    responder = peers.start(answer, peer)
+    assert heartbeat(ours, 1e9) is True
+    assert responder.result() == [b"ping"]
+    assert ours.gettimeout() == WAIT
 
 
 def late_then_prompt(sock, stop, first_call_done, late_pong_sent) -> int:

@@ -183,3 +183,43 @@ def test_a_listening_socket_is_no_error_on_linux(sockets, how):
     else:
         with pytest.raises(ConnectionRefusedError):
             client.connect(address)
+
+
+def tls_records(data: bytes) -> list[tuple[int, int]]:
+    """(content type, length) of each TLS record in data, which must hold
+    whole records and nothing else."""
+    records = []
+    while data:
+        assert len(data) >= 5, f"a partial record header: {data!r}"
+        content_type, _, length = struct.unpack("!BHH", data[:5])
+        assert len(data) >= 5 + length, "a partial record"
+        records.append((content_type, length))
+        data = data[5 + length :]
+    return records
+
+
+def test_on_an_ssl_socket_later_recv_calls_read_the_peers_tls_records_raw(sockets):
+    """"On an ssl.SSLSocket, shutdown() ends the TLS layer first, without
+    close_notify: later recv() calls read the peer's TLS records raw".
+
+    The peer's reply has arrived, unread, when shutdown_quietly() returns
+    True; the peer gets a FIN, and no close_notify before it; it sends
+    another reply and closes. recv() on ours then returns the raw stream:
+    whole TLS application-data records (content type 23, 0x17), not the
+    plaintext of either reply."""
+    ours, peer = sockets.tls_pair()
+    peer.sendall(b"reply before the shutdown")
+    sockets.wait_readable(ours)
+    assert shutdown_quietly(ours) is True
+    assert sockets.ending(peer) == (b"", "FIN")  # no bytes: no close_notify
+    peer.sendall(b"reply after the shutdown")
+    peer.close()
+    data = bytearray()
+    for _ in range(100):  # bounded; each recv() by the socket's timeout
+        chunk = ours.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    assert data[0] == 0x17
+    assert {content_type for content_type, _ in tls_records(bytes(data))} == {0x17}
+    assert b"reply" not in data

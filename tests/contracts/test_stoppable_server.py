@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import http.client
 import io
+import math
+import os
 import socket
 import ssl
 import subprocess
@@ -108,6 +110,24 @@ class TLSHandler(Handler):
             self.request.close()  # the server closes only the detached socket
 
 
+class QuitHandler(Handler):
+    """GET /quit answers, then calls stop() from its own thread: `outcomes`
+    gets "sent", then what stop() returned or raised and how long it took;
+    `release` is set once stop() has ended."""
+
+    def do_GET(self):
+        if self.path != "/quit":
+            return super().do_GET()
+        self.send(b"bye")
+        start = time.monotonic()
+        try:
+            outcome = ("returned", self.server.stop(TIMEOUT))
+        except Exception as exc:  # the outcome is what the test checks
+            outcome = ("raised", exc)
+        self.outcomes.append((outcome, time.monotonic() - start))
+        self.release.set()
+
+
 class Server(closing.StoppableHTTPServer):
     """Keeps its handlers' exceptions; stop_began is set once stop() has
     stopped serve_forever() (stop() calls shutdown() first)."""
@@ -162,7 +182,9 @@ def tls():
 
 @pytest.fixture
 def app(tls):
-    """make(use_tls=False, start=True): a Server with fresh events, started.
+    """make(use_tls=False, start=True, base=None): a Server with fresh events,
+    started; its handler class derives from base (by default Handler, or
+    TLSHandler if use_tls).
 
     On teardown: every event set, stop() (a second call is allowed), and
     every thread the test started ended."""
@@ -170,8 +192,9 @@ def app(tls):
     servers: list[Server] = []
     events: list[threading.Event] = []
 
-    def make(use_tls=False, start=True):
-        base = TLSHandler if use_tls else Handler
+    def make(use_tls=False, start=True, base=None):
+        if base is None:
+            base = TLSHandler if use_tls else Handler
         attributes = {
             "started": threading.Event(),
             "release": threading.Event(),
@@ -282,12 +305,30 @@ def an_idle_keep_alive(server, tls_client=None):
 
 
 def listener_closed(server) -> bool:
-    """The listening socket is closed, and a new connection is refused."""
-    try:
-        socket_to(server).close()
-    except ConnectionRefusedError:
-        return server.socket.fileno() == -1
-    return False
+    """The listening socket is closed: the object, and in the kernel.
+
+    Not by connecting: once the port is free, another test's listener (on
+    another xdist worker) may take it at once. Instead, no socket of this
+    process listens on the port any more, per /proc/net/tcp (Linux)."""
+    if server.socket.fileno() != -1:
+        return False
+    port = f"{server.server_address[1]:04X}"
+    ours = set()
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue  # closed meanwhile
+        if target.startswith("socket:["):
+            ours.add(target[8:-1])
+    with open("/proc/net/tcp") as table:
+        next(table)  # the header line
+        for line in table:
+            fields = line.split()
+            listening = fields[3] == "0A"
+            if listening and fields[1].endswith(f":{port}") and fields[9] in ours:
+                return False
+    return True
 
 
 def test_start_serves_in_a_new_thread(app):
@@ -499,25 +540,39 @@ def test_a_handler_that_never_touches_its_socket_again_outlives_stop(app, tls, s
         assert [type(e).__name__ for e in server.errors] == ["SSLEOFError"]
 
 
-@pytest.mark.parametrize("case", ["TLS handler (its socket detached)", "timeout=None"])
+LISTENER_CASES = {
+    "TLS handler (its socket detached)": TIMEOUT,
+    "timeout=None": None,
+    "timeout=inf": math.inf,
+    "timeout=1e10": 1e10,
+    "timeout=1e9": 1e9,
+}
+
+
+@pytest.mark.parametrize("case", list(LISTENER_CASES))
 def test_the_listening_socket_is_closed_when_stop_returns_or_raises(app, tls, case):
-    """The listening socket is closed when stop() returns or raises, in
-    every case.
+    """stop() raises ValueError for a timeout that is None, negative or
+    above 1e9, once it has stopped accepting. The listening socket is
+    closed when stop() returns or raises, in every case.
 
     With a handler that wraps its connection in TLS in setup(), stop()
     returns True (an earlier version raised EBADF for the detached socket
-    and left the listener open); stop(None) raises ValueError. Either way
-    the listener is closed: a new connection is refused."""
+    and left the listener open); stop(None), stop(inf) and stop(1e10)
+    raise ValueError (earlier, inf and 1e10 raised OverflowError), and
+    stop(1e9) returns True. Either way the listener is closed: a new
+    connection is refused."""
     use_tls = case.startswith("TLS")
+    timeout = LISTENER_CASES[case]
     server = app(use_tls)
     with an_idle_keep_alive(server, tls[1] if use_tls else None) as idle:
-        outcome = Stopping(server, None if case == "timeout=None" else TIMEOUT).result()
+        outcome = Stopping(server, timeout).result()
         assert listener_closed(server)
-        if use_tls:
+        if use_tls or timeout == 1e9:
             assert outcome == ("returned", True)
             assert read_until_eof(idle) in CLOSED[use_tls]
         else:
             assert outcome[0] == "raised" and type(outcome[1]) is ValueError
+            assert str(outcome[1]) == f"timeout must be from 0 to 1e9, not {timeout!r}"
 
 
 @pytest.mark.parametrize("case", ["twice", "without start()"])
@@ -533,6 +588,62 @@ def test_stop_may_be_called_twice_or_without_start(app, case):
     stopping = Stopping(server, TIMEOUT)
     assert stopping.result() == ("returned", True)
     assert stopping.took < SLACK
+    assert listener_closed(server)
+
+
+def test_stop_may_be_called_by_two_threads_at_once(app):
+    """stop() may be called ... by two threads at once.
+
+    Five times: a server with an idle keep-alive connection, stop(5) called
+    by two threads together. Both return True, at once (neither raises: an
+    earlier version had the second join a serving thread the first had
+    already dropped), the listener is closed, and the connection reads
+    EOF."""
+    for _ in range(5):
+        server = app()
+        with an_idle_keep_alive(server) as idle:
+            both = [Stopping(server, TIMEOUT), Stopping(server, TIMEOUT)]
+            assert [stopping.result() for stopping in both] == [("returned", True)] * 2
+            assert max(stopping.took for stopping in both) < POLL + SLACK
+            assert listener_closed(server)
+            assert read_until_eof(idle) == (b"", "EOF")
+        assert server.errors == []
+
+
+def test_stop_may_be_called_from_a_handler(app):
+    """stop() may be called ... from a handler (it does not wait for that
+    handler's own thread).
+
+    GET /quit answers, then its handler calls stop(5): it returns True at
+    once (an earlier version raised RuntimeError: a thread cannot join
+    itself), having closed the listener and the other, idle, connection;
+    then the /quit connection closes too, its handler thread ends."""
+    server = app(base=QuitHandler)
+    handler = handler_class(server)
+    with an_idle_keep_alive(server) as idle, connect(server) as quitting:
+        assert get(quitting, "/quit") == (200, b"bye")
+        assert handler.release.wait(TIMEOUT), "stop() did not return"
+        *sent, (outcome, took) = handler.outcomes
+        assert (sent, outcome) == (["sent", "sent"], ("returned", True))
+        assert took < POLL + SLACK
+        assert listener_closed(server)
+        assert read_until_eof(idle) == (b"", "EOF")
+        assert read_until_eof(quitting) == (b"", "EOF")
+    assert server.errors == []
+
+
+def test_stop_closes_the_listening_socket_within_the_poll(app):
+    """stop(timeout) stops accepting and closes the listening socket (within
+    0.1 s ...).
+
+    start(), then stop(0) with no connection: True, within 0.1 s (the poll
+    of the serving thread) and a machine's slack; the listener is closed.
+    (An earlier start() took a poll_interval: a longer one made stop() take
+    that long.)"""
+    server = app()
+    stopping = Stopping(server, 0)
+    assert stopping.result() == ("returned", True)
+    assert stopping.took < POLL + SLACK
     assert listener_closed(server)
 
 

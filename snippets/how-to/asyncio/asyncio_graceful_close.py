@@ -30,7 +30,8 @@ async def close_writer(writer, timeout=5.0):
     CancelledError if the task running it is cancelled once it has started,
     both abort first.
     """
-    writer.close()
+    if not writer.is_closing():  # a second close() breaks a TLS writer (3.11+)
+        writer.close()
     closing = asyncio.ensure_future(writer.wait_closed())
     try:
         if timeout is None or not 0 <= timeout <= 1e9:

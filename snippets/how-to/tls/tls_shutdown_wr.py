@@ -75,7 +75,7 @@ def serve(listener, to_eof, seen):
             plain = tls.unwrap()  # sends close_notify, waits for the client's
             seen.append("unwrap() done")
             seen.append(read_until_eof(plain))
-        except ssl.SSLError as exc:
+        except OSError as exc:  # ssl.SSLError, TimeoutError or a reset
             seen.append(type(exc).__name__)
 
 

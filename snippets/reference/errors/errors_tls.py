@@ -95,7 +95,7 @@ def unwrap_early():
                 try:
                     tls.unwrap()
                     return "unwrap() done"
-                except ssl.SSLError as exc:
+                except OSError as exc:  # ssl.SSLError, TimeoutError or a reset
                     messages.append(last_line(exc))
                     codes[type(exc).__name__] = exc.errno
                     return type(exc).__name__

@@ -71,9 +71,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     socket's own timeout is restored afterwards. Raises TimeoutError if the
     FIN has not come in time, ValueError if the peer sends more than
     max_bytes (it never reads more than max_bytes + 1), ValueError for a
-    timeout or max_bytes out of range (max_bytes must be an int >= 0), and
-    whatever OSError recv() raises (ConnectionResetError: what was read is
-    lost). It never closes the socket.
+    timeout or max_bytes out of range (max_bytes must be an int >= 0; a
+    float raises TypeError), and whatever OSError recv() raises
+    (ConnectionResetError: what was read is lost). It never closes the
+    socket.
     """
     if timeout is None or not 0 < timeout <= 1e9:
         raise ValueError(f"timeout must be above 0, at most 1e9, not {timeout!r}")

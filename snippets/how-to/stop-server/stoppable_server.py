@@ -58,25 +58,26 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     connection, in the handler's setup(), not by wrapping the listening
     socket: a handshake inside accept() would hold serve_forever(), and
     stop() with it. stop(timeout) stops accepting and closes the listening
-    socket (within 0.1 s: a new connection is then refused, and one the
-    kernel had queued unaccepted is reset), lets each request in progress
-    finish, closes the connections waiting for a request, and returns True
-    once every handler thread has ended, within timeout seconds more. Once
-    stop() has begun, the first request that reaches a connection before the
-    server closes it is answered 503 with Connection: close (one woken in
-    the middle of its request line is closed without an answer). Past the
-    timeout, the connections still open are shut down (their requests are
-    cut: one whose headers were still arriving never reaches do_GET()) and
-    stop() returns False after at most one second more; a handler that never
-    touches its socket again, or is still in setup() (a TLS handshake),
-    outlives stop(). stop() raises ValueError for a timeout that is None,
-    negative or above 1e9, once it has stopped accepting, before it wakes
-    anything. The listening socket is closed when stop() returns or raises,
-    in every case. stop() may be called twice, by two threads at once,
-    without start(), or from a handler (it does not wait for that handler's
-    own thread), but not from a signal handler: set an event there, and call
-    stop() from the main thread. Linux: stop() wakes handlers waiting in
-    recv() with shutdown(SHUT_RD), which other systems may not honour.
+    socket (once serve_forever() notices, at its next 0.1 s poll: a new
+    connection is then refused, and one the kernel had queued unaccepted is
+    reset), lets each request in progress finish, closes the connections
+    waiting for a request, and returns True once every handler thread has
+    ended, within timeout seconds more. Once stop() has begun, the first
+    request that reaches a connection before the server closes it is
+    answered 503 with Connection: close (one woken in the middle of its
+    request line is closed without an answer). Past the timeout, the
+    connections still open are shut down (their requests are cut: one whose
+    headers were still arriving never reaches do_GET()) and stop() returns
+    False after at most one second more; a handler that never touches its
+    socket again, or is still in setup() (a TLS handshake), outlives stop().
+    stop() raises ValueError for a timeout that is None, negative or above
+    1e9, once it has stopped accepting, before it wakes anything. The
+    listening socket is closed when stop() returns or raises, in every case.
+    stop() may be called twice, by two threads at once, without start(), or
+    from a handler (it does not wait for that handler's own thread), but not
+    from a signal handler: set an event there, and call stop() from the main
+    thread. Linux: stop() wakes handlers waiting in recv() with
+    shutdown(SHUT_RD), which other systems may not honour.
     """
 
     daemon_threads = False

@@ -86,9 +86,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     socket's own timeout is restored afterwards. Raises TimeoutError if the
     FIN has not come in time, ValueError if the peer sends more than
     max_bytes (it never reads more than max_bytes + 1), ValueError for a
-    timeout or max_bytes out of range (max_bytes must be an int >= 0), and
-    whatever OSError recv() raises (ConnectionResetError: what was read is
-    lost). It never closes the socket.
+    timeout or max_bytes out of range (max_bytes must be an int >= 0; a
+    float raises TypeError), and whatever OSError recv() raises
+    (ConnectionResetError: what was read is lost). It never closes the
+    socket.
     """
     if timeout is None or not 0 < timeout <= 1e9:
         raise ValueError(f"timeout must be above 0, at most 1e9, not {timeout!r}")
@@ -327,25 +328,26 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     connection, in the handler's setup(), not by wrapping the listening
     socket: a handshake inside accept() would hold serve_forever(), and
     stop() with it. stop(timeout) stops accepting and closes the listening
-    socket (within 0.1 s: a new connection is then refused, and one the
-    kernel had queued unaccepted is reset), lets each request in progress
-    finish, closes the connections waiting for a request, and returns True
-    once every handler thread has ended, within timeout seconds more. Once
-    stop() has begun, the first request that reaches a connection before the
-    server closes it is answered 503 with Connection: close (one woken in
-    the middle of its request line is closed without an answer). Past the
-    timeout, the connections still open are shut down (their requests are
-    cut: one whose headers were still arriving never reaches do_GET()) and
-    stop() returns False after at most one second more; a handler that never
-    touches its socket again, or is still in setup() (a TLS handshake),
-    outlives stop(). stop() raises ValueError for a timeout that is None,
-    negative or above 1e9, once it has stopped accepting, before it wakes
-    anything. The listening socket is closed when stop() returns or raises,
-    in every case. stop() may be called twice, by two threads at once,
-    without start(), or from a handler (it does not wait for that handler's
-    own thread), but not from a signal handler: set an event there, and call
-    stop() from the main thread. Linux: stop() wakes handlers waiting in
-    recv() with shutdown(SHUT_RD), which other systems may not honour.
+    socket (once serve_forever() notices, at its next 0.1 s poll: a new
+    connection is then refused, and one the kernel had queued unaccepted is
+    reset), lets each request in progress finish, closes the connections
+    waiting for a request, and returns True once every handler thread has
+    ended, within timeout seconds more. Once stop() has begun, the first
+    request that reaches a connection before the server closes it is
+    answered 503 with Connection: close (one woken in the middle of its
+    request line is closed without an answer). Past the timeout, the
+    connections still open are shut down (their requests are cut: one whose
+    headers were still arriving never reaches do_GET()) and stop() returns
+    False after at most one second more; a handler that never touches its
+    socket again, or is still in setup() (a TLS handshake), outlives stop().
+    stop() raises ValueError for a timeout that is None, negative or above
+    1e9, once it has stopped accepting, before it wakes anything. The
+    listening socket is closed when stop() returns or raises, in every case.
+    stop() may be called twice, by two threads at once, without start(), or
+    from a handler (it does not wait for that handler's own thread), but not
+    from a signal handler: set an event there, and call stop() from the main
+    thread. Linux: stop() wakes handlers waiting in recv() with
+    shutdown(SHUT_RD), which other systems may not honour.
     """
 
     daemon_threads = False

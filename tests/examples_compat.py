@@ -43,6 +43,28 @@ def statement(recorded: dict) -> PrintStatement:
     return PrintStatement(recorded["line"], recorded["sep"], args)
 
 
+def misplaced(prints: list[PrintStatement]) -> str | None:
+    """Why pytest-examples (0.0.18) would misplace this run's #> lines, or None.
+
+    It files each output under the line of the print() that made it, so it can
+    only write a program's output in order if each print() line's calls come
+    together: a print() line that runs again after another print() line (two
+    prints alternating in a loop, a helper that prints before and after another
+    print) loses or moves lines (tests/test_examples_compat.py shows both)."""
+    done: set[int] = set()
+    previous = None
+    for printed in prints:
+        if printed.line_no != previous and printed.line_no in done:
+            return (
+                f"the print() on line {printed.line_no} runs again after the print() "
+                f"on line {previous}: pytest-examples would misplace or drop its "
+                "#> lines; restructure the program (collect the values, print once)"
+            )
+        done.add(printed.line_no)
+        previous = printed.line_no
+    return None
+
+
 def expected_source(
     path: Path, prints: list[PrintStatement], source: str | None = None
 ) -> str | None:

@@ -55,3 +55,48 @@ def test_wrong_output_is_found_and_rewritten(tmp_path: Path):
     assert examples_compat.expected_source(path, prints) is None, (
         "pytest-examples reports a difference where there is none"
     )
+
+
+ALTERNATING = 'for i in range(2):\n    print("a", i)\n    print("b", i)\n'
+AROUND = 'def h(x):\n    print(x)\n\n\nh("one")\nprint("middle")\nh("two")\n'
+GROUPED = 'def h(x):\n    print(x)\n\n\nh("one")\nh("two")\nprint("end")\n'
+
+
+@pytest.mark.parametrize(
+    ("source", "lines", "shown"),
+    [
+        (ALTERNATING, [2, 3, 2, 3], ["a 0", "b 0", "a 1", "b 1"]),
+        (AROUND, [2, 6, 2], ["one", "middle", "two"]),
+    ],
+    ids=["two prints alternating in a loop", "a helper printing around a print"],
+)
+def test_the_patterns_pytest_examples_misplaces_are_refused(
+    tmp_path: Path, source: str, lines: list[int], shown: list[str]
+):
+    path = tmp_path / "program.py"
+    path.write_text(source)
+    prints = [
+        examples_compat.statement(recorded(line, (text, True)))
+        for line, text in zip(lines, shown, strict=True)
+    ]
+    written = examples_compat.expected_source(path, prints) or source
+    outputs = [line.strip()[3:] for line in written.splitlines() if "#>" in line]
+    # If a pytest-examples release writes these in order, the guard can go.
+    assert outputs != shown, "pytest-examples now places this pattern right"
+    assert examples_compat.misplaced(prints) is not None
+
+
+def test_print_lines_that_run_together_are_accepted(tmp_path: Path):
+    path = tmp_path / "program.py"
+    path.write_text(GROUPED)
+    prints = [
+        examples_compat.statement(recorded(line, (text, True)))
+        for line, text in [(2, "one"), (2, "two"), (7, "end")]
+    ]
+    assert examples_compat.misplaced(prints) is None
+    written = examples_compat.expected_source(path, prints)
+    assert [line.strip()[3:] for line in written.splitlines() if "#>" in line] == [
+        "one",
+        "two",
+        "end",
+    ]

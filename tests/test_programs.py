@@ -29,7 +29,7 @@ import pytest
 import wire
 import wire_format
 from conventions import for_python, output_lines_for_python, stamp_of
-from examples_compat import expected_source, output_diff
+from examples_compat import expected_source, misplaced, output_diff
 from pages import owner_page
 from programs import Program, all_programs, platform_skip_reason, rel, run_program
 from record import PROPERTY, environment
@@ -74,6 +74,10 @@ def test_program(program: Program, tmp_path: Path, request: pytest.FixtureReques
     problems = [problem for run in runs if (problem := run.problem())]
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
+    # Before --update-examples could write #> lines pytest-examples misplaces.
+    unplaceable = [f"{rel(r.path)}: {w}" for r in runs if (w := misplaced(r.prints))]
+    if unplaceable:
+        pytest.fail("\n".join(unplaceable), pytrace=False)
     update = request.config.getoption("update_examples")
     minor = sys.version_info.minor
     diffs = []

@@ -88,9 +88,11 @@ class TLSPeer:
 
 
 @contextlib.asynccontextmanager
-async def tls_connected(contexts: tuple[ssl.SSLContext, ssl.SSLContext], role):
+async def tls_connected(
+    contexts: tuple[ssl.SSLContext, ssl.SSLContext], role, **options
+):
     """(reader, writer) under test, the writer's raw socket, and the TLSPeer
-    playing role.
+    playing role; options go to asyncio.open_connection().
 
     The writer is the TLS client (asyncio.open_connection(ssl=...)). Both
     ends are closed on exit, whatever the test did."""
@@ -104,6 +106,7 @@ async def tls_connected(contexts: tuple[ssl.SSLContext, ssl.SSLContext], role):
                 ssl=client_context,
                 server_hostname="localhost",
                 ssl_handshake_timeout=TIMEOUT,  # the connect itself is local
+                **options,
             )
         except BaseException:
             await peer.end()

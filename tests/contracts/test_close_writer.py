@@ -495,6 +495,36 @@ def test_over_tls_true_needs_the_peers_close_notify_or_fin_too(
     run(main())
 
 
+@pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="ssl_shutdown_timeout is new in Python 3.11"
+)
+def test_over_tls_true_when_ssl_shutdown_timeout_ends_the_wait(tls_contexts):
+    """Returns True if it closed (... over TLS, the peer's close_notify or FIN
+    received too, or asyncio's ssl_shutdown_timeout ended the wait) within
+    timeout.
+
+    The TLS peer answers neither close_notify nor FIN; the connection was
+    opened with ssl_shutdown_timeout=SHORT, well under close_writer()'s
+    timeout: asyncio gives up the TLS shutdown and closes the socket, and
+    close_writer() returns True when it does, long before its own timeout."""
+
+    async def main():
+        async with tls_connected(
+            tls_contexts, reads_then_neither, ssl_shutdown_timeout=SHORT
+        ) as (_, writer, raw, peer):
+            writer.write(TLS_DATA)
+            start = time.monotonic()
+            closed = await closing.close_writer(writer, TIMEOUT)
+            took = time.monotonic() - start
+            assert closed is True
+            assert SHORT <= took < SHORT + SLACK
+            assert writer.transport.is_closing() and raw.fileno() == -1
+            peer.stop.set()
+            assert await peer.result() == TLS_DATA
+
+    run(main())
+
+
 # A child whose stdin the writer feeds: it never reads it (killed at the
 # end), or reads it all and prints how many bytes it read.
 CHILDREN = {

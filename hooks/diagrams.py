@@ -14,6 +14,21 @@ browser would cost every such page about 1 MB of JavaScript, so instead:
 
 The image's text alternative comes from the diagram's own `accTitle:` and
 `accDescr:` lines, which Mermaid also puts into the SVG.
+
+An SVG shown as an image is drawn with the reader's fonts, not those of the
+machine that drew it, so a label measured here in one font would be clipped
+or overflow its box in a wider one. Each label is therefore plain SVG text
+(Mermaid's htmlLabels off: no HTML box that clips), and each of its lines
+carries the width measured here as its textLength (SVG 1.1, 10.5), which
+the browser keeps by squeezing or stretching the glyphs
+(lengthAdjust="spacingAndGlyphs"): whatever font the reader has, a label
+spans exactly the width its box was made for. We chose this over embedding
+a font (a subset of DejaVu Sans, freely licensed, would add about 10 KB to
+each drawing and needs fontTools to cut, a new dependency) and over text
+converted to paths (no glyph outlines are available in the browser, and
+paths are neither searchable nor selectable); it costs a few bytes a label.
+tests/test_browser_layout.py checks every label inside its box, in the fonts
+of the test machine and in a deliberately wide one.
 """
 
 from __future__ import annotations
@@ -34,10 +49,38 @@ DIAGRAMS = DOCS / "assets" / "diagrams"
 MERMAID_JS = Path(__file__).resolve().parent / "vendor" / "mermaid-11.17.2.min.js"
 FENCE = re.compile(r"^```mermaid[ \t]*\n(.*?)\n```[ \t]*$", re.M | re.S)
 THEMES = {"light": "default", "dark": "dark"}
+# Part of each drawing's name: a change in how diagrams are drawn makes every
+# drawing stale, so that `make diagrams` draws them again.
+DRAWN_WITH = f"{MERMAID_JS.name}, text labels pinned by textLength"
+# The font the labels are measured in (the first one present here): a
+# freely licensed font that Debian installs with Chromium, and wide, so
+# that another font is more often squeezed than stretched. A reader without
+# it sees the same widths (module docstring).
+FONT = '"DejaVu Sans", Verdana, Arial, sans-serif'
+# In the drawing page: draw, then give each line of each label the width it
+# has here as its textLength.
+DRAW = """async ([code, theme, id, font]) => {
+    mermaid.initialize({startOnLoad: false, theme, securityLevel: "strict",
+                        htmlLabels: false, fontFamily: font});
+    const holder = document.createElement("div");
+    holder.innerHTML = (await mermaid.render(id, code)).svg;
+    document.body.append(holder);
+    for (const line of holder.querySelectorAll("text > tspan")) {
+        const width = line.getComputedTextLength();
+        if (width > 0) {
+            line.setAttribute("textLength", width.toFixed(2));
+            line.setAttribute("lengthAdjust", "spacingAndGlyphs");
+        }
+    }
+    const svg = new XMLSerializer().serializeToString(holder.firstElementChild);
+    holder.remove();
+    return svg;
+}"""
 
 
 def diagram_id(source: str) -> str:
-    return hashlib.sha256(source.strip().encode()).hexdigest()[:16]
+    drawn = f"{DRAWN_WITH}\n{source.strip()}"
+    return hashlib.sha256(drawn.encode()).hexdigest()[:16]
 
 
 def drawing(source: str, variant: str) -> Path:
@@ -106,12 +149,7 @@ def render(chromium: str) -> list[Path]:
                 if path.is_file():
                     continue
                 svg = tab.evaluate(
-                    """async ([code, theme, id]) => {
-                        mermaid.initialize(
-                            {startOnLoad: false, theme, securityLevel: "strict"});
-                        return (await mermaid.render(id, code)).svg;
-                    }""",
-                    [source, theme, f"d{diagram_id(source)}{variant}"],
+                    DRAW, [source, theme, f"d{diagram_id(source)}{variant}", FONT]
                 )
                 DIAGRAMS.mkdir(parents=True, exist_ok=True)
                 path.write_text(svg + "\n")

@@ -14,6 +14,13 @@ which "wire" evidence markers link to. Colours come from Material's palette
 variables (docs/assets/stylesheets/extra.css), so the one drawing follows
 light and dark; no JavaScript.
 
+The drawing is narrow (WIDTH), so that on a phone it is shown at full size:
+at 390 px the text column is 358 px wide, and every label keeps its 13 px
+(tests/test_browser_layout.py checks at least 12 px). Each text carries the
+width it has in a monospace font (0.6 em a character) as its textLength, so
+a reader's wider or narrower font is squeezed or stretched to that width
+and no label leaves its box or crosses a lifeline (as in hooks/diagrams.py).
+
 The caption says where and when the sequence was captured: this build's
 run if the verification record (build/verified.json) shows the .wire file
 passed as it is, else the stored file's own "captured:" line.
@@ -37,11 +44,16 @@ from wire_format import CAPTURED, Event, read, wire_path
 
 LADDER = re.compile(r"^([ \t]*)<!--\s*ladder:\s*(\S+?)\s*-->[ \t]*$", re.M)
 
-WIDTH = 640
-LEFT, RIGHT = 120, 520  # the client's and the server's column
+WIDTH = 340
+LEFT, RIGHT = 40, 300  # the client's and the server's column
 ROW = 30
 TOP = 48
-NOTE_CHARS = 60  # characters of a print per line, at the notes' font size
+SIZE = 13  # px, every text but the column heads
+HEAD_SIZE = 14  # px, "client" and "server"
+ADVANCE = 0.6  # a monospace character's width, in em
+NOTE_MARGIN, NOTE_PADDING, NOTE_LINE = 6, 6, 17  # px
+# Characters of a print per line: as many as fit in a note's box.
+NOTE_CHARS = int((WIDTH - 2 * NOTE_MARGIN - 2 * NOTE_PADDING) / (ADVANCE * SIZE))
 
 
 def anchor(program: str) -> str:
@@ -60,9 +72,12 @@ def describe(event: Event) -> str:
     return f"{event.sender} sends {event.receiver}: {what}"
 
 
-def _text(x: float, y: float, content: str, cls: str, anchor_: str = "middle") -> str:
+def _text(x: float, y: float, content: str, cls: str, size: int = SIZE) -> str:
+    """A centred text, pinned to its width in a monospace font (module docstring)."""
+    width = len(content) * ADVANCE * size
     return (
-        f'<text x="{x:g}" y="{y:g}" class="{cls}" text-anchor="{anchor_}">'
+        f'<text x="{x:g}" y="{y:g}" class="{cls}" text-anchor="middle" '
+        f'font-size="{size}" textLength="{width:g}" lengthAdjust="spacingAndGlyphs">'
         f"{html.escape(content)}</text>"
     )
 
@@ -81,13 +96,16 @@ def svg(program: str, events: list[Event], title: str) -> str:
     for event in events:
         if event.is_print:
             lines = wrapped(event.flags)
-            height = 16 * len(lines) + 6
+            height = NOTE_LINE * len(lines) + 6
             rows.append(
-                f'<rect x="{LEFT - 20}" y="{y - 14}" width="{RIGHT - LEFT + 40}" '
-                f'height="{height}" rx="4" class="ladder-note-box"/>'
+                f'<rect x="{NOTE_MARGIN}" y="{y - 14}" '
+                f'width="{WIDTH - 2 * NOTE_MARGIN}" height="{height}" rx="4" '
+                'class="ladder-note-box"/>'
             )
             for number, line in enumerate(lines):
-                rows.append(_text(WIDTH / 2, y + 16 * number, line, "ladder-note"))
+                rows.append(
+                    _text(WIDTH / 2, y + NOTE_LINE * number, line, "ladder-note")
+                )
             y += height - 20 + ROW
             continue
         number = event.sender.rpartition(" ")[2]
@@ -117,8 +135,8 @@ def svg(program: str, events: list[Event], title: str) -> str:
         '<path d="M0,0 L10,5 L0,10 z" class="ladder-head"/></marker></defs>'
     )
     columns = (
-        _text(LEFT, 18, "client", "ladder-end")
-        + _text(RIGHT, 18, "server", "ladder-end")
+        _text(LEFT, 18, "client", "ladder-end", HEAD_SIZE)
+        + _text(RIGHT, 18, "server", "ladder-end", HEAD_SIZE)
         + f'<line x1="{LEFT}" y1="26" x2="{LEFT}" y2="{height}" class="ladder-life"/>'
         + f'<line x1="{RIGHT}" y1="26" x2="{RIGHT}" y2="{height}" class="ladder-life"/>'
     )
@@ -166,10 +184,10 @@ def figure(program: str, snippets: Path, record: dict) -> str:
     return (
         f'<figure class="ladder" id="{anchor(program)}">\n'
         f"{svg(program, events, title)}\n"
-        f"<figcaption>What <code>{html.escape(name)}</code> sent on the wire: "
-        "its SYN, FIN, RST and data segments, captured on the loopback interface "
-        "(data sent one way with nothing in between is one arrow); pure ACKs, "
-        f"window updates and retransmissions are left out.{note} "
+        f"<figcaption>The segments <code>{html.escape(name)}</code> sent on "
+        "loopback: SYN, FIN, RST and data (data sent one way with nothing in "
+        "between as one arrow; pure ACKs, window updates and retransmissions "
+        f"left out).{note} "
         f'<span class="ladder-when">{html.escape(when)}.'
         "</span></figcaption>\n"
         f'<details class="ladder-list"><summary>The same events as a list</summary>'

@@ -9,7 +9,8 @@ jobs set it), where a missing browser fails them.
 Each page is visited once, in a fresh context (a cold cache), by a fixture
 that records what the tests need (requests, errors, sizes, links, axe-core's
 findings in the light palette and, after the system preference switches, in
-the dark one, what each copy button copies); the tests of each concern read
+the dark one, what each copy button copies, and last the layout at 390 and
+1280 px, tests/layout.py); the tests of each concern read
 that record. All the tests about one page form one xdist group, so they run
 on one worker and share one visit, and the visits spread over the workers.
 A visit happens in fixture setup, each step bounded by VISIT_TIMEOUT
@@ -31,6 +32,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+import layout
 from conventions import CHROMIUM, CHROMIUM_ARGS, ROOT, page_url
 from pages import all_pages, page_id
 
@@ -49,7 +51,9 @@ DIAGRAMS_DRAWN = """async () => {
     }
     return images.every(img => img.naturalWidth > 0);
 }"""
-COLLECT_LINKS = """() => [...document.querySelectorAll("a[href]")].map(a => a.href)"""
+# (An <a> inside an SVG drawing has an object for .href: resolve its attribute.)
+COLLECT_LINKS = """() => [...document.querySelectorAll("a[href]")]
+    .map(a => new URL(a.getAttribute("href"), document.baseURI).href)"""
 # The full run also checks target-size (WCAG 2.2, 2.5.8) in the page's content,
 # which Lighthouse's accessibility score includes and axe-core leaves off by
 # default. (Material's desktop sidebar links fail it at some scroll positions;
@@ -172,6 +176,8 @@ class Visit:
     violations: list[str] = field(default_factory=list)
     dark_scheme: str | None = None
     dark_violations: list[str] = field(default_factory=list)
+    # At 390 and at 1280 px: what sticks out, tables, ladders (tests/layout.py)
+    layout: dict = field(default_factory=dict)
 
 
 DARK_SCHEME = "() => document.body.getAttribute('data-md-color-scheme')"
@@ -218,6 +224,8 @@ def visit(browser, url: str) -> Visit:
         # Last: each copy shows Material's "Copied" notice for a while, which
         # axe-core would otherwise catch half faded in.
         seen.copied = copy_every_block(tab)
+        # After everything else: this resizes the window and opens every tab.
+        seen.layout = layout.measure(tab)
     finally:
         context.close()
     return seen

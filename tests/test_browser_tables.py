@@ -1,9 +1,11 @@
-"""No table breaks an identifier in the middle, on a phone or on a desktop.
+"""Every table reads right on a phone (390 px) and on a desktop (1280 px).
 
-Every page with a table is loaded at 390 px (a phone) and at 1280 px (a
-desktop), and every <code> inside a table must lay out on one line: one
-client rectangle. docs/assets/stylesheets/extra.css keeps code in tables
-on one line; a table too wide for the screen scrolls sideways instead.
+Read from each page's shared visit (tests/browser.py, tests/layout.py): no
+table needs sideways scrolling; no <code> in a table is broken over two
+lines (an identifier such as sock.shutdown(socket.SHUT_WR) stays whole); and
+on a phone each row is a card whose every cell is headed by its column's
+name (hooks/tables.py writes it, docs/assets/stylesheets/extra.css shows
+it).
 """
 
 from __future__ import annotations
@@ -12,39 +14,66 @@ from pathlib import Path
 
 import pytest
 
-from conventions import page_html, page_url
+from browser import page_params
+from conventions import page_html
+from layout import VIEWPORTS
 from pages import all_pages, page_id
 
-WIDTHS = {"phone": 390, "desktop": 1280}
-# Each <code> in a table that the browser lays out on more than one line.
-WRAPPED_CODE = """() => [...document.querySelectorAll("article table code")]
-    .filter(code => code.getClientRects().length > 1)
-    .map(code => code.textContent)"""
-# The table scrolls inside its wrapper, so the page itself never does.
-PAGE_SCROLLS_SIDEWAYS = """() =>
-    document.documentElement.scrollWidth > document.documentElement.clientWidth"""
+
+def at(device: str) -> str:
+    return f"at {VIEWPORTS[device][0]} px"
 
 
-def pages_with_tables(site: Path) -> list[Path]:
-    return [p for p in all_pages() if "<table" in page_html(site, p).read_text()]
+def test_each_cell_is_labelled_with_its_column():
+    """hooks/tables.py, on its own: the column's name, without the evidence
+    markers in the header; Material's and Pygments' tables left alone."""
+    from tables import label_cells
+
+    page = (
+        '<table><thead><tr><th>You want &amp; <sup class="claim">run</sup>to</th>'
+        '<th>"Call"</th></tr></thead><tbody><tr><td>a</td><td align="left">b'
+        '<table class="highlighttable"><tr><td>1</td></tr></table></td></tr>'
+        '<tr><td data-label="kept">c</td><td>d</td><td>e</td></tr></tbody></table>'
+    )
+    assert label_cells(page) == page.replace(
+        "<td>a", '<td data-label="You want &amp; to">a'
+    ).replace(
+        '<td align="left">b', '<td align="left" data-label="&quot;Call&quot;">b'
+    ).replace("<td>d", '<td data-label="&quot;Call&quot;">d')
 
 
-@pytest.mark.parametrize("device", WIDTHS)
-def test_no_code_in_a_table_wraps(device: str, browser, site_url: str, built_site):
-    pages = pages_with_tables(built_site)
-    assert pages, "no page has a table: this test checks nothing"
-    context = browser.new_context(viewport={"width": WIDTHS[device], "height": 900})
-    context.set_default_timeout(30_000)
-    wrapped, scrolling = {}, []
-    try:
-        tab = context.new_page()
-        for page in pages:
-            tab.goto(site_url + page_url(page), wait_until="load")
-            if found := tab.evaluate(WRAPPED_CODE):
-                wrapped[page_id(page)] = found
-            if tab.evaluate(PAGE_SCROLLS_SIDEWAYS):
-                scrolling.append(page_id(page))
-    finally:
-        context.close()
-    assert not wrapped, f"at {WIDTHS[device]} px, code in a table wraps: {wrapped}"
-    assert not scrolling, f"at {WIDTHS[device]} px, pages scroll sideways: {scrolling}"
+def test_some_page_has_a_table(built_site: Path):
+    pages = [p for p in all_pages() if "<table" in page_html(built_site, p).read_text()]
+    assert pages, "no page has a table: the tests of this file check nothing"
+
+
+@pytest.mark.parametrize("page", page_params())
+def test_every_table_fits(page: Path, seen):
+    for device in VIEWPORTS:
+        wide = [
+            f"{t['name']}: by {t['scrolls']} px"
+            for t in seen.layout[device]["tables"]
+            if t["scrolls"] > 1
+        ]
+        assert not wide, (
+            f"{page_id(page)} {at(device)}: tables need sideways scrolling: {wide}"
+        )
+
+
+@pytest.mark.parametrize("page", page_params())
+def test_on_a_phone_each_row_is_a_card_of_labelled_cells(page: Path, seen):
+    for table in seen.layout["phone"]["tables"]:
+        assert table["cards"], f"{page_id(page)}: table {table['name']} is no cards"
+        assert not table["unlabelled"], (
+            f"{page_id(page)} {at('phone')}: in table {table['name']}, cells not "
+            f"headed by their column's name: {table['unlabelled']}"
+        )
+
+
+@pytest.mark.parametrize("page", page_params())
+def test_no_code_in_a_table_wraps(page: Path, seen):
+    for device in VIEWPORTS:
+        wrapped = seen.layout[device]["wrapped_code"]
+        assert not wrapped, (
+            f"{page_id(page)} {at(device)}: code in a table wraps: {wrapped}"
+        )

@@ -1,10 +1,11 @@
-"""MkDocs hook: claims bound to their evidence, drawn as small markers.
+"""MkDocs hook: claims bound to their evidence, one quiet control per block.
 
 A page writes, right after a sentence that states behaviour, one of:
 
     <!-- run: how-to/abort/abort.py | ConnectionResetError ECONNRESET -->
     <!-- cite: RFC 9293, 3.10.4 | https://www.rfc-editor.org/rfc/rfc9293 -->
     <!-- wire: how-to/abort/abort.py | server 2 → client 2  RST ACK -->
+    <!-- contract: abort | test_a_second_call_does_nothing -->
 
 `run:` names a program of the site and text that one of its `#>` output lines
 holds: the sentence is observed here. tests/test_evidence.py fails when the
@@ -13,13 +14,23 @@ section, or file, function and version) and its address: the sentence is
 taken from that source and was not run here. `wire:` names a program with a
 stored capture (a .wire file, hooks/wire_format.py) and text that one of its
 events holds: the sentence is what went on the wire while it ran.
+`contract:` names a helper of closing.py and one of its contract tests.
 
-This hook turns each into a marker after the sentence: "run" links to the
-output line in the program's code block on the page (or to the published
-program when the page does not show it), and shows the expected output on
-hover or focus; "source" links to the cited document; "wire" links to the
-event in the program's ladder diagram (hooks/ladders.py). Both work without
-JavaScript, by keyboard, and read out as a full sentence to a screen reader.
+No marker interrupts a sentence: the markers of one block of text (a
+paragraph, a list item, a table cell, a code annotation) are gathered into
+one small control at the end of that block, a button that names the kinds of
+evidence it holds ("run", "source", "wire", "test"). It opens, in place, a
+popover (the HTML popover attribute: no JavaScript; it closes on Escape or a
+click elsewhere) that lists each claim: its kind, the program and the output
+line it printed (or the source, the captured event, the contract test) and a
+link to it: the output line on this page, or on the program's own page; the
+event in the ladder diagram; the contract test on the helpers page; the
+source. Only a line that no page shows links to the published program.
+
+Each claim is an <a class="claim"> with data-kind (run, cite, wire or
+contract), data-subject and data-detail: the marker's two fields, as written,
+for the tests to read. The whole control is <span class="evidence"> with
+Material's data-search-exclude, so that search results never quote it.
 The legend is on the home page, #how-to-read-the-markers.
 """
 
@@ -28,8 +39,12 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
 from pathlib import Path
 
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
@@ -48,88 +63,176 @@ from verified_on import snippets_of
 from wire_format import read, wire_path
 
 # <!-- run: program.py | expected output --> and <!-- cite: label | address -->
-CLAIM = re.compile(
-    r"<!--\s*(run|cite|wire|contract):\s*([^|>]+?)\s*\|\s*(.+?)\s*-->"
-)
+CLAIM = re.compile(r"<!--\s*(run|cite|wire|contract):\s*([^|>]+?)\s*\|\s*(.+?)\s*-->")
+# A marker between reading the Markdown and building its tree: its number
+# between two private-use characters, which no Markdown syntax touches.
+TOKEN = re.compile("\ue000(\\d+)\ue001")
 LINE_SPAN = re.compile(r'<span id="(__span-\d+-\d+)">')
-RUN_HREF = re.compile(r'href="#evidence:([^"]+?)::([^"]*)"')
-WIRE_HREF = re.compile(r'href="#wire-evidence:([^"]+?)::([^"]*)"')
-CONTRACT_HREF = re.compile(r'href="#contract-evidence:([^"]+?)::([^"]*)"')
+# A claim's link before it is resolved: the claim's number.
+PENDING = re.compile(r'href="#evidence:(\d+)"')
+
+# The word the control shows for each kind, and the order it shows them in.
+WORD = {"run": "run", "wire": "wire", "contract": "test", "cite": "source"}
+# Elements that sit inside a line of text: the markers of a block of text are
+# gathered to the end of its run of these (before a nested list, say).
+INLINE = frozenset(
+    "a abbr b bdi bdo br cite code data del dfn em i img ins kbd mark q s samp "
+    "small span strong sub sup time u var wbr".split()
+)
 
 
-def attribute(text: str) -> str:
-    """Escaped for an attribute, with no "|" left to split a table cell."""
-    return html.escape(text, quote=True).replace("|", "&#124;")
+@dataclass(frozen=True)
+class Claim:
+    kind: str
+    subject: str
+    detail: str
 
 
-def marker(kind: str, subject: str, detail: str) -> str:
-    if kind == "cite":
-        label = attribute(subject)
-        return (
-            f'<sup class="claim claim-cite"><a href="{attribute(detail)}"'
-            f' data-claim="From source, not run here: {label}"'
-            f' aria-label="source (not run here): {label}">source</a></sup>'
+# Every marker of the build, numbered in reading order: the tokens in the
+# Markdown and the pending links in the HTML hold these numbers.
+_claims: list[Claim] = []
+
+
+def escaped(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def entry(number: int, claim: Claim) -> str:
+    """One claim in the list: its kind, what shows it, a link to it."""
+    kind, subject, detail = claim.kind, claim.subject, claim.detail
+    name = escaped(posixpath.basename(subject))
+    if kind == "run":
+        body = f"<code>{name}</code> prints <code>{escaped(detail)}</code>"
+    elif kind == "wire":
+        body = f"captured while <code>{name}</code> ran: <code>{escaped(detail)}</code>"
+    elif kind == "contract":
+        body = (
+            f"contract test of <code>{escaped(subject)}()</code>: "
+            f"<code>{escaped(detail)}</code>"
         )
-    if kind == "contract":
-        section, test = attribute(subject), attribute(detail)
-        return (
-            '<sup class="claim claim-contract">'
-            f'<a href="#contract-evidence:{section}::{test}"'
-            f' data-claim="Contract test of {section}: {test}"'
-            f' aria-label="test (contract test): {section}, {test}">'
-            "test</a></sup>"
-        )
-    program = posixpath.basename(subject)
-    if kind == "wire":
-        event, name = attribute(detail), html.escape(program)
-        return (
-            '<sup class="claim claim-wire">'
-            f'<a href="#wire-evidence:{attribute(subject)}::{event}"'
-            f' data-claim="Captured while {name} ran: {event}"'
-            f' aria-label="wire (captured here): while {name} ran, {event}">'
-            "wire</a></sup>"
-        )
-    output = attribute(detail)
-    target = attribute(f"{subject}::{detail}")
+    else:
+        body = f"not run here: {escaped(subject)}"
+    href = escaped(detail) if kind == "cite" else f"#evidence:{number}"
     return (
-        f'<sup class="claim claim-run"><a href="#evidence:{target}"'
-        f' data-claim="{html.escape(program)} prints: {output}"'
-        f' aria-label="run (observed here): {html.escape(program)} prints {output}">'
-        "run</a></sup>"
+        f'<a class="claim claim-{kind}" data-kind="{kind}"'
+        f' data-subject="{escaped(subject)}" data-detail="{escaped(detail)}"'
+        f' href="{href}"><b>{WORD[kind]}</b> {body}</a>'
     )
 
 
-def render_markers(markdown: str) -> str:
-    return CLAIM.sub(lambda m: marker(m.group(1), m.group(2), m.group(3)), markdown)
+def control(ident: str, numbers: list[int]) -> str:
+    """The evidence of one block: a button, and the list it opens in place.
+
+    No element inside is a <span>: Material's search parser ends an excluded
+    element at the first closing tag of the same name."""
+    claims = [_claims[n] for n in numbers]
+    kinds = [k for k in WORD if any(c.kind == k for c in claims)]
+    count = f"{len(claims)} claim{'s' if len(claims) > 1 else ''}"
+    # The name starts with the words the button shows (WCAG 2.5.3, Label in
+    # Name): "run, source: evidence of 3 claims".
+    label = f"{', '.join(WORD[k] for k in kinds)}: evidence of {count}"
+    badges = " ".join(
+        f'<b class="evidence__kind evidence__kind--{k}">{WORD[k]}</b>' for k in kinds
+    )
+    entries = "".join(entry(n, _claims[n]) for n in numbers)
+    return (
+        f'<span class="evidence" data-search-exclude>'
+        f'<button type="button" class="evidence__toggle" popovertarget="{ident}"'
+        f' aria-label="{label}">{badges}</button>'
+        f'<small class="evidence__list" id="{ident}" popover>{entries}</small>'
+        "</span>"
+    )
 
 
-def output_lines(content: str) -> dict[str, list[tuple[str, str]]]:
-    """For each code block on the page: (line id, visible text) of every line."""
-    lines: dict[str, list[tuple[str, str]]] = {}
+class GatherEvidence(Treeprocessor):
+    """Moves the markers of each run of text to one control at its end."""
+
+    def __init__(self, md: Markdown):
+        super().__init__(md)
+        self.controls = 0
+
+    def run(self, root: etree.Element) -> None:
+        for element in list(root.iter()):
+            if isinstance(element.tag, str) and element.tag not in INLINE:
+                if not re.fullmatch(r"h\d", element.tag):  # the TOC copies headings
+                    self.gather(element)
+
+    def gather(self, block: etree.Element) -> None:
+        found = self.take(block, "text")
+        last = (block, "text")
+        for child in block:
+            inline = isinstance(child.tag, str) and child.tag in INLINE
+            if inline:
+                for inner in child.iter():
+                    found += self.take(inner, "text")
+                    if inner is not child:
+                        found += self.take(inner, "tail")
+            else:  # a nested block ends the run of text
+                self.place(last, found)
+                found = []
+            found += self.take(child, "tail")
+            last = (child, "tail")
+        self.place(last, found)
+
+    @staticmethod
+    def take(node: etree.Element, attribute: str) -> list[int]:
+        text = getattr(node, attribute)
+        if not text or "\ue000" not in text:
+            return []
+        setattr(node, attribute, TOKEN.sub("", text))
+        return [int(n) for n in TOKEN.findall(text)]
+
+    def place(self, last: tuple[etree.Element, str], numbers: list[int]) -> None:
+        if not numbers:
+            return
+        self.controls += 1
+        stored = self.md.htmlStash.store(control(f"evidence-{self.controls}", numbers))
+        node, attribute = last
+        text = getattr(node, attribute) or ""
+        kept = text.rstrip()
+        setattr(node, attribute, kept + stored + text[len(kept) :])
+
+
+class EvidenceExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:
+        # after the inline patterns (20), before the table of contents (5)
+        md.treeprocessors.register(GatherEvidence(md), "evidence", 15)
+
+
+def tokens(markdown: str) -> str:
+    """Each marker replaced by its number, in private-use characters."""
+
+    def token(match: re.Match) -> str:
+        _claims.append(Claim(match.group(1), match.group(2), match.group(3)))
+        return f"\ue000{len(_claims) - 1}\ue001"
+
+    return CLAIM.sub(token, markdown)
+
+
+def output_lines(content: str, programs: list[str]) -> list[tuple[str, str, str]]:
+    """(line id, program shown, visible text) of every line of every code
+    block on the page."""
+    lines = []
     for number, block in enumerate(CODE_BLOCK_HTML.finditer(content)):
+        program = programs[number] if number < len(programs) else ""
         parts = LINE_SPAN.split(block.group(0))
         for span_id, rest in zip(parts[1::2], parts[2::2], strict=True):
             text = html.unescape(re.sub(r"<[^>]+>", "", rest)).strip()
-            lines.setdefault(str(number), []).append((span_id, text))
+            lines.append((span_id, program, text))
     return lines
 
 
-def resolve_links(content: str, page_url: str, shown: dict[str, str]) -> str:
-    """Point each "run" marker at the output line on this page, if shown here,
-    else at the published program."""
-    lines = [line for block in output_lines(content).values() for line in block]
+def printed_line(lines: list[tuple[str, str, str]], claim: Claim) -> str | None:
+    """The id of the #> line of claim's program that holds its text."""
+    for span_id, program, text in lines:
+        if program == claim.subject and text.startswith("#>") and claim.detail in text:
+            return span_id
+    return None
 
-    def href(match: re.Match) -> str:
-        program = html.unescape(match.group(1))
-        expected = html.unescape(match.group(2))
-        for span_id, text in lines:
-            if text.startswith("#>") and expected in text and shown.get(span_id):
-                if shown[span_id] == program:
-                    return f'href="#{span_id}"'
-        # relative to the page's address (a directory: explanation/myths/)
-        return f'href="{posixpath.relpath(f"snippets/{program}", page_url or ".")}"'
 
-    return RUN_HREF.sub(href, content)
+def relative(target: str, page_url: str) -> str:
+    """A site address (a directory, or a file) relative to a page's address."""
+    return posixpath.relpath(target or ".", page_url or ".")
 
 
 def wire_event(snippets: Path, program: str, text: str) -> int | None:
@@ -141,42 +244,33 @@ def wire_event(snippets: Path, program: str, text: str) -> int | None:
     return next((n for n, e in enumerate(events, 1) if text in e.line()), None)
 
 
-def resolve_wire_links(content: str, page_url: str, snippets: Path, docs: Path) -> str:
-    """Point each "wire" marker at its event in the program's ladder diagram,
-    on this page or on the program's own page."""
-
-    def href(match: re.Match) -> str:
-        program = html.unescape(match.group(1))
-        number = wire_event(snippets, program, html.unescape(match.group(2)))
-        if number is None:
-            raise PluginError(f"wire: {program} has no stored event {match.group(2)!r}")
-        target = event_id(program, number)
-        if f'id="{target}"' in content:
-            return f'href="#{target}"'
-        owner = page_url_of(docs / (posixpath.dirname(program) + ".md"), docs)
-        return f'href="{posixpath.relpath(owner or ".", page_url or ".")}/#{target}"'
-
-    return WIRE_HREF.sub(href, content)
+def wire_href(
+    claim: Claim, content: str, page_url: str, snippets: Path, docs: Path
+) -> str:
+    """The event in the program's ladder diagram, on this page or its own."""
+    number = wire_event(snippets, claim.subject, claim.detail)
+    if number is None:
+        raise PluginError(f"wire: {claim.subject} has no stored event {claim.detail!r}")
+    target = event_id(claim.subject, number)
+    if f'id="{target}"' in content:
+        return f"#{target}"
+    owner = page_url_of(docs / (posixpath.dirname(claim.subject) + ".md"), docs)
+    return f"{relative(owner, page_url)}/#{target}"
 
 
-def resolve_contract_links(content: str, page_url: str, docs: Path) -> str:
-    """Point each "contract" marker at its test on the helpers page."""
-
-    def href(match: re.Match) -> str:
-        section, test = html.unescape(match.group(1)), html.unescape(match.group(2))
-        try:
-            known = test in contract_tests(section)
-        except LookupError as exc:
-            raise PluginError(f"contract: {exc}") from None
-        if not known:
-            raise PluginError(f"contract: {section} has no contract test {test}")
-        target = contract_anchor(section, test)
-        if f'id="{target}"' in content:
-            return f'href="#{target}"'
-        owner = page_url_of(docs / HELPERS_PAGE, docs)
-        return f'href="{posixpath.relpath(owner or ".", page_url or ".")}/#{target}"'
-
-    return CONTRACT_HREF.sub(href, content)
+def contract_href(claim: Claim, content: str, page_url: str, docs: Path) -> str:
+    """The contract test's item on the helpers page."""
+    section, test = claim.subject, claim.detail
+    try:
+        known = test in contract_tests(section)
+    except LookupError as exc:
+        raise PluginError(f"contract: {exc}") from None
+    if not known:
+        raise PluginError(f"contract: {section} has no contract test {test}")
+    target = contract_anchor(section, test)
+    if f'id="{target}"' in content:
+        return f"#{target}"
+    return f"{relative(page_url_of(docs / HELPERS_PAGE, docs), page_url)}/#{target}"
 
 
 def blocks_by_program(markdown: str) -> list[str]:
@@ -191,25 +285,72 @@ def blocks_by_program(markdown: str) -> list[str]:
 # Which program each code block shows, per page: noted from the Markdown (the
 # includes), read back from the HTML of the same page in on_page_content.
 _programs_of_page: dict[str, list[str]] = {}
+# The lines of each page's code blocks, for the "run" claims of other pages.
+_lines_of_page: dict[str, list[tuple[str, str, str]]] = {}
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    _claims.clear()
+    config.markdown_extensions.append(EvidenceExtension())
+    return config
 
 
 def on_page_markdown(
     markdown: str, *, page: Page, config: MkDocsConfig, files: Files
 ) -> str:
     _programs_of_page[page.file.src_uri] = blocks_by_program(markdown)
-    return render_markers(markdown)
+    return tokens(markdown)
 
 
 def on_page_content(
     html_text: str, *, page: Page, config: MkDocsConfig, files: Files
 ) -> str:
-    programs = _programs_of_page.get(page.file.src_uri, [])
-    shown = {}
-    for number, block in enumerate(CODE_BLOCK_HTML.finditer(html_text)):
-        program = programs[number] if number < len(programs) else ""
-        for span_id in LINE_SPAN.findall(block.group(0)):
-            shown[span_id] = program
-    html_text = resolve_links(html_text, page.url, shown)
+    if "\ue000" in html_text:
+        raise PluginError(
+            f"docs/{page.file.src_uri}: an evidence marker in a heading or in raw "
+            "HTML, where no evidence control can go; put it after a sentence"
+        )
+    lines = output_lines(html_text, _programs_of_page.get(page.file.src_uri, []))
+    _lines_of_page[page.file.src_uri] = lines
+    docs, snippets = Path(config["docs_dir"]), snippets_of(config)
+
+    def href(match: re.Match) -> str:
+        claim = _claims[int(match.group(1))]
+        if claim.kind == "run":
+            span_id = printed_line(lines, claim)
+            # not shown here: resolved in on_env, once every page is rendered
+            return f'href="#{span_id}"' if span_id else match.group(0)
+        if claim.kind == "wire":
+            target = wire_href(claim, html_text, page.url, snippets, docs)
+        else:
+            target = contract_href(claim, html_text, page.url, docs)
+        return f'href="{escaped(target)}"'
+
+    return PENDING.sub(href, html_text)
+
+
+def resolve_elsewhere(content: str, page_url: str, docs: Path) -> str:
+    """Point each "run" claim whose line this page does not show at the line
+    on the program's own page; failing that, at the published program."""
+
+    def href(match: re.Match) -> str:
+        claim = _claims[int(match.group(1))]
+        owner = posixpath.dirname(claim.subject) + ".md"
+        span_id = printed_line(_lines_of_page.get(owner, []), claim)
+        if span_id:
+            target = relative(page_url_of(docs / owner, docs), page_url)
+            return f'href="{escaped(target)}/#{span_id}"'
+        return f'href="{escaped(relative(f"snippets/{claim.subject}", page_url))}"'
+
+    return PENDING.sub(href, content)
+
+
+def on_env(env, *, config: MkDocsConfig, files: Files):
+    """Once every page is rendered (and before any is written), resolve the
+    links that need another page's code blocks."""
     docs = Path(config["docs_dir"])
-    html_text = resolve_contract_links(html_text, page.url, docs)
-    return resolve_wire_links(html_text, page.url, snippets_of(config), docs)
+    for file in files.documentation_pages():
+        page = file.page
+        if page is not None and page.content and "#evidence:" in page.content:
+            page.content = resolve_elsewhere(page.content, page.url, docs)
+    return env

@@ -26,12 +26,16 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from conventions import (
+    ANNOTATION_MARKER,
     INCLUDE,
     SECTION_MARKER,
     included_names,
     record_path,
     stamp_of,
 )
+
+# The page that says how the site is verified: each note links to it.
+VERIFICATION_PAGE = "reference/verification.md"
 
 
 def load_record(path: Path | None = None) -> dict:
@@ -87,13 +91,17 @@ def verified_note(
     snippets: Path,
     record: dict,
     source_url: Callable[[str], str | None] = lambda name: None,
+    how_url: str | None = None,
 ) -> str:
-    """The Markdown appended to a page: where its programs were verified."""
+    """The Markdown appended to a page: where its programs were verified, and
+    (how_url) a link to the page that says how."""
+    how = f" [How this site is verified]({how_url})." if how_url else ""
     names = sorted(included_names(markdown))
     if not names:
         return (
             f"\n\n---\n\n**Built on** {built_on()}. This page runs no program of "
-            "its own: each claim on it links to the page whose program shows it.\n"
+            "its own: each claim on it links to the page whose program shows it."
+            f"{how}\n"
         )
     ok, not_ok = [], []
     for name in names:
@@ -107,10 +115,10 @@ def verified_note(
         count = f"{len(ok)} program{'s' if len(ok) > 1 else ''}"
         lines.append(
             f"**Verified on** {stamps(ok, record)}: the {count} on this page printed "
-            "exactly the output shown, run against the kernel on 127.0.0.1."
+            f"exactly the output shown, run against the kernel on 127.0.0.1.{how}"
             if not not_ok
             else f"**Verified on** {stamps(ok, record)}: {len(ok)} of the "
-            f"{len(names)} programs on this page printed exactly the output shown."
+            f"{len(names)} programs on this page printed exactly the output shown.{how}"
         )
     if not_ok:
         lines += [
@@ -147,12 +155,24 @@ def snippets_of(config: MkDocsConfig) -> Path:
     return Path(base[0] if isinstance(base, list) else base)
 
 
+def published(source: str) -> str:
+    """A program as the site publishes it: without the lines and comments that
+    only the build reads (section markers, code-annotation markers), so that
+    the file a reader opens is the program the page's copy button copies."""
+    lines = [
+        ANNOTATION_MARKER.sub("", line)
+        for line in source.split("\n")
+        if not SECTION_MARKER.search(line)
+    ]
+    return "\n".join(lines)
+
+
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Publish every program with the site, so that each page links to its source."""
     snippets = snippets_of(config)
     for path in sorted(snippets.rglob("*.py")):
         uri = f"snippets/{path.relative_to(snippets).as_posix()}"
-        files.append(File.generated(config, uri, abs_src_path=str(path)))
+        files.append(File.generated(config, uri, content=published(path.read_text())))
     return files
 
 
@@ -174,4 +194,7 @@ def on_page_markdown(
             f"{'does' if len(missing) == 1 else 'do'} not exist in {snippets}"
         )
     record = load_record(record_path(Path(config["config_file_path"]).parent))
-    return markdown + verified_note(markdown, snippets, record, source_url)
+    how = posixpath.relpath(VERIFICATION_PAGE, here)
+    if page.file.src_uri == VERIFICATION_PAGE:
+        how = None
+    return markdown + verified_note(markdown, snippets, record, source_url, how)

@@ -6,7 +6,9 @@ import hashlib
 import platform
 from pathlib import Path
 
+from conventions import ANNOTATION_MARKER, DOCS, SECTION_MARKER, SNIPPETS
 from ladders import provenance
+from pages import Include, copyable_text, shown_text
 from verified_on import verified_note
 
 ENV = {
@@ -122,3 +124,28 @@ def test_a_ladder_says_whether_this_build_captured_it(tmp_path: Path):
     assert provenance("a.py", tmp_path, {}, header) == stored
     wire.write_text(wire.read_text() + "client → server  SYN\n")  # changed since
     assert provenance("a.py", tmp_path, passed, header) == stored
+
+
+def test_published_programs_carry_no_build_markers(built_site: Path):
+    """Each program is published with the site as the reader copies it from
+    its page: without section markers (# --8<-- [start:x]) or code-annotation
+    markers (# (1)!), every other line kept."""
+    problems = []
+    for program in sorted(SNIPPETS.rglob("*.py")):
+        name = program.relative_to(SNIPPETS).as_posix()
+        published = built_site / "snippets" / name
+        if not published.is_file():
+            problems.append(f"{name}: not published")
+            continue
+        text = published.read_text()
+        left = [
+            line
+            for line in text.splitlines()
+            if SECTION_MARKER.search(line) or ANNOTATION_MARKER.search(line)
+        ]
+        if left:
+            problems.append(f"{name}: build markers left: {left[:2]}")
+        copied = copyable_text(shown_text(Include(DOCS / "index.md", 0, name)))
+        if copyable_text(text) != copied:
+            problems.append(f"{name}: not the program its page's copy button copies")
+    assert not problems, "\n".join(problems)

@@ -268,6 +268,23 @@ def test_a_changed_output_fails_every_sentence_that_relied_on_it(project: Path):
     assert result.stdout.count(f"{CLOSE} no longer prints") >= len(relying)
 
 
+def test_a_marker_where_no_evidence_control_can_go_fails_the_build(project: Path):
+    """A marker in a heading (the table of contents copies headings) or in
+    raw HTML ends no block of text that could hold its evidence: the build
+    fails, naming the page."""
+    marker = "<!-- run: how-to/half-close/half_close.py | b'ping' -->"
+    page = project / "docs/how-to/half-close.md"
+    text = page.read_text()
+    page.write_text(text.replace("\n## The client:", f"\n## The client{marker}:", 1))
+    result = build(project)
+    assert result.returncode != 0
+    assert "docs/how-to/half-close.md: an evidence marker" in result.stderr
+    page.write_text(text + f"\n<div>Raw HTML{marker}</div>\n")
+    result = build(project)
+    assert result.returncode != 0
+    assert "docs/how-to/half-close.md: an evidence marker" in result.stderr
+
+
 def test_abort_that_only_closes_fails_its_wire_check_naming_the_page(project: Path):
     """The abort program changed to a plain close(), SO_LINGER off: what it sends is
     no longer the stored capture (a FIN instead of a RST), and the wire check names the
@@ -297,20 +314,21 @@ def test_abort_that_only_closes_fails_its_wire_check_naming_the_page(project: Pa
 
 
 def test_output_that_the_out_lines_cannot_show_fails(project: Path):
-    """pytest-examples keeps one output per print() line when that line runs
-    again after other prints: the suite must fail rather than show part."""
-    add_program(
-        project,
-        "index/loop_prints.py",
-        'for x in ("a", "b"):\n    print(x, 1)\n    print(x, 2)\n',
-    )
+    """pytest-examples misplaces the output of a print() line that runs again
+    after other prints: the suite must fail, naming the program, and
+    --update-examples must not write the misplaced #> lines."""
+    source = 'for x in ("a", "b"):\n    print(x, 1)\n    print(x, 2)\n'
+    add_program(project, "index/loop_prints.py", source)
     update = pytest_on(project, PROGRAMS, "-k", "loop_prints", "--update-examples")
     result = pytest_on(project, PROGRAMS, "-k", "loop_prints")
     assert update.returncode == 1, update.stdout + update.stderr
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "index/loop_prints.py: printed 4 lines, but its #> lines show 2" in (
-        update.stdout
+    expected = (
+        "index/loop_prints.py: the print() on line 2 runs again after the "
+        "print() on line 3"
     )
+    assert expected in update.stdout.replace("\n", " "), update.stdout
+    assert (project / "snippets" / "index/loop_prints.py").read_text() == source
 
 
 def test_a_helper_changed_in_one_program_fails_naming_both(project: Path):

@@ -54,12 +54,14 @@ def abort(sock):
     """
     if sock.fileno() == -1:
         return
+    # --8<-- [start:answer]
     # struct linger is two ints on Linux and macOS, two u_shorts on Windows.
     layout = "HH" if sys.platform == "win32" else "ii"
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack(layout, 1, 0))
     finally:
         sock.close()
+    # --8<-- [end:answer]
 # --8<-- [end:abort]
 
 

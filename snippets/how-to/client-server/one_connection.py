@@ -61,12 +61,14 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
     thread = threading.Thread(target=client, args=(listener.getsockname(),))
     thread.start()
     conn, _ = listener.accept()
+    # --8<-- [start:server]
     with conn:
         conn.settimeout(5)
         conn.sendall(b"hello from the server")
         conn.shutdown(socket.SHUT_WR)  # FIN: "I will send nothing more"
         print("server reads after its shutdown:", read_until_eof(conn))
         #> server reads after its shutdown: b''
+        # --8<-- [end:server]
         print("descriptor still open after shutdown():", conn.fileno() != -1)
         #> descriptor still open after shutdown(): True
     print("fileno() after close():", conn.fileno())

@@ -71,6 +71,7 @@ def heartbeat(sock, deadline):
 
 done = threading.Event()
 with socket.create_server(("127.0.0.1", 0)) as listener:
+    listener.settimeout(5)  # bounds accept()
     server = threading.Thread(target=serve, args=(listener, 2, done))
     server.start()
     # --8<-- [start:client]
@@ -89,4 +90,4 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
         #> a later heartbeat: False
     # --8<-- [end:client]
     done.set()
-    server.join()
+    server.join(timeout=5)

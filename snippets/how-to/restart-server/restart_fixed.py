@@ -20,9 +20,11 @@ with socket.create_server(("127.0.0.1", 0)) as listener:  # (1)!
         print(client.recv(1024), client.recv(1024))  # the server closed first
         #> b'reply' b''
 
+# --8<-- [start:restart]
 with socket.create_server(("127.0.0.1", port)) as restarted:  # (2)!
     print("restarted on the same port:", restarted.getsockname()[1] == port)
     #> restarted on the same port: True
+    # --8<-- [end:restart]
     # --8<-- [end:fixed]
 
     # --8<-- [start:live]

@@ -34,10 +34,12 @@ def serve(listener, server_ctx, end, errors):
         tls.sendall(b"all of it")
         # --8<-- [start:ends]
         if end == "unwrap()":
+            # --8<-- [start:unwrap]
             try:
                 tls.unwrap()  # (1)!
             except OSError as exc:  # ssl.SSLError, TimeoutError or a reset
                 errors.append(type(exc).__name__)
+            # --8<-- [end:unwrap]
         elif end == "shutdown()":
             tls.shutdown(socket.SHUT_RDWR)  # (2)!
         # "close()": nothing more here; leaving the with block closes tls

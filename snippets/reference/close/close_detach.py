@@ -1,4 +1,6 @@
-"""detach(): the object closes, the descriptor does not.
+"""Linux only: os.close() needs a descriptor, which Windows sockets are not.
+
+detach(): the object closes, the descriptor does not.
 
 detach() marks the socket object closed and hands the descriptor to the
 caller, who must close it: the connection stays open until then.

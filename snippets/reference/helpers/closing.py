@@ -223,9 +223,9 @@ async def close_writer(writer, timeout=5.0):
     Returns True if it closed (its buffer flushed; over TLS, the peer's
     close_notify or FIN received too, or asyncio's ssl_shutdown_timeout
     ended the wait) within timeout, False if it had to abort: the rest of
-    its buffer is then dropped and the peer may get a reset. timeout, in seconds from 0 to 1e9, bounds the wait (0 aborts
-    unless nothing is left to send); the abort itself takes a few loop
-    iterations more. Also
+    its buffer is then dropped and the peer may get a reset. timeout, in
+    seconds from 0 to 1e9, bounds the wait (0 aborts unless nothing is left
+    to send); the abort itself takes a few loop iterations more. Also
     returns False, after abort(), when an earlier wait_for(wait_closed())
     was cancelled, which leaves wait_closed() raising CancelledError. A
     connection that fails while closing, or that was closed before (even

@@ -1,0 +1,116 @@
+"""Over TLS, close() waits for the peer's close_notify: bound wait_closed().
+
+writer.close() on a TLS stream sends close_notify, then the transport waits
+for the peer's close_notify (or FIN) before it closes the socket. The peer
+here reads the close_notify and answers nothing. Since Python 3.11,
+ssl_shutdown_timeout (30 s by default) ends that wait; Python 3.10 has no
+such parameter, and wait_closed() was still waiting when this program gave
+up. Needs `pip install trustme`, which makes a throwaway certificate
+authority at run time.
+"""
+
+import asyncio
+import socket
+import ssl
+import sys
+
+import trustme
+
+TIMEOUT = 5  # seconds: the bound for waits that end by themselves
+PATIENCE = 1.0  # seconds: how long this program waits for wait_closed()
+SHUTDOWN = 0.2  # seconds: the ssl_shutdown_timeout it sets on 3.11 and later
+
+ca = trustme.CA()
+server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+ca.issue_cert("localhost").configure_cert(server_ctx)
+client_ctx = ssl.create_default_context()
+ca.configure_trust(client_ctx)
+
+
+async def close_writer(writer, timeout=5.0):
+    """Close an asyncio StreamWriter; abort it if not closed in timeout seconds.
+
+    Returns True if it closed (its buffer flushed; over TLS, the peer's
+    close_notify or FIN received too, or asyncio's ssl_shutdown_timeout
+    ended the wait) within timeout, False if it had to abort: the rest of
+    its buffer is then dropped and the peer may get a reset. timeout, in
+    seconds from 0 to 1e9, bounds the wait (0 aborts unless nothing is left
+    to send); the abort itself takes a few loop iterations more. Also
+    returns False, after abort(), when an earlier wait_for(wait_closed())
+    was cancelled, which leaves wait_closed() raising CancelledError. A
+    connection that fails while closing, or that was closed before (even
+    by an abort), counts as closed. The writer is closed when this returns
+    or raises, in every case: ValueError for a timeout out of range, and
+    CancelledError if the task running it is cancelled once it has started,
+    both abort first.
+    """
+    if not writer.is_closing():  # a second close() breaks a TLS writer (3.11+)
+        writer.close()
+    closing = asyncio.ensure_future(writer.wait_closed())
+    try:
+        if timeout is None or not 0 <= timeout <= 1e9:
+            raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
+        done, _ = await asyncio.wait({closing}, timeout=timeout)
+        if done and not closing.cancelled():
+            closing.exception()  # an OSError here: it closed all the same
+            return True
+        return False
+    finally:
+        if not closing.done() or closing.cancelled():
+            sock = writer.get_extra_info("socket")  # None: TLS let go of it, a pipe
+            if sock is None or sock.fileno() != -1:  # not closed yet
+                writer.transport.abort()  # (on a closed one it would raise)
+            await asyncio.wait({closing}, timeout=1)
+            if not closing.done():
+                closing.cancel()
+        elif not closing.cancelled():
+            closing.exception()  # retrieved: no "never retrieved" warning
+
+
+def accept_tls(listener):
+    """The peer: accept one connection and do the TLS handshake (blocking)."""
+    conn, _ = listener.accept()
+    conn.settimeout(TIMEOUT)
+    return server_ctx.wrap_socket(conn, server_side=True)
+
+
+async def main():
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(TIMEOUT)
+        host, port = listener.getsockname()
+        accepting = asyncio.ensure_future(asyncio.to_thread(accept_tls, listener))
+        # --8<-- [start:connect]
+        options = {}
+        if sys.version_info >= (3, 11):  # a TypeError on 3.10
+            options["ssl_shutdown_timeout"] = SHUTDOWN  # (1)!
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(
+                host, port, ssl=client_ctx, server_hostname="localhost", **options
+            ),
+            TIMEOUT,
+        )
+        # --8<-- [end:connect]
+        with await asyncio.wait_for(accepting, TIMEOUT) as peer:
+            raw = writer.get_extra_info("socket")  # the TCP socket under TLS
+            # --8<-- [start:hang]
+            writer.close()  # (1)!
+            got = await asyncio.wait_for(asyncio.to_thread(peer.recv, 1024), TIMEOUT)
+            print("the peer read close_notify:", got)
+            #> the peer read close_notify: b''
+            try:
+                await asyncio.wait_for(writer.wait_closed(), PATIENCE)  # (2)!
+            except asyncio.TimeoutError as exc:  # TimeoutError, since 3.11
+                print("wait_closed():", repr(exc))
+                #> [3.11+] wait_closed(): TimeoutError('SSL shutdown timed out')
+                #> [3.10] wait_closed(): TimeoutError()
+            print("socket closed:", raw.fileno() == -1)  # (3)!
+            #> [3.11+] socket closed: True
+            #> [3.10] socket closed: False
+            # --8<-- [end:hang]
+            closed = await close_writer(writer, TIMEOUT)  # on 3.10, it aborts
+            print("close_writer():", closed)
+            #> [3.11+] close_writer(): True
+            #> [3.10] close_writer(): False
+
+
+asyncio.run(main())

@@ -1,0 +1,80 @@
+"""The pattern: send, say you are done with shutdown(SHUT_WR), read until b''.
+
+The client sends its request, then shutdown(SHUT_WR): the server reads the
+request, then b'', and answers. The client reads the answer until the
+server's b''. Each side closes with nothing left unread, so neither sees a
+reset.
+"""
+
+import socket
+import threading
+import time
+
+server_read = []
+
+
+def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
+    """Read until the peer's FIN (recv() returns b''); return what was read.
+
+    timeout, in seconds above 0 and at most 1e9, bounds the whole call,
+    whatever timeout the socket has (an accepted socket has none); the
+    socket's own timeout is restored afterwards. Raises TimeoutError if the
+    FIN has not come in time, ValueError if the peer sends more than
+    max_bytes (it never reads more than max_bytes + 1), ValueError for a
+    timeout or max_bytes out of range (max_bytes must be an int >= 0; a
+    float raises TypeError), and whatever OSError recv() raises
+    (ConnectionResetError: what was read is lost). It never closes the
+    socket.
+    """
+    if timeout is None or not 0 < timeout <= 1e9:
+        raise ValueError(f"timeout must be above 0, at most 1e9, not {timeout!r}")
+    if max_bytes is None or not max_bytes >= 0:
+        raise ValueError(f"max_bytes must be >= 0, not {max_bytes!r}")
+    deadline = time.monotonic() + timeout
+    previous = sock.gettimeout()
+    chunks = []
+    size = 0
+    try:
+        while size <= max_bytes:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no FIN within {timeout} s")
+            sock.settimeout(remaining)
+            chunk = sock.recv(min(65536, max_bytes + 1 - size))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            size += len(chunk)
+        raise ValueError(f"peer sent more than {max_bytes} bytes")
+    finally:
+        if sock.fileno() != -1:
+            sock.settimeout(previous)
+
+
+def serve(listener):
+    conn, _ = listener.accept()
+    with conn:
+        request = read_until_eof(conn)  # until the client's shutdown()
+        server_read.append(request)
+        conn.sendall(b"%d bytes received" % len(request))
+    # leaving the with block closes: the client reads b'' after the answer
+
+
+with socket.create_server(("127.0.0.1", 0)) as listener:
+    listener.settimeout(5)  # accept() gives up after 5 s
+    server = threading.Thread(target=serve, args=(listener,))
+    server.start()
+    address = listener.getsockname()
+    with socket.create_connection(address, timeout=5) as sock:
+        request = b"sum 1 2 3"
+        # --8<-- [start:pattern]
+        sock.sendall(request)
+        sock.shutdown(socket.SHUT_WR)
+        reply = read_until_eof(sock)
+        # --8<-- [end:pattern]
+    server.join(timeout=5)
+
+print("server read:", server_read)
+#> server read: [b'sum 1 2 3']
+print("client read:", reply)
+#> client read: b'9 bytes received'

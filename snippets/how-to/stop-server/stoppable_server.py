@@ -241,8 +241,17 @@ def get(address, path):
         client.close()
 
 
+# --8<-- [start:sigterm]
 stop_requested = threading.Event()
 signal.signal(signal.SIGTERM, lambda signum, frame: stop_requested.set())  # (1)!
+
+
+def stop_on_sigterm(server, grace=5.0):
+    """In the main thread: wait for SIGTERM, then drain the server."""
+    stop_requested.wait()
+    return server.stop(grace)  # keep grace below the container's grace period
+# --8<-- [end:sigterm]
+
 
 working, finish = threading.Event(), threading.Event()
 with StoppableHTTPServer(("127.0.0.1", 0), Hello) as server:
@@ -259,7 +268,7 @@ with StoppableHTTPServer(("127.0.0.1", 0), Hello) as server:
             os.kill(os.getpid(), signal.SIGTERM)
             print("SIGTERM received:", stop_requested.wait(5))
             #> SIGTERM received: True
-            stopping, stopped = in_thread(server.stop)  # (4)!
+            stopping, stopped = in_thread(lambda: stop_on_sigterm(server))  # (4)!
             print("the keep-alive client reads:", keep_alive.sock.recv(1024))  # (5)!
             #> the keep-alive client reads: b''
             print("the silent client reads:", silent.recv(1024))

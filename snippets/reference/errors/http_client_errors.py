@@ -4,7 +4,9 @@ Where a server's close or reset surfaces in http.client. The client sends a
 GET; the server, a plain socket played in this thread (the kernel holds the
 request until it reads it), closes without answering, resets, or cuts its
 reply short. Then a kept-alive connection that the server closed, or reset,
-while it was idle, is used for a second request.
+while it was idle, is used for a second request. Last, the fix for an idle
+connection the server closed: retry an idempotent request once, on a new
+connection (the server runs in a thread there, to answer it).
 """
 
 import contextlib
@@ -12,6 +14,7 @@ import errno
 import http.client
 import socket
 import struct
+import threading
 
 TIMEOUT = 5  # seconds: every socket below has this timeout
 LINGER_0 = struct.pack("ii", 1, 0)  # SO_LINGER on, linger time 0: close() resets
@@ -79,6 +82,35 @@ def describe(result):
     return f"{type(result).__name__} {errno.errorcode.get(result.errno, result.errno)}"
 
 
+def serve(listener, closed):
+    """The server: one answer per connection, then it closes it (an idle timeout)."""
+    for _ in range(2):
+        conn, _ = listener.accept()
+        with conn:
+            conn.settimeout(TIMEOUT)
+            conn.recv(65536)  # the request
+            conn.sendall(HEADER + b"0123456789")
+        closed.set()
+
+
+# --8<-- [start:retry]
+def get(client, path):
+    """GET on a kept-alive connection; once more, on a new one, if it had ended.
+
+    Returns the body, and the error of the first try or None. Retry idempotent
+    requests only (GET, HEAD, PUT, DELETE): the server may have acted on a
+    request before the connection ended.
+    """
+    try:
+        client.request("GET", path)
+        return client.getresponse().read(), None
+    except ConnectionError as exc:  # RemoteDisconnected is a ConnectionResetError
+        client.close()  # the next request() opens a new connection
+        client.request("GET", path)
+        return client.getresponse().read(), exc
+# --8<-- [end:retry]
+
+
 CASES = [
     ("closes", closes, 1),
     ("resets", resets, 1),
@@ -108,3 +140,19 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
     print("an http.client.HTTPException:", isinstance(exc, http.client.HTTPException))
     #> an http.client.HTTPException: True
     # --8<-- [end:classes]
+
+    closed = threading.Event()
+    server = threading.Thread(target=serve, args=(listener, closed))
+    server.start()
+    client = http.client.HTTPConnection(*listener.getsockname(), timeout=TIMEOUT)
+    with contextlib.closing(client):
+        # --8<-- [start:retry-run]
+        body, error = get(client, "/")
+        print(body, error)
+        #> b'0123456789' None
+        closed.wait(TIMEOUT)  # the server closes the idle connection
+        body, error = get(client, "/")
+        print(body, type(error).__name__, "then a new connection")
+        #> b'0123456789' RemoteDisconnected then a new connection
+        # --8<-- [end:retry-run]
+    server.join(TIMEOUT)

@@ -247,7 +247,7 @@ signal.signal(signal.SIGTERM, lambda signum, frame: stop_requested.set())  # (1)
 
 
 def stop_on_sigterm(server, grace=5.0):
-    """In the main thread: wait for SIGTERM, then drain the server."""
+    """Wait for SIGTERM, then drain the server (stop()'s result)."""
     stop_requested.wait()
     return server.stop(grace)  # keep grace below the container's grace period
 # --8<-- [end:sigterm]

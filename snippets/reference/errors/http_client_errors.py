@@ -94,7 +94,7 @@ def serve(listener, closed):
 
 
 # --8<-- [start:retry]
-def get(client, path):
+def get_with_retry(client, path):
     """GET on a kept-alive connection; once more, on a new one, if it had ended.
 
     Returns the body, and the error of the first try or None. Retry idempotent
@@ -147,11 +147,11 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
     client = http.client.HTTPConnection(*listener.getsockname(), timeout=TIMEOUT)
     with contextlib.closing(client):
         # --8<-- [start:retry-run]
-        body, error = get(client, "/")
+        body, error = get_with_retry(client, "/")
         print(body, error)
         #> b'0123456789' None
         closed.wait(TIMEOUT)  # the server closes the idle connection
-        body, error = get(client, "/")
+        body, error = get_with_retry(client, "/")
         print(body, type(error).__name__, "then a new connection")
         #> b'0123456789' RemoteDisconnected then a new connection
         # --8<-- [end:retry-run]

@@ -91,9 +91,11 @@ COPY_ALL = """async selector => {
     return texts;
 }"""
 # CSS transitions only: Material also runs endless animations (the pulse of
-# code annotation markers), which never finish.
+# code annotation markers), which never finish. A transition that another
+# style change cancels has ended too, though its promise rejects (AbortError).
 TRANSITIONS_ENDED = """async () => Promise.all(document.getAnimations()
-    .filter(a => a instanceof CSSTransition).map(a => a.finished))"""
+    .filter(a => a instanceof CSSTransition)
+    .map(a => a.finished.catch(() => null)))"""
 
 
 def bounded(script: str) -> str:

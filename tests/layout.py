@@ -29,9 +29,12 @@ SHOW_EVERYTHING = """() => {
 
 # Material animates some widths (the search box) when the window is resized:
 # measure once the animations end (bounded: a transition runs 0.25 s or so).
+# A transition that the next resize cancels has ended too, though its promise
+# rejects (AbortError).
 SETTLED = """async () => Promise.race([
     Promise.all(document.getAnimations()
-        .filter(a => a instanceof CSSTransition).map(a => a.finished)),
+        .filter(a => a instanceof CSSTransition)
+        .map(a => a.finished.catch(() => null))),
     new Promise(done => setTimeout(done, 2000)),
 ])"""
 

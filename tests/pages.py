@@ -90,3 +90,21 @@ def copyable_text(text: str) -> str:
     a marker)."""
     lines = [ANNOTATION_MARKER.sub("", line).rstrip() for line in text.splitlines()]
     return "\n".join(lines).strip("\n") + "\n"
+
+
+def first_include_not_shown(
+    page: Path, blocks: list[str]
+) -> tuple[Include, int] | None:
+    """Include by include, in page order, each must be one of blocks (copyable
+    text), after the previous one's: the first that is not, and the position
+    searched from; None if every include is shown in order."""
+    position = 0
+    for inc in includes(page):
+        wanted = copyable_text(shown_text(inc))
+        found = next(
+            (i for i in range(position, len(blocks)) if blocks[i] == wanted), None
+        )
+        if found is None:
+            return inc, position
+        position = found + 1
+    return None

@@ -26,7 +26,7 @@ from conventions import (
     page_html,
 )
 from evidence import CLAIM
-from pages import all_pages, copyable_text, includes, page_id, shown_text
+from pages import all_pages, first_include_not_shown, page_id
 
 # What Markdown itself makes: any other element in a copy is HTML left over.
 MARKDOWN_TAGS = {
@@ -134,17 +134,11 @@ def test_copy_shows_each_program_with_its_output_lines(page: Path, built_site: P
     for block in blocks:
         marked = [line for line in block.splitlines() if ANNOTATION_MARKER.search(line)]
         assert not marked, f"{page_id(page)}: annotation markers in the copy: {marked}"
-    position = 0
-    for inc in includes(page):
-        wanted = copyable_text(shown_text(inc))
-        found = next(
-            (i for i in range(position, len(blocks)) if blocks[i] == wanted), None
-        )
-        assert found is not None, (
-            f"{inc}: no code block of {copy.name} after block {position} shows the "
-            "included code with its #> lines"
-        )
-        position = found + 1
+    missing = first_include_not_shown(page, blocks)
+    assert missing is None, (
+        f"{missing[0]}: no code block of {copy.name} after block {missing[1]} shows "
+        "the included code with its #> lines"
+    )
 
 
 def article(built_site: Path, page: Path) -> Tag:

@@ -30,10 +30,9 @@ from pages import (
     all_includes,
     all_pages,
     copyable_text,
-    includes,
+    first_include_not_shown,
     owner_page,
     page_id,
-    shown_text,
 )
 from programs import program_files, rel
 from runs import strict_build
@@ -199,16 +198,10 @@ def test_each_include_becomes_a_code_block_showing_it(page: Path, built_site: Pa
         copyable_text(code_text(ANNOTATION_MARKER_HTML.sub("", m.group(0))))
         for m in CODE_BLOCK_HTML.finditer(out)
     ]
-    position = 0
-    for inc in includes(page):
-        wanted = copyable_text(shown_text(inc))
-        found = next(
-            (i for i in range(position, len(blocks)) if blocks[i] == wanted), None
-        )
-        assert found is not None, (
-            f"{inc}: no code block after block {position} shows the included code"
-        )
-        position = found + 1
+    missing = first_include_not_shown(page, blocks)
+    assert missing is None, (
+        f"{missing[0]}: no code block after block {missing[1]} shows the included code"
+    )
     for marker in ("--8<--", "[start:", "[end:"):
         assert marker not in out, f"{page_id(page)}: built HTML holds {marker!r}"
 

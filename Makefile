@@ -18,6 +18,7 @@ $(VENV)/.test: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade "pip>=25.1"
 	$(PIP) install --group test -c constraints.txt
+	$(PIP) install --no-deps --editable .
 	@touch $@
 
 $(VENV)/.programs: pyproject.toml constraints.txt
@@ -25,12 +26,13 @@ $(VENV)/.programs: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade "pip>=25.1"
 	$(PIP) install --group programs -c constraints.txt
+	$(PIP) install --no-deps --editable .
 	@touch $@
 
 # Runs every program once, so that each page's "Verified on" line is true; a
 # program that fails is named on its page instead, and the site still builds.
 verify: $(VENV)/.test
-	@$(BIN)/pytest tests/test_programs.py $(XDIST) -q \
+	@$(BIN)/pytest tests/programs/test_programs.py $(XDIST) -q \
 	  || echo "*** some programs failed: their pages say 'Not verified' ***"
 
 ## serve: run the programs, then serve the site at http://127.0.0.1:8000 (reloads on edits)
@@ -48,7 +50,7 @@ test: $(VENV)/.test
 
 ## programs: only the programs, on PYTHON (e.g. make programs PYTHON=python3.13 VENV=.venv-3.13)
 programs: $(VENV)/.programs
-	$(BIN)/pytest tests/test_programs.py $(XDIST) -q
+	$(BIN)/pytest tests/programs/test_programs.py $(XDIST) -q
 
 ## contracts: the helpers' contract suite, on PYTHON (e.g. make contracts PYTHON=python3.13 VENV=.venv-3.13)
 contracts: $(VENV)/.programs
@@ -56,7 +58,7 @@ contracts: $(VENV)/.programs
 
 ## contract-soak: the contract suite RUNS times (default 50) with both cores busy; reports every flake
 contract-soak: $(VENV)/.test
-	$(BIN)/python tests/contract_soak.py $${RUNS:-50}
+	$(BIN)/python scripts/contract_soak.py $${RUNS:-50}
 
 ## linux-only: list the programs whose output holds on Linux only, with the reason each gives
 linux-only:
@@ -66,23 +68,23 @@ linux-only:
 
 ## update-examples: rewrite #> lines from what the programs print now (read the diff!)
 update-examples: $(VENV)/.test
-	$(BIN)/pytest tests/test_programs.py $(XDIST) -q --update-examples
+	$(BIN)/pytest tests/programs/test_programs.py $(XDIST) -q --update-examples
 
 ## bench: time the programs, the full suite and the strict build against targets
 bench: $(VENV)/.test
-	PYTHONPATH=hooks:tests $(BIN)/python tests/bench.py
+	$(BIN)/python scripts/bench.py
 
 ## wire-soak: capture each wire scenario 200 times (RUNS=n); expect one sequence each (root)
 wire-soak: $(VENV)/.test
-	PYTHONPATH=hooks:tests $(BIN)/python tests/wire_soak.py $${RUNS:-200}
+	$(BIN)/python scripts/wire_soak.py $${RUNS:-200}
 
 ## lighthouse: Lighthouse's mobile run on every page, median of 3 (PAGE=filter RUNS=n)
 lighthouse: $(VENV)/.test
-	PYTHONPATH=hooks $(BIN)/python tests/lighthouse.py $(PAGE) --runs $${RUNS:-3}
+	$(BIN)/python scripts/lighthouse.py $(PAGE) --runs $${RUNS:-3}
 
 ## diagrams: draw the pages' mermaid blocks into SVG (needs Chromium)
 diagrams: $(VENV)/.test
-	$(BIN)/python hooks/diagrams.py $${CHROMIUM:-chromium}
+	$(BIN)/python scripts/diagrams.py $${CHROMIUM:-chromium}
 
 ## constraints: re-resolve constraints.txt (newest allowed versions, with hashes)
 constraints: $(VENV)/.test

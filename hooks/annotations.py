@@ -16,7 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from conventions import ANNOTATION_MARKER_HTML, CODE_BLOCK_HTML
+from core.theme import ANNOTATION_MARKER_HTML, CODE_BLOCK_HTML
 
 
 def strip_unexplained_markers(html: str) -> str:

@@ -7,7 +7,7 @@ what tests/test_snippets.py compares with the program's real output, so a
 changed observation fails the suite before it can reach the page.
 
 Above the table goes the platform stamp from the verification record
-(build/verified.json, written by the program runner, tests/record.py), but
+(build/verified.json, written by the program runner, tests/plugins/record.py), but
 only if the record says that this exact file (same SHA-256) passed;
 otherwise a warning says the table was not verified in this build.
 """
@@ -21,10 +21,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from conventions import OUTPUT_LINE, record_path
-from verified_on import load_record, snippets_of, stamp_of, unverified_reason
+from core.markers import MATRIX, OUTPUT_LINE
+from core.paths import configured_snippets, record_path
+from core.record import load, stamp_of, unverified_reason
 
-PLACEHOLDER = re.compile(r"^<!-- matrix: ([\w./-]+\.py) -->[ \t]*$", re.M)
 CODE = re.compile(r"(\w+\([^)]*\)|b'[^']*'|\b[A-Z][A-Z0-9_]{2,}\b(?: \d+)?)")
 
 
@@ -72,6 +72,6 @@ def render(name: str, snippets: Path, record: dict) -> str:
 def on_page_markdown(
     markdown: str, *, page: Page, config: MkDocsConfig, files: Files
 ) -> str:
-    snippets = snippets_of(config)
-    record = load_record(record_path(Path(config["config_file_path"]).parent))
-    return PLACEHOLDER.sub(lambda m: render(m.group(1), snippets, record), markdown)
+    snippets = configured_snippets(config)
+    found = load(record_path(Path(config["config_file_path"]).parent))
+    return MATRIX.sub(lambda m: render(m.group(1), snippets, found), markdown)

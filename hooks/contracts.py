@@ -16,16 +16,14 @@ placeholder naming a helper without contract tests fails the build.
 from __future__ import annotations
 
 import html
-import re
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from conventions import contract_anchor, contract_tests
-
-PLACEHOLDER = re.compile(r"<!--\s*contracts:\s*(\w+)\s*-->")
+from core.contracts import contract_anchor, contract_tests
+from core.markers import CONTRACTS
 
 
 def test_list(section: str) -> str:
@@ -48,4 +46,4 @@ def test_list(section: str) -> str:
 def on_page_markdown(
     markdown: str, *, page: Page, config: MkDocsConfig, files: Files
 ) -> str:
-    return PLACEHOLDER.sub(lambda m: test_list(m.group(1)), markdown)
+    return CONTRACTS.sub(lambda m: test_list(m.group(1)), markdown)

@@ -8,11 +8,11 @@ A page writes, right after a sentence that states behaviour, one of:
     <!-- contract: abort | test_a_second_call_does_nothing -->
 
 `run:` names a program of the site and text that one of its `#>` output lines
-holds: the sentence is observed here. tests/test_evidence.py fails when the
+holds: the sentence is observed here. tests/pages/test_evidence.py fails when the
 program no longer prints it. `cite:` names a primary source (document and
 section, or file, function and version) and its address: the sentence is
 taken from that source and was not run here. `wire:` names a program with a
-stored capture (a .wire file, hooks/wire_format.py) and text that one of its
+stored capture (a .wire file, core.wire) and text that one of its
 events holds: the sentence is what went on the wire while it ran.
 `contract:` names a helper of closing.py and one of its contract tests.
 
@@ -50,24 +50,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from conventions import (
-    CODE_BLOCK_HTML,
-    HELPERS_PAGE,
-    INCLUDE,
-    contract_anchor,
-    contract_tests,
-)
-from conventions import page_url as page_url_of
-from ladders import event_id
-from verified_on import snippets_of
-from wire_format import read, wire_path
+from core.contracts import contract_anchor, contract_tests
+from core.markers import CLAIM, INCLUDE
+from core.paths import HELPERS_PAGE, configured_snippets, owner_page
+from core.paths import page_url as page_url_of
+from core.theme import CODE_BLOCK_HTML, LINE_SPAN
+from core.wire import event_id, read, wire_path
 
-# <!-- run: program.py | expected output --> and <!-- cite: label | address -->
-CLAIM = re.compile(r"<!--\s*(run|cite|wire|contract):\s*([^|>]+?)\s*\|\s*(.+?)\s*-->")
 # A marker between reading the Markdown and building its tree: its number
 # between two private-use characters, which no Markdown syntax touches.
 TOKEN = re.compile("\ue000(\\d+)\ue001")
-LINE_SPAN = re.compile(r'<span id="(__span-\d+-\d+)">')
 # A claim's link before it is resolved: the claim's number.
 PENDING = re.compile(r'href="#evidence:(\d+)"')
 
@@ -254,7 +246,7 @@ def wire_href(
     target = event_id(claim.subject, number)
     if f'id="{target}"' in content:
         return f"#{target}"
-    owner = page_url_of(docs / (posixpath.dirname(claim.subject) + ".md"), docs)
+    owner = page_url_of(docs / (owner_page(claim.subject) + ".md"), docs)
     return f"{relative(owner, page_url)}/#{target}"
 
 
@@ -312,7 +304,7 @@ def on_page_content(
         )
     lines = output_lines(html_text, _programs_of_page.get(page.file.src_uri, []))
     _lines_of_page[page.file.src_uri] = lines
-    docs, snippets = Path(config["docs_dir"]), snippets_of(config)
+    docs, snippets = Path(config["docs_dir"]), configured_snippets(config)
 
     def href(match: re.Match) -> str:
         claim = _claims[int(match.group(1))]
@@ -335,7 +327,7 @@ def resolve_elsewhere(content: str, page_url: str, docs: Path) -> str:
 
     def href(match: re.Match) -> str:
         claim = _claims[int(match.group(1))]
-        owner = posixpath.dirname(claim.subject) + ".md"
+        owner = owner_page(claim.subject) + ".md"
         span_id = printed_line(_lines_of_page.get(owner, []), claim)
         if span_id:
             target = relative(page_url_of(docs / owner, docs), page_url)

@@ -43,14 +43,9 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
-GLOSSARY_PAGE = "reference/glossary.md"
+from core.markers import GLOSSARY_ENTRY
+from core.paths import GLOSSARY_PAGE
 
-# ## Title {#id data-terms="form|form"}  (other attributes may follow the id)
-ENTRY = re.compile(
-    r"^##[ \t]+(?P<title>.+?)[ \t]*\{[ \t]*#(?P<id>[\w-]+)[^}\n]*?"
-    r'\bdata-terms="(?P<terms>[^"\n]+)"[^}\n]*\}[ \t]*$',
-    re.M,
-)
 # Elements whose text is never linked (inline code is handled on its own).
 SKIPPED = {
     "a",
@@ -106,7 +101,7 @@ def read_terms(glossary: Path) -> list[Term]:
     """The glossary's entries, in page order. Raises ValueError if two entries
     share an id or a form."""
     terms, seen = [], {}
-    for match in ENTRY.finditer(glossary.read_text()):
+    for match in GLOSSARY_ENTRY.finditer(glossary.read_text()):
         forms = tuple(f.strip() for f in match["terms"].split("|") if f.strip())
         term = Term(match["id"], forms)
         for key in (f"#{term.id}", *(f.lower() for f in forms)):

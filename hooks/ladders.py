@@ -6,7 +6,7 @@ A page writes, where the diagram belongs (next to the program):
 
 and this hook replaces it, at build time, with an inline SVG drawn from the
 stored sequence snippets/how-to/half-close/half_close.wire
-(hooks/wire_format.py; tests/test_programs.py keeps it true): one pair of
+(core.wire; tests/programs/test_programs.py keeps it true): one pair of
 columns per connection (client left, server right), one arrow per event
 labelled with its flags and length, the program's prints between them (what
 it did and the TCP states it read), then the same events as a numbered list,
@@ -16,7 +16,7 @@ light and dark; no JavaScript.
 
 The drawing is narrow (WIDTH), so that on a phone it is shown at full size:
 at 390 px the text column is 358 px wide, and every label keeps its 13 px
-(tests/test_browser_layout.py checks at least 12 px). Each text carries the
+(tests/browser/test_browser_layout.py checks at least 12 px). Each text carries the
 width it has in a monospace font (0.6 em a character) as its textLength, so
 a reader's wider or narrower font is squeezed or stretched to that width
 and no label leaves its box or crosses a lifeline (as in hooks/diagrams.py).
@@ -38,11 +38,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from conventions import record_path
-from verified_on import load_record, snippets_of, stamp_of, unverified_reason
-from wire_format import CAPTURED, Event, read, wire_path
-
-LADDER = re.compile(r"^([ \t]*)<!--\s*ladder:\s*(\S+?)\s*-->[ \t]*$", re.M)
+from core.markers import LADDER
+from core.paths import configured_snippets, record_path
+from core.record import load, stamp_of, unverified_reason
+from core.wire import CAPTURED, Event, Print, anchor, event_id, read, wire_path
 
 WIDTH = 340
 LEFT, RIGHT = 40, 300  # the client's and the server's column
@@ -56,18 +55,9 @@ NOTE_MARGIN, NOTE_PADDING, NOTE_LINE = 6, 6, 17  # px
 NOTE_CHARS = int((WIDTH - 2 * NOTE_MARGIN - 2 * NOTE_PADDING) / (ADVANCE * SIZE))
 
 
-def anchor(program: str) -> str:
-    """The id prefix of a program's ladder: wire-<file name without .py>."""
-    return "wire-" + re.sub(r"[^\w-]", "-", Path(program).stem)
-
-
-def event_id(program: str, number: int) -> str:
-    return f"{anchor(program)}-{number}"
-
-
 def describe(event: Event) -> str:
-    if event.is_print:
-        return f"the program prints: {event.flags}"
+    if isinstance(event, Print):
+        return f"the program prints: {event.text}"
     what = event.line().split("  ", 1)[1]
     return f"{event.sender} sends {event.receiver}: {what}"
 
@@ -94,8 +84,8 @@ def svg(program: str, events: list[Event], title: str) -> str:
     y = TOP
     connection = None
     for event in events:
-        if event.is_print:
-            lines = wrapped(event.flags)
+        if isinstance(event, Print):
+            lines = wrapped(event.text)
             height = NOTE_LINE * len(lines) + 6
             rows.append(
                 f'<rect x="{NOTE_MARGIN}" y="{y - 14}" '
@@ -167,7 +157,7 @@ def figure(program: str, snippets: Path, record: dict) -> str:
         )
     header, events = read(path)
     name = Path(program).name
-    segments = sum(not e.is_print for e in events)
+    segments = sum(not isinstance(e, Print) for e in events)
     title = (
         f"Ladder diagram of the {segments} segments {name} sent on loopback, "
         "with its prints; the same events are listed below it."
@@ -200,8 +190,8 @@ def on_page_markdown(
 ) -> str:
     if "ladder:" not in markdown:
         return markdown
-    snippets = snippets_of(config)
-    record = load_record(record_path(Path(config["config_file_path"]).parent))
+    snippets = configured_snippets(config)
+    record = load(record_path(Path(config["config_file_path"]).parent))
 
     def replace(match: re.Match) -> str:
         indent = match.group(1)  # inside an admonition or a tab: keep its indent

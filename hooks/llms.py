@@ -43,15 +43,13 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from conventions import ANNOTATION_MARKER, CODE_BLOCK_HTML
+from core.markers import ANNOTATION_MARKER
+from core.theme import CODE_BLOCK_HTML, CODE_LANGUAGE, CODE_TEXT, CODE_TITLE
 
 INDEX = "llms.txt"
 FULL = "llms-full.txt"
 # The marker classes of hooks/evidence.py: a class token, not a prefix.
 MARKER_CLASSES = {"claim", "evidence"}
-CODE_LANGUAGE = re.compile(r'class="language-([\w-]+) highlight"')
-CODE_TITLE = re.compile(r'<span class="filename">(.*?)</span>', re.S)
-CODE_TEXT = re.compile(r"<code[^>]*>(.*)</code>", re.S)
 TAG = re.compile(r"<[^>]+>")
 # Inline drawings (the ladder diagrams): their text is in the list below each.
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)

@@ -46,13 +46,7 @@ import re
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from conventions import ANNOTATION_MARKER_HTML
-
-# <pre> then Pygments' empty <span></span>, then <code>: a highlighted block.
-CODE_BLOCK = re.compile(
-    r"<pre(?P<pre>[^>]*)>(?P<lead>(?:<span></span>)?)<code(?P<code>[^>]*)>"
-    r'(?=(?P<spans><span id="__span-)?)'
-)
+from core.theme import ANNOTATION_MARKER_HTML, BLOCKING_SCRIPT, CODE_BLOCK_OPENING
 
 
 def copy_button(number: int, title: str) -> str:
@@ -102,11 +96,7 @@ def prepare_code_blocks(
         button = copy_button(number, title) if copy else ""
         return f"<pre{pre}>{lead}{button}<code{code}>"
 
-    return CODE_BLOCK.sub(block, html)
-
-
-# A script file the page loads with neither async nor defer.
-BLOCKING_SCRIPT = re.compile(r'<script src="([^"]+\.js)"></script>')
+    return CODE_BLOCK_OPENING.sub(block, html)
 
 
 def defer_scripts(html: str) -> str:

@@ -10,7 +10,7 @@ tables: a table with a class is Material's or Pygments', and is left alone).
 
 label_cells() is a pure function over a page's HTML, read with the standard
 library's HTML parser: it adds attributes, and changes nothing else.
-tests/test_browser_tables.py checks the result at 390 and 1280 px.
+tests/browser/test_browser_tables.py checks the result at 390 and 1280 px.
 """
 
 from __future__ import annotations

@@ -1,16 +1,36 @@
+"""What the whole suite shares: its plugins, the helpers modules under test,
+a breakable copy of the project, and the site built once."""
+
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-from conventions import ROOT
+from core.paths import ROOT, SNIPPETS
 
-# The verification record and --fake-platform (tests/record.py); Chromium and
-# the shared page visits (tests/browser.py).
-pytest_plugins = ["record", "browser"]
+# The verification record and --fake-platform; Chromium, the served site and
+# the shared page visits; whether the wire can be captured here.
+pytest_plugins = ["plugins.record", "plugins.browser", "plugins.capture"]
+
+
+def _load_by_path(name: str, path: Path) -> None:
+    """Import path as module name, as a reader's project would hold it."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+
+
+# The tests import the helpers module readers download (closing.py) and the
+# programs' shared instruments (observe.py) from their files in snippets/:
+# loaded here, before any test module, so that no PYTHONPATH is needed.
+for _name in ("closing", "observe"):
+    _load_by_path(_name, SNIPPETS / "reference" / "helpers" / f"{_name}.py")
 
 # What a copy of the project needs for its own suite and build to run.
 COPIED = [
@@ -52,7 +72,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site, built strictly into a temporary folder (bounded: 120 s)."""
-    from runs import strict_build
+    from harness.build import strict_build
 
     site = tmp_path_factory.mktemp("site")
     result = strict_build(site)

@@ -136,7 +136,7 @@ class Sockets:
         interface goes down once the connection is up. Needs root
         (CAP_SYS_ADMIN): skips without it, or fails where REQUIRE_WIRE=1,
         as the suite's root CI run sets."""
-        from wire import fresh_network
+        from harness.capture.namespace import fresh_network
 
         try:
             with fresh_network():

@@ -19,6 +19,7 @@ import threading
 import time
 
 import pytest
+
 from closing import abort
 
 pytestmark = pytest.mark.skipif(
@@ -29,11 +30,9 @@ SLACK = 0.4  # how late a bounded call may return on a busy machine, in seconds
 LINGER_ZERO = struct.pack("ii", 1, 0)
 
 
-@pytest.mark.parametrize(
-    "case", ["idle", "unread data", "peer shut down first", "TLS"]
-)
+@pytest.mark.parametrize("case", ["idle", "unread data", "peer shut down first", "TLS"])
 def test_resets_the_connection(sockets, case):
-    """"Reset the connection: SO_LINGER on with a zero timeout, then
+    """ "Reset the connection: SO_LINGER on with a zero timeout, then
     close()": the peer gets a reset (not a FIN), and the socket is closed;
     also with the peer's data unread, after the peer's FIN, and on an
     ssl.SSLSocket."""
@@ -53,7 +52,7 @@ def test_resets_the_connection(sockets, case):
 
 
 def test_drops_unsent_data(sockets):
-    """"The RST goes out, and unsent data is dropped": the peer, which had
+    """ "The RST goes out, and unsent data is dropped": the peer, which had
     read nothing, gets less than was sent, then the reset."""
     ours, peer = sockets.pair(buffers=16384)
     queued = sockets.fill(ours)
@@ -66,7 +65,7 @@ def test_drops_unsent_data(sockets):
 
 @pytest.mark.parametrize("holder", ["makefile()", "dup()", "child process"])
 def test_the_reset_waits_for_the_last_reference(sockets, holder):
-    """"while a makefile() object, a dup() or a child process still holds
+    """ "while a makefile() object, a dup() or a child process still holds
     it, only when that closes too": after abort(), the connection still
     carries data to the holder; the reset goes out when the holder
     closes."""
@@ -98,7 +97,7 @@ def waits_in_poll(thread: threading.Thread) -> bool:
 
 
 def test_the_reset_waits_for_a_thread_blocked_in_a_call_on_sock(sockets):
-    """"while ... another thread blocked in a call on sock still holds it,
+    """ "while ... another thread blocked in a call on sock still holds it,
     only when that lets go too": a thread waits in ours.recv() (timeout
     1 s) when abort() is called. abort() returns at once and the socket is
     closed, but the peer gets nothing while the recv() waits; the reset
@@ -144,7 +143,7 @@ def test_the_reset_waits_for_a_thread_blocked_in_a_call_on_sock(sockets):
 
 
 def test_the_reset_goes_at_once_if_sock_is_the_only_reference(sockets):
-    """"at once if sock is the only one": the reset has arrived when the
+    """ "at once if sock is the only one": the reset has arrived when the
     peer first looks, with no other step in between."""
     ours, peer = sockets.pair()
     abort(ours)
@@ -156,7 +155,7 @@ def test_the_reset_goes_at_once_if_sock_is_the_only_reference(sockets):
 
 @pytest.mark.parametrize("holder", ["none", "makefile()"])
 def test_a_second_call_does_nothing(sockets, holder):
-    """"A second call ... does nothing (like close())": no error (not
+    """ "A second call ... does nothing (like close())": no error (not
     EBADF), and one reset, when the last reference closes."""
     ours, peer = sockets.pair()
     file = ours.makefile("rb") if holder == "makefile()" else None
@@ -171,7 +170,7 @@ def test_a_second_call_does_nothing(sockets, holder):
 
 @pytest.mark.parametrize("kind", ["plain", "TLS"])
 def test_a_call_on_a_closed_socket_does_nothing(sockets, kind):
-    """"or a call on a closed socket (fileno() is -1), does nothing": no
+    """ "or a call on a closed socket (fileno() is -1), does nothing": no
     error, and the peer still sees the FIN of the close(), not a reset."""
     if kind == "TLS":  # ours the TLS server: it has nothing unread
         ours, peer = sockets.tls_pair(ours_is_client=False)
@@ -183,7 +182,7 @@ def test_a_call_on_a_closed_socket_does_nothing(sockets, kind):
 
 
 def test_after_a_close_that_a_makefile_outlives_abort_still_resets(sockets):
-    """"after a close() that a makefile() outlives, fileno() is not -1 yet,
+    """ "after a close() that a makefile() outlives, fileno() is not -1 yet,
     and abort() still makes the last close a reset"."""
     ours, peer = sockets.pair()
     file = ours.makefile("rb")
@@ -197,7 +196,7 @@ def test_after_a_close_that_a_makefile_outlives_abort_still_resets(sockets):
 
 
 def test_raises_oserror_if_setsockopt_fails(sockets):
-    """"Raises OSError if setsockopt() fails": here EBADF, the descriptor
+    """ "Raises OSError if setsockopt() fails": here EBADF, the descriptor
     closed behind the socket's back."""
     ours, _ = sockets.pair()
     os.close(ours.fileno())
@@ -210,7 +209,7 @@ def test_raises_oserror_if_setsockopt_fails(sockets):
 
 
 def test_on_linux_a_socket_the_peer_has_reset_is_no_error(sockets):
-    """"(EINVAL on a socket the peer has already reset, on some systems, not
+    """ "(EINVAL on a socket the peer has already reset, on some systems, not
     Linux)": on Linux it closes without error."""
     ours, peer = sockets.pair()
     peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_ZERO)
@@ -222,7 +221,7 @@ def test_on_linux_a_socket_the_peer_has_reset_is_no_error(sockets):
 
 @pytest.mark.parametrize("state", ["never connected", "listening", "vanished peer"])
 def test_closes_the_socket_whatever_its_state(sockets, state):
-    """"then close()": at once, without error, whatever the socket's state
+    """ "then close()": at once, without error, whatever the socket's state
     (even if nothing reaches the peer any more)."""
     if state == "never connected":
         ours = sockets.unconnected()

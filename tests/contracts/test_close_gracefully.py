@@ -15,6 +15,7 @@ import sys
 import time
 
 import pytest
+
 from closing import close_gracefully
 
 pytestmark = pytest.mark.skipif(
@@ -34,7 +35,7 @@ def timed(call, *args, **kwargs):
 
 @pytest.mark.parametrize("peer_reads", ["during the call", "after the call"])
 def test_sends_fin_after_what_was_sent(sockets, peers, peer_reads):
-    """"Send FIN": the peer gets everything sent before, then b'' (a FIN,
+    """ "Send FIN": the peer gets everything sent before, then b'' (a FIN,
     not a reset), whether it reads during the call or only after it."""
     ours, peer = sockets.pair()
     reply = bytes(range(256)) * 4096  # 1 MiB: more than a segment or a window
@@ -51,7 +52,7 @@ def test_sends_fin_after_what_was_sent(sockets, peers, peer_reads):
 
 @pytest.mark.parametrize("size", [0, 1, 3_000_000])
 def test_discards_what_the_peer_sends_until_its_fin(sockets, peers, size):
-    """"discard what the peer still sends until its FIN, then close": a peer
+    """ "discard what the peer still sends until its FIN, then close": a peer
     that sends after our FIN, then closes, sends all of it without a reset,
     and the call returns True."""
     ours, peer = sockets.pair()
@@ -65,7 +66,7 @@ def test_discards_what_the_peer_sends_until_its_fin(sockets, peers, size):
 def test_discards_an_upload_of_any_size_so_the_client_gets_the_reply(
     sockets, peers, size
 ):
-    """"discard what the peer still sends until its FIN" (no byte budget
+    """ "discard what the peer still sends until its FIN" (no byte budget
     unless max_bytes is given): a server reads 1 KiB of an upload, replies
     413 and calls close_gracefully(sock, timeout=5); the client, which does
     sendall(whole body) and only then reads until b'', gets the reply every
@@ -82,10 +83,8 @@ def test_discards_an_upload_of_any_size_so_the_client_gets_the_reply(
 
 @pytest.mark.parametrize("timeout", [5, 0.5, 0])
 @pytest.mark.parametrize("before_fin", [b"", b"last words"], ids=["FIN", "data+FIN"])
-def test_returns_true_when_the_peers_fin_arrived_in_time(
-    sockets, timeout, before_fin
-):
-    """"Returns True if the peer's FIN arrived in time": here it had arrived
+def test_returns_true_when_the_peers_fin_arrived_in_time(sockets, timeout, before_fin):
+    """ "Returns True if the peer's FIN arrived in time": here it had arrived
     before the call (the peer closed first), alone or behind data; timeout 0
     takes it too ("so 0 takes a FIN already queued, behind data or
     not")."""
@@ -98,7 +97,7 @@ def test_returns_true_when_the_peers_fin_arrived_in_time(
 
 
 def test_timeout_zero_does_not_wait(sockets):
-    """"once it is spent, only what is already queued is still discarded":
+    """ "once it is spent, only what is already queued is still discarded":
     with nothing queued, timeout 0 returns False at once, and the FIN still
     went out."""
     ours, peer = sockets.pair()
@@ -113,7 +112,7 @@ PEERS_THAT_NEVER_FINISH = ["silent", "trickles", "floods", "never reads", "vanis
 
 @pytest.mark.parametrize("peer_kind", PEERS_THAT_NEVER_FINISH)
 def test_timeout_bounds_the_whole_call(sockets, peers, peer_kind):
-    """"timeout bounds the whole call, in seconds: once it is spent, only
+    """ "timeout bounds the whole call, in seconds: once it is spent, only
     what is already queued is still discarded (one receive buffer, SO_RCVBUF
     bytes, at most)": a peer that never sends its FIN (silent, sending a
     byte every 20 ms, sending faster than a slow server reads, reading
@@ -143,7 +142,7 @@ def test_timeout_bounds_the_whole_call(sockets, peers, peer_kind):
 
 @pytest.mark.parametrize("max_bytes", [0, 1, 100_000])
 def test_max_bytes_stops_the_wait_once_more_were_discarded(sockets, max_bytes):
-    """"max_bytes, if not None, also stops the wait once more than that many
+    """ "max_bytes, if not None, also stops the wait once more than that many
     bytes were discarded": a silent peer that sent max_bytes + 1 gets False
     long before the timeout."""
     ours, peer = sockets.pair()
@@ -155,7 +154,7 @@ def test_max_bytes_stops_the_wait_once_more_were_discarded(sockets, max_bytes):
 
 @pytest.mark.parametrize("max_bytes", [0, 1, 100_000])
 def test_max_bytes_lets_a_peer_send_that_many_then_its_fin(sockets, max_bytes):
-    """"max_bytes ... once more than that many bytes were discarded": a peer
+    """ "max_bytes ... once more than that many bytes were discarded": a peer
     that sends exactly max_bytes, then its FIN, gets True."""
     ours, peer = sockets.pair()
     peer.sendall(b"m" * max_bytes)
@@ -182,7 +181,7 @@ CONNECTION_FAILED = [
 
 @pytest.mark.parametrize("case", CONNECTION_FAILED)
 def test_returns_false_when_the_connection_failed(sockets, peers, case):
-    """"False if ... the connection failed (reset, never connected, already
+    """ "False if ... the connection failed (reset, never connected, already
     closed)": False at once, nothing raised; a second call is a call on a
     closed socket."""
     if case == "never connected":
@@ -227,7 +226,7 @@ CLOSED_IN_EVERY_CASE = {
 
 @pytest.mark.parametrize("case", CLOSED_IN_EVERY_CASE)
 def test_closes_the_socket_in_every_case(sockets, case):
-    """"The socket is closed when this returns or raises, in every case":
+    """ "The socket is closed when this returns or raises, in every case":
     after True, after False, and after ValueError, TypeError or whatever
     else it raises."""
     kwargs, raises = CLOSED_IN_EVERY_CASE[case]
@@ -259,7 +258,7 @@ BAD_ARGUMENTS = {
 
 @pytest.mark.parametrize("case", BAD_ARGUMENTS)
 def test_raises_valueerror_for_a_bad_timeout_or_max_bytes_and_closes(sockets, case):
-    """"also when it raises ValueError for a timeout that is None, negative
+    """ "also when it raises ValueError for a timeout that is None, negative
     or above 1e9, or a max_bytes below 0": ValueError (for inf, not the
     OverflowError of settimeout(), and for 1e10 no wait), at once, and the
     socket is closed. (The peer sends nothing: a call that waited would
@@ -273,7 +272,7 @@ def test_raises_valueerror_for_a_bad_timeout_or_max_bytes_and_closes(sockets, ca
 
 
 def test_timeout_is_in_seconds_from_0_to_1e9(sockets):
-    """"timeout, in seconds from 0 to 1e9": 1e9 is no error; with the
+    """ "timeout, in seconds from 0 to 1e9": 1e9 is no error; with the
     peer's FIN on its way, True at once."""
     ours, peer = sockets.pair()
     peer.close()
@@ -283,10 +282,8 @@ def test_timeout_is_in_seconds_from_0_to_1e9(sockets):
 
 
 @pytest.mark.parametrize("holder", ["makefile()", "dup()", "child process"])
-def test_fin_goes_out_while_another_object_holds_the_descriptor(
-    sockets, holder
-):
-    """"If another object still holds the descriptor (a makefile(), a dup(),
+def test_fin_goes_out_while_another_object_holds_the_descriptor(sockets, holder):
+    """ "If another object still holds the descriptor (a makefile(), a dup(),
     a child process), the FIN still goes out, but close() only drops this
     reference": the peer gets b'', and the connection lives on through the
     holder, which still reads what the peer sends afterwards."""
@@ -301,7 +298,7 @@ def test_fin_goes_out_while_another_object_holds_the_descriptor(
 
 
 def test_a_makefile_keeps_the_descriptor_until_it_closes(sockets):
-    """"close() only drops this reference": with a makefile() open, the
+    """ "close() only drops this reference": with a makefile() open, the
     socket's descriptor stays open (fileno() is not -1) until the file
     closes."""
     ours, peer = sockets.pair()
@@ -315,7 +312,7 @@ def test_a_makefile_keeps_the_descriptor_until_it_closes(sockets):
 
 
 def test_sends_no_close_notify_on_an_ssl_socket(sockets, peers):
-    """"On an ssl.SSLSocket, no close_notify is sent": a TLS peer that
+    """ "On an ssl.SSLSocket, no close_notify is sent": a TLS peer that
     rejects a ragged EOF gets SSLEOFError, not b''; the call still returns
     True once the peer closes."""
     ours, peer = sockets.tls_pair(suppress_ragged_eofs=False)
@@ -335,7 +332,7 @@ def test_sends_no_close_notify_on_an_ssl_socket(sockets, peers):
 
 
 def test_unwrap_first_sends_close_notify(sockets, peers):
-    """"call unwrap() first if the peer needs one": after unwrap(), the same
+    """ "call unwrap() first if the peer needs one": after unwrap(), the same
     TLS peer gets b'' (close_notify), then the FIN, and the call returns
     True."""
     ours, peer = sockets.tls_pair(suppress_ragged_eofs=False)

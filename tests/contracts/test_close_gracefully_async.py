@@ -17,9 +17,10 @@ import sys
 import threading
 import time
 
-import closing
 import pytest
-from async_peers import (
+
+import closing
+from harness.peers.asyncio_peers import (
     BIG,
     PAYLOAD,
     SLACK,
@@ -32,7 +33,7 @@ from async_peers import (
     reset,
     tls_connected,
 )
-from run_async import run
+from harness.peers.run_async import run
 
 pytestmark = pytest.mark.skipif(
     sys.platform != "linux", reason="the contracts are verified on Linux"

@@ -16,6 +16,7 @@ import threading
 import time
 
 import pytest
+
 from closing import heartbeat
 
 pytestmark = pytest.mark.skipif(
@@ -89,7 +90,7 @@ HITS = {
 
 @pytest.mark.parametrize("case", [*HITS, "TLS"])
 def test_true_if_exactly_pong_comes_back_within_the_deadline(sockets, peers, case):
-    """"Send b"ping"; True if exactly b"pong" comes back within deadline
+    """ "Send b"ping"; True if exactly b"pong" comes back within deadline
     seconds": the peer receives b"ping"; its b"pong" counts at once, in
     pieces, or late but in time, and over TLS."""
     if case == "TLS":
@@ -104,7 +105,7 @@ def test_true_if_exactly_pong_comes_back_within_the_deadline(sockets, peers, cas
 
 
 def test_true_for_each_ping_answered(sockets, peers):
-    """"True if exactly b"pong" comes back within deadline seconds": call
+    """ "True if exactly b"pong" comes back within deadline seconds": call
     after call, one ping each."""
     ours, peer = sockets.pair()
     responder = peers.start(answer, peer, (b"pong",), 0.0, 3)
@@ -124,7 +125,7 @@ MISSES = {
 def test_on_a_miss_shuts_the_connection_down_both_ways_and_returns_false(
     sockets, peers, case
 ):
-    """"On a miss (no pong in time, another answer, b'', ...) it shuts the
+    """ "On a miss (no pong in time, another answer, b'', ...) it shuts the
     connection down in both directions and returns False": the peer gets
     the ping, then the FIN; this end reads b'' and cannot send."""
     if case.startswith("TLS"):
@@ -152,7 +153,7 @@ def test_on_a_miss_shuts_the_connection_down_both_ways_and_returns_false(
     "case", ["reset", "vanished", "never connected", "already closed"]
 )
 def test_on_a_miss_by_oserror_returns_false(sockets, case):
-    """"On a miss (... an OSError) ... returns False": a reset, a vanished
+    """ "On a miss (... an OSError) ... returns False": a reset, a vanished
     peer (whose silence is a timeout), a socket never connected or already
     closed: False, nothing raised, within the deadline."""
     if case == "never connected":
@@ -185,7 +186,7 @@ STALLS = ["silent", "p, o, n, never g", "send buffer full, drained late", "vanis
 
 @pytest.mark.parametrize("stall", STALLS)
 def test_whole_call_is_bounded_by_the_deadline(sockets, peers, stall):
-    """"deadline bounds the whole call (sending and waiting), in seconds":
+    """ "deadline bounds the whole call (sending and waiting), in seconds":
     False after the deadline, not later (nor much sooner), for a silent
     peer, a peer that sends three bytes of b"pong" one by one, a peer that
     lets the ping through only late in the deadline (sendall() waits, and
@@ -213,7 +214,7 @@ def test_whole_call_is_bounded_by_the_deadline(sockets, peers, stall):
 def test_raises_valueerror_unless_deadline_is_above_0_and_at_most_1e9(
     sockets, peers, deadline
 ):
-    """"in seconds above 0 and at most 1e9 (ValueError otherwise)": None, 0,
+    """ "in seconds above 0 and at most 1e9 (ValueError otherwise)": None, 0,
     negative, NaN, inf (not the OverflowError of settimeout()), 1e10;
     at once, and the socket is left as it was: open, its timeout kept, no
     ping sent. (The peer sends its FIN after 2 s: a heartbeat that waited
@@ -229,7 +230,7 @@ def test_raises_valueerror_unless_deadline_is_above_0_and_at_most_1e9(
 
 
 def test_a_deadline_of_1e9_is_in_range(sockets, peers):
-    """"in seconds above 0 and at most 1e9": 1e9 is no error; a prompt
+    """ "in seconds above 0 and at most 1e9": 1e9 is no error; a prompt
     pong gives True."""
     ours, peer = sockets.pair()
     responder = peers.start(answer, peer)
@@ -261,7 +262,7 @@ def late_then_prompt(sock, stop, first_call_done, late_pong_sent) -> int:
 
 
 def test_a_late_pong_does_not_answer_a_later_ping(sockets, peers):
-    """"a late pong could otherwise answer the next ping, so every later
+    """ "a late pong could otherwise answer the next ping, so every later
     call on this socket returns False too": even once the late pong has
     arrived, and even with a peer that would answer later pings at once."""
     ours, peer = sockets.pair()
@@ -277,7 +278,7 @@ def test_a_late_pong_does_not_answer_a_later_ping(sockets, peers):
 
 @pytest.mark.parametrize(("deadline", "alive"), [(0.1, False), (1.5, True)])
 def test_patience_is_the_deadline(sockets, peers, deadline, alive):
-    """"Patience is the deadline: to tolerate a slow peer, pass a longer
+    """ "Patience is the deadline: to tolerate a slow peer, pass a longer
     one": a peer that answers after 0.3 s misses a 0.1 s deadline and meets
     a 1.5 s one."""
     ours, peer = sockets.pair()
@@ -304,7 +305,7 @@ def prepare(sockets, peers, outcome):
 @pytest.mark.parametrize("outcome", OUTCOMES)
 @pytest.mark.parametrize("previous", [None, 0.0, 3.0])
 def test_restores_the_sockets_own_timeout(sockets, peers, previous, outcome):
-    """"The socket's own timeout is restored": after a pong, a miss or an
+    """ "The socket's own timeout is restored": after a pong, a miss or an
     OSError."""
     ours = prepare(sockets, peers, outcome)
     ours.settimeout(previous)
@@ -314,7 +315,7 @@ def test_restores_the_sockets_own_timeout(sockets, peers, previous, outcome):
 
 @pytest.mark.parametrize("outcome", [*OUTCOMES, "ValueError"])
 def test_never_closes_the_socket(sockets, peers, outcome):
-    """"the socket is never closed": its descriptor is still open after a
+    """ "the socket is never closed": its descriptor is still open after a
     pong, a miss, an OSError or a ValueError."""
     ours = prepare(sockets, peers, outcome)
     descriptor = ours.fileno()

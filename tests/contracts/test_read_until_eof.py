@@ -17,6 +17,7 @@ import sys
 import time
 
 import pytest
+
 from closing import read_until_eof
 
 pytestmark = pytest.mark.skipif(
@@ -44,15 +45,18 @@ def message(size: int) -> bytes:
 # "closed first": all of it, and the FIN, arrive before the call, so the
 # message must fit the receive window of a socket that reads nothing.
 ENDINGS = [
-    *((ending, size) for ending in ["shuts down", "closes"]
-      for size in [0, 1, 65536, 65537, 1 << 20]),
+    *(
+        (ending, size)
+        for ending in ["shuts down", "closes"]
+        for size in [0, 1, 65536, 65537, 1 << 20]
+    ),
     *(("closed first", size) for size in [0, 1, 30_000]),
 ]
 
 
 @pytest.mark.parametrize(("peer_ends", "size"), ENDINGS)
 def test_returns_what_was_read_until_the_fin(sockets, peers, peer_ends, size):
-    """"Read until the peer's FIN (recv() returns b''); return what was
+    """ "Read until the peer's FIN (recv() returns b''); return what was
     read": exactly the bytes sent, whether the peer half-closes (shutdown)
     or closes, while the call reads or before it started."""
     ours, peer = sockets.pair()
@@ -74,7 +78,7 @@ def test_returns_what_was_read_until_the_fin(sockets, peers, peer_ends, size):
 
 
 def test_returns_what_a_tls_peer_sent_until_its_fin(sockets, peers):
-    """"Read until the peer's FIN ...; return what was read": on an
+    """ "Read until the peer's FIN ...; return what was read": on an
     ssl.SSLSocket too, the plaintext (its recv() returns b'' at the peer's
     close_notify)."""
     ours, peer = sockets.tls_pair()
@@ -93,7 +97,7 @@ def test_returns_what_a_tls_peer_sent_until_its_fin(sockets, peers):
 
 
 def test_a_second_call_after_the_fin_returns_nothing(sockets):
-    """"Read until the peer's FIN ...; return what was read": called again
+    """ "Read until the peer's FIN ...; return what was read": called again
     after the FIN, nothing more is read: b''."""
     ours, peer = sockets.pair()
     peer.sendall(b"whole message")
@@ -116,7 +120,7 @@ STALLED_PEERS = {
 def test_timeout_bounds_the_whole_call_whatever_timeout_the_socket_has(
     sockets, peers, case
 ):
-    """"timeout bounds the whole call, in seconds, whatever timeout the
+    """ "timeout bounds the whole call, in seconds, whatever timeout the
     socket has (an accepted socket has none)": a peer that sends no FIN
     (silent, a byte every 20 ms, more than a slow reader takes, or
     vanished) gets TimeoutError after the timeout, not later, on a socket
@@ -145,7 +149,7 @@ def test_timeout_bounds_the_whole_call_whatever_timeout_the_socket_has(
 
 @pytest.mark.parametrize("sent", [b"", b"partial"], ids=["nothing", "data"])
 def test_raises_timeouterror_when_no_fin_in_time(sockets, sent):
-    """"Raises TimeoutError if the FIN has not come in time": TimeoutError,
+    """ "Raises TimeoutError if the FIN has not come in time": TimeoutError,
     not what was read so far."""
     ours, peer = sockets.pair()
     peer.sendall(sent)
@@ -154,7 +158,7 @@ def test_raises_timeouterror_when_no_fin_in_time(sockets, sent):
 
 
 def test_a_peer_that_keeps_sending_does_not_extend_the_timeout(sockets, peers):
-    """"timeout ... bounds the whole call": a peer that sends a byte every
+    """ "timeout ... bounds the whole call": a peer that sends a byte every
     0.1 ms for up to 3 s, faster than any wait for it, and no FIN: TimeoutError
     after the timeout (an earlier body went on reading after the deadline
     while data kept arriving)."""
@@ -182,7 +186,7 @@ OUTCOMES = {
 @pytest.mark.parametrize("outcome", OUTCOMES)
 @pytest.mark.parametrize("previous", [None, 0.0, 2.5])
 def test_restores_the_sockets_own_timeout(sockets, peers, previous, outcome):
-    """"The socket's own timeout is restored afterwards": whether the call
+    """ "The socket's own timeout is restored afterwards": whether the call
     returns or raises."""
     ours, peer = sockets.pair()
     ours.settimeout(previous)
@@ -202,7 +206,7 @@ def test_restores_the_sockets_own_timeout(sockets, peers, previous, outcome):
 
 @pytest.mark.parametrize("max_bytes", [0, 10, 65536, 100_000])
 def test_raises_valueerror_past_max_bytes(sockets, max_bytes):
-    """"ValueError if the peer sends more than max_bytes": max_bytes + 1
+    """ "ValueError if the peer sends more than max_bytes": max_bytes + 1
     bytes, then the FIN, raise ValueError."""
     ours, peer = sockets.pair()
     peer.sendall(b"v" * (max_bytes + 1))
@@ -213,7 +217,7 @@ def test_raises_valueerror_past_max_bytes(sockets, max_bytes):
 
 @pytest.mark.parametrize("max_bytes", [0, 10, 65536, 100_000])
 def test_returns_a_message_of_exactly_max_bytes(sockets, max_bytes):
-    """"ValueError if the peer sends more than max_bytes": exactly max_bytes,
+    """ "ValueError if the peer sends more than max_bytes": exactly max_bytes,
     then the FIN, is returned whole."""
     ours, peer = sockets.pair()
     sent = message(max_bytes)
@@ -224,7 +228,7 @@ def test_returns_a_message_of_exactly_max_bytes(sockets, max_bytes):
 
 @pytest.mark.parametrize("max_bytes", [0, 1000, 65536, 100_000])
 def test_never_reads_more_than_max_bytes_plus_one(sockets, max_bytes):
-    """"(it never reads more than max_bytes + 1)": after the ValueError, all
+    """ "(it never reads more than max_bytes + 1)": after the ValueError, all
     but max_bytes + 1 of what the peer sent is still there to read."""
     ours, peer = sockets.pair()
     sent = max_bytes + 300_000
@@ -252,7 +256,7 @@ def test_never_reads_more_than_max_bytes_plus_one(sockets, max_bytes):
 def test_raises_valueerror_for_a_timeout_or_max_bytes_out_of_range(
     sockets, timeout, max_bytes
 ):
-    """"ValueError for a timeout or max_bytes out of range": a timeout of
+    """ "ValueError for a timeout or max_bytes out of range": a timeout of
     None, 0, negative or above 1e9 (inf, which settimeout() would refuse
     with OverflowError), and it reads nothing, nor changes the socket's
     timeout."""
@@ -275,7 +279,7 @@ RECV_ERRORS = {
 
 @pytest.mark.parametrize("case", RECV_ERRORS)
 def test_raises_whatever_oserror_recv_raises(sockets, case):
-    """"and whatever OSError recv() raises (ConnectionResetError: what was
+    """ "and whatever OSError recv() raises (ConnectionResetError: what was
     read is lost)": a reset after data (ConnectionResetError, the data not
     returned), a socket never connected (ENOTCONN) or already closed
     (EBADF), a TLS peer that closes without close_notify on a socket that
@@ -303,7 +307,7 @@ def test_raises_whatever_oserror_recv_raises(sockets, case):
 
 @pytest.mark.parametrize("outcome", [*OUTCOMES, "ValueError (timeout -1)"])
 def test_never_closes_the_socket(sockets, outcome):
-    """"It never closes the socket": its descriptor is still open after the
+    """ "It never closes the socket": its descriptor is still open after the
     call, whether it returned or raised; after a TimeoutError the
     connection still works both ways."""
     ours, peer = sockets.pair()

@@ -14,6 +14,7 @@ import sys
 import time
 
 import pytest
+
 from closing import shutdown_quietly
 
 pytestmark = pytest.mark.skipif(
@@ -24,7 +25,7 @@ LINGER_ZERO = struct.pack("ii", 1, 0)
 
 
 def test_shuts_down_the_sending_side_by_default(sockets):
-    """"shutdown(how)", how=SHUT_WR by default: True; the peer reads b'',
+    """ "shutdown(how)", how=SHUT_WR by default: True; the peer reads b'',
     and this end still receives what the peer sends."""
     ours, peer = sockets.pair()
     assert shutdown_quietly(ours) is True
@@ -35,7 +36,7 @@ def test_shuts_down_the_sending_side_by_default(sockets):
 
 @pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])
 def test_returns_true_if_it_shut_the_connection_down(sockets, how):
-    """"Returns True if it shut the connection down": in the direction how
+    """ "Returns True if it shut the connection down": in the direction how
     names, and only that one (SHUT_RD: this end reads b'' and the peer
     gets nothing; SHUT_WR: the peer reads b'')."""
     ours, peer = sockets.pair()
@@ -51,10 +52,8 @@ def test_returns_true_if_it_shut_the_connection_down(sockets, how):
 
 
 @pytest.mark.parametrize("holder", ["makefile()", "dup()", "TLS"])
-def test_returns_true_and_shuts_down_a_connection_held_elsewhere_too(
-    sockets, holder
-):
-    """"Returns True if it shut the connection down": also while a
+def test_returns_true_and_shuts_down_a_connection_held_elsewhere_too(sockets, holder):
+    """ "Returns True if it shut the connection down": also while a
     makefile() or a dup() holds the descriptor, and on an ssl.SSLSocket
     (no close_notify): the peer reads the end of the stream."""
     if holder == "TLS":
@@ -74,7 +73,7 @@ def test_returns_true_and_shuts_down_a_connection_held_elsewhere_too(
 
 
 def test_a_second_call_returns_true_while_the_peer_is_open(sockets):
-    """"Returns True if it shut the connection down": called twice while
+    """ "Returns True if it shut the connection down": called twice while
     the peer is still open, True both times, and the peer sees one end of
     stream."""
     ours, peer = sockets.pair()
@@ -83,7 +82,7 @@ def test_a_second_call_returns_true_while_the_peer_is_open(sockets):
 
 
 def test_returns_true_when_the_peer_vanished(sockets):
-    """"Returns True if it shut the connection down": a peer that vanished
+    """ "Returns True if it shut the connection down": a peer that vanished
     does not matter (the FIN is queued; nothing waits for an answer)."""
     ours, peer = sockets.vanished_pair()
     start = time.monotonic()
@@ -94,7 +93,7 @@ def test_returns_true_when_the_peer_vanished(sockets):
 @pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])
 @pytest.mark.parametrize("closed_by", ["close()", "a with block", "TLS close()"])
 def test_returns_false_if_the_socket_is_already_closed(sockets, how, closed_by):
-    """"Returns False if the socket is already closed (fileno() is -1)":
+    """ "Returns False if the socket is already closed (fileno() is -1)":
     no EBADF."""
     if closed_by == "TLS close()":
         ours, _ = sockets.tls_pair()
@@ -111,7 +110,7 @@ def test_returns_false_if_the_socket_is_already_closed(sockets, how, closed_by):
 
 @pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])
 def test_returns_false_if_the_connection_was_reset(sockets, how):
-    """"or the kernel answers ENOTCONN: the connection was reset": False."""
+    """ "or the kernel answers ENOTCONN: the connection was reset": False."""
     ours, peer = sockets.pair()
     peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_ZERO)
     peer.close()
@@ -120,7 +119,7 @@ def test_returns_false_if_the_connection_was_reset(sockets, how):
 
 
 def test_returns_false_once_the_connection_is_over(sockets):
-    """"or it is over (you shut it down, the peer closed, and your FIN was
+    """ "or it is over (you shut it down, the peer closed, and your FIN was
     acknowledged)": the first call True, the one after the peer's FIN False
     (on loopback the ACK of the first FIN is back at once)."""
     ours, peer = sockets.pair()
@@ -132,7 +131,7 @@ def test_returns_false_once_the_connection_is_over(sockets):
 
 
 def test_returns_true_on_linux_if_the_peer_closed_first(sockets):
-    """"or (on macOS) the peer closed it first": on Linux that is no
+    """ "or (on macOS) the peer closed it first": on Linux that is no
     ENOTCONN: True, and the FIN goes out."""
     ours, peer = sockets.pair()
     peer.shutdown(socket.SHUT_WR)
@@ -144,7 +143,7 @@ def test_returns_true_on_linux_if_the_peer_closed_first(sockets):
 @pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])
 @pytest.mark.parametrize("state", ["fresh", "bound"])
 def test_returns_false_if_the_socket_was_never_connected(sockets, how, state):
-    """"or the socket was never connected": False (ENOTCONN), whether the
+    """ "or the socket was never connected": False (ENOTCONN), whether the
     socket is fresh or bound."""
     ours = sockets.unconnected()
     if state == "bound":
@@ -153,7 +152,7 @@ def test_returns_false_if_the_socket_was_never_connected(sockets, how, state):
 
 
 def test_raises_any_other_oserror(sockets):
-    """"Raises any other OSError (EBADF for a descriptor closed behind the
+    """ "Raises any other OSError (EBADF for a descriptor closed behind the
     socket's back, EINVAL for a how that is not a SHUT_ constant)"."""
     ours, _ = sockets.pair()
     with pytest.raises(OSError) as raised:
@@ -170,7 +169,7 @@ def test_raises_any_other_oserror(sockets):
 
 @pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])
 def test_a_listening_socket_is_no_error_on_linux(sockets, how):
-    """"On Linux a listening socket is no error: True (SHUT_RD and SHUT_RDWR
+    """ "On Linux a listening socket is no error: True (SHUT_RD and SHUT_RDWR
     stop it listening)": with SHUT_WR it still accepts."""
     listener = sockets.keep(socket.create_server(("127.0.0.1", 0)))
     address = listener.getsockname()
@@ -199,7 +198,7 @@ def tls_records(data: bytes) -> list[tuple[int, int]]:
 
 
 def test_on_an_ssl_socket_later_recv_calls_read_the_peers_tls_records_raw(sockets):
-    """"On an ssl.SSLSocket, shutdown() ends the TLS layer first, without
+    """ "On an ssl.SSLSocket, shutdown() ends the TLS layer first, without
     close_notify: later recv() calls read the peer's TLS records raw".
 
     The peer's reply has arrived, unread, when shutdown_quietly() returns

@@ -23,9 +23,10 @@ import threading
 import time
 from pathlib import Path
 
-import closing
 import pytest
 import trustme
+
+import closing
 
 pytestmark = pytest.mark.skipif(
     sys.platform != "linux", reason="the contracts are verified on Linux"

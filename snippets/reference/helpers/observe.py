@@ -2,7 +2,7 @@
 
 Standard library only, Python 3.10+. Every program on the site is complete on
 its own, so each one copies the helpers it needs from this file, word for
-word, with the constants they use (tests/test_helper_copies.py checks that
+word, with the constants they use (tests/programs/test_helper_copies.py checks that
 every copy is the same as here). These helpers watch; none of them is a way
 to close a socket (those are in closing.py). tcp_state() reads the TCP_INFO
 socket option, and table_state(), port_state() and count() read

@@ -1,0 +1,27 @@
+"""The helpers' contract tests, as the helpers page lists them."""
+
+from __future__ import annotations
+
+import ast
+
+from core.paths import CONTRACTS
+
+
+def contract_anchor(section: str, test: str) -> str:
+    """The id of a contract test's item on the helpers page."""
+    return f"contract-{section}-{test}"
+
+
+def contract_tests(section: str) -> dict[str, str]:
+    """Test name -> the first paragraph of its docstring, in file order.
+
+    Raises LookupError if the section has no file of contract tests."""
+    path = CONTRACTS / f"test_{section}.py"
+    if not path.is_file():
+        raise LookupError(f"no contract tests for {section}: {path} is missing")
+    found = {}
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+            doc = ast.get_docstring(node) or ""
+            found[node.name] = " ".join(doc.split("\n\n")[0].split())
+    return found

@@ -1,0 +1,275 @@
+"""The site's search, typed into as a reader types, finds the pages about a term.
+
+tests/browser/search_queries.txt keeps the queries readers type, each with the page
+that answers it: every one must find that page among the first three results,
+and those written "query => page" must find it first.
+tests/browser/search_messages.txt keeps the error messages readers paste, as Python
+prints them on Linux, macOS and Windows: each must find, as the first result,
+the section (page and #anchor) that answers it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+QUERIES = Path(__file__).with_name("search_queries.txt")
+MESSAGES = Path(__file__).with_name("search_messages.txt")
+TOP = 3
+QUERY_TIMEOUT = 15_000  # ms, for one query's results to settle, on a busy machine
+# Once the results have stopped changing for 300 ms (Material searches in a
+# worker on every key): the first link of each result item, its page, and the
+# links of the first item with their scores. Material groups the results by
+# page, pages in the order of their best match; in the first item it shows the
+# page, then the section(s) that scored best, then the others folded, each an
+# <article data-md-score>.
+SETTLED_RESULTS = """() => {
+    const meta = document.querySelector(".md-search-result__meta")?.textContent ?? "";
+    const link = "a.md-search-result__link";
+    const items = [...document.querySelectorAll(".md-search-result__item")];
+    const pages = items.map(item => item.querySelector(link)?.href);
+    const first = [...(items[0]?.querySelectorAll(link) ?? [])]
+        .map(a => [a.href, Number(a.querySelector("article")?.dataset.mdScore)]);
+    const now = JSON.stringify([meta, pages, first]);
+    const seen = window.__searchSeen;
+    if (!seen || seen.now !== now) {
+        window.__searchSeen = {now, since: performance.now()};
+        return false;
+    }
+    return /matching/i.test(meta) && performance.now() - seen.since > 300
+        && {pages, first};
+}"""
+
+
+def search(browser, site_url: str, query: str) -> list[str]:
+    context = browser.new_context()
+    context.set_default_timeout(30_000)
+    try:
+        tab = context.new_page()
+        tab.goto(site_url, wait_until="networkidle")
+        tab.locator("input.md-search__input").click(force=True)
+        tab.keyboard.type(query)  # Material searches on key events, not on fill()
+        tab.wait_for_function(
+            "() => /matching/i.test("
+            "document.querySelector('.md-search-result__meta')?.textContent ?? '')"
+        )
+        return tab.eval_on_selector_all(
+            ".md-search-result__item > a.md-search-result__link",
+            "links => links.map(a => a.href)",
+        )
+    finally:
+        context.close()
+
+
+def test_search_finds_the_pages_about_a_term(browser, site_url: str):
+    results = search(browser, site_url, "SHUT_WR")
+    assert results, "searching for SHUT_WR found nothing"
+    pages = {urlsplit(url).path for url in results}
+    assert "/how-to/half-close/" in pages, results
+    assert "/" in pages, results
+
+
+def test_search_for_nonsense_finds_nothing(browser, site_url: str):
+    assert search(browser, site_url, "xqzvwkjh") == []
+
+
+def reader_queries() -> list[tuple[str, set[str]]]:
+    """(query, the pages that answer it) from tests/browser/search_queries.txt."""
+    queries = []
+    for line in QUERIES.read_text().splitlines():
+        if line.strip() and not line.startswith("#") and " => " not in line:
+            query, _, pages = line.rpartition(" -> ")
+            queries.append((query.strip(), {p.strip() for p in pages.split("|")}))
+    return queries
+
+
+@dataclass(frozen=True)
+class FirstResult:
+    """A query whose first result must be one of `answers`: a page
+    ("/how-to/graceful-close/"), or a section of one ("/reference/errors/#anchor")."""
+
+    query: str
+    answers: frozenset[str]
+    label: str  # where the query comes from: a system, or "reader"
+
+
+def parse_answers(text: str) -> frozenset[str]:
+    return frozenset(answer.strip() for answer in text.split("|"))
+
+
+def first_result_queries() -> list[FirstResult]:
+    """The "query => answer" lines of tests/browser/search_queries.txt."""
+    return [
+        FirstResult(query.strip(), parse_answers(answer), "reader")
+        for query, _, answer in (
+            line.partition(" => ")
+            for line in QUERIES.read_text().splitlines()
+            if " => " in line and not line.startswith("#")
+        )
+    ]
+
+
+def pasted_messages() -> list[FirstResult]:
+    """Each message of tests/browser/search_messages.txt, under its "## answer" line,
+    labelled with where it is printed (linux, macos, windows, openssl...)."""
+    messages, answer = [], None
+    for line in MESSAGES.read_text().splitlines():
+        if line.startswith("## "):
+            answer = parse_answers(line[3:])
+        elif line.strip() and not line.startswith("#"):
+            label, message = line.split(maxsplit=1)
+            assert answer, f"{MESSAGES.name}: {line!r} comes before any '## ' line"
+            messages.append(FirstResult(message, answer, label))
+    return messages
+
+
+def test_the_query_list_is_long_enough():
+    queries = reader_queries()
+    assert len(queries) >= 25, f"only {len(queries)} queries in {QUERIES.name}"
+    assert all(q and pages for q, pages in queries), QUERIES.name
+    assert first_result_queries(), f"no 'query => page' line in {QUERIES.name}"
+
+
+def test_every_errno_message_is_listed_for_the_three_systems():
+    """The sections of an errno ("[Errno N]" in its anchor) list a message
+    for Linux, macOS and Windows."""
+    systems: dict[frozenset[str], set[str]] = {}
+    for message in pasted_messages():
+        systems.setdefault(message.answers, set()).add(message.label)
+    errno_sections = [a for a in systems if any("-errno-" in s for s in a)]
+    assert len(errno_sections) >= 8, f"{MESSAGES.name}: {sorted(systems)}"
+    for section in errno_sections:
+        assert {"linux", "macos", "windows"} <= systems[section], (
+            f"{MESSAGES.name}: {sorted(section)} has only {sorted(systems[section])}"
+        )
+
+
+def type_and_settle(tab, box, query: str) -> dict:
+    """Type query into the search box; the settled results (SETTLED_RESULTS)."""
+    # All but the last key at once; Material searches on key events, so the
+    # last key, typed, starts one search for the whole query.
+    box.fill(query[:-1])
+    tab.evaluate("() => { window.__searchSeen = null; }")
+    tab.keyboard.type(query[-1])
+    return tab.wait_for_function(
+        SETTLED_RESULTS, polling=100, timeout=QUERY_TIMEOUT
+    ).json_value()
+
+
+def type_each(browser, site_url: str, queries: list[str]) -> dict[str, dict]:
+    """One visit: each query typed into the search box of the home page."""
+    results = {}
+    context = browser.new_context()
+    context.set_default_timeout(30_000)
+    try:
+        tab = context.new_page()
+        tab.goto(site_url, wait_until="networkidle")
+        box = tab.locator("input.md-search__input")
+        box.click(force=True)
+        for query in dict.fromkeys(queries):
+            results[query] = type_and_settle(tab, box, query)
+    finally:
+        context.close()
+    return results
+
+
+@pytest.fixture(scope="module")
+def search_results(browser, site_url: str) -> dict[str, list[str]]:
+    """The first pages each reader query found. A fixture, so that the 60 s
+    limit of a test does not cover the whole list; each query is bounded by
+    QUERY_TIMEOUT."""
+    found = type_each(browser, site_url, [q for q, _ in reader_queries()])
+    return {
+        query: [urlsplit(url).path for url in result["pages"][:TOP]]
+        for query, result in found.items()
+    }
+
+
+def test_reader_queries_find_their_page_in_the_top_three(search_results):
+    missed = [
+        f"{query!r}: wanted {' or '.join(sorted(pages))}, got {search_results[query]}"
+        for query, pages in reader_queries()
+        if not pages & set(search_results[query])
+    ]
+    assert not missed, f"{len(missed)} queries missed their page:\n" + "\n".join(missed)
+
+
+def first_result(settled: dict) -> tuple[str, str] | None:
+    """(page, "page#anchor") of the first result: the first item's page, and
+    its best-scored link (the page itself, or a section of it)."""
+    if not settled["first"]:
+        return None
+    assert all(isinstance(score, (int, float)) for _, score in settled["first"]), (
+        f"a result without a numeric data-md-score: {settled['first']}"
+    )
+    best = max(settled["first"], key=lambda link: link[1])[0]  # first of equals
+    page, anchor = urlsplit(settled["first"][0][0]).path, urlsplit(best)
+    return page, anchor.path + (f"#{anchor.fragment}" if anchor.fragment else "")
+
+
+FIRST_RESULT_QUERIES = first_result_queries() + pasted_messages()
+
+
+@pytest.fixture(scope="module")
+def first_results(browser, site_url: str) -> dict[str, tuple[str, str] | None]:
+    """The first result of each query of FIRST_RESULT_QUERIES, typed in one
+    visit (bounded per query, as search_results)."""
+    found = type_each(browser, site_url, [q.query for q in FIRST_RESULT_QUERIES])
+    return {query: first_result(result) for query, result in found.items()}
+
+
+@pytest.mark.xdist_group("search-first-result")
+@pytest.mark.parametrize(
+    "expected",
+    FIRST_RESULT_QUERIES,
+    ids=[f"{q.label}:{q.query[:60]}" for q in FIRST_RESULT_QUERIES],
+)
+def test_the_first_result_answers_it(expected: FirstResult, first_results):
+    found = first_results[expected.query]
+    assert found, f"{expected.query!r} found nothing"
+    page, section = found
+    assert any(
+        section == answer if "#" in answer else page == answer
+        for answer in expected.answers
+    ), (
+        f"{expected.label}: {expected.query!r}\n"
+        f"  first result: {section}\n  wanted: {' or '.join(sorted(expected.answers))}"
+    )
+
+
+# Words whose letters are those of the HTML entities Material's highlighter
+# must never break into (&quot; &gt; &lt; &amp;), and a camelCase message.
+HIGHLIGHTED = "connection reset quot close ConnectionResetError"
+
+
+def test_a_result_opens_with_whole_words_highlighted(browser, site_url: str):
+    """A result opens its page with ?h=<the query>: Material marks the query's
+    words there. Each mark must be a whole query word (a separator that its
+    highlighter cannot neutralise splits the query into single letters), and
+    no code block may show an entity as text (the marks broke them)."""
+    results = search(browser, site_url, HIGHLIGHTED)
+    assert results, f"searching for {HIGHLIGHTED!r} found nothing"
+    assert "?h=" in results[0], results[0]
+    context = browser.new_context()
+    context.set_default_timeout(30_000)
+    try:
+        tab = context.new_page()
+        tab.goto(results[0], wait_until="networkidle")
+        marks = tab.eval_on_selector_all(
+            "mark[data-md-highlight]", "marks => marks.map(m => m.textContent)"
+        )
+        code = tab.eval_on_selector_all(
+            "pre code", "blocks => blocks.map(b => b.textContent)"
+        )
+    finally:
+        context.close()
+    words = {w.lower() for w in HIGHLIGHTED.split()}
+    assert marks, f"{results[0]}: no word highlighted"
+    stray = sorted({m for m in marks if m.lower() not in words})
+    assert not stray, f"{results[0]}: marks that are not query words: {stray[:20]}"
+    broken = [c[:80] for c in code if re.search(r"&(?:quot|gt|lt|amp);", c)]
+    assert not broken, f"{results[0]}: code showing entities as text: {broken}"

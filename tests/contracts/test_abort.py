@@ -51,6 +51,19 @@ def test_resets_the_connection(sockets, case):
     assert sockets.ending(peer)[1] == "RST"
 
 
+def test_resets_a_connection_still_open_in_a_direction(sockets):
+    """ "While the connection is still open in a direction, the RST goes
+    out": after our own FIN, the peer's direction still open, the peer's end
+    moves from CLOSE_WAIT to CLOSE, which only the reset brings (a plain
+    close() leaves it in CLOSE_WAIT). The other case, after the peer's FIN,
+    is test_resets_the_connection's "peer shut down first"."""
+    ours, peer = sockets.pair()
+    ours.shutdown(socket.SHUT_WR)
+    sockets.wait_for_state(peer, sockets.TCP_CLOSE_WAIT)
+    abort(ours)
+    sockets.wait_for_state(peer, sockets.TCP_CLOSE)
+
+
 def test_drops_unsent_data(sockets):
     """ "The RST goes out, and unsent data is dropped": the peer, which had
     read nothing, gets less than was sent, then the reset."""

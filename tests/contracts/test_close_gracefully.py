@@ -97,9 +97,9 @@ def test_returns_true_when_the_peers_fin_arrived_in_time(sockets, timeout, befor
 
 
 def test_timeout_zero_does_not_wait(sockets):
-    """ "once it is spent, only what is already queued is still discarded":
-    with nothing queued, timeout 0 returns False at once, and the FIN still
-    went out."""
+    """ "once it is spent, it still discards, without waiting, what has
+    arrived": with nothing arrived, timeout 0 returns False at once, and the
+    FIN still went out."""
     ours, peer = sockets.pair()
     result, took = timed(close_gracefully, ours, timeout=0)
     assert (result, ours.fileno()) == (False, -1)
@@ -112,9 +112,9 @@ PEERS_THAT_NEVER_FINISH = ["silent", "trickles", "floods", "never reads", "vanis
 
 @pytest.mark.parametrize("peer_kind", PEERS_THAT_NEVER_FINISH)
 def test_timeout_bounds_the_whole_call(sockets, peers, peer_kind):
-    """ "timeout bounds the whole call, in seconds: once it is spent, only
-    what is already queued is still discarded (one receive buffer, SO_RCVBUF
-    bytes, at most)": a peer that never sends its FIN (silent, sending a
+    """ "timeout, in seconds from 0 to 1e9, bounds the whole call: once it
+    is spent, it still discards, without waiting, what has arrived, up to
+    SO_RCVBUF bytes more": a peer that never sends its FIN (silent, sending a
     byte every 20 ms, sending faster than a slow server reads, reading
     nothing of a full send buffer, or vanished) gets False after the
     timeout, not later (nor much sooner)."""
@@ -138,6 +138,56 @@ def test_timeout_bounds_the_whole_call(sockets, peers, peer_kind):
     result, took = timed(close_gracefully, ours, timeout=timeout)
     assert (result, ours.fileno()) == (False, -1)
     assert timeout * 0.9 <= took <= timeout + SLACK
+
+
+class CountingRecv(socket.socket):
+    """A socket that notes SO_RCVBUF when the helper reads it, and counts
+    what recv() returns from then on."""
+
+    rcvbuf = None
+    discarded_after = 0
+
+    def getsockopt(self, *args):
+        value = super().getsockopt(*args)
+        if args[:2] == (socket.SOL_SOCKET, socket.SO_RCVBUF):
+            self.rcvbuf = value
+        return value
+
+    def recv(self, *args):
+        data = super().recv(*args)
+        if self.rcvbuf is not None:
+            self.discarded_after += len(data)
+        return data
+
+
+def test_once_the_time_is_spent_it_discards_up_to_so_rcvbuf_bytes_more(sockets):
+    """ "once it is spent, it still discards, without waiting, what has
+    arrived, up to SO_RCVBUF bytes more (one receive buffer, as getsockopt()
+    reads it then)": a peer whose full send buffer refills our receive
+    buffer as fast as it is read gets False at once, after at most SO_RCVBUF
+    bytes read from the moment the time was spent (an earlier body read up
+    to 64 KiB past it)."""
+    ours, peer = sockets.pair()
+    sockets.fill(peer)  # our receive buffer full, and the peer's send buffer
+    ours = sockets.keep(CountingRecv(fileno=ours.detach()))
+    result, took = timed(close_gracefully, ours, timeout=0)
+    assert (result, ours.fileno()) == (False, -1)
+    assert took < SLACK
+    assert ours.rcvbuf is not None
+    assert 0 < ours.discarded_after <= ours.rcvbuf
+
+
+def test_with_so_linger_on_close_may_block_for_that_time_more(sockets):
+    """ "If SO_LINGER is on with a time, close() may block for that time
+    more": with SO_LINGER on for 1 s and data that the peer never reads
+    still queued to send, the call takes its timeout plus about 1 s."""
+    ours, peer = sockets.pair(buffers=16384)
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 1))
+    sockets.fill(ours)
+    timeout = 0.2
+    result, took = timed(close_gracefully, ours, timeout=timeout)
+    assert (result, ours.fileno()) == (False, -1)
+    assert (timeout + 1) * 0.9 <= took <= timeout + 1 + SLACK
 
 
 @pytest.mark.parametrize("max_bytes", [0, 1, 100_000])

@@ -121,7 +121,7 @@ def test_timeout_bounds_the_whole_call_whatever_timeout_the_socket_has(
     sockets, peers, case
 ):
     """ "timeout bounds the whole call, in seconds, whatever timeout the
-    socket has (an accepted socket has none)": a peer that sends no FIN
+    socket has": a peer that sends no FIN
     (silent, a byte every 20 ms, more than a slow reader takes, or
     vanished) gets TimeoutError after the timeout, not later, on a socket
     without a timeout, non-blocking, or with a longer one."""
@@ -249,17 +249,16 @@ def test_never_reads_more_than_max_bytes_plus_one(sockets, max_bytes):
         (math.nan, 10),
         (math.inf, 10),
         (1e10, 10),
-        (5, None),
         (5, -1),
     ],
 )
 def test_raises_valueerror_for_a_timeout_or_max_bytes_out_of_range(
     sockets, timeout, max_bytes
 ):
-    """ "ValueError for a timeout or max_bytes out of range": a timeout of
-    None, 0, negative or above 1e9 (inf, which settimeout() would refuse
-    with OverflowError), and it reads nothing, nor changes the socket's
-    timeout."""
+    """ "ValueError for a timeout out of range or a max_bytes below 0": a
+    timeout of None, 0, negative or above 1e9 (inf, which settimeout() would
+    refuse with OverflowError), or a max_bytes of -1, and it reads nothing,
+    nor changes the socket's timeout."""
     ours, peer = sockets.pair()
     peer.sendall(b"unread")
     peer.close()
@@ -267,6 +266,48 @@ def test_raises_valueerror_for_a_timeout_or_max_bytes_out_of_range(
         read_until_eof(ours, max_bytes, timeout=timeout)
     assert ours.gettimeout() == 5
     assert read_until_eof(ours, timeout=5) == b"unread"
+
+
+@pytest.mark.parametrize(
+    "max_bytes", [None, 10.0, 1e6, math.inf, True, False, "10"], ids=repr
+)
+def test_raises_typeerror_for_a_max_bytes_that_is_not_an_int(sockets, max_bytes):
+    """ "TypeError for a max_bytes that is not an int (None, a float, a
+    bool)": also for a float that is whole, or infinite (an earlier body
+    took inf as no limit), and it reads nothing, nor changes the socket's
+    timeout."""
+    ours, peer = sockets.pair()
+    peer.sendall(b"unread")
+    peer.close()
+    with pytest.raises(TypeError):
+        read_until_eof(ours, max_bytes, timeout=5)
+    assert ours.gettimeout() == 5
+    assert read_until_eof(ours, timeout=5) == b"unread"
+
+
+@pytest.mark.parametrize("default", [None, 3.0])
+def test_an_accepted_socket_has_no_timeout_unless_setdefaulttimeout_was_called(
+    sockets, default
+):
+    """ "(an accepted socket has none, unless socket.setdefaulttimeout() was
+    called)": accept() gives a socket without a timeout, even from a
+    listener with one, or with the default timeout; either way timeout
+    bounds the call, and the socket's own is restored."""
+    previous_default = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(default)
+    try:
+        listener = sockets.keep(socket.create_server(("127.0.0.1", 0)))
+        listener.settimeout(5)
+        peer = sockets.keep(socket.create_connection(listener.getsockname(), 5))
+        ours = sockets.keep(listener.accept()[0])
+    finally:
+        socket.setdefaulttimeout(previous_default)
+    assert ours.gettimeout() == default
+    result, took = timed(read_until_eof, ours, timeout=0.2)
+    assert type(result) is TimeoutError
+    assert 0.2 * 0.9 <= took <= 0.2 + SLACK
+    assert ours.gettimeout() == default
+    assert peer.fileno() != -1
 
 
 RECV_ERRORS = {

@@ -153,7 +153,7 @@ def test_returns_false_if_the_socket_was_never_connected(sockets, how, state):
 
 def test_raises_any_other_oserror(sockets):
     """ "Raises any other OSError (EBADF for a descriptor closed behind the
-    socket's back, EINVAL for a how that is not a SHUT_ constant)"."""
+    socket's back, EINVAL for an int how that is not a SHUT_ constant)"."""
     ours, _ = sockets.pair()
     with pytest.raises(OSError) as raised:
         shutdown_quietly(ours, 7)
@@ -165,6 +165,21 @@ def test_raises_any_other_oserror(sockets):
         assert raised.value.errno == errno.EBADF
     finally:
         ours.detach()  # its descriptor is gone: nothing left to close
+
+
+@pytest.mark.parametrize("how", [2**31, -(2**31) - 1, 2**64])
+def test_a_how_beyond_a_c_int_raises_overflowerror_before_any_system_call(
+    sockets, how
+):
+    """ "a how beyond a C int raises OverflowError, before any system call":
+    OverflowError, not an OSError, and the connection is not shut down: the
+    peer reads nothing, and a later SHUT_WR still sends the FIN."""
+    ours, peer = sockets.pair()
+    with pytest.raises(OverflowError):
+        shutdown_quietly(ours, how)
+    assert sockets.nothing_arrived(peer)
+    assert shutdown_quietly(ours) is True
+    assert sockets.ending(peer) == (b"", "FIN")
 
 
 @pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])

@@ -445,7 +445,8 @@ def test_stop_returns_true_once_every_handler_thread_has_ended(app):
 def test_a_request_reaching_a_connection_once_stop_has_begun_gets_503(
     app, tls, use_tls
 ):
-    """Once stop() has begun, a request that reaches a connection before the
+    """Once serve_forever() has returned and stop() wakes the waiting
+    connections, the first request that reaches a connection before the
     server closes it is answered 503 with Connection: close.
 
     A keep-alive client sends a second request while its first is in

@@ -17,9 +17,11 @@ async def close_writer(writer, timeout=5.0):
     """Close an asyncio StreamWriter; abort it if not closed in timeout seconds.
 
     Returns True if it closed (its buffer flushed; over TLS, the peer's
-    close_notify or FIN received too, or asyncio's ssl_shutdown_timeout
-    ended the wait) within timeout, False if it had to abort: the rest of
-    its buffer is then dropped and the peer may get a reset. timeout, in
+    close_notify or FIN received too) within timeout, and also when
+    asyncio's ssl_shutdown_timeout (3.11+) ended the wait first: that True
+    does not mean the buffer was delivered, as asyncio then drops what is
+    left of it. False if it had to abort: the rest of its buffer is then
+    dropped and the peer may get a reset. timeout, in
     seconds from 0 to 1e9, bounds the wait (0 aborts unless nothing is left
     to send); the abort itself takes a few loop iterations more. Also
     returns False, after abort(), when an earlier wait_for(wait_closed())
@@ -45,7 +47,7 @@ async def close_writer(writer, timeout=5.0):
         if not closing.done() or closing.cancelled():
             sock = writer.get_extra_info("socket")  # None: TLS let go of it, a pipe
             if sock is None or sock.fileno() != -1:  # not closed yet
-                writer.transport.abort()  # (on a closed one it would raise)
+                writer.transport.abort()  # (a closed one has nothing to abort)
             await asyncio.wait({closing}, timeout=1)
             if not closing.done():
                 closing.cancel()

@@ -25,8 +25,9 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     SHUT_RD and SHUT_RDWR) the peer sent its FIN first, or the socket was
     never connected; the errno cannot tell these apart. Raises any other
     OSError (EBADF for a descriptor closed behind the socket's back, EINVAL
-    for a how that is not a SHUT_ constant). On Linux a listening socket is
-    no error: True (SHUT_RD and SHUT_RDWR stop it listening). On an
+    for an int how that is not a SHUT_ constant); a how beyond a C int
+    raises OverflowError, before any system call. On Linux a listening
+    socket is no error: True (SHUT_RD and SHUT_RDWR stop it listening). On an
     ssl.SSLSocket, shutdown() ends the TLS layer first, without close_notify:
     later recv() calls read the peer's TLS records raw.
     """
@@ -45,15 +46,16 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
 def abort(sock):
     """Reset the connection: SO_LINGER on with a zero timeout, then close().
 
-    The RST goes out, and unsent data is dropped, when the last reference to
-    the connection closes: at once if sock is the only one; while a
-    makefile() object, a dup(), a child process, or another thread blocked
-    in a call on sock still holds it, only when that lets go too. A second
-    call, or a call on a closed socket (fileno() is -1), does nothing (like
-    close()); after a close() that a makefile() outlives, fileno() is not -1
-    yet, and abort() still makes the last close a reset. Raises OSError if
-    setsockopt() fails (EINVAL on a socket the peer has already reset, on
-    some systems, not Linux), after an ordinary close() of the socket.
+    While the connection is still open in a direction, the RST goes out,
+    and unsent data is dropped, when the last reference to the connection
+    closes: at once if sock is the only one; while a makefile() object, a
+    dup(), a child process, or another thread blocked in a call on sock
+    still holds it, only when that lets go too. A second call, or a call on
+    a closed socket (fileno() is -1), does nothing (like close()); after a
+    close() that a makefile() outlives, fileno() is not -1 yet, and abort()
+    still makes the last close a reset. Raises OSError if setsockopt()
+    fails (EINVAL on a socket the peer has already reset, on some systems,
+    not Linux), after an ordinary close() of the socket.
     """
     if sock.fileno() == -1:
         return

@@ -20,12 +20,13 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     """Send FIN, discard what the peer still sends until its FIN, then close.
 
     timeout, in seconds from 0 to 1e9, bounds the whole call: once it is
-    spent, only what is already queued is still discarded (one receive
-    buffer, SO_RCVBUF bytes, at most), so 0 takes a FIN already queued,
-    behind data or not. max_bytes, if not None, also stops the wait once
-    more than that many bytes were discarded. Returns True if the peer's FIN
-    arrived in time, False if the time or byte budget ran out or the
-    connection failed (reset, never connected, already closed).
+    spent, it still discards, without waiting, what has arrived, up to
+    SO_RCVBUF bytes more (one receive buffer, as getsockopt() reads it
+    then), so 0 takes a FIN already queued, behind data or not. max_bytes,
+    if not None, also stops the wait once more than that many bytes were
+    discarded. Returns True if the peer's FIN arrived in time, False if the
+    time or byte budget ran out or the connection failed (reset, never
+    connected, already closed).
 
     The socket is closed when this returns or raises, in every case: also
     when it raises ValueError for a timeout that is None, negative or above
@@ -46,12 +47,16 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
         sock.shutdown(socket.SHUT_WR)  # (1)!
         while max_bytes is None or discarded <= max_bytes:  # (2)!
             remaining = deadline - time.monotonic()
-            if remaining <= 0 and late is None:
-                late = discarded + sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
-            elif late is not None and discarded > late:
-                return False  # the peer kept sending after the time was up
+            size = 65536
+            if remaining <= 0:
+                if late is None:
+                    rcvbuf = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+                    late = discarded + rcvbuf
+                if discarded >= late:
+                    return False  # the peer kept sending after the time was up
+                size = min(size, late - discarded)  # never past the budget
             sock.settimeout(max(remaining, 0))
-            chunk = sock.recv(65536)
+            chunk = sock.recv(size)
             if not chunk:
                 return True  # (3)!
             discarded += len(chunk)
@@ -67,18 +72,21 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     """Read until the peer's FIN (recv() returns b''); return what was read.
 
     timeout, in seconds above 0 and at most 1e9, bounds the whole call,
-    whatever timeout the socket has (an accepted socket has none); the
-    socket's own timeout is restored afterwards. Raises TimeoutError if the
-    FIN has not come in time, ValueError if the peer sends more than
-    max_bytes (it never reads more than max_bytes + 1), ValueError for a
-    timeout or max_bytes out of range (max_bytes must be an int >= 0; a
-    float raises TypeError), and whatever OSError recv() raises
+    whatever timeout the socket has (an accepted socket has none, unless
+    socket.setdefaulttimeout() was called); the socket's own timeout is
+    restored afterwards. Raises TimeoutError if the FIN has not come in
+    time, ValueError if the peer sends more than max_bytes (it never reads
+    more than max_bytes + 1), ValueError for a timeout out of range or a
+    max_bytes below 0, TypeError for a max_bytes that is not an int (None,
+    a float, a bool), and whatever OSError recv() raises
     (ConnectionResetError: what was read is lost). It never closes the
     socket.
     """
     if timeout is None or not 0 < timeout <= 1e9:
         raise ValueError(f"timeout must be above 0, at most 1e9, not {timeout!r}")
-    if max_bytes is None or not max_bytes >= 0:
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int):
+        raise TypeError(f"max_bytes must be an int, not {max_bytes!r}")
+    if max_bytes < 0:
         raise ValueError(f"max_bytes must be >= 0, not {max_bytes!r}")
     deadline = time.monotonic() + timeout
     previous = sock.gettimeout()

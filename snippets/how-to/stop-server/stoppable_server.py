@@ -62,14 +62,17 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     connection is then refused, and one the kernel had queued unaccepted is
     reset), lets each request in progress finish, closes the connections
     waiting for a request, and returns True once every handler thread has
-    ended, within timeout seconds more. Once stop() has begun, the first
-    request that reaches a connection before the server closes it is
-    answered 503 with Connection: close (one woken in the middle of its
-    request line is closed without an answer). Past the timeout, the
-    connections still open are shut down (their requests are cut: one whose
-    headers were still arriving never reaches do_GET()) and stop() returns
-    False after at most one second more; a handler that never touches its
-    socket again, or is still in setup() (a TLS handshake), outlives stop().
+    ended, within timeout seconds more. Once serve_forever() has returned
+    and stop() wakes the waiting connections, the first request that
+    reaches a connection before the server closes it is answered 503 with
+    Connection: close (one woken in the middle of its request line is
+    closed without an answer); one that reaches an idle connection earlier,
+    while stop() waits for serve_forever(), may be served as usual. Past
+    the timeout, the connections still open are shut down (their requests
+    are cut: one whose headers were still arriving never reaches do_GET())
+    and stop() returns False after at most one second more; a handler that
+    never touches its socket again, or is still in setup() (a TLS
+    handshake), outlives stop().
     stop() raises ValueError for a timeout that is None, negative or above
     1e9, once it has stopped accepting, before it wakes anything. The
     listening socket is closed when stop() returns or raises, in every case.

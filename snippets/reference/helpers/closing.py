@@ -34,12 +34,13 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     """Send FIN, discard what the peer still sends until its FIN, then close.
 
     timeout, in seconds from 0 to 1e9, bounds the whole call: once it is
-    spent, only what is already queued is still discarded (one receive
-    buffer, SO_RCVBUF bytes, at most), so 0 takes a FIN already queued,
-    behind data or not. max_bytes, if not None, also stops the wait once
-    more than that many bytes were discarded. Returns True if the peer's FIN
-    arrived in time, False if the time or byte budget ran out or the
-    connection failed (reset, never connected, already closed).
+    spent, it still discards, without waiting, what has arrived, up to
+    SO_RCVBUF bytes more (one receive buffer, as getsockopt() reads it
+    then), so 0 takes a FIN already queued, behind data or not. max_bytes,
+    if not None, also stops the wait once more than that many bytes were
+    discarded. Returns True if the peer's FIN arrived in time, False if the
+    time or byte budget ran out or the connection failed (reset, never
+    connected, already closed).
 
     The socket is closed when this returns or raises, in every case: also
     when it raises ValueError for a timeout that is None, negative or above
@@ -60,12 +61,16 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
         sock.shutdown(socket.SHUT_WR)
         while max_bytes is None or discarded <= max_bytes:
             remaining = deadline - time.monotonic()
-            if remaining <= 0 and late is None:
-                late = discarded + sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
-            elif late is not None and discarded > late:
-                return False  # the peer kept sending after the time was up
+            size = 65536
+            if remaining <= 0:
+                if late is None:
+                    rcvbuf = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+                    late = discarded + rcvbuf
+                if discarded >= late:
+                    return False  # the peer kept sending after the time was up
+                size = min(size, late - discarded)  # never past the budget
             sock.settimeout(max(remaining, 0))
-            chunk = sock.recv(65536)
+            chunk = sock.recv(size)
             if not chunk:
                 return True
             discarded += len(chunk)
@@ -82,18 +87,21 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     """Read until the peer's FIN (recv() returns b''); return what was read.
 
     timeout, in seconds above 0 and at most 1e9, bounds the whole call,
-    whatever timeout the socket has (an accepted socket has none); the
-    socket's own timeout is restored afterwards. Raises TimeoutError if the
-    FIN has not come in time, ValueError if the peer sends more than
-    max_bytes (it never reads more than max_bytes + 1), ValueError for a
-    timeout or max_bytes out of range (max_bytes must be an int >= 0; a
-    float raises TypeError), and whatever OSError recv() raises
+    whatever timeout the socket has (an accepted socket has none, unless
+    socket.setdefaulttimeout() was called); the socket's own timeout is
+    restored afterwards. Raises TimeoutError if the FIN has not come in
+    time, ValueError if the peer sends more than max_bytes (it never reads
+    more than max_bytes + 1), ValueError for a timeout out of range or a
+    max_bytes below 0, TypeError for a max_bytes that is not an int (None,
+    a float, a bool), and whatever OSError recv() raises
     (ConnectionResetError: what was read is lost). It never closes the
     socket.
     """
     if timeout is None or not 0 < timeout <= 1e9:
         raise ValueError(f"timeout must be above 0, at most 1e9, not {timeout!r}")
-    if max_bytes is None or not max_bytes >= 0:
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int):
+        raise TypeError(f"max_bytes must be an int, not {max_bytes!r}")
+    if max_bytes < 0:
         raise ValueError(f"max_bytes must be >= 0, not {max_bytes!r}")
     deadline = time.monotonic() + timeout
     previous = sock.gettimeout()
@@ -128,8 +136,9 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     SHUT_RD and SHUT_RDWR) the peer sent its FIN first, or the socket was
     never connected; the errno cannot tell these apart. Raises any other
     OSError (EBADF for a descriptor closed behind the socket's back, EINVAL
-    for a how that is not a SHUT_ constant). On Linux a listening socket is
-    no error: True (SHUT_RD and SHUT_RDWR stop it listening). On an
+    for an int how that is not a SHUT_ constant); a how beyond a C int
+    raises OverflowError, before any system call. On Linux a listening
+    socket is no error: True (SHUT_RD and SHUT_RDWR stop it listening). On an
     ssl.SSLSocket, shutdown() ends the TLS layer first, without close_notify:
     later recv() calls read the peer's TLS records raw.
     """
@@ -149,15 +158,16 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
 def abort(sock):
     """Reset the connection: SO_LINGER on with a zero timeout, then close().
 
-    The RST goes out, and unsent data is dropped, when the last reference to
-    the connection closes: at once if sock is the only one; while a
-    makefile() object, a dup(), a child process, or another thread blocked
-    in a call on sock still holds it, only when that lets go too. A second
-    call, or a call on a closed socket (fileno() is -1), does nothing (like
-    close()); after a close() that a makefile() outlives, fileno() is not -1
-    yet, and abort() still makes the last close a reset. Raises OSError if
-    setsockopt() fails (EINVAL on a socket the peer has already reset, on
-    some systems, not Linux), after an ordinary close() of the socket.
+    While the connection is still open in a direction, the RST goes out,
+    and unsent data is dropped, when the last reference to the connection
+    closes: at once if sock is the only one; while a makefile() object, a
+    dup(), a child process, or another thread blocked in a call on sock
+    still holds it, only when that lets go too. A second call, or a call on
+    a closed socket (fileno() is -1), does nothing (like close()); after a
+    close() that a makefile() outlives, fileno() is not -1 yet, and abort()
+    still makes the last close a reset. Raises OSError if setsockopt()
+    fails (EINVAL on a socket the peer has already reset, on some systems,
+    not Linux), after an ordinary close() of the socket.
     """
     if sock.fileno() == -1:
         return
@@ -221,9 +231,11 @@ async def close_writer(writer, timeout=5.0):
     """Close an asyncio StreamWriter; abort it if not closed in timeout seconds.
 
     Returns True if it closed (its buffer flushed; over TLS, the peer's
-    close_notify or FIN received too, or asyncio's ssl_shutdown_timeout
-    ended the wait) within timeout, False if it had to abort: the rest of
-    its buffer is then dropped and the peer may get a reset. timeout, in
+    close_notify or FIN received too) within timeout, and also when
+    asyncio's ssl_shutdown_timeout (3.11+) ended the wait first: that True
+    does not mean the buffer was delivered, as asyncio then drops what is
+    left of it. False if it had to abort: the rest of its buffer is then
+    dropped and the peer may get a reset. timeout, in
     seconds from 0 to 1e9, bounds the wait (0 aborts unless nothing is left
     to send); the abort itself takes a few loop iterations more. Also
     returns False, after abort(), when an earlier wait_for(wait_closed())
@@ -249,7 +261,7 @@ async def close_writer(writer, timeout=5.0):
         if not closing.done() or closing.cancelled():
             sock = writer.get_extra_info("socket")  # None: TLS let go of it, a pipe
             if sock is None or sock.fileno() != -1:  # not closed yet
-                writer.transport.abort()  # (on a closed one it would raise)
+                writer.transport.abort()  # (a closed one has nothing to abort)
             await asyncio.wait({closing}, timeout=1)
             if not closing.done():
                 closing.cancel()
@@ -332,14 +344,17 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     connection is then refused, and one the kernel had queued unaccepted is
     reset), lets each request in progress finish, closes the connections
     waiting for a request, and returns True once every handler thread has
-    ended, within timeout seconds more. Once stop() has begun, the first
-    request that reaches a connection before the server closes it is
-    answered 503 with Connection: close (one woken in the middle of its
-    request line is closed without an answer). Past the timeout, the
-    connections still open are shut down (their requests are cut: one whose
-    headers were still arriving never reaches do_GET()) and stop() returns
-    False after at most one second more; a handler that never touches its
-    socket again, or is still in setup() (a TLS handshake), outlives stop().
+    ended, within timeout seconds more. Once serve_forever() has returned
+    and stop() wakes the waiting connections, the first request that
+    reaches a connection before the server closes it is answered 503 with
+    Connection: close (one woken in the middle of its request line is
+    closed without an answer); one that reaches an idle connection earlier,
+    while stop() waits for serve_forever(), may be served as usual. Past
+    the timeout, the connections still open are shut down (their requests
+    are cut: one whose headers were still arriving never reaches do_GET())
+    and stop() returns False after at most one second more; a handler that
+    never touches its socket again, or is still in setup() (a TLS
+    handshake), outlives stop().
     stop() raises ValueError for a timeout that is None, negative or above
     1e9, once it has stopped accepting, before it wakes anything. The
     listening socket is closed when stop() returns or raises, in every case.

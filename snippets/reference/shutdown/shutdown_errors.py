@@ -56,6 +56,14 @@ def bad_how():
         return errno_name(lambda: sock.shutdown(3))  # only 0, 1, 2 are valid
 
 
+def how_beyond_a_c_int():
+    with connection() as (sock, peer):
+        try:
+            sock.shutdown(2**31)  # Python converts how to a C int first
+        except OverflowError as exc:  # not an OSError: no system call made
+            return type(exc).__name__
+
+
 def twice():
     with connection() as (sock, peer):
         first = errno_name(lambda: sock.shutdown(socket.SHUT_WR))
@@ -84,12 +92,12 @@ def udp_not_connected():
         return errno_name(lambda: sock.shutdown(socket.SHUT_WR))
 
 
-def udp_connected():
+def udp_connected(how):
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as receiver:
         receiver.bind(("127.0.0.1", 0))
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.connect(receiver.getsockname())
-            shut = errno_name(lambda: sock.shutdown(socket.SHUT_WR))
+            shut = errno_name(lambda: sock.shutdown(how))
             return shut, errno_name(lambda: sock.send(b"datagram"))
 # --8<-- [end:cases]
 
@@ -98,19 +106,23 @@ CASES = {
     "never connected": never_connected,
     "after a reset": after_a_reset,
     "how=3": bad_how,
+    "how=2**31": how_beyond_a_c_int,
     "SHUT_WR twice": twice,
     "SHUT_WR twice, the peer closed in between": twice_peer_closed,
     "listening: SHUT_WR, SHUT_RDWR, then accept()": listening,
     "UDP, not connected": udp_not_connected,
-    "UDP, connected: shutdown, then send()": udp_connected,
+    "UDP, connected: SHUT_WR, then send()": lambda: udp_connected(socket.SHUT_WR),
+    "UDP, connected: SHUT_RD, then send()": lambda: udp_connected(socket.SHUT_RD),
 }
 for name, case in CASES.items():
     print(f"{name}: {case()}")
     #> never connected: ENOTCONN
     #> after a reset: ENOTCONN
     #> how=3: EINVAL
+    #> how=2**31: OverflowError
     #> SHUT_WR twice: (None, None)
     #> SHUT_WR twice, the peer closed in between: (None, 'ENOTCONN')
     #> listening: SHUT_WR, SHUT_RDWR, then accept(): (None, None, 'EINVAL')
     #> UDP, not connected: ENOTCONN
-    #> UDP, connected: shutdown, then send(): (None, 'EPIPE')
+    #> UDP, connected: SHUT_WR, then send(): (None, 'EPIPE')
+    #> UDP, connected: SHUT_RD, then send(): (None, 8)

@@ -4,8 +4,9 @@ The peer sends b'reply', then resets the connection (SO_LINGER on with a
 zero linger time, then close()). A plain socket's recv() returns the bytes,
 then raises ConnectionResetError. asyncio moves the bytes into the
 StreamReader's buffer, then meets the reset; from then on every read raises
-ConnectionResetError, and the bytes in the buffer are lost. After a FIN
-instead of a reset, readexactly() hands over what arrived.
+ConnectionResetError, and the bytes in the buffer are lost, unless a read(n)
+was already waiting when they arrived. After a FIN instead of a reset,
+readexactly() hands over what arrived.
 """
 
 import asyncio
@@ -63,6 +64,22 @@ async def stream_reads(listener, read, *, waiting=False):
         writer.close()
 
 
+# --8<-- [start:keep_reading]
+async def read_chunks(reader):
+    """read(1024) until end of file, as a task that keeps reading does."""
+    got = []
+    for _ in range(100):
+        try:
+            data = await reader.read(1024)
+        except ConnectionResetError as exc:
+            return [*got, type(exc).__name__]  # what arrived before it is kept
+        if not data:
+            break
+        got.append(data)
+    return got
+# --8<-- [end:keep_reading]
+
+
 async def main():
     with socket.create_server(("127.0.0.1", 0)) as listener:
         listener.settimeout(TIMEOUT)
@@ -81,6 +98,9 @@ async def main():
         got = await stream_reads(listener, lambda reader: reader.read(), waiting=True)
         print("read() already waiting:", got)  # (3)!
         #> read() already waiting: ConnectionResetError
+        got = await stream_reads(listener, read_chunks, waiting=True)
+        print("a read(1024) loop already waiting:", got)  # (4)!
+        #> a read(1024) loop already waiting: [b'reply', 'ConnectionResetError']
         # --8<-- [end:lost]
 
         # --8<-- [start:fin]

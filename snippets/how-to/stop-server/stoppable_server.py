@@ -2,11 +2,11 @@
 
 A threaded HTTP server to copy, stopped by SIGTERM. The signal handler only
 sets an event; the main thread then calls stop(), which stops
-serve_forever(), wakes the handlers that wait for a request (on Linux,
-shutdown(SHUT_RD) makes their recv() return b''), lets the request in
-progress finish, and closes the listening socket once every handler thread
-has ended. The program sends itself SIGTERM with os.kill(), as `kill` or a
-container runtime would.
+serve_forever(), closes the listening socket at once, wakes the handlers
+that wait for a request (on Linux, shutdown(SHUT_RD) makes their recv()
+return b''), lets the request in progress finish, and returns once every
+handler thread has ended. The program sends itself SIGTERM with os.kill(),
+as `kill` or a container runtime would.
 """
 
 import errno

@@ -7,7 +7,7 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 XDIST := -n auto --dist loadgroup
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help serve build test programs contracts contract-soak linux-only update-examples bench wire-soak lighthouse diagrams constraints lint clean
+.PHONY: help serve build test zensical programs contracts contract-soak linux-only update-examples bench wire-soak lighthouse diagrams constraints lint clean
 
 ## help: list the targets
 help:
@@ -47,6 +47,23 @@ build: verify
 test: $(VENV)/.test
 	$(BIN)/ruff check .
 	$(BIN)/pytest $(XDIST)
+
+## zensical: build the site with Zensical (ZENSICAL_PYTHON, 3.11+) into site-zensical/ and check it
+ZENSICAL_PYTHON ?= $(PYTHON)
+ZENSICAL_VENV ?= .venv-zensical
+$(ZENSICAL_VENV)/.zensical: pyproject.toml constraints.txt
+	@$(ZENSICAL_PYTHON) -c 'import sys; sys.exit("Zensical needs Python 3.11+, $(ZENSICAL_PYTHON) is " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
+	$(ZENSICAL_PYTHON) -m venv $(ZENSICAL_VENV)
+	$(ZENSICAL_VENV)/bin/python -m pip --quiet --disable-pip-version-check install --upgrade "pip>=25.1"
+	$(ZENSICAL_VENV)/bin/python -m pip --quiet --disable-pip-version-check install --group zensical -c constraints.txt
+	$(ZENSICAL_VENV)/bin/python -m pip --quiet --disable-pip-version-check install --no-deps --editable .
+	@touch $@
+
+zensical: $(VENV)/.test $(ZENSICAL_VENV)/.zensical
+	rm -rf site-zensical
+	SITE_DIR=site-zensical $(ZENSICAL_VENV)/bin/zensical build --clean --strict
+	$(BIN)/python scripts/after_build.py site-zensical
+	$(BIN)/pytest tests/site $(XDIST) -q -rxX --site-dir site-zensical --builder zensical
 
 ## programs: only the programs, on PYTHON (e.g. make programs PYTHON=python3.13 VENV=.venv-3.13)
 programs: $(VENV)/.programs
@@ -89,7 +106,8 @@ diagrams: $(VENV)/.test
 ## constraints: re-resolve constraints.txt (newest allowed versions, with hashes)
 constraints: $(VENV)/.test
 	$(PIP) install "uv>=0.5"
-	$(BIN)/uv pip compile --group pyproject.toml:test --universal --generate-hashes \
+	$(BIN)/uv pip compile --group pyproject.toml:test --group pyproject.toml:zensical \
+	  --universal --generate-hashes \
 	  --python-version 3.10 --no-header --quiet -o constraints.new
 	{ sed -n '1,/^$$/p' constraints.txt | grep '^#'; cat constraints.new; } > constraints.txt
 	rm constraints.new
@@ -98,4 +116,4 @@ lint: $(VENV)/.test
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) .venv-* site build
+	rm -rf $(VENV) .venv-* site site-zensical .cache build

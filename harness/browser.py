@@ -72,7 +72,8 @@ COPY_BUTTON = 'button.md-code__button[data-md-type="copy"], button.md-clipboard'
 # For each copy button: open the collapsed "example" blocks around it (a
 # reader opens one before copying; Material copies the rendered text, empty
 # while closed), send the click event a reader's click sends (dispatched, so
-# that a button in an inactive content tab works too), read the clipboard.
+# that a button in an inactive content tab works too), read the clipboard
+# once the copy has landed.
 COPY_ALL = """async selector => {
     const texts = [];
     for (const button of document.querySelectorAll(selector)) {
@@ -81,7 +82,14 @@ COPY_ALL = """async selector => {
             d.open = true;
         await navigator.clipboard.writeText("");
         button.dispatchEvent(new MouseEvent("click", {bubbles: true}));
-        texts.push(await navigator.clipboard.readText());
+        // The copy can land a moment after the click on a busy machine:
+        // wait for it (no block is empty), for at most 5 s.
+        let text = "";
+        for (let tries = 0; tries < 100 && !text; tries++) {
+            text = await navigator.clipboard.readText();
+            if (!text) await new Promise(wake => setTimeout(wake, 50));
+        }
+        texts.push(text);
     }
     return texts;
 }"""

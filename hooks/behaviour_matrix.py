@@ -1,9 +1,10 @@
-"""MkDocs hook: turn a program's checked output into a Markdown table.
+"""A program's checked output as a Markdown table (a Python-Markdown extension,
+hooks.behaviour_matrix in mkdocs.yml, run by MkDocs and Zensical alike).
 
 A page line `<!-- matrix: reference/behaviour_matrix.py -->` is replaced by a
 table made from the `#>` lines of that snippet: the first line is the
 header, each further line a row, cells separated by "|". Those lines are
-what tests/test_snippets.py compares with the program's real output, so a
+what tests/programs/test_programs.py compares with the program's real output, so a
 changed observation fails the suite before it can reach the page.
 
 Above the table goes the platform stamp from the verification record
@@ -17,12 +18,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
 
 from core.markers import MATRIX, OUTPUT_LINE
-from core.paths import configured_snippets, record_path
+from core.paths import SNIPPETS, record_path
 from core.record import load, stamp_of, unverified_reason
 
 CODE = re.compile(r"(\w+\([^)]*\)|b'[^']*'|\b[A-Z][A-Z0-9_]{2,}\b(?: \d+)?)")
@@ -69,9 +69,21 @@ def render(name: str, snippets: Path, record: dict) -> str:
     return stamp(name, snippet, record) + "\n\n" + table(snippet) + "\n"
 
 
-def on_page_markdown(
-    markdown: str, *, page: Page, config: MkDocsConfig, files: Files
-) -> str:
-    snippets = configured_snippets(config)
-    found = load(record_path(Path(config["config_file_path"]).parent))
-    return MATRIX.sub(lambda m: render(m.group(1), snippets, found), markdown)
+class MatrixTables(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "matrix:" not in text:
+            return lines
+        return MATRIX.sub(
+            lambda m: render(m.group(1), SNIPPETS, load(record_path())), text
+        ).split("\n")
+
+
+class MatrixExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # Before pymdownx.snippets (32): the table is Markdown of the page's own.
+        md.preprocessors.register(MatrixTables(md), "behaviour_matrix", 40)
+
+
+def makeExtension(**kwargs) -> MatrixExtension:  # noqa: N802 (Markdown's API)
+    return MatrixExtension(**kwargs)

@@ -1,4 +1,5 @@
-"""MkDocs hook: the contract tests of the helpers, listed on their page.
+"""The contract tests of the helpers, listed on their page (a Python-Markdown
+extension, hooks.contracts in mkdocs.yml, run by MkDocs and Zensical alike).
 
 The helpers readers copy live in snippets/reference/helpers/closing.py, one
 section each (`# --8<-- [start:close_gracefully]`). Each section has a file
@@ -17,11 +18,10 @@ from __future__ import annotations
 
 import html
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
 
+from core.builders import BuildError
 from core.contracts import contract_anchor, contract_tests
 from core.markers import CONTRACTS
 
@@ -30,7 +30,7 @@ def test_list(section: str) -> str:
     try:
         tests = contract_tests(section)
     except LookupError as exc:
-        raise PluginError(f"contracts: {exc}") from None
+        raise BuildError(f"contracts: {exc}") from None
     items = "".join(
         f'<li id="{contract_anchor(section, test)}"><code>{html.escape(test)}</code>'
         + (f": {html.escape(doc)}" if doc else "")
@@ -43,7 +43,20 @@ def test_list(section: str) -> str:
     )
 
 
-def on_page_markdown(
-    markdown: str, *, page: Page, config: MkDocsConfig, files: Files
-) -> str:
-    return CONTRACTS.sub(lambda m: test_list(m.group(1)), markdown)
+class ContractLists(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "contracts:" not in text:
+            return lines
+        return CONTRACTS.sub(lambda m: test_list(m.group(1)), text).split("\n")
+
+
+class ContractsExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # Before pymdownx.snippets (32) and the raw HTML stash (20): the list
+        # is raw HTML in the page's Markdown.
+        md.preprocessors.register(ContractLists(md), "contract_lists", 40)
+
+
+def makeExtension(**kwargs) -> ContractsExtension:  # noqa: N802 (Markdown's API)
+    return ContractsExtension(**kwargs)

@@ -8,9 +8,11 @@ browser would cost every such page about 1 MB of JavaScript, so instead:
   light and once in the dark theme, into docs/assets/diagrams/<hash>-light.svg
   and -dark.svg, named by a hash of the block's source, and deletes drawings
   no page uses any more;
-- this hook, at build time, replaces each block by its two images (CSS shows
-  the one that matches the palette). A block with no drawing fails the build
-  and says which command draws it; tests/pages/test_pages.py fails on stale ones.
+- this Python-Markdown extension (hooks.diagrams in mkdocs.yml, run by
+  MkDocs and Zensical alike), at build time, replaces each block by its two
+  images (CSS shows the one that matches the palette). A block with no
+  drawing fails the build and says which command draws it;
+  tests/pages/test_diagrams.py fails on stale ones.
 
 The image's text alternative comes from the diagram's own `accTitle:` and
 `accDescr:` lines, which Mermaid also puts into the SVG.
@@ -36,39 +38,56 @@ from __future__ import annotations
 import posixpath
 import re
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
 
+from core.builders import BuildError, page_path
 from core.diagrams import THEMES, alt_text, diagram_id, drawing
 from core.markers import MERMAID_FENCE
 from core.paths import DOCS
 
 
-def on_page_markdown(
-    markdown: str, *, page: Page, config: MkDocsConfig, files: Files
-) -> str:
-    from mkdocs.exceptions import PluginError
+def images(markdown: str, page: str) -> str:
+    """Each mermaid block of the page at page (its source path) as its two
+    drawings; BuildError for a block without a text alternative or drawing."""
 
     def replace(match: re.Match) -> str:
         source = match.group(1)
-        where = f"docs/{page.file.src_uri}"
+        where = f"docs/{page}"
         if not alt_text(source):
-            raise PluginError(
+            raise BuildError(
                 f"{where}: a mermaid diagram needs accTitle: and accDescr: lines"
             )
         missing = [v for v in THEMES if not drawing(source, v).is_file()]
         if missing:
-            raise PluginError(
+            raise BuildError(
                 f"{where}: mermaid diagram {diagram_id(source)} has no drawing; "
                 "run `make diagrams` (needs Chromium)"
             )
         images = []
         for variant in THEMES:
             target = drawing(source, variant).relative_to(DOCS).as_posix()
-            src = posixpath.relpath(target, posixpath.dirname(page.file.src_uri) or ".")
+            src = posixpath.relpath(target, posixpath.dirname(page) or ".")
             attributes = f"{{ .diagram .diagram-{variant} loading=lazy }}"
             images.append(f"![{alt_text(source)}]({src}){attributes}")
         return "\n".join(images)
 
     return MERMAID_FENCE.sub(replace, markdown)
+
+
+class Diagrams(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "```mermaid" not in text:
+            return lines
+        return images(text, page_path(self.md) or "index.md").split("\n")
+
+
+class DiagramsExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # Before pymdownx.superfences (fenced_code_block, 25) takes the block.
+        md.preprocessors.register(Diagrams(md), "diagrams", 40)
+
+
+def makeExtension(**kwargs) -> DiagramsExtension:  # noqa: N802 (Markdown's API)
+    return DiagramsExtension(**kwargs)

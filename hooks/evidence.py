@@ -51,7 +51,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from core.contracts import contract_anchor, contract_tests
-from core.markers import CLAIM, INCLUDE
+from core.markers import CLAIM, INCLUDE, MERMAID_FENCE
 from core.paths import HELPERS_PAGE, configured_snippets, owner_page
 from core.paths import page_url as page_url_of
 from core.theme import CODE_BLOCK_HTML, LINE_SPAN
@@ -266,8 +266,11 @@ def contract_href(claim: Claim, content: str, page_url: str, docs: Path) -> str:
 
 
 def blocks_by_program(markdown: str) -> list[str]:
-    """The program each fenced include shows, in page order (others: "")."""
+    """The program each fenced include shows, in page order (others: "").
+
+    Mermaid blocks are left out: they become images, not code blocks."""
     found = []
+    markdown = MERMAID_FENCE.sub("", markdown)
     for fence in re.finditer(r"^[ \t]*```.*?^[ \t]*```", markdown, re.S | re.M):
         include = INCLUDE.search(fence.group(0))
         found.append(include.group(1).partition(":")[0] if include else "")

@@ -22,11 +22,12 @@ than a form, tab labels, admonition titles, details summaries, and raw HTML
 (claim markers, ladder diagrams): Python-Markdown keeps raw HTML out of the
 tree this works on.
 
-Builder-neutral: GlossaryExtension is a Python-Markdown extension, a
-treeprocessor given the terms and the page's source path. It writes each link
-to the glossary's .md file, which the builder turns into the page's address
-and checks, anchor included (MkDocs: validation.anchors, strict). The MkDocs
-hook functions at the end only hand it the glossary and the current page.
+Builder-neutral: GlossaryExtension is a Python-Markdown extension
+(hooks.glossary in mkdocs.yml, run by MkDocs and Zensical alike), a
+treeprocessor given the terms; it learns the page's source path from the
+builder (core.builders.page_path). It writes each link to the glossary's .md
+file, which the builder turns into the page's address and checks, anchor
+included (MkDocs: validation.anchors, strict).
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE
 
+from core.builders import BuildError, page_path
 from core.markers import GLOSSARY_ENTRY
-from core.paths import GLOSSARY_PAGE
+from core.paths import DOCS, GLOSSARY_PAGE
 
 # Elements whose text is never linked (inline code is handled on its own).
 SKIPPED = {
@@ -125,7 +127,7 @@ class GlossaryLinks(Treeprocessor):
         self.extension = extension
 
     def run(self, root: etree.Element) -> None:
-        page = self.extension.page
+        page = self.extension.page or page_path(self.md)
         if page is None or page == self.extension.glossary_page:
             return
         here = posixpath.dirname(page) or "."
@@ -204,7 +206,7 @@ class GlossaryExtension(Extension):
 
     terms: the entries (read_terms()); glossary_page: the glossary's source
     path, relative to the docs folder; page: the source path of the page being
-    converted (set before each conversion; None links nothing)."""
+    converted, if not the builder's (None outside a build links nothing)."""
 
     def __init__(self, terms: list[Term], glossary_page: str = GLOSSARY_PAGE) -> None:
         super().__init__()
@@ -218,30 +220,13 @@ class GlossaryExtension(Extension):
         md.treeprocessors.register(GlossaryLinks(md, self), "glossary_links", 3)
 
 
-# --- the MkDocs adapter ---
-
-_extension: GlossaryExtension | None = None
-
-
-def on_config(config):
-    global _extension
-    from mkdocs.exceptions import PluginError
-
-    glossary = Path(config["docs_dir"]) / GLOSSARY_PAGE
+def makeExtension(**kwargs) -> GlossaryExtension:  # noqa: N802 (Markdown's API)
+    """The extension with the site's glossary (core.paths.GLOSSARY_PAGE)."""
+    glossary = DOCS / GLOSSARY_PAGE
     try:
         terms = read_terms(glossary)
     except (OSError, ValueError) as exc:
-        raise PluginError(f"glossary: {exc}") from None
+        raise BuildError(f"glossary: {exc}") from None
     if not terms:
-        raise PluginError(f"glossary: {glossary} has no entry with data-terms")
-    _extension = GlossaryExtension(terms)
-    config["markdown_extensions"] = [
-        e for e in config["markdown_extensions"] if not isinstance(e, GlossaryExtension)
-    ] + [_extension]
-    return config
-
-
-def on_page_markdown(markdown, *, page, config, files):
-    if _extension is not None:
-        _extension.page = page.file.src_uri
-    return markdown
+        raise BuildError(f"glossary: {glossary} has no entry with data-terms")
+    return GlossaryExtension(terms, **kwargs)

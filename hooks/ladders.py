@@ -1,4 +1,5 @@
-"""MkDocs hook: draw a program's captured segments as a ladder diagram.
+"""A program's captured segments drawn as a ladder diagram (a Python-Markdown
+extension, hooks.ladders in mkdocs.yml, run by MkDocs and Zensical alike).
 
 A page writes, where the diagram belongs (next to the program):
 
@@ -33,13 +34,12 @@ import re
 import textwrap
 from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
 
+from core.builders import BuildError
 from core.markers import LADDER
-from core.paths import configured_snippets, record_path
+from core.paths import SNIPPETS, record_path
 from core.record import load, stamp_of, unverified_reason
 from core.wire import CAPTURED, Event, Print, anchor, event_id, read, wire_path
 
@@ -152,7 +152,7 @@ def provenance(program: str, snippets: Path, record: dict, header: list[str]) ->
 def figure(program: str, snippets: Path, record: dict) -> str:
     path = wire_path(snippets / program)
     if not path.is_file():
-        raise PluginError(
+        raise BuildError(
             f"ladder: no stored capture {path.relative_to(snippets.parent)}"
         )
     header, events = read(path)
@@ -185,17 +185,35 @@ def figure(program: str, snippets: Path, record: dict) -> str:
     )
 
 
-def on_page_markdown(
-    markdown: str, *, page: Page, config: MkDocsConfig, files: Files
-) -> str:
-    if "ladder:" not in markdown:
-        return markdown
-    snippets = configured_snippets(config)
-    record = load(record_path(Path(config["config_file_path"]).parent))
+def ladders(markdown: str, stash=lambda html: html) -> str:
+    """Each ladder placeholder as its figure; stash (a Markdown instance's
+    htmlStash.store) keeps the figure whole, as raw HTML, wherever the
+    placeholder stands: inside a tab or an admonition too, where Markdown
+    would otherwise read the figure's text as the page's (and, say, link a
+    glossary term inside the SVG's title)."""
+    record = load(record_path())
 
     def replace(match: re.Match) -> str:
         indent = match.group(1)  # inside an admonition or a tab: keep its indent
-        drawn = figure(match.group(2), snippets, record)
-        return "\n".join(indent + line for line in drawn.splitlines())
+        return indent + stash(figure(match.group(2), SNIPPETS, record))
 
     return LADDER.sub(replace, markdown)
+
+
+class Ladders(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "ladder:" not in text:
+            return lines
+        return ladders(text, self.md.htmlStash.store).split("\n")
+
+
+class LaddersExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # After normalize_whitespace (30), which would strip the stash's
+        # placeholder markers, and before the raw HTML block processor (20).
+        md.preprocessors.register(Ladders(md), "ladders", 28)
+
+
+def makeExtension(**kwargs) -> LaddersExtension:  # noqa: N802 (Markdown's API)
+    return LaddersExtension(**kwargs)

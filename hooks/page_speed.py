@@ -24,16 +24,22 @@ This hook does, once, at build time, the rest:
   scrolls sideways, so a keyboard can reach and scroll every block before it
   is mounted (axe-core: scrollable-region-focusable). Mounting removes the
   tab stop again where the block does not scroll, as Material always did;
-- a block with no annotation is neither styled nor laid out while it is off
-  screen (class offscreen-skip: CSS content-visibility: auto, in extra.css),
-  so that the palette's and the first layout's passes over the whole page
-  skip it; its height until then is its number of lines times the line
-  height (--lines). Blocks with annotations are left alone: the containment
-  that comes with content-visibility would clip their notes at the block's
-  edge.
+- every block is neither styled nor laid out while it is off screen (class
+  offscreen-skip: CSS content-visibility: auto, in extra.css), so that the
+  first layout and the bundle's passes over the whole page (the palette
+  restyles every element of the page four times when it starts) skip it;
+  its height until then is its number of lines times the line height
+  (--lines). A block with annotations is skipped only until Material has
+  drawn them (extra.css: :has(.md-annotation)), as the containment that
+  comes with content-visibility would clip their notes at the block's edge.
+  Long programs carry annotations: on how-to/stop-server/ three quarters of
+  the page's elements were in annotated blocks.
 
 And the page's script files load with defer (they ran at the end of <body>
-already; defer lets the browser paint before it has fetched and run them).
+already; defer lets the browser paint before it has fetched and run them),
+and what the bundle changes on <html> and <body> when it starts is done
+before <body> is parsed (early_classes): each of those changes, made by the
+bundle, restyles every element of the page.
 
 Runs on the finished page (on_post_page), after every other hook, so the
 search index and the other hooks see the HTML they always saw.
@@ -46,7 +52,7 @@ import re
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from core.theme import ANNOTATION_MARKER_HTML, BLOCKING_SCRIPT, CODE_BLOCK_OPENING
+from core.theme import BLOCKING_SCRIPT, CODE_BLOCK_OPENING
 
 
 def copy_button(number: int, title: str) -> str:
@@ -86,9 +92,8 @@ def prepare_code_blocks(
         pre = with_class(match.group("pre"), "no-copy") if copy else match.group("pre")
         end = html.find("</code>", match.end())
         code_html = html[match.end() : end]
-        if not ANNOTATION_MARKER_HTML.search(code_html):
-            lines = code_html.count('<span id="__span-') or code_html.count("\n") + 1
-            pre = with_class(pre, "offscreen-skip") + f' style="--lines: {lines}"'
+        lines = code_html.count('<span id="__span-') or code_html.count("\n") + 1
+        pre = with_class(pre, "offscreen-skip") + f' style="--lines: {lines}"'
         code = f' id="__copy_{number}" tabindex="0"' + match.group("code")
         if match.group("spans"):
             code = with_class(code, "md-code__content")
@@ -106,11 +111,45 @@ def defer_scripts(html: str) -> str:
     return BLOCKING_SCRIPT.sub(r'<script src="\1" defer></script>', html)
 
 
+# What Material's bundle does to <html> when it starts: js for no-js, and
+# js-focus-visible (its focus-visible polyfill). In Chromium a change to the
+# root's class restyles every element of the page (its trace: the class
+# attribute's invalidation set "invalidates subtree"; the stylesheets have
+# [class] selectors and .no-js rules ending in :nth-child()). Done in <head>,
+# before there is anything to restyle, it costs nothing, and the bundle's own
+# calls then change nothing. Without JavaScript the page keeps no-js.
+EARLY_CLASSES = (
+    '<script>document.documentElement.classList.remove("no-js"),'
+    'document.documentElement.classList.add("js", "js-focus-visible")</script>'
+)
+
+
+# Material's palette marks <body> data-md-color-switching when the bundle
+# starts (no transitions while colours change) and unmarks it a frame later;
+# its stylesheet's rule for it ([data-md-color-switching] *) restyles every
+# element of the page each time. Marked while <body> is still empty, the mark
+# costs nothing and the bundle's own (same value) changes nothing: one pass
+# fewer. Without JavaScript, nothing marks it.
+EARLY_SWITCHING = (
+    '<script>document.body.setAttribute("data-md-color-switching", "")</script>'
+)
+BODY = re.compile(r"<body\b[^>]*>")
+
+
+def early_classes(html: str) -> str:
+    """The page with what the bundle would change on <html> and <body> when
+    it starts already there (EARLY_CLASSES, EARLY_SWITCHING)."""
+    html = html.replace("</head>", f"  {EARLY_CLASSES}\n</head>", 1)
+    return BODY.sub(lambda body: body.group(0) + EARLY_SWITCHING, html, count=1)
+
+
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     copy = "content.code.copy" in (config.theme.get("features") or [])
-    return defer_scripts(prepare_code_blocks(output, copy))
+    return early_classes(defer_scripts(prepare_code_blocks(output, copy)))
 
 
 def on_post_template(output: str, *, template_name: str, config: MkDocsConfig) -> str:
     """The 404 page, a template of the theme rather than a page of the site."""
-    return defer_scripts(output) if template_name == "404.html" else output
+    if template_name != "404.html":
+        return output
+    return early_classes(defer_scripts(output))

@@ -1,4 +1,6 @@
-"""MkDocs hook: end every page with the facts of where its programs were verified.
+"""End every page with the facts of where its programs were verified (a
+Python-Markdown extension, hooks.verified_on in mkdocs.yml, run by MkDocs and
+Zensical alike).
 
 The program runner (tests/programs/test_programs.py, through core.record) records
 for each program the SHA-256 of the file it ran, the outcome, and the
@@ -7,8 +9,12 @@ environment that ran it: OS, kernel, Python implementation and version, date
 a "Verified on" note naming each distinct environment its programs passed in.
 A program whose file changed since its run, that failed, or was never run is
 named in a warning instead: a page never claims a verification that did not
-happen. It also publishes every program with the site, so that each page
-links to its source files.
+happen. The note links to each program's source file, which
+hooks/publish.py publishes with the site.
+
+Before the note, it refuses a page that includes a program, or a section of
+one, that does not exist, naming the page (pymdownx.snippets' own error
+names no page).
 """
 
 from __future__ import annotations
@@ -17,12 +23,12 @@ import posixpath
 from collections.abc import Callable
 from pathlib import Path
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
-from mkdocs.structure.pages import Page
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
 
-from core.markers import included_names, missing_includes, published
-from core.paths import VERIFICATION_PAGE, configured_snippets, record_path
+from core.builders import BuildError, page_path
+from core.markers import included_names, missing_includes
+from core.paths import SNIPPETS, VERIFICATION_PAGE, record_path
 from core.record import environment, load, stamp_of, stamps, unverified_reason
 
 
@@ -54,7 +60,15 @@ def verified_note(
             ok.append(name)
         else:
             not_ok.append(f"`{name}` ({why})")
-    lines = ["", "", "---", ""]
+    lines = [
+        "",
+        "",
+        "---",
+        "",
+        f'<div class="verified-on" data-programs="{len(names)}" '
+        f'data-verified="{len(ok)}" markdown>',
+        "",
+    ]
     if ok:
         count = f"{len(ok)} program{'s' if len(ok) > 1 else ''}"
         lines.append(
@@ -74,37 +88,48 @@ def verified_note(
     links = [f"[`{name}`]({url})" for name in names if (url := source_url(name))]
     if links:
         lines += ["", "Source files: " + ", ".join(links) + "."]
+    lines += ["", "</div>"]
     return "\n".join(lines) + "\n"
 
 
-def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    """Publish every program with the site, so that each page links to its source."""
-    snippets = configured_snippets(config)
-    for path in sorted(snippets.rglob("*.py")):
-        uri = f"snippets/{path.relative_to(snippets).as_posix()}"
-        files.append(File.generated(config, uri, content=published(path.read_text())))
-    return files
-
-
-def on_page_markdown(
-    markdown: str, *, page: Page, config: MkDocsConfig, files: Files
-) -> str:
-    here = posixpath.dirname(page.file.src_uri) or "."
+def with_note(markdown: str, page: str) -> str:
+    """The page's Markdown with its note; BuildError for an include whose
+    program or section does not exist (pymdownx.snippets' own error names no
+    page)."""
+    here = posixpath.dirname(page) or "."
 
     def source_url(name: str) -> str:
         return posixpath.relpath(f"snippets/{name}", here)
 
-    snippets = configured_snippets(config)
-    missing = missing_includes(markdown, snippets)
+    missing = missing_includes(markdown, SNIPPETS)
     if missing:
-        from mkdocs.exceptions import PluginError
-
-        raise PluginError(
-            f"docs/{page.file.src_uri} includes {', '.join(missing)}, which "
-            f"{'does' if len(missing) == 1 else 'do'} not exist in {snippets}"
+        raise BuildError(
+            f"docs/{page} includes {', '.join(missing)}, which "
+            f"{'does' if len(missing) == 1 else 'do'} not exist in {SNIPPETS}"
         )
-    record = load(record_path(Path(config["config_file_path"]).parent))
-    how = posixpath.relpath(VERIFICATION_PAGE, here)
-    if page.file.src_uri == VERIFICATION_PAGE:
-        how = None
-    return markdown + verified_note(markdown, snippets, record, source_url, how)
+    how = (
+        None
+        if page == VERIFICATION_PAGE
+        else posixpath.relpath(VERIFICATION_PAGE, here)
+    )
+    return markdown + verified_note(
+        markdown, SNIPPETS, load(record_path()), source_url, how
+    )
+
+
+class VerifiedNote(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        page = page_path(self.md)
+        if page is None:
+            return lines  # not a page of a build: a Markdown test
+        return with_note("\n".join(lines), page).split("\n")
+
+
+class VerifiedOnExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # Before pymdownx.snippets (32): it reads the page's includes.
+        md.preprocessors.register(VerifiedNote(md), "verified_on", 45)
+
+
+def makeExtension(**kwargs) -> VerifiedOnExtension:  # noqa: N802 (Markdown's API)
+    return VerifiedOnExtension(**kwargs)

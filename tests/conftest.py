@@ -15,7 +15,12 @@ from core.paths import ROOT, SNIPPETS
 
 # The verification record and --fake-platform; Chromium, the served site and
 # the shared page visits; whether the wire can be captured here.
-pytest_plugins = ["plugins.record", "plugins.browser", "plugins.capture"]
+pytest_plugins = [
+    "plugins.record",
+    "plugins.browser",
+    "plugins.capture",
+    "plugins.site",
+]
 
 
 def _load_by_path(name: str, path: Path) -> None:

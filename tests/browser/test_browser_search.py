@@ -17,6 +17,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from core.pages import all_pages
+from core.paths import page_url
+
 QUERIES = Path(__file__).with_name("search_queries.txt")
 MESSAGES = Path(__file__).with_name("search_messages.txt")
 TOP = 3
@@ -127,11 +130,21 @@ def pasted_messages() -> list[FirstResult]:
     return messages
 
 
-def test_the_query_list_is_long_enough():
-    queries = reader_queries()
-    assert len(queries) >= 25, f"only {len(queries)} queries in {QUERIES.name}"
-    assert all(q and pages for q, pages in queries), QUERIES.name
-    assert first_result_queries(), f"no 'query => page' line in {QUERIES.name}"
+def test_every_line_of_the_query_list_asks_for_a_page_of_the_site():
+    """A line that is neither "query -> page" nor "query => answer", or that
+    names a page the site does not have, fails here, named, before any browser
+    starts."""
+    site = {"/" + page_url(page) for page in all_pages()}
+    asked = list(reader_queries())
+    asked += [(f.query, f.answers) for f in first_result_queries()]
+    problems = [
+        f"{query!r}: {sorted(pages)}"
+        for query, pages in asked
+        if not query or not {page.partition("#")[0] for page in pages} <= site
+    ]
+    assert not problems, (
+        f"{QUERIES.name}: not a query for a page of the site: {problems}"
+    )
 
 
 def test_every_errno_message_is_listed_for_the_three_systems():

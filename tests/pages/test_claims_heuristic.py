@@ -1,5 +1,5 @@
-"""The unbacked-claim check would have caught the nine false or overstated
-statements an independent review found (issue 12), as they were written."""
+"""The unbacked-claim check flags false or overstated statements, each as a
+page once held it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from core.claims import sentences
 
 # Each as it stood on its page, with the links it had (a link is no evidence).
-NINE = {
+AS_WRITTEN = {
     "myths: SHUT_RD": (
         "On Linux, data that arrives for a socket shut down for reading makes "
         "the kernel reset the connection."
@@ -58,7 +58,7 @@ NINE = {
 }
 
 
-@pytest.mark.parametrize("text", NINE.values(), ids=NINE.keys())
+@pytest.mark.parametrize("text", AS_WRITTEN.values(), ids=AS_WRITTEN.keys())
 def test_the_statement_is_flagged(text: str, tmp_path: Path):
     page = tmp_path / "page.md"
     page.write_text(text + "\n")

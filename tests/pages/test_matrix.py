@@ -9,11 +9,12 @@ compares those lines with a real run. These tests check the rest of the chain.
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from pathlib import Path
 
+import markdown
 import pytest
+from bs4 import BeautifulSoup, Comment
 
 from core.markers import MATRIX
 from core.paths import DOCS, SNIPPETS
@@ -24,7 +25,7 @@ NAME = "reference/behaviour-matrix/behaviour_matrix.py"
 SNIPPET = SNIPPETS / NAME
 PAGE = DOCS / "reference" / "behaviour-matrix.md"
 
-# The scenarios issue 4 asks for, by the label the program prints.
+# The scenarios the table must hold, by the label the program prints.
 REQUIRED = {
     "close()",
     "shutdown(SHUT_WR)",
@@ -75,41 +76,59 @@ def copy_snippet(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def rendered(out: str) -> BeautifulSoup:
+    """The hook's Markdown as HTML, with the extensions it relies on."""
+    html = markdown.markdown(out, extensions=["tables", "admonition"])
+    return BeautifulSoup(html, "html.parser")
+
+
+def table_rows(soup: BeautifulSoup) -> list[list[str]]:
+    table = soup.find("table")
+    assert table, "no table"
+    return [
+        [cell.get_text().strip() for cell in row.find_all(["th", "td"])]
+        for row in table.find_all("tr")
+    ]
+
+
+EXPECTED = [[value.strip() for value in row] for row in rows(SNIPPET)]
+STAMP = "Linux 6.1.0-test, CPython 3.12.1, 2026-01-02"  # record()'s environment
+
+
 def test_a_passed_run_gives_the_platform_stamp(tmp_path: Path):
     snippets = copy_snippet(tmp_path)
-    out = render(NAME, snippets, record(snippets / NAME))
-    assert "Observed on Linux 6.1.0-test, CPython 3.12.1, 2026-01-02" in out
-    assert "Not verified" not in out
-    for row in rows(SNIPPET)[1:]:
-        assert re.search(r"^\| .*" + re.escape(row[-1]) + r" \|$", out, re.M), row
+    soup = rendered(render(NAME, snippets, record(snippets / NAME)))
+    assert not soup.select(".admonition"), "a warning above a verified table"
+    assert STAMP in soup.p.get_text()
+    assert table_rows(soup) == EXPECTED
 
 
-def test_a_changed_or_failed_snippet_gets_no_stamp(tmp_path: Path):
+def test_a_changed_failed_or_unrun_snippet_gets_a_warning_and_no_stamp(
+    tmp_path: Path,
+):
     snippets = copy_snippet(tmp_path)
-    stale = record(snippets / NAME)
     path = snippets / NAME
+    stale = record(path)
     path.write_text(path.read_text() + "\n")
-    out = render(NAME, snippets, stale)
-    assert "Observed on" not in out
-    assert "changed since it was run" in out
-    out = render(NAME, snippets, record(path, outcome="failed"))
-    assert "Observed on" not in out and "(failed)" in out
-    assert "(not run)" in render(NAME, snippets, {})
+    for case, run in {
+        "changed": stale,
+        "failed": record(path, outcome="failed"),
+        "not run": {},
+    }.items():
+        soup = rendered(render(NAME, snippets, run))
+        warning = soup.select_one(".admonition.warning")
+        assert warning and NAME in warning.get_text(), case
+        assert STAMP not in soup.get_text(), case
+        assert table_rows(soup) == EXPECTED, case
 
 
 def test_the_built_page_holds_the_table(built_site: Path):
     """Row by row and cell by cell, the built table is the program's output."""
     out = (built_site / "reference" / "behaviour-matrix" / "index.html").read_text()
-    tables = re.findall(r"<table>.*?</table>", out, flags=re.DOTALL)
-    assert tables, "the behaviour matrix page has no table"
-    built = [
-        [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in cells]
-        for row in re.findall(r"<tr>(.*?)</tr>", tables[0], flags=re.DOTALL)
-        if (cells := re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.DOTALL))
-    ]
-    expected = [[value.strip() for value in row] for row in rows(SNIPPET)]
-    assert built == expected
-    assert "<!-- matrix:" not in out
+    soup = BeautifulSoup(out, "html.parser")
+    assert table_rows(soup) == EXPECTED
+    markers = [c for c in soup.find_all(string=Comment) if "matrix:" in c]
+    assert not markers, markers
 
 
 @pytest.mark.timeout(300)  # runs the program again, on a copy

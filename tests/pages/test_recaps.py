@@ -4,7 +4,7 @@ A reader comes to a page for an answer. How the programs run, how their output
 is compared, what the suite catches and which program is marked "Linux only"
 is said once, on the verification page (docs/reference/verification.md), and
 for maintainers in the README and .github/CONTRIBUTING.md. A reader page
-may link to the verification page; it carries no recap of its own (issue 21).
+may link to the verification page; it carries no recap of its own.
 
 The rule, on every page but the verification page, in its prose and headings
 (inline code included; code blocks, claim markers and link addresses left
@@ -118,7 +118,7 @@ def test_the_verification_page_exists():
     assert (DOCS / VERIFICATION_PAGE).is_file()
 
 
-# As they stood on reader pages before issue 21: the rule flags each.
+# Recaps of the checking, as reader pages once held them: the rule flags each.
 AS_WRITTEN = {
     "myths: heading": "## What was verified",
     "close: heading": "## Verified here, and elsewhere",

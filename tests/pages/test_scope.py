@@ -1,9 +1,9 @@
 """The scope check: a sentence that speaks of every case needs evidence that covers
 every case, or a scope that says where it holds (core/claims.py, overreach()).
 
-An independent review (issue 20) quoted 26 overstated sentences from the pages. Each
-is kept here as it was written, markers included, and the check flags each one, by
-one of its general rules (overreach()'s docstring):
+AS_WRITTEN holds 26 overstated sentences, each as a page once held it, markers
+included; the check flags each one, by one of its general rules (overreach()'s
+docstring):
 
 - a universal word ("every", "always", "never", "only when", "notices nothing", "as
   long as", "accepts no more", "no gentler than"...) with evidence of one case: one
@@ -35,8 +35,7 @@ import pytest
 from core.claims import compared_observations, page_platform, sentences
 from core.pages import all_pages, page_id
 
-# As written on their pages before the review, markers included; the last twelve as
-# the parents of the commits that changed them hold them (615994f, 6111cac).
+# Overstated sentences, as pages once held them, markers included: each must be flagged.
 AS_WRITTEN = {
     "tutorial: b'' is the peer's shutdown": (
         "An empty result from `recv()` is not an error: it means the peer "

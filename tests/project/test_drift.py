@@ -24,6 +24,7 @@ pytestmark = pytest.mark.timeout(300)
 
 
 PROGRAMS = "tests/programs/test_programs.py"
+INCLUDES = "tests/pages/test_includes.py"
 CLOSE = "index/close_sole_owner.py"
 PAIR_CLIENT = "how-to/client-server/client.py"
 
@@ -64,14 +65,14 @@ def test_deleted_program_fails_the_build_naming_both(project: Path):
     assert "docs/index.md includes index/abort.py, which does not exist" in (
         result.stdout + result.stderr
     )
-    result = pytest_on(project, "tests/pages/test_pages.py", "-k", "includes_render")
+    result = pytest_on(project, INCLUDES, "-k", "includes_render")
     assert result.returncode == 1
     assert "index.md" in result.stdout and "index/abort.py" in result.stdout
 
 
 def test_orphan_program_fails_naming_the_file(project: Path):
     add_program(project, "how-to/abort/forgotten.py", 'print("nobody")\n#> nobody\n')
-    result = pytest_on(project, "tests/pages/test_pages.py", "-k", "own_page")
+    result = pytest_on(project, INCLUDES, "-k", "own_page")
     assert result.returncode == 1, result.stdout
     assert (
         "how-to/abort/forgotten.py: its page docs/how-to/abort.md does not include it"
@@ -82,7 +83,7 @@ def test_orphan_program_fails_naming_the_file(project: Path):
 def test_a_program_in_a_folder_with_no_page_fails(project: Path):
     (project / "snippets/how-to/gone").mkdir()
     add_program(project, "how-to/gone/x.py", 'print("x")\n#> x\n')
-    result = pytest_on(project, "tests/pages/test_pages.py", "-k", "own_page")
+    result = pytest_on(project, INCLUDES, "-k", "own_page")
     assert result.returncode == 1, result.stdout
     assert "how-to/gone/x.py: no page docs/how-to/gone.md" in result.stdout
 
@@ -90,14 +91,14 @@ def test_a_program_in_a_folder_with_no_page_fails(project: Path):
 def test_a_page_including_another_pages_program_fails(project: Path):
     page = project / "docs/how-to/abort.md"
     page.write_text(page.read_text() + '\n```py\n--8<-- "index/abort.py"\n```\n')
-    result = pytest_on(project, "tests/pages/test_pages.py", "-k", "only_their_own")
+    result = pytest_on(project, INCLUDES, "-k", "only_their_own")
     assert result.returncode == 1, result.stdout
     assert "belongs to docs/index.md" in result.stdout
 
 
 def test_a_file_the_runner_would_not_run_fails(project: Path):
     (project / "snippets/how-to/abort/notes.txt").write_text("not a program\n")
-    result = pytest_on(project, "tests/pages/test_pages.py", "-k", "runner_runs")
+    result = pytest_on(project, INCLUDES, "-k", "runner_runs")
     assert result.returncode == 1, result.stdout
     assert "how-to/abort/notes.txt" in result.stdout
 
@@ -159,25 +160,42 @@ def test_include_of_a_missing_section_fails_naming_the_file(project: Path):
         "docs/how-to/half-close.md includes how-to/half-close/half_close.py:srever"
         in result.stdout + result.stderr
     )
-    result = pytest_on(project, "tests/pages/test_pages.py", "-k", "includes_render")
+    result = pytest_on(project, INCLUDES, "-k", "includes_render")
     assert result.returncode == 1
     assert "how-to/half-close.md" in result.stdout and "srever" in result.stdout
 
 
-def test_inline_block_runs_or_says_why_not(project: Path):
+def test_a_program_written_on_a_page_fails_naming_it(project: Path):
+    """A ```py block that is not an include, even one with an attribute list."""
     page = project / "docs/how-to/half-close.md"
+    text = page.read_text()
     page.write_text(
-        page.read_text()
-        + "\n```py\nprint(1 + 1)\n#> 3\n```\n"
-        + '\n```{.py data-norun=""}\nimport nothing\n```\n'
+        text
+        + "\n```py\nprint(1 + 1)\n#> 2\n```\n"
+        + '\n```{.py title="x.py"}\nimport socket\n```\n'
     )
-    result = pytest_on(project, "tests/pages/test_pages.py", "-k", "inline")
+    first = len(text.splitlines()) + 2  # the line of the first block's fence
+    result = pytest_on(project, INCLUDES, "-k", "inline")
     assert result.returncode == 1, result.stdout
-    assert (
-        "FAILED tests/pages/test_pages.py::test_inline_block_runs"
-        "[docs/how-to/half-close.md:" in result.stdout
+    assert f"{INCLUDES}::test_no_page_writes_a_program_inline" in result.stdout
+    for line in (first, first + 5):
+        assert f"docs/how-to/half-close.md:{line}" in result.stdout, result.stdout
+
+
+def test_a_program_using_a_linux_api_without_linux_only_fails(project: Path):
+    """shutdown_rd.py reads TCP_INFO: without its "Linux only:" docstring,
+    the check names it (the runner would run it on macOS and Windows)."""
+    path = project / "snippets/reference/shutdown/shutdown_rd.py"
+    text = path.read_text()
+    assert text.startswith('"""Linux only: ')
+    path.write_text(text.replace('"""Linux only: s', '"""S', 1))
+    result = pytest_on(
+        project, "tests/programs/test_linux_only.py", "-k", "says_linux_only"
     )
-    assert "data-norun needs a reason" in result.stdout
+    assert result.returncode == 1, result.stdout
+    assert "reference/shutdown/shutdown_rd.py uses ['TCP_INFO']" in result.stdout, (
+        result.stdout
+    )
 
 
 def test_update_examples_rewrites_wrong_output_lines(project: Path):
@@ -237,7 +255,7 @@ def test_no_strict_build_passes_q():
     """`mkdocs build --strict -q` passes with warnings: no tool here may use it."""
     offenders = [
         str(path.relative_to(ROOT))
-        for path in [*ROOT.glob("tests/*.py"), ROOT / "Makefile", ROOT / ".ci/run"]
+        for path in [*ROOT.glob("tests/**/*.py"), ROOT / "Makefile", ROOT / ".ci/run"]
         if path.name != "test_drift.py"
         and re.search(r"mkdocs\S*\W+build[^\n]*\s-q\b", path.read_text())
     ]
@@ -338,7 +356,7 @@ def test_a_helper_changed_in_one_program_fails_naming_both(project: Path):
     limit = 'raise ValueError(f"peer sent more than {max_bytes} bytes")'
     assert limit in text
     path.write_text(text.replace(limit, 'raise ValueError("the peer sent too much")'))
-    result = pytest_on(project, "tests/pages/test_pages.py", "-k", "one_body")
+    result = pytest_on(project, "tests/pages/test_shared_helpers.py", "-k", "one_body")
     assert result.returncode == 1, result.stdout + result.stderr
     assert "read_until_eof() has 2 different bodies" in result.stdout, result.stdout
     assert "tutorial/index/pattern.py" in result.stdout, result.stdout

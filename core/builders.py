@@ -1,0 +1,36 @@
+"""What a Python-Markdown extension needs to know of the builder running it.
+
+The page transforms are Python-Markdown extensions (listed under
+markdown_extensions in mkdocs.yml), which both MkDocs and Zensical load the
+same way. A transform that writes links relative to the page, or names the
+page in an error, needs the page's source path; each builder keeps it in its
+own place, read here and nowhere else.
+"""
+
+from __future__ import annotations
+
+
+class BuildError(Exception):
+    """A page cannot be built as written. Raised, never logged: Zensical's
+    --strict counts only its own warnings, so only an exception stops it."""
+
+
+def page_path(md) -> str | None:
+    """The source path, relative to the docs folder, of the page md is
+    converting ("how-to/abort.md"), or None outside a build (a test that
+    converts Markdown on its own)."""
+    # Zensical (0.0.73): a preprocessor of its own holds the page.
+    try:
+        from zensical.extensions.context import ContextPreprocessor
+    except ImportError:
+        pass
+    else:
+        context = ContextPreprocessor.from_markdown(md)
+        if context is not None:
+            return context.page.path
+    # MkDocs 1.6: the tree processor that rewrites relative links holds the
+    # page's file. Not a public API, but MkDocs 1.x ends at 1.6.1 (the 2.0
+    # line has no extension hooks at all), so it cannot move under us.
+    relpath = md.treeprocessors["relpath"] if "relpath" in md.treeprocessors else None
+    file = getattr(relpath, "file", None)
+    return getattr(file, "src_uri", None)

@@ -1,0 +1,99 @@
+"""Pages show programs only by including them, each from its own page, and
+every file in snippets/ is a program the runner runs (or its stored capture)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+import pytest
+from mkdocs.config import load_config
+from pytest_examples import find_examples
+
+from core.markers import INCLUDE
+from core.pages import all_includes, all_pages, page_id
+from core.paths import DOCS, ROOT, SNIPPETS, owner_page, page_name
+from harness.programs import all_programs, program_files, rel, wire_file
+
+
+@pytest.fixture(scope="session")
+def site_config():
+    return load_config(str(ROOT / "mkdocs.yml"))
+
+
+@pytest.mark.parametrize("page", all_pages(), ids=page_id)
+def test_includes_render(page: Path, site_config):
+    """Each page renders with the site's own Markdown setup; every include
+    resolves (pymdownx.snippets' check_paths raises on a missing file or section)."""
+    md = markdown.Markdown(
+        extensions=site_config["markdown_extensions"],
+        extension_configs=site_config["mdx_configs"],
+    )
+    try:
+        out = md.convert(page.read_text())
+    except Exception as exc:  # pymdownx.snippets raises SnippetMissingError
+        pytest.fail(f"{page_id(page)}: {type(exc).__name__}: {exc}", pytrace=False)
+    assert "--8<--" not in out, f"{page_id(page)}: an include line was not replaced"
+
+
+def test_every_program_is_included_by_its_own_page():
+    """snippets/<section>/<page>/x.py belongs to docs/<section>/<page>.md."""
+    pages = {page_name(p): p for p in all_pages()}
+    shown = {(inc.file.resolve(), page_name(inc.page)) for inc in all_includes()}
+    problems = []
+    for path in program_files():
+        owner = owner_page(path)
+        if owner not in pages:
+            problems.append(f"{rel(path)}: no page docs/{owner}.md for its folder")
+        elif (path.resolve(), owner) not in shown:
+            problems.append(
+                f"{rel(path)}: its page docs/{owner}.md does not include it"
+            )
+    assert not problems, "\n".join(problems)
+
+
+def test_pages_include_only_their_own_programs():
+    """One home per program: another page links to it instead of including it."""
+    foreign = [
+        f"{inc}: belongs to docs/{owner_page(inc.file)}.md"
+        for inc in all_includes()
+        if owner_page(inc.file) != page_name(inc.page)
+    ]
+    assert not foreign, "\n".join(foreign)
+
+
+def test_every_file_in_snippets_is_a_program_the_runner_runs():
+    """The files tests/programs/test_programs.py parametrizes with (each
+    program, alone or as a server.py/client.py pair, and each stored capture
+    test_wire checks) cover every file in snippets/."""
+    run = set()
+    for program in all_programs():
+        run.update(program.files)
+        if capture := wire_file(program):
+            run.add(capture)
+    on_disk = {
+        path
+        for path in SNIPPETS.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert not on_disk - run, (
+        f"files in snippets/ that no test runs: {sorted(map(rel, on_disk - run))}"
+    )
+
+
+def test_no_page_writes_a_program_inline():
+    """A ```py block on a page holds include lines only: a program written on
+    the page would be run by no test and copied from no file."""
+    inline = [
+        f"{example.path.relative_to(ROOT).as_posix()}:{example.start_line}"
+        for example in find_examples(DOCS)
+        if not all(
+            INCLUDE.fullmatch(line.strip())
+            for line in example.source.splitlines()
+            if line.strip()
+        )
+    ]
+    assert not inline, (
+        "```py blocks written on the page, not included from snippets/ "
+        f"(make each a program there and include it): {inline}"
+    )

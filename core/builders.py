@@ -9,6 +9,8 @@ own place, read here and nowhere else.
 
 from __future__ import annotations
 
+import posixpath
+
 
 class BuildError(Exception):
     """A page cannot be built as written. Raised, never logged: Zensical's
@@ -20,17 +22,36 @@ def page_path(md) -> str | None:
     converting ("how-to/abort.md"), or None outside a build (a test that
     converts Markdown on its own)."""
     # Zensical (0.0.73): a preprocessor of its own holds the page.
-    try:
-        from zensical.extensions.context import ContextPreprocessor
-    except ImportError:
-        pass
-    else:
-        context = ContextPreprocessor.from_markdown(md)
-        if context is not None:
-            return context.page.path
+    context = _zensical_context(md)
+    if context is not None:
+        return context.page.path
     # MkDocs 1.6: the tree processor that rewrites relative links holds the
     # page's file. Not a public API, but MkDocs 1.x ends at 1.6.1 (the 2.0
     # line has no extension hooks at all), so it cannot move under us.
     relpath = md.treeprocessors["relpath"] if "relpath" in md.treeprocessors else None
     file = getattr(relpath, "file", None)
     return getattr(file, "src_uri", None)
+
+
+def link_base(md) -> str:
+    """What a relative link that an extension writes into a page's HTML is
+    relative to, as a path from the site's root ("" for the root).
+
+    MkDocs leaves the HTML that extensions write as it is: a link is read
+    from the page's address (how-to/abort/). Zensical (0.0.73) rewrites every
+    relative link of a page after converting it, as if it were written in the
+    page's source file: a link is read from the source's folder (how-to/)."""
+    from core.paths import DOCS, page_url
+
+    page = page_path(md) or "index.md"
+    if _zensical_context(md) is not None:
+        return posixpath.dirname(page)
+    return page_url(DOCS / page, DOCS).rstrip("/")
+
+
+def _zensical_context(md):
+    try:
+        from zensical.extensions.context import ContextPreprocessor
+    except ImportError:
+        return None
+    return ContextPreprocessor.from_markdown(md)

@@ -1,4 +1,5 @@
-"""MkDocs hook: claims bound to their evidence, one quiet control per block.
+"""Claims bound to their evidence, one quiet control per block (a Python-Markdown
+extension, hooks.evidence in mkdocs.yml, run by MkDocs and Zensical alike).
 
 A page writes, right after a sentence that states behaviour, one of:
 
@@ -26,6 +27,10 @@ line it printed (or the source, the captured event, the contract test) and a
 link to it: the output line on this page, or on the program's own page; the
 event in the ladder diagram; the contract test on the helpers page; the
 source. Only a line that no page shows links to the published program.
+Links within the page are written when the page is converted; a link to a
+line that another page shows needs that page's HTML, so core.site writes it
+once every page is built (hooks/site.py for MkDocs, scripts/after_build.py
+for Zensical), finding the line by the data-program each code block carries.
 
 Each claim is an <a class="claim"> with data-kind (run, cite, wire or
 contract), data-subject and data-detail: the marker's two fields, as written,
@@ -44,15 +49,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
 
+from core.builders import BuildError, link_base, page_path
 from core.contracts import contract_anchor, contract_tests
 from core.markers import CLAIM, INCLUDE, MERMAID_FENCE
-from core.paths import HELPERS_PAGE, configured_snippets, owner_page
+from core.paths import DOCS, HELPERS_PAGE, SNIPPETS, owner_page
 from core.paths import page_url as page_url_of
 from core.theme import CODE_BLOCK_HTML, LINE_SPAN
 from core.wire import event_id, read, wire_path
@@ -60,8 +64,11 @@ from core.wire import event_id, read, wire_path
 # A marker between reading the Markdown and building its tree: its number
 # between two private-use characters, which no Markdown syntax touches.
 TOKEN = re.compile("\ue000(\\d+)\ue001")
-# A claim's link before it is resolved: the claim's number.
+# A claim's link before it is resolved: the claim's number on its page.
 PENDING = re.compile(r'href="#evidence:(\d+)"')
+# A "run" claim whose line another page shows: core.site resolves it once
+# every page is built.
+ELSEWHERE = "#evidence:elsewhere"
 
 # The word the control shows for each kind, and the order it shows them in.
 WORD = {"run": "run", "wire": "wire", "contract": "test", "cite": "source"}
@@ -78,11 +85,6 @@ class Claim:
     kind: str
     subject: str
     detail: str
-
-
-# Every marker of the build, numbered in reading order: the tokens in the
-# Markdown and the pending links in the HTML hold these numbers.
-_claims: list[Claim] = []
 
 
 def escaped(text: str) -> str:
@@ -112,21 +114,21 @@ def entry(number: int, claim: Claim) -> str:
     )
 
 
-def control(ident: str, numbers: list[int]) -> str:
+def control(ident: str, numbers: list[int], claims: list[Claim]) -> str:
     """The evidence of one block: a button, and the list it opens in place.
 
     No element inside is a <span>: Material's search parser ends an excluded
     element at the first closing tag of the same name."""
-    claims = [_claims[n] for n in numbers]
-    kinds = [k for k in WORD if any(c.kind == k for c in claims)]
-    count = f"{len(claims)} claim{'s' if len(claims) > 1 else ''}"
+    shown = [claims[n] for n in numbers]
+    kinds = [k for k in WORD if any(c.kind == k for c in shown)]
+    count = f"{len(shown)} claim{'s' if len(shown) > 1 else ''}"
     # The name starts with the words the button shows (WCAG 2.5.3, Label in
     # Name): "run, source: evidence of 3 claims".
     label = f"{', '.join(WORD[k] for k in kinds)}: evidence of {count}"
     badges = " ".join(
         f'<b class="evidence__kind evidence__kind--{k}">{WORD[k]}</b>' for k in kinds
     )
-    entries = "".join(entry(n, _claims[n]) for n in numbers)
+    entries = "".join(entry(n, claims[n]) for n in numbers)
     return (
         f'<span class="evidence" data-search-exclude>'
         f'<button type="button" class="evidence__toggle" popovertarget="{ident}"'
@@ -139,8 +141,9 @@ def control(ident: str, numbers: list[int]) -> str:
 class GatherEvidence(Treeprocessor):
     """Moves the markers of each run of text to one control at its end."""
 
-    def __init__(self, md: Markdown):
+    def __init__(self, md: Markdown, claims: list[Claim]):
         super().__init__(md)
+        self.claims = claims
         self.controls = 0
 
     def run(self, root: etree.Element) -> None:
@@ -178,25 +181,20 @@ class GatherEvidence(Treeprocessor):
         if not numbers:
             return
         self.controls += 1
-        stored = self.md.htmlStash.store(control(f"evidence-{self.controls}", numbers))
+        ident = f"evidence-{self.controls}"
+        stored = self.md.htmlStash.store(control(ident, numbers, self.claims))
         node, attribute = last
         text = getattr(node, attribute) or ""
         kept = text.rstrip()
         setattr(node, attribute, kept + stored + text[len(kept) :])
 
 
-class EvidenceExtension(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:
-        # after the inline patterns (20), before the table of contents (5)
-        md.treeprocessors.register(GatherEvidence(md), "evidence", 15)
-
-
-def tokens(markdown: str) -> str:
-    """Each marker replaced by its number, in private-use characters."""
+def tokens(markdown: str, claims: list[Claim]) -> str:
+    """Each marker replaced by its number in claims, in private-use characters."""
 
     def token(match: re.Match) -> str:
-        _claims.append(Claim(match.group(1), match.group(2), match.group(3)))
-        return f"\ue000{len(_claims) - 1}\ue001"
+        claims.append(Claim(match.group(1), match.group(2), match.group(3)))
+        return f"\ue000{len(claims) - 1}\ue001"
 
     return CLAIM.sub(token, markdown)
 
@@ -242,7 +240,7 @@ def wire_href(
     """The event in the program's ladder diagram, on this page or its own."""
     number = wire_event(snippets, claim.subject, claim.detail)
     if number is None:
-        raise PluginError(f"wire: {claim.subject} has no stored event {claim.detail!r}")
+        raise BuildError(f"wire: {claim.subject} has no stored event {claim.detail!r}")
     target = event_id(claim.subject, number)
     if f'id="{target}"' in content:
         return f"#{target}"
@@ -256,9 +254,9 @@ def contract_href(claim: Claim, content: str, page_url: str, docs: Path) -> str:
     try:
         known = test in contract_tests(section)
     except LookupError as exc:
-        raise PluginError(f"contract: {exc}") from None
+        raise BuildError(f"contract: {exc}") from None
     if not known:
-        raise PluginError(f"contract: {section} has no contract test {test}")
+        raise BuildError(f"contract: {section} has no contract test {test}")
     target = contract_anchor(section, test)
     if f'id="{target}"' in content:
         return f"#{target}"
@@ -277,75 +275,90 @@ def blocks_by_program(markdown: str) -> list[str]:
     return found
 
 
-# Which program each code block shows, per page: noted from the Markdown (the
-# includes), read back from the HTML of the same page in on_page_content.
-_programs_of_page: dict[str, list[str]] = {}
-# The lines of each page's code blocks, for the "run" claims of other pages.
-_lines_of_page: dict[str, list[tuple[str, str, str]]] = {}
+def marked_programs(content: str, programs: list[str]) -> str:
+    """Each code block that shows a program, its <code> marked data-program:
+    how core.site finds, on the program's own page, the line a claim on
+    another page quotes."""
+    out, last = [], 0
+    for number, block in enumerate(CODE_BLOCK_HTML.finditer(content)):
+        program = programs[number] if number < len(programs) else ""
+        if not program:
+            continue
+        at = content.find("<code", block.start(), block.end())
+        if at < 0:
+            continue
+        out += [
+            content[last : at + len("<code")],
+            f' data-program="{escaped(program)}"',
+        ]
+        last = at + len("<code")
+    out.append(content[last:])
+    return "".join(out)
 
 
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    _claims.clear()
-    config.markdown_extensions.append(EvidenceExtension())
-    return config
+class Markers(Preprocessor):
+    """Each marker to a token; which program each fenced block shows."""
+
+    def __init__(self, md: Markdown, extension: EvidenceExtension):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        self.extension.programs = blocks_by_program(text)
+        return tokens(text, self.extension.claims).split("\n")
 
 
-def on_page_markdown(
-    markdown: str, *, page: Page, config: MkDocsConfig, files: Files
-) -> str:
-    _programs_of_page[page.file.src_uri] = blocks_by_program(markdown)
-    return tokens(markdown)
+class Links(Postprocessor):
+    """Each claim's link, on the finished page: a line this page shows, an
+    event of a ladder, a contract test; a line another page shows is left
+    to core.site, which sees every page."""
+
+    def __init__(self, md: Markdown, extension: EvidenceExtension):
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, text: str) -> str:
+        page = page_path(self.md) or "index.md"
+        if "\ue000" in text:
+            raise BuildError(
+                f"docs/{page}: an evidence marker in a heading or in raw HTML, "
+                "where no evidence control can go; put it after a sentence"
+            )
+        claims, programs = self.extension.claims, self.extension.programs
+        if not claims:
+            return text
+        lines = output_lines(text, programs)
+        url = link_base(self.md)
+
+        def href(match: re.Match) -> str:
+            claim = claims[int(match.group(1))]
+            if claim.kind == "run":
+                span_id = printed_line(lines, claim)
+                return f'href="#{span_id}"' if span_id else f'href="{ELSEWHERE}"'
+            if claim.kind == "wire":
+                target = wire_href(claim, text, url, SNIPPETS, DOCS)
+            else:
+                target = contract_href(claim, text, url, DOCS)
+            return f'href="{escaped(target)}"'
+
+        return PENDING.sub(href, marked_programs(text, programs))
 
 
-def on_page_content(
-    html_text: str, *, page: Page, config: MkDocsConfig, files: Files
-) -> str:
-    if "\ue000" in html_text:
-        raise PluginError(
-            f"docs/{page.file.src_uri}: an evidence marker in a heading or in raw "
-            "HTML, where no evidence control can go; put it after a sentence"
-        )
-    lines = output_lines(html_text, _programs_of_page.get(page.file.src_uri, []))
-    _lines_of_page[page.file.src_uri] = lines
-    docs, snippets = Path(config["docs_dir"]), configured_snippets(config)
+class EvidenceExtension(Extension):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.claims: list[Claim] = []  # this page's markers, in reading order
+        self.programs: list[str] = []  # the program each fenced block shows
 
-    def href(match: re.Match) -> str:
-        claim = _claims[int(match.group(1))]
-        if claim.kind == "run":
-            span_id = printed_line(lines, claim)
-            # not shown here: resolved in on_env, once every page is rendered
-            return f'href="#{span_id}"' if span_id else match.group(0)
-        if claim.kind == "wire":
-            target = wire_href(claim, html_text, page.url, snippets, docs)
-        else:
-            target = contract_href(claim, html_text, page.url, docs)
-        return f'href="{escaped(target)}"'
-
-    return PENDING.sub(href, html_text)
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # Before pymdownx.snippets (32): the includes name the programs.
+        md.preprocessors.register(Markers(md, self), "evidence_markers", 50)
+        # After the inline patterns (20), before the table of contents (5).
+        md.treeprocessors.register(GatherEvidence(md, self.claims), "evidence", 15)
+        # After the raw HTML is back in place (30): the code blocks and ladders.
+        md.postprocessors.register(Links(md, self), "evidence_links", 5)
 
 
-def resolve_elsewhere(content: str, page_url: str, docs: Path) -> str:
-    """Point each "run" claim whose line this page does not show at the line
-    on the program's own page; failing that, at the published program."""
-
-    def href(match: re.Match) -> str:
-        claim = _claims[int(match.group(1))]
-        owner = owner_page(claim.subject) + ".md"
-        span_id = printed_line(_lines_of_page.get(owner, []), claim)
-        if span_id:
-            target = relative(page_url_of(docs / owner, docs), page_url)
-            return f'href="{escaped(target)}/#{span_id}"'
-        return f'href="{escaped(relative(f"snippets/{claim.subject}", page_url))}"'
-
-    return PENDING.sub(href, content)
-
-
-def on_env(env, *, config: MkDocsConfig, files: Files):
-    """Once every page is rendered (and before any is written), resolve the
-    links that need another page's code blocks."""
-    docs = Path(config["docs_dir"])
-    for file in files.documentation_pages():
-        page = file.page
-        if page is not None and page.content and "#evidence:" in page.content:
-            page.content = resolve_elsewhere(page.content, page.url, docs)
-    return env
+def makeExtension(**kwargs) -> EvidenceExtension:  # noqa: N802 (Markdown's API)
+    return EvidenceExtension(**kwargs)

@@ -1,11 +1,12 @@
-"""MkDocs hook: label each table cell with its column's header.
+"""Label each table cell with its column's header (a Python-Markdown extension,
+hooks.tables in mkdocs.yml, run by MkDocs and Zensical alike).
 
 On a phone a table of several columns does not fit: Material lets it scroll
 sideways, and a reader then sees the question without its answer. Instead,
 docs/assets/stylesheets/extra.css lays each row out as a card below 45em
 (Material's phone breakpoint), one cell under the other, each cell headed by
 its column's name, which it reads from the cell's data-label attribute. This
-hook writes that attribute, into every cell of every plain table (Markdown's
+writes that attribute, into every cell of every plain table (Markdown's
 tables: a table with a class is Material's or Pygments', and is left alone).
 
 label_cells() is a pure function over a page's HTML, read with the standard
@@ -19,6 +20,9 @@ import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
 
 # Text inside these is not part of a header's name (evidence markers).
 SKIPPED = {"sup", "button", "script", "style"}
@@ -114,5 +118,16 @@ def label_cells(page_html: str) -> str:
     return "".join(out)
 
 
-def on_page_content(html: str, **_) -> str:
-    return label_cells(html)
+class CellLabels(Postprocessor):
+    def run(self, text: str) -> str:
+        return label_cells(text)
+
+
+class TablesExtension(Extension):
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Markdown's API)
+        # Last: after the evidence controls are in their cells (5).
+        md.postprocessors.register(CellLabels(md), "table_labels", 1)
+
+
+def makeExtension(**kwargs) -> TablesExtension:  # noqa: N802 (Markdown's API)
+    return TablesExtension(**kwargs)

@@ -10,7 +10,7 @@ a "Verified on" note naming each distinct environment its programs passed in.
 A program whose file changed since its run, that failed, or was never run is
 named in a warning instead: a page never claims a verification that did not
 happen. The note links to each program's source file, which
-hooks/publish.py publishes with the site.
+hooks/site.py publishes with the site.
 
 Before the note, it refuses a page that includes a program, or a section of
 one, that does not exist, naming the page (pymdownx.snippets' own error

@@ -3,7 +3,8 @@
     python scripts/after_build.py SITE_DIR
 
 `make zensical` runs it after `zensical build`: it publishes the programs
-(core.site). MkDocs runs the same step through hooks/publish.py.
+and resolves the evidence links that point at another page (core.site).
+MkDocs runs the same steps through hooks/site.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from core.site import publish_programs
+from core.site import publish_programs, resolve_evidence_links
 
 
 def main(argv: list[str]) -> int:
@@ -23,6 +24,7 @@ def main(argv: list[str]) -> int:
         print(f"{site}: no index.html: build the site first", file=sys.stderr)
         return 1
     print(f"published {publish_programs(site)} programs into {site}/snippets/")
+    print(f"linked {resolve_evidence_links(site)} claims to another page's output")
     return 0
 
 

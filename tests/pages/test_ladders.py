@@ -12,10 +12,9 @@ from core.markers import LADDER
 from core.pages import all_pages, page_id
 from core.paths import SNIPPETS, owner_page, page_html, page_name
 from core.wire import SUFFIX as WIRE_SUFFIX
+from core.wire import anchor, wire_path
 from core.wire import read as read_wire
-from core.wire import wire_path
 from harness.programs import rel
-from hooks.ladders import anchor
 
 
 def ladders(page: Path) -> list[str]:

@@ -189,10 +189,11 @@ def test_timeout_bounds_the_wait(timeout):
     [("nothing", True), ("nothing: an earlier call closed it", True), ("16 MB", False)],
 )
 def test_zero_aborts_unless_nothing_is_left_to_send(left, expected):
-    """0 aborts unless nothing is left to send; the abort itself takes a few
-    loop iterations more.
+    """0 aborts unless the close completes at once, as on a plain transport
+    with nothing left to send; the abort itself takes a few loop iterations
+    more.
 
-    A writer whose 64 KiB the kernel took, or that an earlier call closed,
+    A plain writer whose 64 KiB the kernel took, or that an earlier call closed,
     returns True; one with 16 MB its peer does not read returns False.
     Either way, within a few turns of the event loop."""
 
@@ -451,6 +452,30 @@ def test_over_tls_the_writer_is_closed_when_this_returns(tls_contexts):
                 assert took < timeout + SLACK
                 assert writer.transport.is_closing() and raw.fileno() == -1
                 assert await peer.result() == TLS_DATA
+
+    run(main())
+
+
+def test_over_tls_zero_aborts_even_with_nothing_left_to_send(tls_contexts):
+    """0 aborts unless the close completes at once ...; a TLS writer's
+    close, which waits for the peer's close_notify or FIN, does not complete
+    at once unless one has arrived.
+
+    A TLS writer that wrote nothing, its peer reading until the writer's
+    close_notify: False, its socket closed, and the peer read nothing."""
+
+    async def main():
+        for _ in range(8):  # the close_notify must not come back at once
+            async with tls_connected(tls_contexts, reads_then_closes) as (
+                _,
+                writer,
+                raw,
+                peer,
+            ):
+                assert writer.transport.get_write_buffer_size() == 0
+                assert await closing.close_writer(writer, 0) is False
+                assert writer.transport.is_closing() and raw.fileno() == -1
+                assert await peer.result() == b""
 
     run(main())
 

@@ -214,7 +214,8 @@ def test_whole_call_is_bounded_by_the_deadline(sockets, peers, stall):
 def test_raises_valueerror_unless_deadline_is_above_0_and_at_most_1e9(
     sockets, peers, deadline
 ):
-    """ "in seconds above 0 and at most 1e9 (ValueError otherwise)": None, 0,
+    """ "in seconds above 0 and at most 1e9 (ValueError for None or a number
+    out of that range)": None, 0,
     negative, NaN, inf (not the OverflowError of settimeout()), 1e10;
     at once, and the socket is left as it was: open, its timeout kept, no
     ping sent. (The peer sends its FIN after 2 s: a heartbeat that waited

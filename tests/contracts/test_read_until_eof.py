@@ -149,8 +149,9 @@ def test_timeout_bounds_the_whole_call_whatever_timeout_the_socket_has(
 
 @pytest.mark.parametrize("sent", [b"", b"partial"], ids=["nothing", "data"])
 def test_raises_timeouterror_when_no_fin_in_time(sockets, sent):
-    """ "Raises TimeoutError if the FIN has not come in time": TimeoutError,
-    not what was read so far."""
+    """ "Raises TimeoutError if reading up to the FIN does not finish within
+    timeout": no FIN in time, after nothing or after data: TimeoutError, not
+    what was read so far."""
     ours, peer = sockets.pair()
     peer.sendall(sent)
     with pytest.raises(TimeoutError):

@@ -151,9 +151,43 @@ def test_returns_false_if_the_socket_was_never_connected(sockets, how, state):
     assert shutdown_quietly(ours, getattr(socket, how)) is False
 
 
+@pytest.mark.parametrize("how", ["SHUT_WR", "SHUT_RD"])
+def test_on_linux_a_tcp_socket_never_connected_is_shut_down_all_the_same(
+    sockets, how
+):
+    """ "On Linux a TCP socket never connected is shut down all the same, for
+    a later connect(): then send() raises BrokenPipeError after SHUT_WR, and
+    recv() returns b'' without waiting for the peer after SHUT_RD": False
+    first; the peer sends nothing, so b'' is not its FIN."""
+    ours = sockets.unconnected()
+    assert shutdown_quietly(ours, getattr(socket, how)) is False
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(5)
+        ours.connect(listener.getsockname())
+        sockets.keep(listener.accept()[0])
+    if how == "SHUT_WR":
+        with pytest.raises(BrokenPipeError):
+            ours.send(b"x")
+    else:
+        assert ours.recv(1024) == b""
+
+
+@pytest.mark.parametrize("case", ["never connected", "socketpair(), peer closed"])
+def test_on_af_unix_sockets_linux_never_answers_enotconn(sockets, case):
+    """ "On AF_UNIX sockets Linux never answers ENOTCONN: True, even for a
+    socket never connected or one whose peer closed"."""
+    if case == "never connected":
+        ours = sockets.keep(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
+    else:
+        ours, peer = (sockets.keep(sock) for sock in socket.socketpair())
+        peer.close()
+    assert shutdown_quietly(ours) is True
+
+
 def test_raises_any_other_oserror(sockets):
-    """ "Raises any other OSError (EBADF for a descriptor closed behind the
-    socket's back, EINVAL for an int how that is not a SHUT_ constant)"."""
+    """ "On a socket not closed yet, it raises any other OSError (EBADF for a
+    descriptor closed behind the socket's back, EINVAL for an int how that
+    is not a SHUT_ constant)"."""
     ours, _ = sockets.pair()
     with pytest.raises(OSError) as raised:
         shutdown_quietly(ours, 7)

@@ -58,7 +58,7 @@ def settle(read, passing, limit=500):
 
 
 def fill(sock, limit=1000):
-    """Send until the kernel queues no more: the peer is not reading."""
+    """Send while select() reports it writable: the peer is not reading."""
     for _ in range(limit):
         _, writable, _ = select.select([], [sock], [], 0)
         if not writable:

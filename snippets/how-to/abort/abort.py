@@ -1,6 +1,6 @@
 """Linux only: SO_LINGER on with a zero timeout, then close(): abort the connection.
 
-The sender queues as much as its kernel takes while the peer reads nothing:
+The sender sends while select() says it can, and the peer reads nothing:
 the peer's receive buffer fills, and the rest waits on the sender's side.
 Then the sender closes, once plainly and once with the abort. One thread
 plays both ends.
@@ -14,7 +14,7 @@ import sys
 
 
 def send_until_full(sock, limit=1000):
-    """Send until the kernel queues no more (at most limit sends); return the count."""
+    """Send while select() says writable (at most limit sends); return the count."""
     sent = 0
     for _ in range(limit):
         _, writable, _ = select.select([], [sock], [], 0)

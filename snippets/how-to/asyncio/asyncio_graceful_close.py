@@ -21,9 +21,12 @@ async def close_writer(writer, timeout=5.0):
     asyncio's ssl_shutdown_timeout (3.11+) ended the wait first: that True
     does not mean the buffer was delivered, as asyncio then drops what is
     left of it. False if it had to abort: the rest of its buffer is then
-    dropped and the peer may get a reset. timeout, in
-    seconds from 0 to 1e9, bounds the wait (0 aborts unless nothing is left
-    to send); the abort itself takes a few loop iterations more. Also
+    dropped and the peer may get a reset. timeout, in seconds from 0 to
+    1e9, bounds the wait (0 aborts unless the close completes at once, as
+    on a plain transport with nothing left to send; a TLS writer's close,
+    which waits for the peer's close_notify or FIN, does not complete at
+    once unless one has arrived); the abort itself takes a few loop
+    iterations more. Also
     returns False, after abort(), when an earlier wait_for(wait_closed())
     was cancelled, which leaves wait_closed() raising CancelledError. A
     connection that fails while closing, or that was closed before (even

@@ -65,11 +65,11 @@ def count(all_ends, passing=("FIN_WAIT1", "FIN_WAIT2", "LAST_ACK")):
 
 
 def outcome(call):
-    """What call() returned, or the exception class and errno name it raised.
+    """What call() returned, or the class and errno name of the OSError it raised.
 
     The errno name only if errno holds one: a socket timeout's TimeoutError
     has none, and the exceptions that modules define (for TLS, for address
-    lookups) hold codes of their own there.
+    lookups) hold codes of their own there. Other exceptions propagate.
     """
     try:
         return call()

@@ -23,10 +23,16 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     connection was reset, or it is over (you shut it down, the peer sent its
     FIN, and yours was acknowledged), or (on macOS, by its source, for
     SHUT_RD and SHUT_RDWR) the peer sent its FIN first, or the socket was
-    never connected; the errno cannot tell these apart. Raises any other
-    OSError (EBADF for a descriptor closed behind the socket's back, EINVAL
-    for an int how that is not a SHUT_ constant); a how beyond a C int
-    raises OverflowError, before any system call. On Linux a listening
+    never connected; the errno cannot tell these apart. On Linux a TCP
+    socket never connected is shut down all the same, for a later
+    connect(): then send() raises BrokenPipeError after SHUT_WR, and recv()
+    returns b'' without waiting for the peer after SHUT_RD. On AF_UNIX
+    sockets Linux never answers ENOTCONN: True, even for a socket never
+    connected or one whose peer closed. On a socket not
+    closed yet, it raises any other OSError (EBADF for a descriptor closed
+    behind the socket's back, EINVAL for an int how that is not a SHUT_
+    constant), and a how beyond a C int raises OverflowError, before any
+    system call. On Linux a listening
     socket is no error: True (SHUT_RD and SHUT_RDWR stop it listening). On an
     ssl.SSLSocket, shutdown() ends the TLS layer first, without close_notify:
     later recv() calls read the peer's TLS records raw.
@@ -68,11 +74,11 @@ def abort(sock):
 
 
 def outcome(call):
-    """What call() returned, or the exception class and errno name it raised.
+    """What call() returned, or the class and errno name of the OSError it raised.
 
     The errno name only if errno holds one: a socket timeout's TimeoutError
     has none, and the exceptions that modules define (for TLS, for address
-    lookups) hold codes of their own there.
+    lookups) hold codes of their own there. Other exceptions propagate.
     """
     try:
         return call()

@@ -27,8 +27,9 @@ def serve(listener, answers, done):
 def heartbeat(sock, deadline):
     """Send b"ping"; True if exactly b"pong" comes back within deadline seconds.
 
-    deadline bounds the whole call (sending and waiting), in seconds above
-    0 and at most 1e9 (ValueError otherwise). On a miss (no pong in time,
+    deadline, an int or a float, bounds the whole call (sending and
+    waiting), in seconds above 0 and at most 1e9 (ValueError for None or a
+    number out of that range). On a miss (no pong in time,
     another answer, b'', an OSError) it shuts the connection down in both
     directions and returns False: a late pong could otherwise answer the
     next ping, so every later call on this socket returns False too.

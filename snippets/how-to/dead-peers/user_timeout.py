@@ -28,11 +28,11 @@ def tcp_state(sock):
 
 
 def outcome(call):
-    """What call() returned, or the exception class and errno name it raised.
+    """What call() returned, or the class and errno name of the OSError it raised.
 
     The errno name only if errno holds one: a socket timeout's TimeoutError
     has none, and the exceptions that modules define (for TLS, for address
-    lookups) hold codes of their own there.
+    lookups) hold codes of their own there. Other exceptions propagate.
     """
     try:
         return call()
@@ -54,7 +54,7 @@ def connection():
 
 
 def send_until_full(sock, limit=1000):
-    """Send until the kernel queues no more (at most limit sends); return the count."""
+    """Send while select() says writable (at most limit sends); return the count."""
     sent = 0
     for _ in range(limit):
         _, writable, _ = select.select([], [sock], [], 0)

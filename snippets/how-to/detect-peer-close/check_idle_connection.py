@@ -1,9 +1,10 @@
 """Linux only: a reset reported by recv(MSG_PEEK) is what Linux does here.
 
 Before reusing an idle connection (one kept in a pool), check it without
-reading anything: select() with a zero timeout says whether anything
+reading its data: select() with a zero timeout says whether anything
 arrived; if something did, recv(1, MSG_PEEK) tells a FIN (b''), data, or a
-reset (ConnectionResetError) apart and leaves the data in place.
+reset (ConnectionResetError) apart and leaves the data in place. A reset is
+reported once: the check consumes it, and a second check says 'closed'.
 """
 
 import select
@@ -16,7 +17,11 @@ LINGER_0 = struct.pack("ii", 1, 0)  # SO_LINGER on, linger time 0: close() reset
 
 # --8<-- [start:check]
 def peer_state(sock):
-    """'open', 'closed' (the peer's FIN), 'reset' or 'data', reading nothing."""
+    """'open', 'data', 'closed' or 'reset', without reading the data.
+
+    'closed': the peer's FIN, or a reset already reported. 'reset' is
+    reported once (this check consumes it): treat it as final, and close.
+    """
     readable, _, _ = select.select([sock], [], [], 0)  # (1)!
     if not readable:
         return "open"
@@ -67,3 +72,7 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
         arrived(client)
         print("the peer reset:", peer_state(client))
         #> the peer reset: reset
+        print("checked again:", peer_state(client))  # the reset was consumed
+        #> checked again: closed
+        print("after the reset, recv():", client.recv(1024))
+        #> after the reset, recv(): b''

@@ -26,7 +26,7 @@ def tcp_state(sock):
 
 
 def send_until_full(sock, limit=1000):
-    """Send until the kernel queues no more (at most limit sends); return the count."""
+    """Send while select() says writable (at most limit sends); return the count."""
     sent = 0
     for _ in range(limit):
         _, writable, _ = select.select([], [sock], [], 0)

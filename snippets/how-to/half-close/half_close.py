@@ -15,13 +15,13 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     timeout, in seconds above 0 and at most 1e9, bounds the whole call,
     whatever timeout the socket has (an accepted socket has none, unless
     socket.setdefaulttimeout() was called); the socket's own timeout is
-    restored afterwards. Raises TimeoutError if the FIN has not come in
-    time, ValueError if the peer sends more than max_bytes (it never reads
-    more than max_bytes + 1), ValueError for a timeout out of range or a
-    max_bytes below 0, TypeError for a max_bytes that is not an int (None,
-    a float, a bool), and whatever OSError recv() raises
-    (ConnectionResetError: what was read is lost). It never closes the
-    socket.
+    restored afterwards. Raises TimeoutError if reading up to the FIN does
+    not finish within timeout, ValueError if the peer sends more than
+    max_bytes (it never reads more than max_bytes + 1), ValueError for a
+    timeout out of range or a max_bytes below 0, TypeError for a max_bytes
+    that is not an int (None, a float, a bool), and whatever OSError recv()
+    raises (ConnectionResetError: what was read is lost). It never closes
+    the socket.
     """
     if timeout is None or not 0 < timeout <= 1e9:
         raise ValueError(f"timeout must be above 0, at most 1e9, not {timeout!r}")

@@ -1,7 +1,8 @@
-"""Linux only: SO_REUSEADDR on both listeners, and the restart binds at once.
+"""Linux only: SO_REUSEADDR in the old server and the new, and the restart binds.
 
-socket.create_server() sets SO_REUSEADDR on POSIX systems. The old server's
-port is still in TIME_WAIT when the new listener binds it.
+socket.create_server() sets SO_REUSEADDR on POSIX systems; a listener made
+by hand sets it before bind(). The old server's connection is still in
+TIME_WAIT on the port when the new listeners bind it.
 """
 
 import errno
@@ -35,3 +36,12 @@ with socket.create_server(("127.0.0.1", port)) as restarted:  # (2)!
         print(type(exc).__name__, errno.errorcode[exc.errno])
         #> OSError EADDRINUSE
     # --8<-- [end:live]
+
+# --8<-- [start:by_hand]
+with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as by_hand:
+    by_hand.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # before bind()
+    by_hand.bind(("127.0.0.1", port))
+    by_hand.listen()
+    print("restarted by hand:", by_hand.getsockname()[1] == port)
+    #> restarted by hand: True
+# --8<-- [end:by_hand]

@@ -1,7 +1,9 @@
-"""Linux only: rebinding a port in TIME_WAIT needs SO_REUSEADDR on both listeners.
+"""Linux only: rebinding a port in TIME_WAIT is Linux's SO_REUSEADDR rule.
 
 The old listener (whose accepted connection closed first and is now in
-TIME_WAIT) and the new one each run with and without SO_REUSEADDR.
+TIME_WAIT) and the new one each run with and without SO_REUSEADDR. The
+flag that counts on the old side is the one on the connection in
+TIME_WAIT, which it inherits from its listener when accepted.
 """
 
 import errno
@@ -21,13 +23,18 @@ def listener(port, reuse_address):
     return sock
 
 
-def serve_one_and_close_first(old):
-    """One complete exchange, the server closing first; returns the port."""
+def serve_one_and_close_first(old, conn_reuse=None):
+    """One complete exchange, the server closing first; returns the port.
+
+    conn_reuse, if not None, sets SO_REUSEADDR on the accepted connection.
+    """
     port = old.getsockname()[1]
     with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
         conn, _ = old.accept()
         with conn:
             conn.settimeout(5)
+            if conn_reuse is not None:
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, conn_reuse)
             client.sendall(b"request")
             conn.recv(1024)
             conn.sendall(b"reply")
@@ -37,10 +44,10 @@ def serve_one_and_close_first(old):
 
 
 # --8<-- [start:matrix]
-def restart(old_reuse, new_reuse):
+def restart(old_reuse, new_reuse, conn_reuse=None):
     """Serve once with the old setting, then bind the same port with the new one."""
     with listener(0, old_reuse) as old:
-        port = serve_one_and_close_first(old)
+        port = serve_one_and_close_first(old, conn_reuse)
     try:
         with listener(port, new_reuse):
             return "bound"
@@ -57,3 +64,24 @@ for old_reuse in (0, 1):
         #> old SO_REUSEADDR=1, new SO_REUSEADDR=0: EADDRINUSE
         #> old SO_REUSEADDR=1, new SO_REUSEADDR=1: bound
 # --8<-- [end:matrix]
+
+
+# --8<-- [start:connection]
+def inherited(reuse_address):
+    """SO_REUSEADDR on a connection accepted by a listener that has this setting."""
+    with listener(0, reuse_address) as server:
+        with socket.create_connection(server.getsockname(), timeout=5):
+            conn, _ = server.accept()
+            with conn:
+                return conn.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR)
+
+
+print("accepted by a listener with 0:", inherited(0))  # (1)!
+#> accepted by a listener with 0: 0
+print("accepted by a listener with 1:", inherited(1))
+#> accepted by a listener with 1: 1
+print("old listener 0, its connection 1, new 1:", restart(0, 1, conn_reuse=1))  # (2)!
+#> old listener 0, its connection 1, new 1: bound
+print("old listener 1, its connection 0, new 1:", restart(1, 1, conn_reuse=0))
+#> old listener 1, its connection 0, new 1: EADDRINUSE
+# --8<-- [end:connection]

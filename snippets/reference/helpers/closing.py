@@ -89,13 +89,13 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     timeout, in seconds above 0 and at most 1e9, bounds the whole call,
     whatever timeout the socket has (an accepted socket has none, unless
     socket.setdefaulttimeout() was called); the socket's own timeout is
-    restored afterwards. Raises TimeoutError if the FIN has not come in
-    time, ValueError if the peer sends more than max_bytes (it never reads
-    more than max_bytes + 1), ValueError for a timeout out of range or a
-    max_bytes below 0, TypeError for a max_bytes that is not an int (None,
-    a float, a bool), and whatever OSError recv() raises
-    (ConnectionResetError: what was read is lost). It never closes the
-    socket.
+    restored afterwards. Raises TimeoutError if reading up to the FIN does
+    not finish within timeout, ValueError if the peer sends more than
+    max_bytes (it never reads more than max_bytes + 1), ValueError for a
+    timeout out of range or a max_bytes below 0, TypeError for a max_bytes
+    that is not an int (None, a float, a bool), and whatever OSError recv()
+    raises (ConnectionResetError: what was read is lost). It never closes
+    the socket.
     """
     if timeout is None or not 0 < timeout <= 1e9:
         raise ValueError(f"timeout must be above 0, at most 1e9, not {timeout!r}")
@@ -134,10 +134,16 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     connection was reset, or it is over (you shut it down, the peer sent its
     FIN, and yours was acknowledged), or (on macOS, by its source, for
     SHUT_RD and SHUT_RDWR) the peer sent its FIN first, or the socket was
-    never connected; the errno cannot tell these apart. Raises any other
-    OSError (EBADF for a descriptor closed behind the socket's back, EINVAL
-    for an int how that is not a SHUT_ constant); a how beyond a C int
-    raises OverflowError, before any system call. On Linux a listening
+    never connected; the errno cannot tell these apart. On Linux a TCP
+    socket never connected is shut down all the same, for a later
+    connect(): then send() raises BrokenPipeError after SHUT_WR, and recv()
+    returns b'' without waiting for the peer after SHUT_RD. On AF_UNIX
+    sockets Linux never answers ENOTCONN: True, even for a socket never
+    connected or one whose peer closed. On a socket not
+    closed yet, it raises any other OSError (EBADF for a descriptor closed
+    behind the socket's back, EINVAL for an int how that is not a SHUT_
+    constant), and a how beyond a C int raises OverflowError, before any
+    system call. On Linux a listening
     socket is no error: True (SHUT_RD and SHUT_RDWR stop it listening). On an
     ssl.SSLSocket, shutdown() ends the TLS layer first, without close_notify:
     later recv() calls read the peer's TLS records raw.
@@ -184,8 +190,9 @@ def abort(sock):
 def heartbeat(sock, deadline):
     """Send b"ping"; True if exactly b"pong" comes back within deadline seconds.
 
-    deadline bounds the whole call (sending and waiting), in seconds above
-    0 and at most 1e9 (ValueError otherwise). On a miss (no pong in time,
+    deadline, an int or a float, bounds the whole call (sending and
+    waiting), in seconds above 0 and at most 1e9 (ValueError for None or a
+    number out of that range). On a miss (no pong in time,
     another answer, b'', an OSError) it shuts the connection down in both
     directions and returns False: a late pong could otherwise answer the
     next ping, so every later call on this socket returns False too.
@@ -235,9 +242,12 @@ async def close_writer(writer, timeout=5.0):
     asyncio's ssl_shutdown_timeout (3.11+) ended the wait first: that True
     does not mean the buffer was delivered, as asyncio then drops what is
     left of it. False if it had to abort: the rest of its buffer is then
-    dropped and the peer may get a reset. timeout, in
-    seconds from 0 to 1e9, bounds the wait (0 aborts unless nothing is left
-    to send); the abort itself takes a few loop iterations more. Also
+    dropped and the peer may get a reset. timeout, in seconds from 0 to
+    1e9, bounds the wait (0 aborts unless the close completes at once, as
+    on a plain transport with nothing left to send; a TLS writer's close,
+    which waits for the peer's close_notify or FIN, does not complete at
+    once unless one has arrived); the abort itself takes a few loop
+    iterations more. Also
     returns False, after abort(), when an earlier wait_for(wait_closed())
     was cancelled, which leaves wait_closed() raising CancelledError. A
     connection that fails while closing, or that was closed before (even

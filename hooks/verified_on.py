@@ -5,8 +5,11 @@ Zensical alike).
 The program runner (tests/programs/test_programs.py, through core.record) records
 for each program the SHA-256 of the file it ran, the outcome, and the
 environment that ran it: OS, kernel, Python implementation and version, date
-(build/verified.json). This hook appends to every page that includes programs
-a "Verified on" note naming each distinct environment its programs passed in.
+(build/verified.json). This appends to every page that includes programs
+a "Verified on" note naming each distinct environment its programs passed in
+(a div with data-programs and data-verified counts for the checks, and
+data-search-exclude: the same words on every page would only blur search,
+and a build without the record would rank pages differently).
 A program whose file changed since its run, that failed, or was never run is
 named in a warning instead: a page never claims a verification that did not
 happen. The note links to each program's source file, which
@@ -49,9 +52,12 @@ def verified_note(
     names = sorted(included_names(markdown))
     if not names:
         return (
-            f"\n\n---\n\n**Built on** {built_on()}. This page runs no program of "
+            "\n\n---\n\n"
+            '<div class="verified-on" data-search-exclude data-programs="0" '
+            'data-verified="0" markdown>\n\n'
+            f"**Built on** {built_on()}. This page runs no program of "
             "its own: each claim on it links to the page whose program shows it."
-            f"{how}\n"
+            f"{how}\n\n</div>\n"
         )
     ok, not_ok = [], []
     for name in names:
@@ -65,7 +71,7 @@ def verified_note(
         "",
         "---",
         "",
-        f'<div class="verified-on" data-programs="{len(names)}" '
+        f'<div class="verified-on" data-search-exclude data-programs="{len(names)}" '
         f'data-verified="{len(ok)}" markdown>',
         "",
     ]

@@ -1,7 +1,7 @@
 """Time the suite against its targets (`make bench`). A benchmark, not a test:
 it prints its figures and exits 0 unless something it runs fails.
 
-    PYTHONPATH=hooks:tests python scripts/bench.py [--no-suite]
+    python scripts/bench.py [--no-suite]
 
 - verifying the programs (`pytest tests/programs/test_programs.py -n auto`, what
   `make serve` and `make build` run first) against running each program once,

@@ -1,6 +1,6 @@
 """Is each wire scenario deterministic? (`make wire-soak`; a benchmark, not a test.)
 
-    PYTHONPATH=hooks:tests python scripts/wire_soak.py [RUNS] [NAME-FILTER]
+    python scripts/wire_soak.py [RUNS] [NAME-FILTER]
 
 Captures every scenario (a program with a .wire file) RUNS times (default
 200), spread over the cores, and prints per scenario how many distinct

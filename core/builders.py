@@ -17,10 +17,18 @@ class BuildError(Exception):
     --strict counts only its own warnings, so only an exception stops it."""
 
 
+# A conversion outside a build (a test that converts a page on its own)
+# names the page itself: md.source_page = "how-to/abort.md".
+SOURCE_PAGE = "source_page"
+
+
 def page_path(md) -> str | None:
     """The source path, relative to the docs folder, of the page md is
-    converting ("how-to/abort.md"), or None outside a build (a test that
-    converts Markdown on its own)."""
+    converting ("how-to/abort.md"): the builder's, or the one a conversion
+    outside a build set as md.source_page; None when neither is known."""
+    explicit = getattr(md, SOURCE_PAGE, None)
+    if explicit is not None:
+        return explicit
     # Zensical (0.0.73): a preprocessor of its own holds the page.
     context = _zensical_context(md)
     if context is not None:
@@ -33,6 +41,18 @@ def page_path(md) -> str | None:
     return getattr(file, "src_uri", None)
 
 
+def required_page_path(md) -> str:
+    """page_path(), for a transform that cannot work without the page (its
+    links or its error messages depend on it): never a guess."""
+    page = page_path(md)
+    if page is None:
+        raise BuildError(
+            "no page is known for this conversion: convert it in a MkDocs or "
+            f"Zensical build, or set md.{SOURCE_PAGE} to the page's path in docs/"
+        )
+    return page
+
+
 def link_base(md) -> str:
     """What a relative link that an extension writes into a page's HTML is
     relative to, as a path from the site's root ("" for the root).
@@ -43,7 +63,7 @@ def link_base(md) -> str:
     page's source file: a link is read from the source's folder (how-to/)."""
     from core.paths import DOCS, page_url
 
-    page = page_path(md) or "index.md"
+    page = required_page_path(md)
     if _zensical_context(md) is not None:
         return posixpath.dirname(page)
     return page_url(DOCS / page, DOCS).rstrip("/")

@@ -41,7 +41,7 @@ import re
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
-from core.builders import BuildError, page_path
+from core.builders import BuildError, required_page_path
 from core.diagrams import THEMES, alt_text, diagram_id, drawing
 from core.markers import MERMAID_FENCE
 from core.paths import DOCS
@@ -80,7 +80,7 @@ class Diagrams(Preprocessor):
         text = "\n".join(lines)
         if "```mermaid" not in text:
             return lines
-        return images(text, page_path(self.md) or "index.md").split("\n")
+        return images(text, required_page_path(self.md)).split("\n")
 
 
 class DiagramsExtension(Extension):

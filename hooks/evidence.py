@@ -53,7 +53,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from core.builders import BuildError, link_base, page_path
+from core.builders import BuildError, link_base, required_page_path
 from core.contracts import contract_anchor, contract_tests
 from core.markers import CLAIM, INCLUDE, MERMAID_FENCE
 from core.paths import DOCS, HELPERS_PAGE, SNIPPETS, owner_page
@@ -319,7 +319,7 @@ class Links(Postprocessor):
         self.extension = extension
 
     def run(self, text: str) -> str:
-        page = page_path(self.md) or "index.md"
+        page = required_page_path(self.md)
         if "\ue000" in text:
             raise BuildError(
                 f"docs/{page}: an evidence marker in a heading or in raw HTML, "

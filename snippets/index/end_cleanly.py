@@ -16,19 +16,21 @@ server_read = []
 def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     """Read until the peer's FIN (recv() returns b''); return what was read.
 
-    timeout, in seconds above 0 and at most 1e9, bounds the whole call,
+    timeout, in seconds above 0 and at most 1e6, bounds the whole call,
     whatever timeout the socket has (an accepted socket has none, unless
     socket.setdefaulttimeout() was called); the socket's own timeout is
     restored afterwards. Raises TimeoutError if reading up to the FIN does
-    not finish within timeout, ValueError if the peer sends more than
+    not finish within timeout (errno None; a TimeoutError with errno
+    ETIMEDOUT is the kernel's: keepalive or TCP_USER_TIMEOUT ended the
+    connection), ValueError if the peer sends more than
     max_bytes (it never reads more than max_bytes + 1), ValueError for a
     timeout out of range or a max_bytes below 0, TypeError for a max_bytes
     that is not an int (None, a float, a bool), and whatever OSError recv()
     raises (ConnectionResetError: what was read is lost). It never closes
     the socket.
     """
-    if timeout is None or not 0 < timeout <= 1e9:
-        raise ValueError(f"timeout must be above 0, at most 1e9, not {timeout!r}")
+    if timeout is None or not 0 < timeout <= 1e6:
+        raise ValueError(f"timeout must be above 0, at most 1e6, not {timeout!r}")
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int):
         raise TypeError(f"max_bytes must be an int, not {max_bytes!r}")
     if max_bytes < 0:

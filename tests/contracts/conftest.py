@@ -33,7 +33,7 @@ HOST = "127.0.0.1"
 WAIT = 5.0  # the longest any one step may take: a bound, never a pause
 LINGER_ZERO = struct.pack("ii", 1, 0)
 # tcpi_state values in struct tcp_info (include/net/tcp_states.h)
-TCP_CLOSE, TCP_CLOSE_WAIT = 7, 8
+TCP_SYN_SENT, TCP_CLOSE, TCP_CLOSE_WAIT = 2, 7, 8
 SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
 
 
@@ -44,6 +44,7 @@ class Sockets:
     """Makes the sockets of one test and closes every one of them at teardown."""
 
     LINGER_ZERO = LINGER_ZERO
+    TCP_SYN_SENT = TCP_SYN_SENT
     TCP_CLOSE = TCP_CLOSE
     TCP_CLOSE_WAIT = TCP_CLOSE_WAIT
 
@@ -121,6 +122,11 @@ class Sockets:
             thread.join(WAIT)
         assert not thread.is_alive() and not failed, f"TLS handshake: {failed}"
         return (client, server) if ours_is_client else (server, client)
+
+    @staticmethod
+    def tcp_state(sock: socket.socket) -> int:
+        """The connection's TCP state (tcpi_state)."""
+        return tcp_state(sock)
 
     def unconnected(self) -> socket.socket:
         """A TCP socket that never connected."""

@@ -246,3 +246,15 @@ def test_closes_the_socket_whatever_its_state(sockets, state):
     assert abort(ours) is None
     assert time.monotonic() - start < SLACK
     assert ours.fileno() == -1
+
+
+def test_an_af_unix_socket_has_no_reset(sockets):
+    """ "An AF_UNIX socket has no reset: on Linux the peer reads what was
+    sent, then b''": nothing is dropped and nothing raises."""
+    ours, peer = (sockets.keep(sock) for sock in socket.socketpair())
+    peer.settimeout(5)
+    ours.sendall(b"reply")
+    abort(ours)
+    assert ours.fileno() == -1
+    assert peer.recv(1024) == b"reply"
+    assert peer.recv(1024) == b""

@@ -8,6 +8,7 @@ a server), `peer` the other end.
 from __future__ import annotations
 
 import math
+import os
 import socket
 import ssl
 import struct
@@ -112,7 +113,7 @@ PEERS_THAT_NEVER_FINISH = ["silent", "trickles", "floods", "never reads", "vanis
 
 @pytest.mark.parametrize("peer_kind", PEERS_THAT_NEVER_FINISH)
 def test_timeout_bounds_the_whole_call(sockets, peers, peer_kind):
-    """ "timeout, in seconds from 0 to 1e9, bounds the whole call: once it
+    """ "timeout, in seconds from 0 to 1e6, bounds the whole call: once it
     is spent, it still discards, without waiting, what has arrived, up to
     SO_RCVBUF bytes more": a peer that never sends its FIN (silent, sending a
     byte every 20 ms, sending faster than a slow server reads, reading
@@ -309,7 +310,7 @@ BAD_ARGUMENTS = {
 @pytest.mark.parametrize("case", BAD_ARGUMENTS)
 def test_raises_valueerror_for_a_bad_timeout_or_max_bytes_and_closes(sockets, case):
     """ "also when it raises ValueError for a timeout that is None, negative
-    or above 1e9, or a max_bytes below 0": ValueError (for inf, not the
+    or above 1e6, or a max_bytes below 0": ValueError (for inf, not the
     OverflowError of settimeout(), and for 1e10 no wait), at once, and the
     socket is closed. (The peer sends nothing: a call that waited would
     wait for ever.)"""
@@ -321,14 +322,55 @@ def test_raises_valueerror_for_a_bad_timeout_or_max_bytes_and_closes(sockets, ca
     assert ours.fileno() == -1
 
 
-def test_timeout_is_in_seconds_from_0_to_1e9(sockets):
-    """ "timeout, in seconds from 0 to 1e9": 1e9 is no error; with the
-    peer's FIN on its way, True at once."""
+def test_timeout_is_in_seconds_from_0_to_1e6(sockets, peers):
+    """ "timeout, in seconds from 0 to 1e6": 1e6 is no error and waits: a
+    FIN that comes 0.3 s later gives True."""
     ours, peer = sockets.pair()
-    peer.close()
-    result, took = timed(close_gracefully, ours, timeout=1e9)
+    peers.start(peers.silent_then_fin, peer, 0.3)
+    result, took = timed(close_gracefully, ours, timeout=1e6)
     assert (result, ours.fileno()) == (True, -1)
-    assert took < SLACK
+    assert 0.25 < took < 0.3 + SLACK
+
+
+@pytest.mark.parametrize("timeout", [1e6 + 1, 2_147_484, 4_294_967.3])
+def test_a_timeout_above_1e6_raises_valueerror(sockets, timeout):
+    """ "ValueError for a timeout that is ... above 1e6": also for the
+    values that poll()'s milliseconds would wrap to a short wait or none."""
+    ours, _ = sockets.pair()
+    with pytest.raises(ValueError, match="timeout must be from 0 to 1e6"):
+        close_gracefully(ours, timeout=timeout)
+    assert ours.fileno() == -1
+
+
+@pytest.mark.parametrize("timeout", [None, 5.0], ids=["blocking", "timeout"])
+def test_restores_the_blocking_mode_a_dup_shares(sockets, timeout):
+    """ "the socket's timeout, and with it the blocking mode that such a
+    holder shares, is restored first": a dup() shares the O_NONBLOCK flag
+    of the open file; after the call it is what it was before."""
+    ours, peer = sockets.pair(timeout=timeout)
+    holder = sockets.keep(ours.dup())
+    before = os.get_blocking(holder.fileno())
+    peer.close()
+    assert close_gracefully(ours, timeout=1) is True
+    assert os.get_blocking(holder.fileno()) is before is (timeout is None)
+
+
+def test_on_af_unix_timeout_0_may_miss_a_queued_fin(sockets):
+    """ "(on AF_UNIX the sender's SO_SNDBUF bounds what is queued, which can
+    be more: then 0 may return False with the FIN queued)": the peer queues
+    more than our SO_RCVBUF, then its FIN."""
+    ours, peer = (sockets.keep(sock) for sock in socket.socketpair())
+    peer.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+    peer.setblocking(False)
+    sent = 0
+    for _ in range(10_000):  # bounded: stops once the queue is full
+        try:
+            sent += peer.send(bytes(65536))
+        except BlockingIOError:
+            break
+    peer.shutdown(socket.SHUT_WR)
+    assert sent > ours.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+    assert close_gracefully(ours, timeout=0) is False
 
 
 @pytest.mark.parametrize("holder", ["makefile()", "dup()", "child process"])

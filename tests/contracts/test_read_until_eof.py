@@ -154,8 +154,23 @@ def test_raises_timeouterror_when_no_fin_in_time(sockets, sent):
     what was read so far."""
     ours, peer = sockets.pair()
     peer.sendall(sent)
-    with pytest.raises(TimeoutError):
+    with pytest.raises(TimeoutError) as raised:
         read_until_eof(ours, timeout=0.1)
+    assert raised.value.errno is None  # "(errno None; ...)"
+
+
+def test_a_timeouterror_with_errno_etimedout_is_the_kernels(sockets):
+    """ "a TimeoutError with errno ETIMEDOUT is the kernel's: keepalive or
+    TCP_USER_TIMEOUT ended the connection": the peer vanished while a byte
+    of ours was unacknowledged; TCP_USER_TIMEOUT (200 ms) ends the
+    connection long before the call's own timeout."""
+    ours, _ = sockets.vanished_pair()
+    ours.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 200)
+    ours.sendall(b"x")
+    result, took = timed(read_until_eof, ours, timeout=30)
+    assert type(result) is TimeoutError
+    assert result.errno == errno.ETIMEDOUT
+    assert took < 5
 
 
 def test_a_peer_that_keeps_sending_does_not_extend_the_timeout(sockets, peers):
@@ -249,6 +264,9 @@ def test_never_reads_more_than_max_bytes_plus_one(sockets, max_bytes):
         (-0.001, 10),
         (math.nan, 10),
         (math.inf, 10),
+        (1e6 + 1, 10),
+        (2_147_484, 10),
+        (4_294_967.3, 10),
         (1e10, 10),
         (5, -1),
     ],
@@ -257,7 +275,7 @@ def test_raises_valueerror_for_a_timeout_or_max_bytes_out_of_range(
     sockets, timeout, max_bytes
 ):
     """ "ValueError for a timeout out of range or a max_bytes below 0": a
-    timeout of None, 0, negative or above 1e9 (inf, which settimeout() would
+    timeout of None, 0, negative or above 1e6 (inf, which settimeout() would
     refuse with OverflowError), or a max_bytes of -1, and it reads nothing,
     nor changes the socket's timeout."""
     ours, peer = sockets.pair()
@@ -371,3 +389,14 @@ def test_never_closes_the_socket(sockets, outcome):
         assert peer.recv(1024) == b"still open"
         peer.sendall(b"both ways")
         assert ours.recv(1024) == b"both ways"
+
+
+def test_a_timeout_of_1e6_is_in_range_and_waits(sockets, peers):
+    """ "timeout, in seconds above 0 and at most 1e6": 1e6 is no error and
+    waits: a FIN that comes 0.3 s later ends the call with what was read."""
+    ours, peer = sockets.pair()
+    peer.sendall(b"body")
+    peers.start(peers.silent_then_fin, peer, 0.3)
+    result, took = timed(read_until_eof, ours, timeout=1e6)
+    assert result == b"body"
+    assert 0.25 < took < 0.3 + SLACK

@@ -29,6 +29,7 @@ def test_includes_render(page: Path, site_config):
         extensions=site_config["markdown_extensions"],
         extension_configs=site_config["mdx_configs"],
     )
+    md.source_page = page_id(page)  # core.builders: the page, outside a build
     try:
         out = md.convert(page.read_text())
     except Exception as exc:  # pymdownx.snippets raises SnippetMissingError

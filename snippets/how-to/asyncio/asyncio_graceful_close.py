@@ -22,7 +22,7 @@ async def close_writer(writer, timeout=5.0):
     does not mean the buffer was delivered, as asyncio then drops what is
     left of it. False if it had to abort: the rest of its buffer is then
     dropped and the peer may get a reset. timeout, in seconds from 0 to
-    1e9, bounds the wait (0 aborts unless the close completes at once, as
+    1e6, bounds the wait (0 aborts unless the close completes at once, as
     on a plain transport with nothing left to send; a TLS writer's close,
     which waits for the peer's close_notify or FIN, does not complete at
     once unless one has arrived); the abort itself takes a few loop
@@ -39,8 +39,8 @@ async def close_writer(writer, timeout=5.0):
         writer.close()
     closing = asyncio.ensure_future(writer.wait_closed())
     try:
-        if timeout is None or not 0 <= timeout <= 1e9:
-            raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
+        if timeout is None or not 0 <= timeout <= 1e6:
+            raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
         done, _ = await asyncio.wait({closing}, timeout=timeout)
         if done and not closing.cancelled():
             closing.exception()  # an OSError here: it closed all the same
@@ -63,7 +63,7 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     """Send EOF, discard what the peer still sends until its EOF, then close.
 
     The asyncio streams twin of close_gracefully(). timeout, in seconds from
-    0 to 1e9, bounds the whole call, the close included (close_writer() gets
+    0 to 1e6, bounds the whole call, the close included (close_writer() gets
     what is left of it); once it is spent, one more read takes what has
     arrived, so 0 takes an EOF already received with nothing before it.
     Returns True if the peer's EOF arrived and the writer closed in time,
@@ -80,8 +80,8 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     deadline = loop.time()
     saw_eof = False
     try:
-        if timeout is None or not 0 <= timeout <= 1e9:
-            raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
+        if timeout is None or not 0 <= timeout <= 1e6:
+            raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
         if max_bytes is not None and not max_bytes >= 0:
             raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
         deadline += timeout

@@ -82,16 +82,18 @@ def outcome(call):
 def abort(sock):
     """Reset the connection: SO_LINGER on with a zero timeout, then close().
 
-    While the connection is still open in a direction, the RST goes out,
-    and unsent data is dropped, when the last reference to the connection
-    closes: at once if sock is the only one; while a makefile() object, a
-    dup(), a child process, or another thread blocked in a call on sock
-    still holds it, only when that lets go too. A second call, or a call on
-    a closed socket (fileno() is -1), does nothing (like close()); after a
-    close() that a makefile() outlives, fileno() is not -1 yet, and abort()
-    still makes the last close a reset. Raises OSError if setsockopt()
-    fails (EINVAL on a socket the peer has already reset, on some systems,
-    not Linux), after an ordinary close() of the socket.
+    For TCP: while the connection is still open in a direction, the RST goes
+    out, and unsent data is dropped, when the last reference to the
+    connection closes: at once if sock is the only one; while a makefile()
+    object, a dup(), a child process, or another thread blocked in a call on
+    sock still holds it, only when that lets go too. A second call, or a
+    call on a closed socket (fileno() is -1), does nothing (like close());
+    after a close() that a makefile() outlives, fileno() is not -1 yet, and
+    abort() still makes the last close a reset. Raises OSError if
+    setsockopt() fails (EINVAL on a socket the peer has already reset, on
+    some systems, not Linux), after an ordinary close() of the socket. An
+    AF_UNIX socket has no reset: on Linux the peer reads what was sent, then
+    b''.
     """
     if sock.fileno() == -1:
         return

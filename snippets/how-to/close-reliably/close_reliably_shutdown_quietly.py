@@ -21,22 +21,28 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     Returns True if it shut the connection down. Returns False if the socket
     is already closed (fileno() is -1) or the kernel answers ENOTCONN: the
     connection was reset, or it is over (you shut it down, the peer sent its
-    FIN, and yours was acknowledged), or (on macOS, by its source, for
+    FIN, and yours was acknowledged), or the kernel timed it out
+    (keepalive, TCP_USER_TIMEOUT), or (on macOS, by its source, for
     SHUT_RD and SHUT_RDWR) the peer sent its FIN first, or the socket was
     never connected; the errno cannot tell these apart. On Linux a TCP
     socket never connected is shut down all the same, for a later
     connect(): then send() raises BrokenPipeError after SHUT_WR, and recv()
-    returns b'' without waiting for the peer after SHUT_RD. On AF_UNIX
+    returns b'' without waiting for the peer after SHUT_RD; a connect()
+    still in progress (non-blocking, SYN_SENT) is abandoned: True, and a
+    later send() raises ConnectionResetError. On AF_UNIX
     sockets Linux never answers ENOTCONN: True, even for a socket never
-    connected or one whose peer closed. On a socket not
-    closed yet, it raises any other OSError (EBADF for a descriptor closed
-    behind the socket's back, EINVAL for an int how that is not a SHUT_
-    constant), and a how beyond a C int raises OverflowError, before any
-    system call. On Linux a listening
+    connected or one whose peer closed. A how that is not socket.SHUT_RD,
+    SHUT_WR or SHUT_RDWR raises ValueError before anything else (an
+    SSLSocket's shutdown() would drop TLS before the kernel refused it). On
+    a socket not closed yet, it raises any other OSError (EBADF for a
+    descriptor closed behind the socket's back). On Linux a listening
     socket is no error: True (SHUT_RD and SHUT_RDWR stop it listening). On an
     ssl.SSLSocket, shutdown() ends the TLS layer first, without close_notify:
     later recv() calls read the peer's TLS records raw.
     """
+    shut = (socket.SHUT_RD, socket.SHUT_WR, socket.SHUT_RDWR)
+    if not isinstance(how, int) or how not in shut:
+        raise ValueError(f"how must be SHUT_RD, SHUT_WR or SHUT_RDWR, not {how!r}")
     if sock.fileno() == -1:
         return False
     try:
@@ -52,16 +58,18 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
 def abort(sock):
     """Reset the connection: SO_LINGER on with a zero timeout, then close().
 
-    While the connection is still open in a direction, the RST goes out,
-    and unsent data is dropped, when the last reference to the connection
-    closes: at once if sock is the only one; while a makefile() object, a
-    dup(), a child process, or another thread blocked in a call on sock
-    still holds it, only when that lets go too. A second call, or a call on
-    a closed socket (fileno() is -1), does nothing (like close()); after a
-    close() that a makefile() outlives, fileno() is not -1 yet, and abort()
-    still makes the last close a reset. Raises OSError if setsockopt()
-    fails (EINVAL on a socket the peer has already reset, on some systems,
-    not Linux), after an ordinary close() of the socket.
+    For TCP: while the connection is still open in a direction, the RST goes
+    out, and unsent data is dropped, when the last reference to the
+    connection closes: at once if sock is the only one; while a makefile()
+    object, a dup(), a child process, or another thread blocked in a call on
+    sock still holds it, only when that lets go too. A second call, or a
+    call on a closed socket (fileno() is -1), does nothing (like close());
+    after a close() that a makefile() outlives, fileno() is not -1 yet, and
+    abort() still makes the last close a reset. Raises OSError if
+    setsockopt() fails (EINVAL on a socket the peer has already reset, on
+    some systems, not Linux), after an ordinary close() of the socket. An
+    AF_UNIX socket has no reset: on Linux the peer reads what was sent, then
+    b''.
     """
     if sock.fileno() == -1:
         return

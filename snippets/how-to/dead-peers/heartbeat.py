@@ -28,7 +28,7 @@ def heartbeat(sock, deadline):
     """Send b"ping"; True if exactly b"pong" comes back within deadline seconds.
 
     deadline, an int or a float, bounds the whole call (sending and
-    waiting), in seconds above 0 and at most 1e9 (ValueError for None or a
+    waiting), in seconds above 0 and at most 1e6 (ValueError for None or a
     number out of that range). On a miss (no pong in time,
     another answer, b'', an OSError) it shuts the connection down in both
     directions and returns False: a late pong could otherwise answer the
@@ -38,8 +38,8 @@ def heartbeat(sock, deadline):
     it on a connection whose peer answers each ping with one pong and sends
     nothing else meanwhile.
     """
-    if deadline is None or not 0 < deadline <= 1e9:
-        raise ValueError(f"deadline must be above 0, at most 1e9, not {deadline!r}")
+    if deadline is None or not 0 < deadline <= 1e6:
+        raise ValueError(f"deadline must be above 0, at most 1e6, not {deadline!r}")
     end = time.monotonic() + deadline  # (1)!
     previous = sock.gettimeout()
     answer = b""

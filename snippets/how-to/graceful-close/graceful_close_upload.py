@@ -20,10 +20,12 @@ REPLY = b"413 Content Too Large\n"
 def close_gracefully(sock, timeout=5.0, max_bytes=None):
     """Send FIN, discard what the peer still sends until its FIN, then close.
 
-    timeout, in seconds from 0 to 1e9, bounds the whole call: once it is
+    timeout, in seconds from 0 to 1e6, bounds the whole call: once it is
     spent, it still discards, without waiting, what has arrived, up to
     SO_RCVBUF bytes more (one receive buffer, as getsockopt() reads it
-    then), so 0 takes a FIN already queued, behind data or not. max_bytes,
+    then), so over TCP 0 takes a FIN already queued, behind data or not (on
+    AF_UNIX the sender's SO_SNDBUF bounds what is queued, which can be more:
+    then 0 may return False with the FIN queued). max_bytes,
     if not None, also stops the wait once more than that many bytes were
     discarded. Returns True if the peer's FIN arrived in time, False if the
     time or byte budget ran out or the connection failed (reset, never
@@ -31,15 +33,18 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
 
     The socket is closed when this returns or raises, in every case: also
     when it raises ValueError for a timeout that is None, negative or above
-    1e9, or a max_bytes below 0. If another object still holds the
+    1e6, or a max_bytes below 0. If another object still holds the
     descriptor (a makefile(), a dup(), a child process), the FIN still goes
-    out, but close() only drops this reference. If SO_LINGER is on with a
+    out, but close() only drops this reference; the socket's timeout, and
+    with it the blocking mode that such a holder shares, is restored first.
+    If SO_LINGER is on with a
     time, close() may block for that time more. On an ssl.SSLSocket, no
     close_notify is sent: call unwrap() first if the peer needs one.
     """
+    previous = sock.gettimeout()
     try:
-        if timeout is None or not 0 <= timeout <= 1e9:
-            raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
+        if timeout is None or not 0 <= timeout <= 1e6:
+            raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
         if max_bytes is not None and not max_bytes >= 0:
             raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
         deadline = time.monotonic() + timeout
@@ -65,25 +70,29 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     except OSError:
         return False
     finally:
+        if sock.fileno() != -1:
+            sock.settimeout(previous)
         sock.close()
 
 
 def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     """Read until the peer's FIN (recv() returns b''); return what was read.
 
-    timeout, in seconds above 0 and at most 1e9, bounds the whole call,
+    timeout, in seconds above 0 and at most 1e6, bounds the whole call,
     whatever timeout the socket has (an accepted socket has none, unless
     socket.setdefaulttimeout() was called); the socket's own timeout is
     restored afterwards. Raises TimeoutError if reading up to the FIN does
-    not finish within timeout, ValueError if the peer sends more than
+    not finish within timeout (errno None; a TimeoutError with errno
+    ETIMEDOUT is the kernel's: keepalive or TCP_USER_TIMEOUT ended the
+    connection), ValueError if the peer sends more than
     max_bytes (it never reads more than max_bytes + 1), ValueError for a
     timeout out of range or a max_bytes below 0, TypeError for a max_bytes
     that is not an int (None, a float, a bool), and whatever OSError recv()
     raises (ConnectionResetError: what was read is lost). It never closes
     the socket.
     """
-    if timeout is None or not 0 < timeout <= 1e9:
-        raise ValueError(f"timeout must be above 0, at most 1e9, not {timeout!r}")
+    if timeout is None or not 0 < timeout <= 1e6:
+        raise ValueError(f"timeout must be above 0, at most 1e6, not {timeout!r}")
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int):
         raise TypeError(f"max_bytes must be an int, not {max_bytes!r}")
     if max_bytes < 0:

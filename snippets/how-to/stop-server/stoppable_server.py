@@ -74,7 +74,7 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     never touches its socket again, or is still in setup() (a TLS
     handshake), outlives stop().
     stop() raises ValueError for a timeout that is None, negative or above
-    1e9, once it has stopped accepting, before it wakes anything. The
+    1e6, once it has stopped accepting, before it wakes anything. The
     listening socket is closed when stop() returns or raises, in every case.
     stop() may be called twice, by two threads at once, without start(), or
     from a handler (it does not wait for that handler's own thread), but not
@@ -149,8 +149,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
                 self.shutdown()
                 serving.join()
             self.socket.close()  # refuse new connections while draining
-            if timeout is None or not 0 <= timeout <= 1e9:
-                raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
+            if timeout is None or not 0 <= timeout <= 1e6:
+                raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
             deadline += timeout
             with self._lock:
                 self._stopping = True

@@ -5,6 +5,10 @@ copy the helpers you need (close_gracefully_async() also needs close_writer(),
 StoppableHTTPServer needs StoppableHTTPRequestHandler). The contract tests in
 the project's tests/contracts/ call each helper under the conditions its
 docstring names, on Linux, on Python 3.10 to 3.13.
+
+Every timeout is at most 1e6 seconds (11.5 days): CPython hands a socket's
+timeout to poll() as milliseconds in a C int, and one above about 2.1e6 s
+wraps around to a short wait or none (Modules/socketmodule.c).
 """
 
 import asyncio
@@ -33,10 +37,12 @@ __all__ = [
 def close_gracefully(sock, timeout=5.0, max_bytes=None):
     """Send FIN, discard what the peer still sends until its FIN, then close.
 
-    timeout, in seconds from 0 to 1e9, bounds the whole call: once it is
+    timeout, in seconds from 0 to 1e6, bounds the whole call: once it is
     spent, it still discards, without waiting, what has arrived, up to
     SO_RCVBUF bytes more (one receive buffer, as getsockopt() reads it
-    then), so 0 takes a FIN already queued, behind data or not. max_bytes,
+    then), so over TCP 0 takes a FIN already queued, behind data or not (on
+    AF_UNIX the sender's SO_SNDBUF bounds what is queued, which can be more:
+    then 0 may return False with the FIN queued). max_bytes,
     if not None, also stops the wait once more than that many bytes were
     discarded. Returns True if the peer's FIN arrived in time, False if the
     time or byte budget ran out or the connection failed (reset, never
@@ -44,15 +50,18 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
 
     The socket is closed when this returns or raises, in every case: also
     when it raises ValueError for a timeout that is None, negative or above
-    1e9, or a max_bytes below 0. If another object still holds the
+    1e6, or a max_bytes below 0. If another object still holds the
     descriptor (a makefile(), a dup(), a child process), the FIN still goes
-    out, but close() only drops this reference. If SO_LINGER is on with a
+    out, but close() only drops this reference; the socket's timeout, and
+    with it the blocking mode that such a holder shares, is restored first.
+    If SO_LINGER is on with a
     time, close() may block for that time more. On an ssl.SSLSocket, no
     close_notify is sent: call unwrap() first if the peer needs one.
     """
+    previous = sock.gettimeout()
     try:
-        if timeout is None or not 0 <= timeout <= 1e9:
-            raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
+        if timeout is None or not 0 <= timeout <= 1e6:
+            raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
         if max_bytes is not None and not max_bytes >= 0:
             raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
         deadline = time.monotonic() + timeout
@@ -78,6 +87,8 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     except OSError:
         return False
     finally:
+        if sock.fileno() != -1:
+            sock.settimeout(previous)
         sock.close()
 # --8<-- [end:close_gracefully]
 
@@ -86,19 +97,21 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
 def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     """Read until the peer's FIN (recv() returns b''); return what was read.
 
-    timeout, in seconds above 0 and at most 1e9, bounds the whole call,
+    timeout, in seconds above 0 and at most 1e6, bounds the whole call,
     whatever timeout the socket has (an accepted socket has none, unless
     socket.setdefaulttimeout() was called); the socket's own timeout is
     restored afterwards. Raises TimeoutError if reading up to the FIN does
-    not finish within timeout, ValueError if the peer sends more than
+    not finish within timeout (errno None; a TimeoutError with errno
+    ETIMEDOUT is the kernel's: keepalive or TCP_USER_TIMEOUT ended the
+    connection), ValueError if the peer sends more than
     max_bytes (it never reads more than max_bytes + 1), ValueError for a
     timeout out of range or a max_bytes below 0, TypeError for a max_bytes
     that is not an int (None, a float, a bool), and whatever OSError recv()
     raises (ConnectionResetError: what was read is lost). It never closes
     the socket.
     """
-    if timeout is None or not 0 < timeout <= 1e9:
-        raise ValueError(f"timeout must be above 0, at most 1e9, not {timeout!r}")
+    if timeout is None or not 0 < timeout <= 1e6:
+        raise ValueError(f"timeout must be above 0, at most 1e6, not {timeout!r}")
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int):
         raise TypeError(f"max_bytes must be an int, not {max_bytes!r}")
     if max_bytes < 0:
@@ -132,22 +145,28 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     Returns True if it shut the connection down. Returns False if the socket
     is already closed (fileno() is -1) or the kernel answers ENOTCONN: the
     connection was reset, or it is over (you shut it down, the peer sent its
-    FIN, and yours was acknowledged), or (on macOS, by its source, for
+    FIN, and yours was acknowledged), or the kernel timed it out
+    (keepalive, TCP_USER_TIMEOUT), or (on macOS, by its source, for
     SHUT_RD and SHUT_RDWR) the peer sent its FIN first, or the socket was
     never connected; the errno cannot tell these apart. On Linux a TCP
     socket never connected is shut down all the same, for a later
     connect(): then send() raises BrokenPipeError after SHUT_WR, and recv()
-    returns b'' without waiting for the peer after SHUT_RD. On AF_UNIX
+    returns b'' without waiting for the peer after SHUT_RD; a connect()
+    still in progress (non-blocking, SYN_SENT) is abandoned: True, and a
+    later send() raises ConnectionResetError. On AF_UNIX
     sockets Linux never answers ENOTCONN: True, even for a socket never
-    connected or one whose peer closed. On a socket not
-    closed yet, it raises any other OSError (EBADF for a descriptor closed
-    behind the socket's back, EINVAL for an int how that is not a SHUT_
-    constant), and a how beyond a C int raises OverflowError, before any
-    system call. On Linux a listening
+    connected or one whose peer closed. A how that is not socket.SHUT_RD,
+    SHUT_WR or SHUT_RDWR raises ValueError before anything else (an
+    SSLSocket's shutdown() would drop TLS before the kernel refused it). On
+    a socket not closed yet, it raises any other OSError (EBADF for a
+    descriptor closed behind the socket's back). On Linux a listening
     socket is no error: True (SHUT_RD and SHUT_RDWR stop it listening). On an
     ssl.SSLSocket, shutdown() ends the TLS layer first, without close_notify:
     later recv() calls read the peer's TLS records raw.
     """
+    shut = (socket.SHUT_RD, socket.SHUT_WR, socket.SHUT_RDWR)
+    if not isinstance(how, int) or how not in shut:
+        raise ValueError(f"how must be SHUT_RD, SHUT_WR or SHUT_RDWR, not {how!r}")
     if sock.fileno() == -1:
         return False
     try:
@@ -164,16 +183,18 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
 def abort(sock):
     """Reset the connection: SO_LINGER on with a zero timeout, then close().
 
-    While the connection is still open in a direction, the RST goes out,
-    and unsent data is dropped, when the last reference to the connection
-    closes: at once if sock is the only one; while a makefile() object, a
-    dup(), a child process, or another thread blocked in a call on sock
-    still holds it, only when that lets go too. A second call, or a call on
-    a closed socket (fileno() is -1), does nothing (like close()); after a
-    close() that a makefile() outlives, fileno() is not -1 yet, and abort()
-    still makes the last close a reset. Raises OSError if setsockopt()
-    fails (EINVAL on a socket the peer has already reset, on some systems,
-    not Linux), after an ordinary close() of the socket.
+    For TCP: while the connection is still open in a direction, the RST goes
+    out, and unsent data is dropped, when the last reference to the
+    connection closes: at once if sock is the only one; while a makefile()
+    object, a dup(), a child process, or another thread blocked in a call on
+    sock still holds it, only when that lets go too. A second call, or a
+    call on a closed socket (fileno() is -1), does nothing (like close());
+    after a close() that a makefile() outlives, fileno() is not -1 yet, and
+    abort() still makes the last close a reset. Raises OSError if
+    setsockopt() fails (EINVAL on a socket the peer has already reset, on
+    some systems, not Linux), after an ordinary close() of the socket. An
+    AF_UNIX socket has no reset: on Linux the peer reads what was sent, then
+    b''.
     """
     if sock.fileno() == -1:
         return
@@ -191,7 +212,7 @@ def heartbeat(sock, deadline):
     """Send b"ping"; True if exactly b"pong" comes back within deadline seconds.
 
     deadline, an int or a float, bounds the whole call (sending and
-    waiting), in seconds above 0 and at most 1e9 (ValueError for None or a
+    waiting), in seconds above 0 and at most 1e6 (ValueError for None or a
     number out of that range). On a miss (no pong in time,
     another answer, b'', an OSError) it shuts the connection down in both
     directions and returns False: a late pong could otherwise answer the
@@ -201,8 +222,8 @@ def heartbeat(sock, deadline):
     it on a connection whose peer answers each ping with one pong and sends
     nothing else meanwhile.
     """
-    if deadline is None or not 0 < deadline <= 1e9:
-        raise ValueError(f"deadline must be above 0, at most 1e9, not {deadline!r}")
+    if deadline is None or not 0 < deadline <= 1e6:
+        raise ValueError(f"deadline must be above 0, at most 1e6, not {deadline!r}")
     end = time.monotonic() + deadline
     previous = sock.gettimeout()
     answer = b""
@@ -243,7 +264,7 @@ async def close_writer(writer, timeout=5.0):
     does not mean the buffer was delivered, as asyncio then drops what is
     left of it. False if it had to abort: the rest of its buffer is then
     dropped and the peer may get a reset. timeout, in seconds from 0 to
-    1e9, bounds the wait (0 aborts unless the close completes at once, as
+    1e6, bounds the wait (0 aborts unless the close completes at once, as
     on a plain transport with nothing left to send; a TLS writer's close,
     which waits for the peer's close_notify or FIN, does not complete at
     once unless one has arrived); the abort itself takes a few loop
@@ -260,8 +281,8 @@ async def close_writer(writer, timeout=5.0):
         writer.close()
     closing = asyncio.ensure_future(writer.wait_closed())
     try:
-        if timeout is None or not 0 <= timeout <= 1e9:
-            raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
+        if timeout is None or not 0 <= timeout <= 1e6:
+            raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
         done, _ = await asyncio.wait({closing}, timeout=timeout)
         if done and not closing.cancelled():
             closing.exception()  # an OSError here: it closed all the same
@@ -285,7 +306,7 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     """Send EOF, discard what the peer still sends until its EOF, then close.
 
     The asyncio streams twin of close_gracefully(). timeout, in seconds from
-    0 to 1e9, bounds the whole call, the close included (close_writer() gets
+    0 to 1e6, bounds the whole call, the close included (close_writer() gets
     what is left of it); once it is spent, one more read takes what has
     arrived, so 0 takes an EOF already received with nothing before it.
     Returns True if the peer's EOF arrived and the writer closed in time,
@@ -302,8 +323,8 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     deadline = loop.time()
     saw_eof = False
     try:
-        if timeout is None or not 0 <= timeout <= 1e9:
-            raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
+        if timeout is None or not 0 <= timeout <= 1e6:
+            raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
         if max_bytes is not None and not max_bytes >= 0:
             raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
         deadline += timeout
@@ -366,7 +387,7 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     never touches its socket again, or is still in setup() (a TLS
     handshake), outlives stop().
     stop() raises ValueError for a timeout that is None, negative or above
-    1e9, once it has stopped accepting, before it wakes anything. The
+    1e6, once it has stopped accepting, before it wakes anything. The
     listening socket is closed when stop() returns or raises, in every case.
     stop() may be called twice, by two threads at once, without start(), or
     from a handler (it does not wait for that handler's own thread), but not
@@ -441,8 +462,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
                 self.shutdown()
                 serving.join()
             self.socket.close()  # refuse new connections while draining
-            if timeout is None or not 0 <= timeout <= 1e9:
-                raise ValueError(f"timeout must be from 0 to 1e9, not {timeout!r}")
+            if timeout is None or not 0 <= timeout <= 1e6:
+                raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
             deadline += timeout
             with self._lock:
                 self._stopping = True

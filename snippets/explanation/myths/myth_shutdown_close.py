@@ -1,8 +1,8 @@
 """shutdown() and close() do different jobs; neither one includes the other.
 
-close() alone ends a connection that nothing else holds. shutdown() ends a
-direction, or both, and releases nothing. After close(), the object is
-unusable.
+close() alone ends a connection that nothing else holds. shutdown(SHUT_WR)
+and shutdown(SHUT_RDWR) end this side's sending, and release nothing. After
+close(), the object is unusable.
 """
 
 import socket

@@ -1,8 +1,10 @@
-"""A socket left open does not keep a program running; a thread blocked on one does.
+"""Without SO_LINGER, a socket left open does not delay exit; a blocked thread does.
 
 Each child program connects to this one and reaches its last line without
 closing its socket. The first one ends. The second has started a thread
-that waits in recv(), so it runs on until that call returns.
+that waits in recv(), so it runs on until that call returns. (With
+SO_LINGER on and a time, Python's close() of the socket at exit could wait
+up to that time for the peer to take the data.)
 """
 
 import socket

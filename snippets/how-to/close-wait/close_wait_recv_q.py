@@ -1,9 +1,11 @@
 """Linux only: reads Recv-Q (rx_queue) from /proc/net/tcp.
 
-Three connections end in CLOSE_WAIT on the server's side: one whose FIN the
-server never read, one it read to b'', and one with five bytes of data and
-the FIN unread. The queue that ss prints as Recv-Q tells them apart: Linux
-counts the unread FIN as one.
+Four connections end in CLOSE_WAIT on the server's side: one whose FIN the
+server never read, one it read to b'', one with five bytes of data and the
+FIN unread, and one whose five bytes it read with a single recv(), which
+never returned b''. The queue that ss prints as Recv-Q tells the first
+three apart: Linux counts the unread FIN as one, and a recv() that reaches
+the FIN after data takes the FIN with the data.
 """
 
 import select
@@ -65,8 +67,8 @@ def settle(read, passing, limit=500):
 
 
 # --8<-- [start:cases]
-def close_wait(listener, data, read_to_eof):
-    """The client sends `data` and closes; the server reads to b'' or not."""
+def close_wait(listener, data, reads):
+    """The client sends `data` and closes; the server calls recv() `reads` times."""
     with socket.create_connection(listener.getsockname(), timeout=5) as client:
         conn, _ = listener.accept()
         with conn:
@@ -75,19 +77,19 @@ def close_wait(listener, data, read_to_eof):
             client.close()
             ends = (conn.getsockname(), conn.getpeername())
             settle(lambda: table_state(ends), "ESTABLISHED")  # the FIN is in
-            if read_to_eof:
-                for _ in range(100):  # far more than the data: bounded
-                    if not conn.recv(1024):
-                        break
-            return f"{table_state(ends)}, Recv-Q {table_recv_q(ends)}"
+            received = [conn.recv(1024) for _ in range(reads)]
+            state, recv_q = table_state(ends), table_recv_q(ends)
+            return f"{state}, Recv-Q {recv_q}; recv(): {received}"
 
 
 with socket.create_server(("127.0.0.1", 0)) as listener:
     listener.settimeout(5)
-    print("FIN not read:", close_wait(listener, b"", read_to_eof=False))
-    #> FIN not read: CLOSE_WAIT, Recv-Q 1
-    print("read to b'':", close_wait(listener, b"", read_to_eof=True))
-    #> read to b'': CLOSE_WAIT, Recv-Q 0
-    print("5 bytes and FIN unread:", close_wait(listener, b"hello", read_to_eof=False))
-    #> 5 bytes and FIN unread: CLOSE_WAIT, Recv-Q 6
+    print("FIN not read:", close_wait(listener, b"", reads=0))
+    #> FIN not read: CLOSE_WAIT, Recv-Q 1; recv(): []
+    print("read to b'':", close_wait(listener, b"", reads=1))
+    #> read to b'': CLOSE_WAIT, Recv-Q 0; recv(): [b'']
+    print("5 bytes and FIN unread:", close_wait(listener, b"hello", reads=0))
+    #> 5 bytes and FIN unread: CLOSE_WAIT, Recv-Q 6; recv(): []
+    print("5 bytes read, b'' not yet:", close_wait(listener, b"hello", reads=1))
+    #> 5 bytes read, b'' not yet: CLOSE_WAIT, Recv-Q 0; recv(): [b'hello']
 # --8<-- [end:cases]

@@ -1,4 +1,4 @@
-"""Linux only: after the peer closes, the first send() succeeds.
+"""Linux only: after the peer closes with nothing unread, the first send() succeeds.
 
 The peer's kernel answers data for a closed socket with RST (RFC 1122,
 4.2.2.13). The first send() only provokes that reset; once the reset has

@@ -45,6 +45,13 @@ def recv_after_own_shut_rdwr():
         sock.recv(1024)
 
 
+def recv_after_listener_closed():
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        sock = socket.create_connection(listener.getsockname(), timeout=5)
+    with sock:  # the listener closed before it accepted this connection
+        sock.recv(1024)
+
+
 def connect_nobody_listens():
     with socket.socket() as sock, socket.socket() as bound:
         bound.bind(("127.0.0.1", 0))  # a port, with no listen()
@@ -96,6 +103,7 @@ for trigger in (
     send_after_shut_wr,
     recv_after_peer_abort,
     recv_after_own_shut_rdwr,
+    recv_after_listener_closed,
     connect_nobody_listens,
     recv_after_close,
     shutdown_never_connected,
@@ -112,6 +120,7 @@ for trigger in (
         #> send_after_shut_wr: BrokenPipeError EPIPE
         #> recv_after_peer_abort: ConnectionResetError ECONNRESET
         #> recv_after_own_shut_rdwr: ConnectionResetError ECONNRESET
+        #> recv_after_listener_closed: ConnectionResetError ECONNRESET
         #> connect_nobody_listens: ConnectionRefusedError ECONNREFUSED
         #> recv_after_close: OSError EBADF
         #> shutdown_never_connected: OSError ENOTCONN
@@ -125,6 +134,7 @@ for trigger in (
 for message in messages:
     print(message)  # (1)!
     #> BrokenPipeError: [Errno 32] Broken pipe
+    #> ConnectionResetError: [Errno 104] Connection reset by peer
     #> ConnectionResetError: [Errno 104] Connection reset by peer
     #> ConnectionResetError: [Errno 104] Connection reset by peer
     #> ConnectionRefusedError: [Errno 111] Connection refused

@@ -4,6 +4,7 @@ The reset for unread data is Linux's unix_release_sock(); the program reads
 Linux's socket table, /proc/net/unix.
 """
 
+import contextlib
 import errno
 import os
 import socket
@@ -26,13 +27,20 @@ def outcome(call):
 
 
 def server_is_gone(path):
-    """Whether connect() to path is refused: no server accepts on it any more."""
+    """Whether connect() to path is refused: no server listens on it any more.
+
+    A live server whose queue of connections waiting for accept() is full
+    is not gone: then connect(), on a socket with a timeout, raises
+    BlockingIOError (EAGAIN) at once, on Linux.
+    """
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         probe.settimeout(5)
         try:
             probe.connect(path)
         except ConnectionRefusedError:
             return True
+        except BlockingIOError:  # a live server, its queue full
+            return False
         return False
 
 
@@ -98,6 +106,23 @@ with tempfile.TemporaryDirectory() as directory:
         print("server gone:", server_is_gone(path))  # (1)!
         #> server gone: False
         # --8<-- [end:live]
+
+    # A live server whose queue is full: on Linux, listen(1) lets two
+    # connections wait for accept(), and the next connect() finds no room.
+    with contextlib.ExitStack() as stack:
+        busy_path = os.path.join(directory, "busy.sock")
+        busy = stack.enter_context(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
+        busy.bind(busy_path)
+        busy.listen(1)
+        clients = [stack.enter_context(socket.socket(socket.AF_UNIX)) for _ in range(3)]
+        results = []
+        for client in clients:
+            client.settimeout(5)
+            results.append(outcome(lambda c=client: c.connect(busy_path)))
+        print("listen(1), three connect():", results)
+        #> listen(1), three connect(): [None, None, 'BlockingIOError EAGAIN']
+        print("queue full, server gone:", server_is_gone(busy_path))
+        #> queue full, server gone: False
 
     # --8<-- [start:path]
     print("the path is still there:", os.path.exists(path))

@@ -76,10 +76,25 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site, built strictly into a temporary folder (bounded: 120 s)."""
+    """The site, built strictly into a temporary folder (bounded: 120 s),
+    once per run: the xdist workers share one build (pytest-xdist's own
+    recipe: the first worker to take the lock builds, the others wait for
+    it and read the same folder; none writes to it)."""
+    import fcntl  # POSIX: the suite's browser and build tests run on Linux
+
     from harness.build import strict_build
 
-    site = tmp_path_factory.mktemp("site")
-    result = strict_build(site)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stderr}"
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's folder, above each worker's
+    site, built = shared / "site", shared / "site.built"
+    with open(shared / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not built.exists():
+            shutil.rmtree(site, ignore_errors=True)  # a failed build's remains
+            result = strict_build(site)
+            assert result.returncode == 0, (
+                f"mkdocs build --strict failed:\n{result.stderr}"
+            )
+            built.touch()
     return site

@@ -23,28 +23,28 @@ from core.paths import page_url
 QUERIES = Path(__file__).with_name("search_queries.txt")
 MESSAGES = Path(__file__).with_name("search_messages.txt")
 TOP = 3
-QUERY_TIMEOUT = 15_000  # ms, for one query's results to settle, on a busy machine
-# Once the results have stopped changing for 300 ms (Material searches in a
-# worker on every key): the first link of each result item, its page, and the
-# links of the first item with their scores. Material groups the results by
-# page, pages in the order of their best match; in the first item it shows the
-# page, then the section(s) that scored best, then the others folded, each an
+QUERY_TIMEOUT = 15_000  # ms, for one query's results to come, on a busy machine
+# Material searches on each keyup only (components/search/query), and, when
+# the worker answers, writes the count ("N matching documents", or "No
+# matching documents") and the first ten result items in one task
+# (components/search/result). So, with the count cleared before the last key
+# is typed, a count that matches again means this query's results are in.
+# Then: the first link of each result item, its page, and the links of the
+# first item with their scores. Material groups the results by page, pages
+# in the order of their best match; in the first item it shows the page,
+# then the section(s) that scored best, then the others folded, each an
 # <article data-md-score>.
-SETTLED_RESULTS = """() => {
+META = ".md-search-result__meta"
+RESULTS = """() => {
     const meta = document.querySelector(".md-search-result__meta")?.textContent ?? "";
+    if (!/matching/i.test(meta))
+        return false;
     const link = "a.md-search-result__link";
     const items = [...document.querySelectorAll(".md-search-result__item")];
     const pages = items.map(item => item.querySelector(link)?.href);
     const first = [...(items[0]?.querySelectorAll(link) ?? [])]
         .map(a => [a.href, Number(a.querySelector("article")?.dataset.mdScore)]);
-    const now = JSON.stringify([meta, pages, first]);
-    const seen = window.__searchSeen;
-    if (!seen || seen.now !== now) {
-        window.__searchSeen = {now, since: performance.now()};
-        return false;
-    }
-    return /matching/i.test(meta) && performance.now() - seen.since > 300
-        && {pages, first};
+    return {pages, first};
 }"""
 
 
@@ -162,15 +162,13 @@ def test_every_errno_message_is_listed_for_the_three_systems():
 
 
 def type_and_settle(tab, box, query: str) -> dict:
-    """Type query into the search box; the settled results (SETTLED_RESULTS)."""
-    # All but the last key at once; Material searches on key events, so the
-    # last key, typed, starts one search for the whole query.
+    """Type query into the search box; its results (RESULTS)."""
+    # All but the last key at once (fill() sends no keyup, so no search);
+    # the last key, typed, starts one search for the whole query.
     box.fill(query[:-1])
-    tab.evaluate("() => { window.__searchSeen = null; }")
+    tab.eval_on_selector(META, "meta => { meta.textContent = ''; }")
     tab.keyboard.type(query[-1])
-    return tab.wait_for_function(
-        SETTLED_RESULTS, polling=100, timeout=QUERY_TIMEOUT
-    ).json_value()
+    return tab.wait_for_function(RESULTS, timeout=QUERY_TIMEOUT).json_value()
 
 
 def type_each(browser, site_url: str, queries: list[str]) -> dict[str, dict]:

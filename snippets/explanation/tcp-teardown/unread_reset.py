@@ -47,7 +47,8 @@ def table_state(ends):
 
 
 def settle(read, passing, limit=500):
-    """Read a state until it is no longer `passing`: at most limit x 10 ms."""
+    """Read a state until it is no longer `passing`: at most limit rounds of
+    a 10 ms wait and a read."""
     now = read()
     for _ in range(limit):
         if now != passing:

@@ -5,8 +5,9 @@ next calls report depends on the TCP state the reset finds, not on whether
 the program has read the end-of-file: in ESTABLISHED, Linux records
 ECONNRESET (ConnectionResetError) for the first call, send() or recv(); in
 CLOSE_WAIT (the peer's FIN came first) it records EPIPE (BrokenPipeError),
-which send() reports while recv() keeps returning b''. After the one error,
-send() fails with EPIPE and recv() returns b'' in every case.
+which send() reports while recv() returns b'' once any data that came
+before it is read. After the one error, send() fails with EPIPE in every
+case here, and recv() returns b'' once that data is read.
 """
 
 import errno

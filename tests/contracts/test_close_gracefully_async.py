@@ -486,3 +486,113 @@ def test_over_tls_no_eof_can_be_sent_so_a_peer_waiting_for_yours_makes_it_false(
                 assert when - start >= SHORT  # no EOF reached it before
 
     run(main())
+
+
+def test_cancelled_with_nothing_left_to_send_the_peer_sees_a_fin(sockets):
+    """... and at once when its task is cancelled once it has started (the
+    transport is aborted: what is left of its buffer is dropped, and the
+    socket closed, so with nothing left to send or unread the peer sees a
+    FIN, not a reset).
+
+    Nothing queued, a peer that sends nothing: the task is cancelled while
+    it waits for the peer's EOF. The writer is closed at once; the peer
+    reads EOF, and its end of the connection stays in CLOSE_WAIT, where a
+    reset would have moved it to CLOSE. (An earlier docstring said
+    "aborted", which reads as a reset.)"""
+
+    async def main():
+        async with connected() as (reader, writer, peer):
+            task = asyncio.ensure_future(
+                closing.close_gracefully_async(reader, writer, TIMEOUT)
+            )
+            await asyncio.sleep(0)  # it has started and waits
+            assert not task.done()
+            task.cancel()
+            await asyncio.wait({task}, timeout=TIMEOUT)
+            assert task.cancelled()
+            assert is_closed(writer)
+            assert await read_all(peer) == (b"", "EOF")
+            assert sockets.tcp_state(peer) == sockets.TCP_CLOSE_WAIT
+
+    run(main())
+
+
+@pytest.mark.parametrize("how", ["task.cancel() at once", "wait_for(..., 0)"])
+def test_a_task_cancelled_before_its_first_step_leaves_the_writer_open(sockets, how):
+    """A task cancelled before its first step runs none of it, and the
+    writer stays open: await this call directly, or close the writer in a
+    finally of your own.
+
+    A task made and cancelled before the loop ran it, and wait_for() with
+    a timeout of 0 (which does the same): the call never starts, the writer
+    is not closing, and the peer reads nothing; the caller's own close then
+    ends the connection."""
+
+    async def main():
+        async with connected() as (reader, writer, peer):
+            call = closing.close_gracefully_async(reader, writer, TIMEOUT)
+            try:
+                if how == "task.cancel() at once":
+                    task = asyncio.ensure_future(call)
+                    task.cancel()
+                    await asyncio.wait({task}, timeout=TIMEOUT)
+                    assert task.cancelled()
+                else:
+                    with pytest.raises(asyncio.TimeoutError):
+                        await asyncio.wait_for(call, 0)
+                assert not writer.is_closing()
+                assert sockets.nothing_arrived(peer)
+            finally:
+                assert await closing.close_writer(writer, TIMEOUT) is True
+            assert await read_all(peer) == (b"", "EOF")
+
+    run(main())
+
+
+def sends_its_eof_first(tls: ssl.SSLSocket, stop: threading.Event):
+    """Send a close_notify at once (unwrap(), which waits for the writer's),
+    then read what comes raw until the end; return nothing."""
+    with contextlib.suppress(OSError):
+        tls.unwrap()
+        while tls.recv(65536):  # raw now; bounded: the socket's timeout
+            pass
+
+
+@pytest.mark.parametrize("timeout", [0, TIMEOUT])
+def test_a_tls_writer_already_closing_on_the_peers_eof_gives_true(
+    tls_contexts, timeout
+):
+    """A TLS writer already closing whose reader is at EOF (reader.at_eof())
+    is the exception: asyncio's TLS transport (3.11+) closes itself once the
+    peer's EOF arrives, so that gives True once the writer has closed in
+    time.
+
+    The TLS peer sends its close_notify first; once the reader is at EOF
+    (and, where the transport closes itself, its socket is closed), the
+    call returns True at once, with timeout 0 or 5 s. (An earlier version
+    returned False at once on 3.11+, for any timeout, as for a writer the
+    caller had closed; 3.10, whose transport does not close itself, gave
+    True.)"""
+
+    async def main():
+        async with tls_connected(tls_contexts, sends_its_eof_first) as (
+            reader,
+            writer,
+            raw,
+            peer,
+        ):
+
+            def settled():
+                """The reader is at EOF, and the socket closed if closing."""
+                still_closing = writer.is_closing() and raw.fileno() != -1
+                return reader.at_eof() and not still_closing
+
+            await until(settled)
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(reader, writer, timeout)
+            assert result is True
+            assert time.monotonic() - start < SLACK
+            assert writer.transport.is_closing() and raw.fileno() == -1
+            await peer.result()
+
+    run(main())

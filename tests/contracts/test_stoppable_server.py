@@ -60,6 +60,10 @@ class Handler(closing.StoppableHTTPRequestHandler):
     outcomes: list[str]
 
     def do_GET(self):
+        if self.path == "/silent":
+            self.started.set()
+            self.release.wait(TIMEOUT)
+            return  # answers nothing, and the connection stays open
         if self.path == "/slow":
             self.started.set()
             self.release.wait(TIMEOUT)  # never touches its socket meanwhile
@@ -129,6 +133,23 @@ class QuitHandler(Handler):
         self.release.set()
 
 
+class StopFirstHandler(Handler):
+    """GET /quit waits until `barrier` has two of them, calls stop(), then
+    answers with what it returned; `outcomes` gets (what stop() returned,
+    how long it took), then "sent"."""
+
+    barrier: threading.Barrier  # set by the test
+
+    def do_GET(self):
+        if self.path != "/quit":
+            return super().do_GET()
+        self.barrier.wait()
+        start = time.monotonic()
+        stopped = self.server.stop(TIMEOUT)
+        self.outcomes.append((stopped, time.monotonic() - start))
+        self.send(repr(stopped).encode())
+
+
 class Server(closing.StoppableHTTPServer):
     """Keeps its handlers' exceptions; stop_began is set once stop() has
     stopped serve_forever() (stop() calls shutdown() first)."""
@@ -144,6 +165,25 @@ class Server(closing.StoppableHTTPServer):
 
     def handle_error(self, request, client_address):
         self.errors.append(sys.exc_info()[1])
+
+
+class HoldingServer(Server):
+    """Once `hold_next` is set, holds the next handler that calls working()
+    (its request line read, its state not yet changed) until `hold` is set;
+    `holding` is set when it does."""
+
+    def __init__(self, handler):
+        self.hold_next = False
+        self.hold = threading.Event()
+        self.holding = threading.Event()
+        super().__init__(handler)
+
+    def working(self, connection):
+        if self.hold_next:
+            self.hold_next = False
+            self.holding.set()
+            self.hold.wait(TIMEOUT)
+        return super().working(connection)
 
 
 class Stopping:
@@ -183,9 +223,9 @@ def tls():
 
 @pytest.fixture
 def app(tls):
-    """make(use_tls=False, start=True, base=None): a Server with fresh events,
-    started; its handler class derives from base (by default Handler, or
-    TLSHandler if use_tls).
+    """make(use_tls=False, start=True, base=None, server_class=Server): a
+    server_class with fresh events, started; its handler class derives from
+    base (by default Handler, or TLSHandler if use_tls).
 
     On teardown: every event set, stop() (a second call is allowed), and
     every thread the test started ended."""
@@ -193,7 +233,7 @@ def app(tls):
     servers: list[Server] = []
     events: list[threading.Event] = []
 
-    def make(use_tls=False, start=True, base=None):
+    def make(use_tls=False, start=True, base=None, server_class=Server):
         if base is None:
             base = TLSHandler if use_tls else Handler
         attributes = {
@@ -203,7 +243,7 @@ def app(tls):
             "context": tls[0],
         }
         events.extend([attributes["started"], attributes["release"]])
-        server = Server(type("TestHandler", (base,), attributes))
+        server = server_class(type("TestHandler", (base,), attributes))
         servers.append(server)
         if start:
             server.start()
@@ -212,6 +252,9 @@ def app(tls):
     yield make
     for event in events:
         event.set()
+    for server in servers:
+        if isinstance(server, HoldingServer):
+            server.hold.set()
     for server in servers:
         Stopping(server, TIMEOUT).result(TIMEOUT + 2)
     left = [t for t in threading.enumerate() if t not in before]
@@ -783,4 +826,162 @@ def test_a_connection_woken_mid_request_line_is_closed_without_an_answer(app):
         stopping = Stopping(server, TIMEOUT)
         assert stopping.result() == ("returned", True)
         assert read_until_eof(client) == (b"", "EOF")
+    assert server.errors == []
+
+
+def test_stop_may_be_called_from_two_handlers_at_once(app):
+    """stop() may be called ... from handlers (a call from a handler waits
+    for no handler inside stop(), its own thread included, so two handlers
+    may call it at once).
+
+    Two clients send GET /quit together; each handler calls stop(5), then
+    answers with what it returned. Both return True at once and both
+    clients get their answer. (An earlier version had each call wait for
+    the other handler's thread: both returned False after 6 s, each cut
+    the other's connection, and the clients got RemoteDisconnected.)"""
+    server = app(base=StopFirstHandler)
+    handler = handler_class(server)
+    handler.barrier = threading.Barrier(2, timeout=TIMEOUT)
+    answers = []
+
+    def quit_client():
+        try:
+            with connect(server) as sock:
+                answers.append(get(sock, "/quit"))
+        except (OSError, http.client.HTTPException) as exc:
+            answers.append(type(exc).__name__)
+
+    clients = [threading.Thread(target=quit_client) for _ in range(2)]
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join(2 * TIMEOUT)
+    assert answers == [(200, b"True")] * 2
+    stops = [outcome for outcome in handler.outcomes if outcome != "sent"]
+    assert [stopped for stopped, _ in stops] == [True, True]
+    assert max(took for _, took in stops) < POLL + SLACK
+    assert listener_closed(server)
+    assert server.errors == []
+
+
+def test_a_request_on_a_connection_cut_before_it_was_parsed_never_reaches_do_get(
+    app,
+):
+    """Past the timeout, the connections still open are shut down (their
+    requests are cut: a request that had not reached do_GET() never does,
+    and gets no answer).
+
+    A keep-alive connection, served once, sends a second request; its
+    handler has read the request line when stop(0) wakes the connection,
+    then cuts it, before the handler tells the server it is working. The
+    request never reaches do_GET(): the client reads EOF with nothing
+    before it, and stop() returns False. (An earlier version let the
+    handler's "working" overwrite "cut": do_GET() ran on the cut
+    connection, and its response failed with BrokenPipeError.)"""
+    server = app(server_class=HoldingServer)
+    handler = handler_class(server)
+    with connect(server) as client:
+        assert get(client, "/first") == (200, b"/first")
+        server.hold_next = True
+        send_get(client, "/late")
+        assert server.holding.wait(TIMEOUT), "the request line was not read"
+        stopping = Stopping(server, 0)
+        assert wait_for_state(server, "cut"), "stop() did not cut the connection"
+        server.hold.set()
+        assert stopping.result() == ("returned", False)
+        assert read_until_eof(client) == (b"", "EOF")
+    assert handler.outcomes == ["sent"]  # /first only
+    assert server.errors == []
+
+
+def test_a_connection_cut_while_its_handler_works_answers_no_later_request(app):
+    """Past the timeout, the connections still open are shut down (their
+    requests are cut: a request that had not reached do_GET() never does,
+    and gets no answer).
+
+    A client pipelines GET /silent, whose handler answers nothing and
+    returns once released, and GET /next. stop(0.3) cuts the connection
+    while /silent is in progress; once /silent returns, /next, already
+    read into the handler's buffer, gets no answer, not even a 503 (an
+    earlier version woke the cut connection again and tried to send a 503
+    on it: BrokenPipeError in handle_error())."""
+    server = app()
+    handler = handler_class(server)
+    with connect(server) as client:
+        two = f"GET /silent HTTP/1.1\r\nHost: {HOST}\r\n\r\n"
+        two += f"GET /next HTTP/1.1\r\nHost: {HOST}\r\n\r\n"
+        client.sendall(two.encode())
+        assert handler.started.wait(TIMEOUT)
+        stopping = Stopping(server, SHORT)
+        assert wait_for_state(server, "cut"), "stop() did not cut the connection"
+        handler.release.set()
+        assert stopping.result() == ("returned", False)
+        assert read_until_eof(client) == (b"", "EOF")
+    assert handler.outcomes == []
+    assert server.errors == []
+
+
+def test_stop_after_a_handler_thread_failed_to_start(app, monkeypatch):
+    """stop(timeout) ... returns True once every handler thread has ended.
+
+    The thread for one connection fails to start (Thread.start() raises
+    RuntimeError, as when the process may start no more threads):
+    serve_forever() reports it to handle_error() and closes that
+    connection, and a later stop() returns True. (An earlier version joined
+    the thread that never started: stop() raised RuntimeError, cannot join
+    thread before it is started.)"""
+    server = app()
+    start = threading.Thread.start
+    failed = []
+
+    def start_or_fail(thread):
+        if not failed and thread._target == server.process_request_thread:
+            failed.append(thread)
+            raise RuntimeError("can't start new thread")
+        return start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start_or_fail)
+    with connect(server) as client:
+        assert read_until_eof(client) == (b"", "EOF")
+    assert len(failed) == 1
+    assert [type(error) for error in server.errors] == [RuntimeError]
+    assert Stopping(server, TIMEOUT).result() == ("returned", True)
+    assert listener_closed(server)
+
+
+def test_the_503_goes_out_without_the_body_read(app):
+    """The 503 goes out without the request's body being read, and the
+    connection is then closed: a client that sends a whole body before it
+    reads (as http.client does) may get BrokenPipeError or
+    ConnectionResetError instead of the 503.
+
+    A keep-alive client sends a POST with a 16 MB body while its first
+    request is in progress, and stop() begins: the POST gets the 503
+    unread, the server closes, and the client's sendall() fails with one
+    of those two errors; do_POST() never runs."""
+    server = app()
+    handler = handler_class(server)
+    sent = []
+
+    def upload(sock):
+        head = f"POST /upload HTTP/1.1\r\nHost: {HOST}\r\nContent-Length: {BODY}\r\n"
+        try:
+            sock.sendall(head.encode() + b"\r\n" + b"u" * BODY)
+            sent.append("all sent")
+        except OSError as exc:
+            sent.append(type(exc).__name__)
+
+    with an_idle_keep_alive(server) as idle, connect(server) as busy:
+        send_get(busy, "/slow")
+        assert handler.started.wait(TIMEOUT)
+        uploading = threading.Thread(target=upload, args=(busy,))
+        uploading.start()
+        stopping = Stopping(server, TIMEOUT)
+        # stop() has begun: it has closed the idle connection
+        assert read_until_eof(idle) == (b"", "EOF")
+        handler.release.set()
+        uploading.join(TIMEOUT)
+        assert stopping.result() == ("returned", True)
+    assert sent in (["BrokenPipeError"], ["ConnectionResetError"])
+    assert handler.outcomes == ["sent", "sent"]  # /, /slow; do_POST() never ran
     assert server.errors == []

@@ -68,13 +68,23 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     arrived, so 0 takes an EOF already received with nothing before it.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
-    failed, the close had to abort, or the writer was already closing).
-    Over TLS no EOF can be sent (can_write_eof() is False): it waits for the
-    peer's EOF all the same, so a peer that waits for yours makes it return
-    False at the timeout. The writer is closed when this returns or raises,
-    in every case: also when it raises ValueError for a timeout out of range
-    or a max_bytes below 0, and at once (aborted) when its task is
-    cancelled.
+    failed, the close had to abort, or the writer was already closing, as
+    its reader's EOF may then be its own close's). A TLS writer already
+    closing whose reader is at EOF (reader.at_eof()) is the exception:
+    asyncio's TLS transport (3.11+) closes itself once the peer's EOF
+    arrives, so that gives True once the writer has closed in time (as does
+    such a writer that you, or an earlier call, closed or aborted: the two
+    look the same). Over TLS no EOF can be sent (can_write_eof() is False):
+    it waits for the peer's EOF all the same, so a peer that waits for yours
+    makes it return False at the timeout. The writer is closed when this
+    returns or raises, in every case: also when it raises ValueError for a
+    timeout out of range or a max_bytes below 0, and at once when its task
+    is cancelled once it has started (the transport is aborted: what is
+    left of its buffer is dropped, and the socket closed, so with nothing
+    left to send or unread the peer sees a FIN, not a reset). A task
+    cancelled before its first step runs none of it, and the writer stays
+    open: await this call directly, or close the writer in a finally of
+    your own.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time()
@@ -86,8 +96,9 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
             raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
         deadline += timeout
         discarded = 0
-        if writer.is_closing():
-            return False  # its reader's EOF would be its own close's
+        tls = writer.get_extra_info("sslcontext") is not None
+        if writer.is_closing() and not (tls and reader.at_eof()):
+            return False  # its reader's EOF may be its own close's
         if writer.can_write_eof():
             writer.write_eof()  # (1)!
         while max_bytes is None or discarded <= max_bytes:  # (2)!

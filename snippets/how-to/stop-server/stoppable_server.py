@@ -67,9 +67,13 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     reaches a connection before the server closes it is answered 503 with
     Connection: close (one woken in the middle of its request line is
     closed without an answer); one that reaches an idle connection earlier,
-    while stop() waits for serve_forever(), may be served as usual. Past
-    the timeout, the connections still open are shut down (their requests
-    are cut: one whose headers were still arriving never reaches do_GET())
+    while stop() waits for serve_forever(), may be served as usual. The 503
+    goes out without the request's body being read, and the connection is
+    then closed: a client that sends a whole body before it reads (as
+    http.client does) may get BrokenPipeError or ConnectionResetError
+    instead of the 503. Past the timeout, the connections still open are
+    shut down (their requests are cut: a request that had not reached
+    do_GET() never does, and gets no answer)
     and stop() returns False after at most one second more; a handler that
     never touches its socket again, or is still in setup() (a TLS
     handshake), outlives stop().
@@ -77,7 +81,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     1e6, once it has stopped accepting, before it wakes anything. The
     listening socket is closed when stop() returns or raises, in every case.
     stop() may be called twice, by two threads at once, without start(), or
-    from a handler (it does not wait for that handler's own thread), but not
+    from handlers (a call from a handler waits for no handler inside stop(),
+    its own thread included, so two handlers may call it at once), but not
     from a signal handler: set an event there, and call stop() from the main
     thread. Linux: stop() wakes handlers waiting in recv() with
     shutdown(SHUT_RD), which other systems may not honour.
@@ -91,6 +96,7 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         self._stopping = False
         self._connections = {}  # connection -> "waiting", "working", "woken", "cut"
         self._handlers = set()  # handler threads (_threads is ThreadingMixIn's)
+        self._stoppers = set()  # threads inside stop()
         self._serving = None
         super().__init__(*args, **kwargs)
 
@@ -111,17 +117,20 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     def waiting(self, connection):
         """Called by the handler before it reads a request."""
         with self._lock:
+            if self._connections.get(connection) == "cut":
+                return  # stop() shut it down: it stays cut
             if self._stopping:
                 self._wake(connection)
             else:
                 self._connections[connection] = "waiting"
 
     def working(self, connection):
-        """Called once a request arrived; False if stop() woke the connection."""
+        """Called once a request arrived; False if stop() woke or cut it."""
         with self._lock:
-            woken = self._connections.get(connection) == "woken"
-            self._connections[connection] = "woken" if woken else "working"
-            return not woken
+            if self._connections.get(connection) in ("woken", "cut"):
+                return False
+            self._connections[connection] = "working"
+            return True
 
     def was_cut(self, connection):
         """Whether stop() cut the connection while its request arrived."""
@@ -142,8 +151,10 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
 
     def stop(self, timeout=5.0):
         deadline = time.monotonic()
+        me = threading.current_thread()
         try:
             with self._lock:
+                self._stoppers.add(me)  # see _join()
                 serving, self._serving = self._serving, None
             if serving is not None:
                 self.shutdown()
@@ -171,12 +182,18 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             self._join(deadline + 1)
             return False
         finally:
+            with self._lock:
+                self._stoppers.discard(me)
             self.server_close()
 
     def _join(self, deadline):
-        me = threading.current_thread()  # stop() called from a handler
+        me = threading.current_thread()
         with self._lock:
-            threads = [thread for thread in self._handlers if thread is not me]
+            # From a handler, not the handlers inside stop(), its own thread
+            # included: two would wait for each other. Not a thread whose
+            # start() failed: it never ran (is_alive() is False).
+            skip = self._stoppers if me in self._handlers else ()
+            threads = [t for t in self._handlers if t.is_alive() and t not in skip]
         for thread in threads:
             thread.join(max(deadline - time.monotonic(), 0))
         return not any(thread.is_alive() for thread in threads)
@@ -194,8 +211,9 @@ class StoppableHTTPRequestHandler(http.server.BaseHTTPRequestHandler):
 
     def parse_request(self):
         working = self.server.working(self.connection)
-        if not working and not self.raw_requestline.endswith(b"\n"):
-            self.close_connection = True  # woken mid-line: no request to answer
+        cut = self.server.was_cut(self.connection)
+        if not working and (cut or not self.raw_requestline.endswith(b"\n")):
+            self.close_connection = True  # cut, or woken mid-line: no answer
             return False
         if not super().parse_request():
             return False
@@ -251,7 +269,8 @@ signal.signal(signal.SIGTERM, lambda signum, frame: stop_requested.set())  # (1)
 
 def stop_on_sigterm(server, grace=5.0):
     """Wait for SIGTERM, then drain the server (stop()'s result)."""
-    stop_requested.wait()
+    while not stop_requested.wait(0.5):  # a bare wait() can sleep through the signal
+        pass
     return server.stop(grace)  # keep grace below the container's grace period
 # --8<-- [end:sigterm]
 

@@ -311,13 +311,23 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     arrived, so 0 takes an EOF already received with nothing before it.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
-    failed, the close had to abort, or the writer was already closing).
-    Over TLS no EOF can be sent (can_write_eof() is False): it waits for the
-    peer's EOF all the same, so a peer that waits for yours makes it return
-    False at the timeout. The writer is closed when this returns or raises,
-    in every case: also when it raises ValueError for a timeout out of range
-    or a max_bytes below 0, and at once (aborted) when its task is
-    cancelled.
+    failed, the close had to abort, or the writer was already closing, as
+    its reader's EOF may then be its own close's). A TLS writer already
+    closing whose reader is at EOF (reader.at_eof()) is the exception:
+    asyncio's TLS transport (3.11+) closes itself once the peer's EOF
+    arrives, so that gives True once the writer has closed in time (as does
+    such a writer that you, or an earlier call, closed or aborted: the two
+    look the same). Over TLS no EOF can be sent (can_write_eof() is False):
+    it waits for the peer's EOF all the same, so a peer that waits for yours
+    makes it return False at the timeout. The writer is closed when this
+    returns or raises, in every case: also when it raises ValueError for a
+    timeout out of range or a max_bytes below 0, and at once when its task
+    is cancelled once it has started (the transport is aborted: what is
+    left of its buffer is dropped, and the socket closed, so with nothing
+    left to send or unread the peer sees a FIN, not a reset). A task
+    cancelled before its first step runs none of it, and the writer stays
+    open: await this call directly, or close the writer in a finally of
+    your own.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time()
@@ -329,8 +339,9 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
             raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
         deadline += timeout
         discarded = 0
-        if writer.is_closing():
-            return False  # its reader's EOF would be its own close's
+        tls = writer.get_extra_info("sslcontext") is not None
+        if writer.is_closing() and not (tls and reader.at_eof()):
+            return False  # its reader's EOF may be its own close's
         if writer.can_write_eof():
             writer.write_eof()
         while max_bytes is None or discarded <= max_bytes:
@@ -380,9 +391,13 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     reaches a connection before the server closes it is answered 503 with
     Connection: close (one woken in the middle of its request line is
     closed without an answer); one that reaches an idle connection earlier,
-    while stop() waits for serve_forever(), may be served as usual. Past
-    the timeout, the connections still open are shut down (their requests
-    are cut: one whose headers were still arriving never reaches do_GET())
+    while stop() waits for serve_forever(), may be served as usual. The 503
+    goes out without the request's body being read, and the connection is
+    then closed: a client that sends a whole body before it reads (as
+    http.client does) may get BrokenPipeError or ConnectionResetError
+    instead of the 503. Past the timeout, the connections still open are
+    shut down (their requests are cut: a request that had not reached
+    do_GET() never does, and gets no answer)
     and stop() returns False after at most one second more; a handler that
     never touches its socket again, or is still in setup() (a TLS
     handshake), outlives stop().
@@ -390,7 +405,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     1e6, once it has stopped accepting, before it wakes anything. The
     listening socket is closed when stop() returns or raises, in every case.
     stop() may be called twice, by two threads at once, without start(), or
-    from a handler (it does not wait for that handler's own thread), but not
+    from handlers (a call from a handler waits for no handler inside stop(),
+    its own thread included, so two handlers may call it at once), but not
     from a signal handler: set an event there, and call stop() from the main
     thread. Linux: stop() wakes handlers waiting in recv() with
     shutdown(SHUT_RD), which other systems may not honour.
@@ -404,6 +420,7 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         self._stopping = False
         self._connections = {}  # connection -> "waiting", "working", "woken", "cut"
         self._handlers = set()  # handler threads (_threads is ThreadingMixIn's)
+        self._stoppers = set()  # threads inside stop()
         self._serving = None
         super().__init__(*args, **kwargs)
 
@@ -424,17 +441,20 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     def waiting(self, connection):
         """Called by the handler before it reads a request."""
         with self._lock:
+            if self._connections.get(connection) == "cut":
+                return  # stop() shut it down: it stays cut
             if self._stopping:
                 self._wake(connection)
             else:
                 self._connections[connection] = "waiting"
 
     def working(self, connection):
-        """Called once a request arrived; False if stop() woke the connection."""
+        """Called once a request arrived; False if stop() woke or cut it."""
         with self._lock:
-            woken = self._connections.get(connection) == "woken"
-            self._connections[connection] = "woken" if woken else "working"
-            return not woken
+            if self._connections.get(connection) in ("woken", "cut"):
+                return False
+            self._connections[connection] = "working"
+            return True
 
     def was_cut(self, connection):
         """Whether stop() cut the connection while its request arrived."""
@@ -455,8 +475,10 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
 
     def stop(self, timeout=5.0):
         deadline = time.monotonic()
+        me = threading.current_thread()
         try:
             with self._lock:
+                self._stoppers.add(me)  # see _join()
                 serving, self._serving = self._serving, None
             if serving is not None:
                 self.shutdown()
@@ -484,12 +506,18 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             self._join(deadline + 1)
             return False
         finally:
+            with self._lock:
+                self._stoppers.discard(me)
             self.server_close()
 
     def _join(self, deadline):
-        me = threading.current_thread()  # stop() called from a handler
+        me = threading.current_thread()
         with self._lock:
-            threads = [thread for thread in self._handlers if thread is not me]
+            # From a handler, not the handlers inside stop(), its own thread
+            # included: two would wait for each other. Not a thread whose
+            # start() failed: it never ran (is_alive() is False).
+            skip = self._stoppers if me in self._handlers else ()
+            threads = [t for t in self._handlers if t.is_alive() and t not in skip]
         for thread in threads:
             thread.join(max(deadline - time.monotonic(), 0))
         return not any(thread.is_alive() for thread in threads)
@@ -507,8 +535,9 @@ class StoppableHTTPRequestHandler(http.server.BaseHTTPRequestHandler):
 
     def parse_request(self):
         working = self.server.working(self.connection)
-        if not working and not self.raw_requestline.endswith(b"\n"):
-            self.close_connection = True  # woken mid-line: no request to answer
+        cut = self.server.was_cut(self.connection)
+        if not working and (cut or not self.raw_requestline.endswith(b"\n")):
+            self.close_connection = True  # cut, or woken mid-line: no answer
             return False
         if not super().parse_request():
             return False

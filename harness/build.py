@@ -15,8 +15,15 @@ ENV = {"NO_MKDOCS_2_WARNING": "1"}
 
 
 def environment(**extra: str) -> dict[str, str]:
-    """This process's environment, as the project's tools must run in it."""
-    return {**os.environ, **ENV, **extra}
+    """This process's environment, as the project's tools must run in it:
+    without what pytest-xdist sets in its workers (a pytest run on a copy of
+    the project is a run of its own, not a worker of this one)."""
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("PYTEST_XDIST_", "PYTEST_CURRENT_TEST"))
+    }
+    return {**inherited, **ENV, **extra}
 
 
 def strict_build(

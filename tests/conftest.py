@@ -75,7 +75,9 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_site(
+    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> Path:
     """The site, built strictly into a temporary folder (bounded: 120 s),
     once per run: the xdist workers share one build (pytest-xdist's own
     recipe: the first worker to take the lock builds, the others wait for
@@ -85,7 +87,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from harness.build import strict_build
 
     shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
+    if hasattr(pytestconfig, "workerinput"):  # an xdist worker of this run
         shared = shared.parent  # the run's folder, above each worker's
     site, built = shared / "site", shared / "site.built"
     with open(shared / "site.lock", "w") as lock:

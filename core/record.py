@@ -59,28 +59,33 @@ def stamp_of(entry: dict) -> str:
 
 
 def unverified_reason(name: str, path: Path, record: dict) -> str | None:
-    """None if the record shows this very file passed; else why it did not."""
+    """None if the record shows this very file passed; else why it did not,
+    as one word: "not-run", "changed" (since it was run), or the run's
+    outcome ("failed", "skipped"). reason_text() says it in words."""
     entry = record.get("programs", {}).get(name)
     if not entry:
-        return "not run"
+        return "not-run"
     if not path.is_file() or entry.get("sha256") != sha256(path):
-        return "changed since it was run"
+        return "changed"
     if entry.get("outcome") != "passed":
-        return entry.get("outcome", "not run")
+        return entry.get("outcome", "not-run")
     return None
 
 
-def stamps(names: list[str], record: dict) -> str:
-    """Each distinct environment the named programs passed in, with how many."""
+def reason_text(reason: str) -> str:
+    """An unverified_reason() as the pages say it."""
+    words = {"changed": "changed since it was run", "not-run": "not run"}
+    return words.get(reason, reason)
+
+
+def environments(names: list[str], record: dict) -> dict[str, int]:
+    """Each distinct environment (stamp_of()) the named programs passed in,
+    with how many of them, in the order first met."""
     counts: dict[str, int] = {}
     for name in names:
         stamp = stamp_of(record["programs"][name])
         counts[stamp] = counts.get(stamp, 0) + 1
-    if len(counts) == 1:
-        return next(iter(counts))
-    return "; ".join(
-        f"{stamp} ({n} program{'s' if n > 1 else ''})" for stamp, n in counts.items()
-    )
+    return counts
 
 
 # The user property under which the program runner reports what it ran, for

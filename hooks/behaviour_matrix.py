@@ -23,7 +23,7 @@ from markdown.preprocessors import Preprocessor
 
 from core.markers import MATRIX, OUTPUT_LINE
 from core.paths import SNIPPETS, record_path
-from core.record import load, stamp_of, unverified_reason
+from core.record import load, reason_text, stamp_of, unverified_reason
 
 CODE = re.compile(r"(\w+\([^)]*\)|b'[^']*'|\b[A-Z][A-Z0-9_]{2,}\b(?: \d+)?)")
 
@@ -59,8 +59,8 @@ def stamp(name: str, snippet: Path, record: dict) -> str:
         )
     return (
         '!!! warning "Not verified in this build"\n\n'
-        f"    `{name}` ({why}): these rows are its recorded output, not checked "
-        "by a test run on this machine. Run `make test` before building."
+        f"    `{name}` ({reason_text(why)}): these rows are its recorded output, "
+        "not checked by a test run on this machine. Run `make test` before building."
     )
 
 

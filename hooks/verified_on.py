@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from markdown import Extension, Markdown
@@ -32,11 +33,42 @@ from markdown.preprocessors import Preprocessor
 from core.builders import BuildError, page_path
 from core.markers import included_names, missing_includes
 from core.paths import SNIPPETS, VERIFICATION_PAGE, record_path
-from core.record import environment, load, stamp_of, stamps, unverified_reason
+from core.record import (
+    environment,
+    environments,
+    load,
+    reason_text,
+    stamp_of,
+    unverified_reason,
+)
 
 
 def built_on() -> str:
     return stamp_of(environment())
+
+
+@dataclass
+class Verification:
+    """What the record says of the programs a page includes."""
+
+    programs: list[str]  # the programs the page includes, sorted
+    unverified: dict[str, str]  # name -> core.record.unverified_reason()
+    environments: dict[str, int]  # stamp -> verified programs that passed there
+
+    @property
+    def verified(self) -> list[str]:
+        return [name for name in self.programs if name not in self.unverified]
+
+
+def verification(markdown: str, snippets: Path, record: dict) -> Verification:
+    programs = sorted(included_names(markdown))
+    unverified = {
+        name: why
+        for name in programs
+        if (why := unverified_reason(name, snippets / name, record)) is not None
+    }
+    verified = [name for name in programs if name not in unverified]
+    return Verification(programs, unverified, environments(verified, record))
 
 
 def verified_note(
@@ -47,49 +79,60 @@ def verified_note(
     how_url: str | None = None,
 ) -> str:
     """The Markdown appended to a page: where its programs were verified, and
-    (how_url) a link to the page that says how."""
+    (how_url) a link to the page that says how. Its div carries the facts as
+    data: data-programs and data-verified (counts), data-unverified ("name:
+    reason" pairs, core.record.unverified_reason()), and each environment
+    the verified programs passed in is a span[data-environment] holding
+    their count."""
     how = f" [How this site is verified]({how_url})." if how_url else ""
-    names = sorted(included_names(markdown))
+    found = verification(markdown, snippets, record)
+    names, ok, not_ok = found.programs, found.verified, found.unverified
     if not names:
         return (
             "\n\n---\n\n"
             '<div class="verified-on" data-search-exclude data-programs="0" '
-            'data-verified="0" markdown>\n\n'
+            'data-verified="0" data-unverified="" markdown>\n\n'
             f"**Built on** {built_on()}. This page runs no program of "
             "its own: each claim on it links to the page whose program shows it."
             f"{how}\n\n</div>\n"
         )
-    ok, not_ok = [], []
-    for name in names:
-        why = unverified_reason(name, snippets / name, record)
-        if why is None:
-            ok.append(name)
-        else:
-            not_ok.append(f"`{name}` ({why})")
+    unverified = " ".join(f"{name}:{why}" for name, why in not_ok.items())
     lines = [
         "",
         "",
         "---",
         "",
         f'<div class="verified-on" data-search-exclude data-programs="{len(names)}" '
-        f'data-verified="{len(ok)}" markdown>',
+        f'data-verified="{len(ok)}" data-unverified="{unverified}" markdown>',
         "",
     ]
     if ok:
+        where = "; ".join(
+            f'<span data-environment="{n}">{stamp}</span>'
+            + (
+                f" ({n} program{'s' if n > 1 else ''})"
+                if len(found.environments) > 1
+                else ""
+            )
+            for stamp, n in found.environments.items()
+        )
         count = f"{len(ok)} program{'s' if len(ok) > 1 else ''}"
         lines.append(
-            f"**Verified on** {stamps(ok, record)}: the {count} on this page printed "
+            f"**Verified on** {where}: the {count} on this page printed "
             f"exactly the output shown, run against the kernel on 127.0.0.1.{how}"
             if not not_ok
-            else f"**Verified on** {stamps(ok, record)}: {len(ok)} of the "
+            else f"**Verified on** {where}: {len(ok)} of the "
             f"{len(names)} programs on this page printed exactly the output shown.{how}"
         )
     if not_ok:
+        named = ", ".join(
+            f"`{name}` ({reason_text(why)})" for name, why in not_ok.items()
+        )
         lines += [
             "",
             '!!! warning "Not verified in this build"',
             "",
-            "    Run `make test` before building: " + ", ".join(not_ok) + ".",
+            "    Run `make test` before building: " + named + ".",
         ]
     links = [f"[`{name}`]({url})" for name in names if (url := source_url(name))]
     if links:

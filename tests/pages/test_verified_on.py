@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import platform
 from pathlib import Path
+
+import markdown
+from bs4 import BeautifulSoup
 
 from core.markers import ANNOTATION_MARKER, SECTION_MARKER
 from core.pages import Include, copyable_text, shown_text
 from core.paths import DOCS, SNIPPETS
 from hooks.ladders import provenance
-from hooks.verified_on import verified_note
+from hooks.verified_on import built_on, verification, verified_note
 
 ENV = {
     "os": "Linux",
@@ -42,36 +44,64 @@ def write_snippets(folder: Path) -> None:
     (folder / "b.py").write_text("print(2)\n#> 2\n")
 
 
+def note_facts(note: str) -> dict:
+    """What the note says, read from its data: counts, unverified programs
+    with their reasons, each environment with its count, the source links."""
+    html = markdown.markdown(note, extensions=["md_in_html", "admonition"])
+    div = BeautifulSoup(html, "html.parser").select_one("div.verified-on")
+    return {
+        "programs": int(div["data-programs"]),
+        "verified": int(div["data-verified"]),
+        "unverified": dict(
+            pair.split(":", 1) for pair in div["data-unverified"].split()
+        ),
+        "environments": {
+            span.get_text(): int(span["data-environment"])
+            for span in div.select("span[data-environment]")
+        },
+        "links": [a["href"] for a in div.select("a[href]")],
+        "warning": div.select_one(".admonition.warning") is not None,
+    }
+
+
+STAMP = "Linux 6.1.0, CPython 3.12.1, 2026-01-02"
+
+
 def test_all_passed_gives_the_stamp(tmp_path: Path):
     write_snippets(tmp_path)
     note = verified_note(PAGE, tmp_path, record_for(tmp_path, a="passed", b="passed"))
-    assert (
-        "**Verified on** Linux 6.1.0, CPython 3.12.1, 2026-01-02: the 2 programs"
-        in note
-    )
-    assert "Not verified" not in note
+    assert note_facts(note) == {
+        "programs": 2,
+        "verified": 2,
+        "unverified": {},
+        "environments": {STAMP: 2},
+        "links": [],
+        "warning": False,
+    }
 
 
 def test_a_changed_snippet_is_not_claimed(tmp_path: Path):
     write_snippets(tmp_path)
     record = record_for(tmp_path, a="passed", b="passed")
     (tmp_path / "b.py").write_text("print(3)\n#> 3\n")
-    note = verified_note(PAGE, tmp_path, record)
-    assert "1 of the 2 programs on this page printed exactly" in note
-    assert "`b.py` (changed since it was run)" in note
+    facts = note_facts(verified_note(PAGE, tmp_path, record))
+    assert (facts["verified"], facts["unverified"]) == (1, {"b.py": "changed"})
+    assert facts["environments"] == {STAMP: 1} and facts["warning"]
 
 
 def test_failed_and_missing_runs_are_named(tmp_path: Path):
     write_snippets(tmp_path)
-    note = verified_note(PAGE, tmp_path, record_for(tmp_path, a="failed"))
-    assert "**Verified on**" not in note
-    assert "`a.py` (failed)" in note and "`b.py` (not run)" in note
+    facts = note_facts(verified_note(PAGE, tmp_path, record_for(tmp_path, a="failed")))
+    assert facts["unverified"] == {"a.py": "failed", "b.py": "not-run"}
+    assert (facts["verified"], facts["environments"]) == (0, {})
+    assert facts["warning"]
 
 
 def test_no_record_at_all(tmp_path: Path):
     write_snippets(tmp_path)
-    note = verified_note(PAGE, tmp_path, {})
-    assert "Not verified in this build" in note and "`a.py` (not run)" in note
+    facts = note_facts(verified_note(PAGE, tmp_path, {}))
+    assert facts["unverified"] == {"a.py": "not-run", "b.py": "not-run"}
+    assert facts["warning"]
 
 
 def test_programs_verified_in_two_environments_name_both(tmp_path: Path):
@@ -79,27 +109,26 @@ def test_programs_verified_in_two_environments_name_both(tmp_path: Path):
     record = record_for(tmp_path, a="passed")
     other = {**ENV, "python": "3.13.0", "date": "2026-01-03"}
     record["programs"].update(record_for(tmp_path, other, b="passed")["programs"])
-    note = verified_note(PAGE, tmp_path, record)
-    assert (
-        "**Verified on** Linux 6.1.0, CPython 3.12.1, 2026-01-02 (1 program); "
-        "Linux 6.1.0, CPython 3.13.0, 2026-01-03 (1 program): the 2 programs"
-    ) in note
+    facts = note_facts(verified_note(PAGE, tmp_path, record))
+    assert facts["environments"] == {
+        STAMP: 1,
+        "Linux 6.1.0, CPython 3.13.0, 2026-01-03": 1,
+    }
+    assert verification(PAGE, tmp_path, record).verified == ["a.py", "b.py"]
 
 
 def test_a_page_without_programs_says_where_it_was_built(tmp_path: Path):
     note = verified_note("# Title\n\nText.\n", tmp_path, {})
-    here = f"{platform.system()} {platform.release()}, "
-    assert f"**Built on** {here}" in note
-    assert platform.python_version() in note
+    facts = note_facts(note)
+    assert (facts["programs"], facts["verified"], facts["unverified"]) == (0, 0, {})
+    assert built_on() in note  # this machine's stamp (core.record.stamp_of)
 
 
 def test_source_files_are_linked(tmp_path: Path):
     write_snippets(tmp_path)
     record = record_for(tmp_path, a="passed", b="passed")
     note = verified_note(PAGE, tmp_path, record, lambda name: f"../snippets/{name}")
-    assert (
-        "Source files: [`a.py`](../snippets/a.py), [`b.py`](../snippets/b.py)." in note
-    )
+    assert note_facts(note)["links"] == ["../snippets/a.py", "../snippets/b.py"]
 
 
 def test_a_ladder_says_whether_this_build_captured_it(tmp_path: Path):

@@ -255,6 +255,23 @@ class Sockets:
         return not readable
 
     @staticmethod
+    def wait_until_queued(sock: socket.socket, size: int) -> None:
+        """Wait (WAIT at most) until size bytes are in sock's receive queue
+        (FIONREAD), read by no one."""
+        import fcntl  # POSIX only: this module is imported on Windows too
+        import termios
+
+        deadline = time.monotonic() + WAIT
+        while True:
+            queued = struct.unpack(
+                "i", fcntl.ioctl(sock, termios.FIONREAD, b"\0\0\0\0")
+            )[0]
+            if queued >= size:
+                return
+            assert time.monotonic() < deadline, f"{queued} of {size} bytes queued"
+            select.select([], [], [], 0.01)  # a bounded wait, not a sleep
+
+    @staticmethod
     def wait_readable(sock: socket.socket) -> None:
         """Wait (WAIT at most) until something arrived on sock: data, a FIN
         or a reset."""

@@ -248,13 +248,21 @@ def test_closes_the_socket_whatever_its_state(sockets, state):
     assert ours.fileno() == -1
 
 
-def test_an_af_unix_socket_has_no_reset(sockets):
-    """ "An AF_UNIX socket has no reset: on Linux the peer reads what was
-    sent, then b''": nothing is dropped and nothing raises."""
+@pytest.mark.parametrize("unread", [False, True], ids=["nothing unread", "data unread"])
+def test_af_unix_has_no_reset_on_a_wire(sockets, unread):
+    """ "AF_UNIX has no reset on a wire: on Linux the peer reads what was
+    sent, then b'', or ConnectionResetError if this end had data unread (as
+    after a close())": nothing sent is dropped."""
     ours, peer = (sockets.keep(sock) for sock in socket.socketpair())
     peer.settimeout(5)
     ours.sendall(b"reply")
+    if unread:
+        peer.sendall(b"unread")
     abort(ours)
     assert ours.fileno() == -1
     assert peer.recv(1024) == b"reply"
-    assert peer.recv(1024) == b""
+    if unread:
+        with pytest.raises(ConnectionResetError):
+            peer.recv(1024)
+    else:
+        assert peer.recv(1024) == b""

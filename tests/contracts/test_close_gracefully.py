@@ -7,6 +7,7 @@ a server), `peer` the other end.
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import socket
@@ -343,16 +344,55 @@ def test_a_timeout_above_1e6_raises_valueerror(sockets, timeout):
 
 
 @pytest.mark.parametrize("timeout", [None, 5.0], ids=["blocking", "timeout"])
-def test_restores_the_blocking_mode_a_dup_shares(sockets, timeout):
-    """ "the socket's timeout, and with it the blocking mode that such a
-    holder shares, is restored first": a dup() shares the O_NONBLOCK flag
-    of the open file; after the call it is what it was before."""
+@pytest.mark.parametrize("holder_mode", ["same", "other"])
+def test_restores_the_blocking_mode_its_timeout_implies(sockets, timeout, holder_mode):
+    """ "the socket's own timeout is restored first, and with it the
+    blocking mode that timeout implies, which such a holder shares": a dup()
+    shares the O_NONBLOCK flag of the open file; after the call it is the
+    mode of the socket's own timeout, also when the holder had set another."""
     ours, peer = sockets.pair(timeout=timeout)
     holder = sockets.keep(ours.dup())
-    before = os.get_blocking(holder.fileno())
+    if holder_mode == "other":
+        holder.setblocking(timeout is not None)  # the opposite of ours
     peer.close()
     assert close_gracefully(ours, timeout=1) is True
-    assert os.get_blocking(holder.fileno()) is before is (timeout is None)
+    assert os.get_blocking(holder.fileno()) is (timeout is None)
+
+
+def test_on_a_socket_shut_down_for_reading_true_says_nothing_of_the_peer(sockets):
+    """ "A socket already shut down for reading (shutdown(SHUT_RD) or
+    SHUT_RDWR, as a heartbeat() miss does) reads b'' at once: True then says
+    nothing of the peer": True at once, while the peer, which sent no FIN,
+    is still open (its end is in CLOSE_WAIT: it got ours)."""
+    ours, peer = sockets.pair()
+    ours.shutdown(socket.SHUT_RDWR)
+    result, took = timed(close_gracefully, ours, timeout=2)
+    assert (result, ours.fileno()) == (True, -1)
+    assert took < SLACK
+    assert sockets.tcp_state(peer) == sockets.TCP_CLOSE_WAIT
+
+
+def test_a_descriptor_closed_behind_its_back_makes_close_raise_ebadf(sockets):
+    """ "A descriptor closed behind the socket's back makes close() raise
+    EBADF, after the socket has let go of it": OSError EBADF, and fileno()
+    is -1 (an earlier body raised from its finally: and left it open)."""
+    ours, _ = sockets.pair()
+    os.close(ours.fileno())
+    with pytest.raises(OSError) as raised:
+        close_gracefully(ours, timeout=1)
+    assert raised.value.errno == errno.EBADF
+    assert ours.fileno() == -1
+
+
+def test_a_lowered_so_rcvbuf_can_hide_a_queued_fin_from_timeout_0(sockets):
+    """ "(unless SO_RCVBUF was lowered after that data came ...)": 100 kB
+    and the FIN queued, then SO_RCVBUF set to 4096: timeout 0 gives False."""
+    ours, peer = sockets.pair()
+    peer.sendall(bytes(100_000))
+    peer.shutdown(socket.SHUT_WR)
+    sockets.wait_until_queued(ours, 100_000)
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    assert close_gracefully(ours, timeout=0) is False
 
 
 def test_on_af_unix_timeout_0_may_miss_a_queued_fin(sockets):

@@ -9,6 +9,7 @@ all.
 from __future__ import annotations
 
 import math
+import os
 import socket
 import struct
 import sys
@@ -330,3 +331,23 @@ def test_never_closes_the_socket(sockets, peers, outcome):
     else:
         heartbeat(ours, 0.2)
     assert ours.fileno() == descriptor
+
+
+def test_on_an_ssl_socket_a_miss_ends_the_tls_layer(sockets):
+    """ "On an ssl.SSLSocket a miss also ends the TLS layer (shutdown()
+    does)": after a miss, unwrap() finds no TLS layer to end."""
+    ours, _ = sockets.tls_pair()
+    assert heartbeat(ours, 0.1) is False
+    with pytest.raises(ValueError, match="No SSL wrapper"):
+        ours.unwrap()
+
+
+def test_a_descriptor_closed_behind_its_back_is_a_miss(sockets):
+    """ "On a miss (... an OSError) it ... returns False": also for EBADF (an
+    earlier body raised it from its finally:)."""
+    ours, _ = sockets.pair()
+    os.close(ours.fileno())
+    try:
+        assert heartbeat(ours, 0.5) is False
+    finally:
+        ours.detach()  # its descriptor is gone: nothing left to close

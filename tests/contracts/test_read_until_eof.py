@@ -400,3 +400,24 @@ def test_a_timeout_of_1e6_is_in_range_and_waits(sockets, peers):
     result, took = timed(read_until_eof, ours, timeout=1e6)
     assert result == b"body"
     assert 0.25 < took < 0.3 + SLACK
+
+
+@pytest.mark.parametrize("ending", ["FIN without close_notify", "reset"])
+def test_a_default_ssl_socket_may_take_a_ragged_end_for_the_fin(sockets, ending):
+    """ "On an ssl.SSLSocket made with suppress_ragged_eofs=True (the
+    default), a peer that closes without close_notify reads as a FIN, and
+    before Python 3.13 so does a reset: what it had read before is returned
+    as if complete" (3.13 raises ConnectionResetError for the reset)."""
+    ours, peer = sockets.tls_pair()  # suppress_ragged_eofs=True, the default
+    peer.sendall(b"first half")
+    sockets.wait_readable(ours)
+    if ending == "reset":
+        peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_ZERO)
+    peer.close()  # no close_notify: SSLSocket.close() sends none
+    if ending == "reset" and sys.version_info >= (3, 13):
+        with pytest.raises(ConnectionResetError):
+            read_until_eof(ours, timeout=5)
+    elif ending == "reset":  # part of the data, or (seen here) none of it
+        assert b"first half".startswith(read_until_eof(ours, timeout=5))
+    else:
+        assert read_until_eof(ours, timeout=5) == b"first half"

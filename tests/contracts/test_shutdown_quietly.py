@@ -197,7 +197,9 @@ def test_raises_any_other_oserror(sockets):
         ours.detach()  # its descriptor is gone: nothing left to close
 
 
-@pytest.mark.parametrize("how", [3, 7, -1, 2**31, -(2**31) - 1, 2**64, "1", 1.0])
+@pytest.mark.parametrize(
+    "how", [3, 7, -1, 2**31, -(2**31) - 1, 2**64, "1", 1.0, True, False]
+)
 @pytest.mark.parametrize("state", ["open", "closed"])
 def test_a_how_that_is_not_a_shut_constant_raises_valueerror_before_anything(
     sockets, how, state

@@ -92,9 +92,10 @@ def abort(sock):
     after a close() that a makefile() outlives, fileno() is not -1 yet, and
     abort() still makes the last close a reset. Raises OSError if
     setsockopt() fails (EINVAL on a socket the peer has already reset, on
-    some systems, not Linux), after an ordinary close() of the socket. An
-    AF_UNIX socket has no reset: on Linux the peer reads what was sent, then
-    b''.
+    some systems, not Linux), after an ordinary close() of the socket.
+    AF_UNIX has no reset on a wire: on Linux the peer reads what was sent,
+    then b'', or ConnectionResetError if this end had data unread (as after
+    a close()).
     """
     if sock.fileno() == -1:
         return

@@ -41,7 +41,7 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     later recv() calls read the peer's TLS records raw.
     """
     shut = (socket.SHUT_RD, socket.SHUT_WR, socket.SHUT_RDWR)
-    if not isinstance(how, int) or how not in shut:
+    if isinstance(how, bool) or not isinstance(how, int) or how not in shut:
         raise ValueError(f"how must be SHUT_RD, SHUT_WR or SHUT_RDWR, not {how!r}")
     if sock.fileno() == -1:
         return False
@@ -67,9 +67,10 @@ def abort(sock):
     after a close() that a makefile() outlives, fileno() is not -1 yet, and
     abort() still makes the last close a reset. Raises OSError if
     setsockopt() fails (EINVAL on a socket the peer has already reset, on
-    some systems, not Linux), after an ordinary close() of the socket. An
-    AF_UNIX socket has no reset: on Linux the peer reads what was sent, then
-    b''.
+    some systems, not Linux), after an ordinary close() of the socket.
+    AF_UNIX has no reset on a wire: on Linux the peer reads what was sent,
+    then b'', or ConnectionResetError if this end had data unread (as after
+    a close()).
     """
     if sock.fileno() == -1:
         return

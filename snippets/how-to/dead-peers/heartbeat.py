@@ -34,7 +34,9 @@ def heartbeat(sock, deadline):
     directions and returns False: a late pong could otherwise answer the
     next ping, so every later call on this socket returns False too.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
-    The socket's own timeout is restored; the socket is never closed. Use
+    On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
+    close the socket then. The socket's own timeout is restored; the socket
+    is never closed. Use
     it on a connection whose peer answers each ping with one pong and sends
     nothing else meanwhile.
     """
@@ -58,8 +60,10 @@ def heartbeat(sock, deadline):
     except OSError:
         pass
     finally:
-        if sock.fileno() != -1:
+        try:
             sock.settimeout(previous)  # (2)!
+        except OSError:
+            pass  # closed, or its descriptor closed behind its back
     if answer == b"pong":
         return True
     try:

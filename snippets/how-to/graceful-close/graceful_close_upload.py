@@ -23,20 +23,25 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     timeout, in seconds from 0 to 1e6, bounds the whole call: once it is
     spent, it still discards, without waiting, what has arrived, up to
     SO_RCVBUF bytes more (one receive buffer, as getsockopt() reads it
-    then), so over TCP 0 takes a FIN already queued, behind data or not (on
+    then), so over TCP 0 takes a FIN already queued, behind data or not
+    (unless SO_RCVBUF was lowered after that data came; on
     AF_UNIX the sender's SO_SNDBUF bounds what is queued, which can be more:
     then 0 may return False with the FIN queued). max_bytes,
     if not None, also stops the wait once more than that many bytes were
     discarded. Returns True if the peer's FIN arrived in time, False if the
     time or byte budget ran out or the connection failed (reset, never
-    connected, already closed).
+    connected, already closed). A socket already shut down for reading
+    (shutdown(SHUT_RD) or SHUT_RDWR, as a heartbeat() miss does) reads b''
+    at once: True then says nothing of the peer; abort() such a socket.
 
     The socket is closed when this returns or raises, in every case: also
     when it raises ValueError for a timeout that is None, negative or above
     1e6, or a max_bytes below 0. If another object still holds the
     descriptor (a makefile(), a dup(), a child process), the FIN still goes
-    out, but close() only drops this reference; the socket's timeout, and
-    with it the blocking mode that such a holder shares, is restored first.
+    out, but close() only drops this reference; the socket's own timeout is
+    restored first, and with it the blocking mode that timeout implies,
+    which such a holder shares. A descriptor closed behind the socket's
+    back makes close() raise EBADF, after the socket has let go of it.
     If SO_LINGER is on with a
     time, close() may block for that time more. On an ssl.SSLSocket, no
     close_notify is sent: call unwrap() first if the peer needs one.
@@ -70,8 +75,10 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     except OSError:
         return False
     finally:
-        if sock.fileno() != -1:
+        try:
             sock.settimeout(previous)
+        except OSError:
+            pass  # closed, or its descriptor closed behind its back
         sock.close()
 
 
@@ -88,8 +95,11 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     max_bytes (it never reads more than max_bytes + 1), ValueError for a
     timeout out of range or a max_bytes below 0, TypeError for a max_bytes
     that is not an int (None, a float, a bool), and whatever OSError recv()
-    raises (ConnectionResetError: what was read is lost). It never closes
-    the socket.
+    raises (ConnectionResetError: what was read is lost). On an
+    ssl.SSLSocket made with suppress_ragged_eofs=True (the default), a peer
+    that closes without close_notify reads as a FIN, and before Python 3.13
+    so does a reset: what it had read before is returned as if complete.
+    It never closes the socket.
     """
     if timeout is None or not 0 < timeout <= 1e6:
         raise ValueError(f"timeout must be above 0, at most 1e6, not {timeout!r}")
@@ -114,8 +124,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
             size += len(chunk)
         raise ValueError(f"peer sent more than {max_bytes} bytes")
     finally:
-        if sock.fileno() != -1:
+        try:
             sock.settimeout(previous)
+        except OSError:
+            pass  # closed meanwhile: what the call raises says more
 
 
 def serve(listener, close, results):

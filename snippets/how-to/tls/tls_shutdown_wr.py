@@ -39,8 +39,11 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     max_bytes (it never reads more than max_bytes + 1), ValueError for a
     timeout out of range or a max_bytes below 0, TypeError for a max_bytes
     that is not an int (None, a float, a bool), and whatever OSError recv()
-    raises (ConnectionResetError: what was read is lost). It never closes
-    the socket.
+    raises (ConnectionResetError: what was read is lost). On an
+    ssl.SSLSocket made with suppress_ragged_eofs=True (the default), a peer
+    that closes without close_notify reads as a FIN, and before Python 3.13
+    so does a reset: what it had read before is returned as if complete.
+    It never closes the socket.
     """
     if timeout is None or not 0 < timeout <= 1e6:
         raise ValueError(f"timeout must be above 0, at most 1e6, not {timeout!r}")
@@ -65,8 +68,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
             size += len(chunk)
         raise ValueError(f"peer sent more than {max_bytes} bytes")
     finally:
-        if sock.fileno() != -1:
+        try:
             sock.settimeout(previous)
+        except OSError:
+            pass  # closed meanwhile: what the call raises says more
 
 
 def serve(listener, to_eof, seen):

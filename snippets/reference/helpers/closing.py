@@ -8,7 +8,14 @@ docstring names, on Linux, on Python 3.10 to 3.13.
 
 Every timeout is at most 1e6 seconds (11.5 days): CPython hands a socket's
 timeout to poll() as milliseconds in a C int, and one above about 2.1e6 s
-wraps around to a short wait or none (Modules/socketmodule.c).
+wraps around: to a wrong wait, shorter or longer, or to none at all
+(Modules/socketmodule.c).
+
+read_until_eof(), heartbeat() and close_gracefully() set the socket's timeout
+while they wait, and set its own back after: that sets O_NONBLOCK on the open
+file, which a dup() or a child process holding the same descriptor shares (a
+holder that expects to block can meanwhile get BlockingIOError, and after
+finds the mode this socket's timeout implies).
 """
 
 import asyncio
@@ -40,20 +47,25 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     timeout, in seconds from 0 to 1e6, bounds the whole call: once it is
     spent, it still discards, without waiting, what has arrived, up to
     SO_RCVBUF bytes more (one receive buffer, as getsockopt() reads it
-    then), so over TCP 0 takes a FIN already queued, behind data or not (on
+    then), so over TCP 0 takes a FIN already queued, behind data or not
+    (unless SO_RCVBUF was lowered after that data came; on
     AF_UNIX the sender's SO_SNDBUF bounds what is queued, which can be more:
     then 0 may return False with the FIN queued). max_bytes,
     if not None, also stops the wait once more than that many bytes were
     discarded. Returns True if the peer's FIN arrived in time, False if the
     time or byte budget ran out or the connection failed (reset, never
-    connected, already closed).
+    connected, already closed). A socket already shut down for reading
+    (shutdown(SHUT_RD) or SHUT_RDWR, as a heartbeat() miss does) reads b''
+    at once: True then says nothing of the peer; abort() such a socket.
 
     The socket is closed when this returns or raises, in every case: also
     when it raises ValueError for a timeout that is None, negative or above
     1e6, or a max_bytes below 0. If another object still holds the
     descriptor (a makefile(), a dup(), a child process), the FIN still goes
-    out, but close() only drops this reference; the socket's timeout, and
-    with it the blocking mode that such a holder shares, is restored first.
+    out, but close() only drops this reference; the socket's own timeout is
+    restored first, and with it the blocking mode that timeout implies,
+    which such a holder shares. A descriptor closed behind the socket's
+    back makes close() raise EBADF, after the socket has let go of it.
     If SO_LINGER is on with a
     time, close() may block for that time more. On an ssl.SSLSocket, no
     close_notify is sent: call unwrap() first if the peer needs one.
@@ -87,8 +99,10 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     except OSError:
         return False
     finally:
-        if sock.fileno() != -1:
+        try:
             sock.settimeout(previous)
+        except OSError:
+            pass  # closed, or its descriptor closed behind its back
         sock.close()
 # --8<-- [end:close_gracefully]
 
@@ -107,8 +121,11 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     max_bytes (it never reads more than max_bytes + 1), ValueError for a
     timeout out of range or a max_bytes below 0, TypeError for a max_bytes
     that is not an int (None, a float, a bool), and whatever OSError recv()
-    raises (ConnectionResetError: what was read is lost). It never closes
-    the socket.
+    raises (ConnectionResetError: what was read is lost). On an
+    ssl.SSLSocket made with suppress_ragged_eofs=True (the default), a peer
+    that closes without close_notify reads as a FIN, and before Python 3.13
+    so does a reset: what it had read before is returned as if complete.
+    It never closes the socket.
     """
     if timeout is None or not 0 < timeout <= 1e6:
         raise ValueError(f"timeout must be above 0, at most 1e6, not {timeout!r}")
@@ -133,8 +150,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
             size += len(chunk)
         raise ValueError(f"peer sent more than {max_bytes} bytes")
     finally:
-        if sock.fileno() != -1:
+        try:
             sock.settimeout(previous)
+        except OSError:
+            pass  # closed meanwhile: what the call raises says more
 # --8<-- [end:read_until_eof]
 
 
@@ -165,7 +184,7 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     later recv() calls read the peer's TLS records raw.
     """
     shut = (socket.SHUT_RD, socket.SHUT_WR, socket.SHUT_RDWR)
-    if not isinstance(how, int) or how not in shut:
+    if isinstance(how, bool) or not isinstance(how, int) or how not in shut:
         raise ValueError(f"how must be SHUT_RD, SHUT_WR or SHUT_RDWR, not {how!r}")
     if sock.fileno() == -1:
         return False
@@ -192,9 +211,10 @@ def abort(sock):
     after a close() that a makefile() outlives, fileno() is not -1 yet, and
     abort() still makes the last close a reset. Raises OSError if
     setsockopt() fails (EINVAL on a socket the peer has already reset, on
-    some systems, not Linux), after an ordinary close() of the socket. An
-    AF_UNIX socket has no reset: on Linux the peer reads what was sent, then
-    b''.
+    some systems, not Linux), after an ordinary close() of the socket.
+    AF_UNIX has no reset on a wire: on Linux the peer reads what was sent,
+    then b'', or ConnectionResetError if this end had data unread (as after
+    a close()).
     """
     if sock.fileno() == -1:
         return
@@ -218,7 +238,9 @@ def heartbeat(sock, deadline):
     directions and returns False: a late pong could otherwise answer the
     next ping, so every later call on this socket returns False too.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
-    The socket's own timeout is restored; the socket is never closed. Use
+    On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
+    close the socket then. The socket's own timeout is restored; the socket
+    is never closed. Use
     it on a connection whose peer answers each ping with one pong and sends
     nothing else meanwhile.
     """
@@ -242,8 +264,10 @@ def heartbeat(sock, deadline):
     except OSError:
         pass
     finally:
-        if sock.fileno() != -1:
+        try:
             sock.settimeout(previous)
+        except OSError:
+            pass  # closed, or its descriptor closed behind its back
     if answer == b"pong":
         return True
     try:

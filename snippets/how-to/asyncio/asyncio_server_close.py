@@ -1,8 +1,9 @@
 """asyncio servers: close() stops accepting; open connections are yours to close.
 
 Server.close() closes the listening socket only. On Python 3.12 and later,
-Server.wait_closed() also waits for every open connection; on 3.10 and 3.11
-it returns at once. Close the connections yourself, then wait, with a bound.
+Server.wait_closed() called after close() also waits for every open
+connection; on 3.10 and 3.11 it returns at once. Close the connections
+yourself, then wait, with a bound.
 """
 
 import asyncio

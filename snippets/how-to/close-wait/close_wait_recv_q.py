@@ -5,7 +5,8 @@ server never read, one it read to b'', one with five bytes of data and the
 FIN unread, and one whose five bytes it read with a single recv(), which
 never returned b''. The queue that ss prints as Recv-Q tells the first
 three apart: Linux counts the unread FIN as one, and a recv() that reaches
-the FIN after data takes the FIN with the data.
+the FIN after data takes the FIN with the data. A fifth connection, which
+the server never accepts, reaches CLOSE_WAIT in the listener's queue.
 """
 
 import select
@@ -83,6 +84,15 @@ def close_wait(listener, data, reads):
             return f"{state}, Recv-Q {recv_q}; recv(): {received}"
 
 
+def never_accepted(listener, data):
+    """The client sends `data` and closes; the server does not call accept()."""
+    with socket.create_connection(listener.getsockname(), timeout=5) as client:
+        ends = (client.getpeername(), client.getsockname())
+        client.sendall(data)
+    state = settle(lambda: table_state(ends), "ESTABLISHED")  # the FIN is in
+    return f"{state}, Recv-Q {table_recv_q(ends)}"
+
+
 with socket.create_server(("127.0.0.1", 0)) as listener:
     listener.settimeout(5)
     print("FIN not read:", close_wait(listener, b"", reads=0))
@@ -93,4 +103,6 @@ with socket.create_server(("127.0.0.1", 0)) as listener:
     #> 5 bytes and FIN unread: CLOSE_WAIT, Recv-Q 6; recv(): []
     print("5 bytes read, b'' not yet:", close_wait(listener, b"hello", reads=1))
     #> 5 bytes read, b'' not yet: CLOSE_WAIT, Recv-Q 0; recv(): [b'hello']
+    print("never accepted, 5 bytes and FIN:", never_accepted(listener, b"hello"))
+    #> never accepted, 5 bytes and FIN: CLOSE_WAIT, Recv-Q 6
 # --8<-- [end:cases]

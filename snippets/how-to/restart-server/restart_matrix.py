@@ -3,18 +3,20 @@
 The old listener (whose accepted connection closed first and is now in
 TIME_WAIT) and the new one each run with and without SO_REUSEADDR. The
 flag that counts on the old side is the one on the connection in
-TIME_WAIT, which it inherits from its listener when accepted.
+TIME_WAIT, which it inherits from its listener when accepted. SO_REUSEPORT
+on the old listener and the new one lets the bind through as well.
 """
 
 import errno
 import socket
 
 
-def listener(port, reuse_address):
-    """A listening socket on 127.0.0.1:port, SO_REUSEADDR set before bind()."""
+def listener(port, reuse_address, reuse_port=0):
+    """A listening socket on 127.0.0.1:port, the options set before bind()."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, reuse_address)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, reuse_port)
         sock.bind(("127.0.0.1", port))
         sock.listen()
     except OSError:
@@ -44,12 +46,12 @@ def serve_one_and_close_first(old, conn_reuse=None):
 
 
 # --8<-- [start:matrix]
-def restart(old_reuse, new_reuse, conn_reuse=None):
+def restart(old_reuse, new_reuse, conn_reuse=None, reuse_port=0):
     """Serve once with the old setting, then bind the same port with the new one."""
-    with listener(0, old_reuse) as old:
+    with listener(0, old_reuse, reuse_port) as old:
         port = serve_one_and_close_first(old, conn_reuse)
     try:
-        with listener(port, new_reuse):
+        with listener(port, new_reuse, reuse_port):
             return "bound"
     except OSError as exc:
         return errno.errorcode[exc.errno]
@@ -84,4 +86,6 @@ print("old listener 0, its connection 1, new 1:", restart(0, 1, conn_reuse=1))  
 #> old listener 0, its connection 1, new 1: bound
 print("old listener 1, its connection 0, new 1:", restart(1, 1, conn_reuse=0))
 #> old listener 1, its connection 0, new 1: EADDRINUSE
+print("SO_REUSEPORT 1 on both, SO_REUSEADDR 0:", restart(0, 0, reuse_port=1))  # (3)!
+#> SO_REUSEPORT 1 on both, SO_REUSEADDR 0: bound
 # --8<-- [end:connection]

@@ -5,7 +5,8 @@ the descriptor, and the connection, stay open until the file is closed
 too. Once the socket is really closed, the calls below that read only
 Python's own fields still answer, while those that reach the kernel pass it
 descriptor -1 and fail with EBADF, the errno Linux gives for a bad
-descriptor.
+descriptor: they raise OSError, but connect_ex(), which returns an errno
+instead of raising, returns it.
 """
 
 import errno
@@ -28,7 +29,8 @@ def outcome(call):
 
 
 with socket.create_server(("127.0.0.1", 0)) as listener:
-    with socket.create_connection(listener.getsockname(), timeout=5) as peer:
+    address = listener.getsockname()
+    with socket.create_connection(address, timeout=5) as peer:
         sock, _ = listener.accept()
         sock.settimeout(5)
         # --8<-- [start:makefile]
@@ -58,6 +60,7 @@ calls = {
     "getblocking()": sock.getblocking,
     "send()": lambda: sock.send(b"x"),
     "recv()": lambda: sock.recv(1024),
+    "connect_ex()": lambda: errno.errorcode[sock.connect_ex(address)],
     "getsockname()": sock.getsockname,
     "shutdown()": lambda: sock.shutdown(socket.SHUT_RDWR),
     "setsockopt()": lambda: sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1),
@@ -73,6 +76,7 @@ for name, call in calls.items():
     #> getblocking()  True
     #> send()         OSError EBADF
     #> recv()         OSError EBADF
+    #> connect_ex()   EBADF
     #> getsockname()  OSError EBADF
     #> shutdown()     OSError EBADF
     #> setsockopt()   OSError EBADF

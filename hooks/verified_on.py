@@ -22,6 +22,8 @@ names no page).
 
 from __future__ import annotations
 
+import html
+import json
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,9 +83,9 @@ def verified_note(
     """The Markdown appended to a page: where its programs were verified, and
     (how_url) a link to the page that says how. Its div carries the facts as
     data: data-programs and data-verified (counts), data-unverified ("name:
-    reason" pairs, core.record.unverified_reason()), and each environment
-    the verified programs passed in is a span[data-environment] holding
-    their count."""
+    reason" pairs, core.record.unverified_reason()) and data-environments
+    (JSON: each environment the verified programs passed in, with their
+    count)."""
     how = f" [How this site is verified]({how_url})." if how_url else ""
     found = verification(markdown, snippets, record)
     names, ok, not_ok = found.programs, found.verified, found.unverified
@@ -91,24 +93,27 @@ def verified_note(
         return (
             "\n\n---\n\n"
             '<div class="verified-on" data-search-exclude data-programs="0" '
-            'data-verified="0" data-unverified="" markdown>\n\n'
+            'data-verified="0" data-unverified="" data-environments="{}" '
+            "markdown>\n\n"
             f"**Built on** {built_on()}. This page runs no program of "
             "its own: each claim on it links to the page whose program shows it."
             f"{how}\n\n</div>\n"
         )
     unverified = " ".join(f"{name}:{why}" for name, why in not_ok.items())
+    where_json = html.escape(json.dumps(found.environments), quote=True)
     lines = [
         "",
         "",
         "---",
         "",
         f'<div class="verified-on" data-search-exclude data-programs="{len(names)}" '
-        f'data-verified="{len(ok)}" data-unverified="{unverified}" markdown>',
+        f'data-verified="{len(ok)}" data-unverified="{unverified}" '
+        f'data-environments="{where_json}" markdown>',
         "",
     ]
     if ok:
         where = "; ".join(
-            f'<span data-environment="{n}">{stamp}</span>'
+            stamp
             + (
                 f" ({n} program{'s' if n > 1 else ''})"
                 if len(found.environments) > 1

@@ -3,12 +3,12 @@ every file in snippets/ is a program the runner runs (or its stored capture)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown
 import pytest
 from mkdocs.config import load_config
-from pytest_examples import find_examples
 
 from core.markers import INCLUDE
 from core.pages import all_includes, all_pages, page_id
@@ -82,19 +82,58 @@ def test_every_file_in_snippets_is_a_program_the_runner_runs():
     )
 
 
+# A fenced block opens with ``` or ~~~ (three or more), then a language
+# (py, python, pycon...) or an attribute list naming one ({ .python ... }).
+# pytest-examples' find_examples() sees only ```py fences, so this scanner is
+# the project's own: a ~~~py block or a { .python } one renders as code too.
+FENCE_OPEN = re.compile(
+    r"^[ \t]*(?P<fence>`{3,}|~{3,})[ \t]*"
+    r"(?:\{[^}]*\.(?:py|python|py3|pycon)\b[^}]*\}|(?:py|python|py3|pycon)\b)"
+)
+
+
+def python_blocks(text: str) -> list[tuple[int, list[str]]]:
+    """(line number, body lines) of each Python fenced block in text."""
+    lines, blocks, i = text.splitlines(), [], 0
+    while i < len(lines):
+        opened = FENCE_OPEN.match(lines[i])
+        if opened:
+            fence, body, start = opened.group("fence"), [], i + 1
+            i += 1
+            while i < len(lines) and not lines[i].strip().startswith(fence):
+                body.append(lines[i])
+                i += 1
+            blocks.append((start, body))
+        i += 1
+    return blocks
+
+
 def test_no_page_writes_a_program_inline():
-    """A ```py block on a page holds include lines only: a program written on
-    the page would be run by no test and copied from no file."""
+    """A Python block on a page (```py, ~~~py, ``` { .python }) holds include
+    lines only: a program written on the page would be run by no test and
+    copied from no file."""
     inline = [
-        f"{example.path.relative_to(ROOT).as_posix()}:{example.start_line}"
-        for example in find_examples(DOCS)
-        if not all(
-            INCLUDE.fullmatch(line.strip())
-            for line in example.source.splitlines()
-            if line.strip()
-        )
+        f"{page.relative_to(ROOT).as_posix()}:{start}"
+        for page in sorted(DOCS.rglob("*.md"))
+        for start, body in python_blocks(page.read_text())
+        if not all(INCLUDE.fullmatch(line.strip()) for line in body if line.strip())
     ]
     assert not inline, (
-        "```py blocks written on the page, not included from snippets/ "
+        "Python blocks written on the page, not included from snippets/ "
         f"(make each a program there and include it): {inline}"
     )
+
+
+def test_the_scanner_sees_every_kind_of_python_fence():
+    """The fence kinds the site renders as Python code, each found."""
+    text = (
+        "```py\nprint(1)\n```\n\n~~~py\nprint(2)\n~~~\n\n"
+        '``` { .python title="x.py" }\nprint(3)\n```\n\n'
+        "````python\nprint(4)\n````\n\n```text\nnot python\n```\n"
+    )
+    assert [body for _, body in python_blocks(text)] == [
+        ["print(1)"],
+        ["print(2)"],
+        ["print(3)"],
+        ["print(4)"],
+    ]

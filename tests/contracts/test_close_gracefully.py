@@ -361,9 +361,10 @@ def test_restores_the_blocking_mode_its_timeout_implies(sockets, timeout, holder
 
 def test_on_a_socket_shut_down_for_reading_true_says_nothing_of_the_peer(sockets):
     """ "A socket already shut down for reading (shutdown(SHUT_RD) or
-    SHUT_RDWR, as a heartbeat() miss does) reads b'' at once: True then says
-    nothing of the peer": True at once, while the peer, which sent no FIN,
-    is still open (its end is in CLOSE_WAIT: it got ours)."""
+    SHUT_RDWR, as a heartbeat() miss does) whose connection is still open
+    reads b'' at once: True then says nothing of the peer": True at once,
+    while the peer, which sent no FIN, is still open (its end is in
+    CLOSE_WAIT: it got ours)."""
     ours, peer = sockets.pair()
     ours.shutdown(socket.SHUT_RDWR)
     result, took = timed(close_gracefully, ours, timeout=2)
@@ -479,3 +480,18 @@ def test_unwrap_first_sends_close_notify(sockets, peers):
     plain = sockets.keep(ours.unwrap())
     assert close_gracefully(plain, timeout=5) is True
     assert tls.result() == (b"", b"")
+
+
+@pytest.mark.parametrize("how", ["SHUT_WR", "SHUT_RDWR"])
+def test_returns_false_when_the_connection_was_already_over(sockets, how):
+    """ "or was already over (both FINs exchanged before the call: its
+    shutdown() gets ENOTCONN)": our FIN went out, the peer's came back
+    (our end is in CLOSE, its socket's state once in TIME_WAIT): False,
+    and the socket is closed."""
+    ours, peer = sockets.pair()
+    ours.shutdown(getattr(socket, how))
+    assert peer.recv(1024) == b""
+    peer.close()
+    sockets.wait_for_state(ours, sockets.TCP_CLOSE)
+    assert close_gracefully(ours, timeout=1) is False
+    assert ours.fileno() == -1

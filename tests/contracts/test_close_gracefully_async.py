@@ -596,3 +596,31 @@ def test_a_tls_writer_already_closing_on_the_peers_eof_gives_true(
             await peer.result()
 
     run(main())
+
+
+def test_raises_runtime_error_if_another_task_is_reading_from_reader():
+    """It raises RuntimeError if another task is reading from reader (a
+    StreamReader takes one reader at a time); the writer is closed all the
+    same.
+
+    Another task waits in reader.read() when the call begins: it raises
+    asyncio's RuntimeError at its first read, at once, and the writer is
+    closed; the peer gets the writer's EOF."""
+
+    async def main():
+        async with connected() as (reader, writer, peer):
+            other = asyncio.ensure_future(reader.read(100))
+            await asyncio.sleep(0)  # it waits for data
+            assert not other.done()
+            start = time.monotonic()
+            try:
+                with pytest.raises(RuntimeError, match="already waiting"):
+                    await closing.close_gracefully_async(reader, writer, TIMEOUT)
+                assert time.monotonic() - start < SLACK
+                assert is_closed(writer)
+                assert await read_all(peer) == (b"", "EOF")
+            finally:
+                other.cancel()
+                await asyncio.wait({other}, timeout=TIMEOUT)
+
+    run(main())

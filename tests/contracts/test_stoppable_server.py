@@ -98,8 +98,10 @@ class Handler(closing.StoppableHTTPRequestHandler):
 
 
 class TLSHandler(Handler):
-    """Wraps its connection in TLS in setup(): the socket it was given is
-    detached, the server's `request` no longer holds a descriptor."""
+    """Wraps its connection in TLS in setup(), as the docstring shows: the
+    socket it was given is detached, the server's `request` no longer holds
+    a descriptor. No finish() of its own: StoppableHTTPRequestHandler closes
+    the wrapper."""
 
     context: ssl.SSLContext
 
@@ -107,12 +109,6 @@ class TLSHandler(Handler):
         self.request.settimeout(TIMEOUT)  # bounds the handshake
         self.request = self.context.wrap_socket(self.request, server_side=True)
         super().setup()
-
-    def finish(self):
-        try:
-            super().finish()
-        finally:
-            self.request.close()  # the server closes only the detached socket
 
 
 class QuitHandler(Handler):
@@ -985,3 +981,229 @@ def test_the_503_goes_out_without_the_body_read(app):
     assert sent in (["BrokenPipeError"], ["ConnectionResetError"])
     assert handler.outcomes == ["sent", "sent"]  # /, /slow; do_POST() never ran
     assert server.errors == []
+
+
+def release_a_hung_shutdown(server):
+    """If stop() hangs in shutdown(), waiting for a serve_forever() that never
+    ran, let it return: a serve_forever() that finds shutdown() requested
+    returns at once, and tells shutdown() so. Only a failing test needs it
+    (without it, the hung thread would keep the test run from ending). Not
+    a Thread whose target is serve_forever: those fail to start here."""
+    rescue = threading.Thread(target=lambda: server.serve_forever(0.01))
+    rescue.start()
+    rescue.join(TIMEOUT)
+
+
+def serving_thread_fails_to_start(server, monkeypatch):
+    """From now on, a Thread whose target is server.serve_forever fails to
+    start (Thread.start() raises RuntimeError, as when the process may
+    start no more threads); other threads start as usual."""
+    start = threading.Thread.start
+
+    def start_or_fail(thread):
+        if thread._target == server.serve_forever:
+            raise RuntimeError("can't start new thread")
+        return start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start_or_fail)
+
+
+@pytest.mark.parametrize("how", ["stop()", "leaving the with block"])
+def test_if_start_raises_stop_closes_the_listener_at_once(app, monkeypatch, how):
+    """If start() raises (no thread could start), nothing is serving, and
+    stop() closes the listener at once. The listening socket is closed when
+    stop() returns or raises, in every case.
+
+    The serving thread fails to start: start() raises RuntimeError; then
+    stop(), or leaving `with server:` (whose block raised that error),
+    returns at once, and the listener is closed. (An earlier start() kept
+    the thread that never started: stop() waited in shutdown() for a
+    serve_forever() that never ran, for ever.)"""
+    server = app(start=False)
+    serving_thread_fails_to_start(server, monkeypatch)
+    outcome = []
+
+    def run():
+        start = time.monotonic()
+        try:
+            if how == "stop()":
+                with pytest.raises(RuntimeError, match="can't start new thread"):
+                    server.start()
+                outcome.append(("returned", server.stop(TIMEOUT)))
+            else:
+                with pytest.raises(RuntimeError, match="can't start new thread"):
+                    with server:
+                        server.start()
+                outcome.append(("left", "the with block"))
+        except BaseException as exc:  # the outcome is what the test checks
+            outcome.append(("raised", exc))
+        outcome.append(time.monotonic() - start)
+
+    stopping = threading.Thread(target=run)
+    stopping.start()
+    stopping.join(TIMEOUT)
+    hung = stopping.is_alive()
+    if hung:
+        release_a_hung_shutdown(server)
+        stopping.join(TIMEOUT)
+    assert not hung, "stop() still running: it waits for a serve_forever() never run"
+    returned, took = outcome
+    assert returned in (("returned", True), ("left", "the with block"))
+    assert took < SLACK
+    assert listener_closed(server)
+
+
+@pytest.mark.parametrize("when", ["again", "after stop()"])
+def test_start_raises_runtime_error_if_called_again_or_after_stop(app, when):
+    """start() ... raises RuntimeError if called again or after stop().
+
+    A second start() raises RuntimeError, and the server goes on serving
+    from the first; stop() then returns True at once and closes the
+    listener. (An earlier version started a second serving thread: stop()
+    waited for ever for the one shutdown() left running.) start() after
+    stop() raises RuntimeError too, and nothing serves."""
+    server = app(start=when == "again")
+    if when == "after stop()":
+        assert Stopping(server, TIMEOUT).result() == ("returned", True)
+    with pytest.raises(RuntimeError, match=r"start\(\) may be called once"):
+        server.start()
+    if when == "again":
+        with connect(server) as sock:
+            assert get(sock) == (200, b"/")
+        stopping = Stopping(server, TIMEOUT)
+        try:
+            outcome = stopping.result()
+        finally:
+            if stopping.outcome is None:  # hung: end the serving threads
+                threading.Thread(target=server.shutdown, daemon=True).start()
+        assert outcome == ("returned", True)
+        assert stopping.took < POLL + SLACK
+    serving = [
+        t
+        for t in threading.enumerate()
+        if getattr(t, "_target", None) == server.serve_forever
+    ]
+    assert serving == []
+    assert listener_closed(server)
+
+
+class CountingServer(Server):
+    """Counts the rounds of serve_forever()'s loop (it calls
+    service_actions() once a round)."""
+
+    rounds = 0
+
+    def service_actions(self):
+        self.rounds += 1
+
+
+def rounds_within(server, seconds):
+    """How many rounds serve_forever() makes in so many seconds."""
+    before = server.rounds
+    time.sleep(seconds)  # the scenario is time itself: a rate
+    return server.rounds - before
+
+
+@pytest.mark.parametrize("order", ["shutdown() first", "stop() alone"])
+def test_stop_does_not_stop_a_serve_forever_of_your_own(app, order):
+    """stop() does not stop a serve_forever() of your own: call shutdown()
+    from another thread first, then stop(); stop() alone returns, and
+    leaves that loop polling the closed listener without a pause (a CPU
+    kept busy) until shutdown().
+
+    serve_forever(0.1) runs in a thread of the test's, and answers. With
+    shutdown() first, then stop(): the loop has ended, stop() returns True
+    and the listener is closed. With stop() alone: True, the listener
+    closed, but the loop still runs, at thousands of rounds in 0.2 s where
+    it made about two before; shutdown() then ends it."""
+    server = app(start=False, server_class=CountingServer)
+    loop = threading.Thread(target=server.serve_forever, args=(POLL,))
+    loop.start()
+    try:
+        with connect(server) as sock:
+            assert get(sock) == (200, b"/")
+        assert rounds_within(server, 0.2) <= 5
+        if order == "shutdown() first":
+            server.shutdown()
+            loop.join(TIMEOUT)
+            assert not loop.is_alive()
+        stopping = Stopping(server, TIMEOUT)
+        assert stopping.result() == ("returned", True)
+        assert stopping.took < SLACK
+        assert listener_closed(server)
+        if order == "stop() alone":
+            assert loop.is_alive()
+            assert rounds_within(server, 0.2) > 100
+    finally:
+        if loop.is_alive():
+            server.shutdown()
+        loop.join(TIMEOUT)
+    assert not loop.is_alive()
+
+
+def test_a_request_expecting_100_continue_gets_the_503_without_one(app):
+    """A request that expects 100 Continue (Expect: 100-continue) gets the
+    503 without one, so a client that waits for it sends no body.
+
+    A keep-alive client sends a POST with Expect: 100-continue and no body
+    yet while its first request is in progress, and stop() begins: after
+    the first response comes the 503 with Connection: close, no 100
+    Continue before it, then EOF; do_POST() never runs. (An earlier version
+    sent 100 Continue first: a client that then sent its body got
+    BrokenPipeError.)"""
+    server = app()
+    handler = handler_class(server)
+    with an_idle_keep_alive(server) as idle, connect(server) as busy:
+        send_get(busy, "/slow")
+        assert handler.started.wait(TIMEOUT)
+        head = f"POST /upload HTTP/1.1\r\nHost: {HOST}\r\nContent-Length: 1000\r\n"
+        busy.sendall(head.encode() + b"Expect: 100-continue\r\n\r\n")
+        stopping = Stopping(server, TIMEOUT)
+        # stop() has begun: it has closed the idle connection
+        assert read_until_eof(idle) == (b"", "EOF")
+        handler.release.set()
+        data, end = read_until_eof(busy)
+        assert stopping.result() == ("returned", True)
+    assert end == "EOF"
+    recorded = _Recorded(data)
+    first = http.client.HTTPResponse(recorded)
+    first.begin()
+    assert (first.status, first.read()) == (200, b"/slow")
+    after = data[recorded.file.tell() :]
+    assert after.split(b"\r\n", 1)[0] == b"HTTP/1.1 503 Server stopping"
+    assert [status for status, _, _ in responses(after)] == [503]
+    assert handler.outcomes == ["sent", "sent"]  # /, /slow; do_POST() never ran
+    assert server.errors == []
+
+
+class KeptTLSHandler(TLSHandler):
+    """A TLSHandler that something keeps a reference to (a registry, a log of
+    handlers): the garbage collector does not close its SSLSocket."""
+
+    kept: list  # set by the test
+
+    def setup(self):
+        super().setup()
+        self.kept.append(self)
+
+
+def test_the_handler_closes_a_tls_wrapper_when_it_finishes(app, tls, sockets):
+    """Add TLS per connection, in the handler's setup() ... The handler
+    closes such a wrapper when it finishes (the server closes only the
+    socket it accepted, which the wrapping detached).
+
+    A handler that wraps its connection in setup() and defines no finish(),
+    kept referenced: once stop() has returned True, its SSLSocket is closed
+    and the client's end has the FIN (CLOSE_WAIT). (Earlier, the server
+    closed only the detached socket: the SSLSocket stayed open until
+    garbage collection, with a ResourceWarning.)"""
+    server = app(use_tls=True, base=KeptTLSHandler)
+    kept = handler_class(server).kept = []
+    try:
+        with an_idle_keep_alive(server, tls[1]) as idle:
+            assert Stopping(server, TIMEOUT).result() == ("returned", True)
+            assert [handler.connection.fileno() for handler in kept] == [-1]
+            sockets.wait_for_state(idle, sockets.TCP_CLOSE_WAIT)
+    finally:
+        for handler in kept:
+            handler.connection.close()

@@ -84,7 +84,9 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     left to send or unread the peer sees a FIN, not a reset). A task
     cancelled before its first step runs none of it, and the writer stays
     open: await this call directly, or close the writer in a finally of
-    your own.
+    your own. It raises RuntimeError if another task is reading from reader
+    (a StreamReader takes one reader at a time); the writer is closed all
+    the same.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time()

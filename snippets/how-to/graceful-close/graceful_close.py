@@ -29,9 +29,11 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     if not None, also stops the wait once more than that many bytes were
     discarded. Returns True if the peer's FIN arrived in time, False if the
     time or byte budget ran out or the connection failed (reset, never
-    connected, already closed). A socket already shut down for reading
-    (shutdown(SHUT_RD) or SHUT_RDWR, as a heartbeat() miss does) reads b''
-    at once: True then says nothing of the peer; abort() such a socket.
+    connected, already closed) or was already over (both FINs exchanged
+    before the call: its shutdown() gets ENOTCONN). A socket already shut
+    down for reading (shutdown(SHUT_RD) or SHUT_RDWR, as a heartbeat() miss
+    does) whose connection is still open reads b'' at once: True then says
+    nothing of the peer; abort() such a socket.
 
     The socket is closed when this returns or raises, in every case: also
     when it raises ValueError for a timeout that is None, negative or above

@@ -54,9 +54,11 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     if not None, also stops the wait once more than that many bytes were
     discarded. Returns True if the peer's FIN arrived in time, False if the
     time or byte budget ran out or the connection failed (reset, never
-    connected, already closed). A socket already shut down for reading
-    (shutdown(SHUT_RD) or SHUT_RDWR, as a heartbeat() miss does) reads b''
-    at once: True then says nothing of the peer; abort() such a socket.
+    connected, already closed) or was already over (both FINs exchanged
+    before the call: its shutdown() gets ENOTCONN). A socket already shut
+    down for reading (shutdown(SHUT_RD) or SHUT_RDWR, as a heartbeat() miss
+    does) whose connection is still open reads b'' at once: True then says
+    nothing of the peer; abort() such a socket.
 
     The socket is closed when this returns or raises, in every case: also
     when it raises ValueError for a timeout that is None, negative or above
@@ -351,7 +353,9 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     left to send or unread the peer sees a FIN, not a reset). A task
     cancelled before its first step runs none of it, and the writer stays
     open: await this call directly, or close the writer in a finally of
-    your own.
+    your own. It raises RuntimeError if another task is reading from reader
+    (a StreamReader takes one reader at a time); the writer is closed all
+    the same.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time()
@@ -401,12 +405,20 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     """A ThreadingHTTPServer that serves in its own thread and stops cleanly.
 
     Handlers must derive from StoppableHTTPRequestHandler; serve with
-    start(), which serves in a new thread (stop() does not stop a
-    serve_forever() of your own: call shutdown() first). Add TLS per
-    connection, in the handler's setup(), not by wrapping the listening
-    socket: a handshake inside accept() would hold serve_forever(), and
-    stop() with it. stop(timeout) stops accepting and closes the listening
-    socket (once serve_forever() notices, at its next 0.1 s poll: a new
+    start(), which serves in a new thread, and raises RuntimeError if
+    called again or after stop(). If start() raises (no thread could
+    start), nothing is serving, and stop() closes the listener at once.
+    stop() does not stop a serve_forever() of your own: call shutdown()
+    from another thread first, then stop(); stop() alone returns, and
+    leaves that loop polling the closed listener without a pause (a CPU
+    kept busy) until shutdown(). Add TLS per connection, in the handler's
+    setup() (self.request = context.wrap_socket(self.request, ...), then
+    super().setup()), not by wrapping the listening socket: a handshake
+    inside accept() would hold serve_forever(), and stop() with it. The
+    handler closes such a wrapper when it finishes (the server closes only
+    the socket it accepted, which the wrapping detached). stop(timeout)
+    stops accepting and closes the listening socket (once serve_forever()
+    notices, at its next 0.1 s poll: a new
     connection is then refused, and one the kernel had queued unaccepted is
     reset), lets each request in progress finish, closes the connections
     waiting for a request, and returns True once every handler thread has
@@ -415,7 +427,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     reaches a connection before the server closes it is answered 503 with
     Connection: close (one woken in the middle of its request line is
     closed without an answer); one that reaches an idle connection earlier,
-    while stop() waits for serve_forever(), may be served as usual. The 503
+    while stop() waits for serve_forever(), may be served as usual. A
+    request that expects 100 Continue (Expect: 100-continue) gets the 503
+    without one, so a client that waits for it sends no body. The 503
     goes out without the request's body being read, and the connection is
     then closed: a client that sends a whole body before it reads (as
     http.client does) may get BrokenPipeError or ConnectionResetError
@@ -445,13 +459,19 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         self._connections = {}  # connection -> "waiting", "working", "woken", "cut"
         self._handlers = set()  # handler threads (_threads is ThreadingMixIn's)
         self._stoppers = set()  # threads inside stop()
+        self._started = False  # start() succeeded, or stop() was called
         self._serving = None
         super().__init__(*args, **kwargs)
 
     def start(self):
-        # shutdown(), in stop(), waits up to poll_interval for serve_forever()
-        self._serving = threading.Thread(target=self.serve_forever, args=(0.1,))
-        self._serving.start()
+        with self._lock:  # a stop() meanwhile waits, then finds the thread
+            if self._started:
+                raise RuntimeError("start() may be called once, and not after stop()")
+            # shutdown(), in stop(), waits up to poll_interval for serve_forever()
+            serving = threading.Thread(target=self.serve_forever, args=(0.1,))
+            serving.start()  # if it raises, nothing serves: stop() must not wait
+            self._started = True
+            self._serving = serving
 
     def process_request(self, request, client_address):
         thread = threading.Thread(
@@ -503,6 +523,7 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         try:
             with self._lock:
                 self._stoppers.add(me)  # see _join()
+                self._started = True  # no start() after stop()
                 serving, self._serving = self._serving, None
             if serving is not None:
                 self.shutdown()
@@ -553,6 +574,11 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
 class StoppableHTTPRequestHandler(http.server.BaseHTTPRequestHandler):
     """A request handler that StoppableHTTPServer.stop() can drain."""
 
+    def __init__(self, request, client_address, server):
+        self._accepted = request  # setup() may wrap it (TLS): see finish()
+        self._refusing = False
+        super().__init__(request, client_address, server)
+
     def handle_one_request(self):
         self.server.waiting(self.connection)
         super().handle_one_request()
@@ -563,6 +589,7 @@ class StoppableHTTPRequestHandler(http.server.BaseHTTPRequestHandler):
         if not working and (cut or not self.raw_requestline.endswith(b"\n")):
             self.close_connection = True  # cut, or woken mid-line: no answer
             return False
+        self._refusing = not working  # a 503 follows: no 100 Continue
         if not super().parse_request():
             return False
         if self.server.was_cut(self.connection):
@@ -574,9 +601,15 @@ class StoppableHTTPRequestHandler(http.server.BaseHTTPRequestHandler):
             return False
         return True
 
+    def handle_expect_100(self):
+        # parse_request() calls it for Expect: 100-continue; a 503 needs no 100
+        return True if self._refusing else super().handle_expect_100()
+
     def finish(self):
         try:
             super().finish()
         finally:
             self.server.finished(self.connection)
+            if self.connection is not self._accepted:
+                self.connection.close()  # the server closes only what it accepted
 # --8<-- [end:stoppable_server]

@@ -201,11 +201,11 @@ def test_raises_any_other_oserror(sockets):
     "how", [3, 7, -1, 2**31, -(2**31) - 1, 2**64, "1", 1.0, True, False]
 )
 @pytest.mark.parametrize("state", ["open", "closed"])
-def test_a_how_that_is_not_a_shut_constant_raises_valueerror_before_anything(
+def test_a_how_that_is_not_a_shut_constant_raises_valueerror_first(
     sockets, how, state
 ):
     """ "A how that is not socket.SHUT_RD, SHUT_WR or SHUT_RDWR raises
-    ValueError before anything else": on an open socket or a closed one;
+    ValueError first, with no system call": on an open socket or a closed one;
     the connection is not shut down: the peer reads nothing, and a later
     SHUT_WR still sends the FIN."""
     ours, peer = sockets.pair()
@@ -220,8 +220,8 @@ def test_a_how_that_is_not_a_shut_constant_raises_valueerror_before_anything(
 
 
 def test_a_bad_how_leaves_an_ssl_socket_speaking_tls(sockets):
-    """ "(an SSLSocket's shutdown() would drop TLS before the kernel refused
-    it)": after the ValueError, the TLS layer is still there: what is sent
+    """ "(an SSLSocket's shutdown() would drop TLS, and only then the kernel
+    refuse it)": after the ValueError, the TLS layer is still there: what is sent
     next reaches the peer decrypted, through its own TLS layer."""
     ours, peer = sockets.tls_pair()
     with pytest.raises(ValueError):

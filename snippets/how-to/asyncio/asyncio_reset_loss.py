@@ -42,8 +42,10 @@ def socket_reads(listener):
 async def stream_reads(listener, read, *, waiting=False):
     """What read(reader) gives when the peer sends b'reply', then resets.
 
-    With waiting=True, read(reader) has started before the bytes arrive;
-    otherwise it starts once asyncio has met the reset.
+    With waiting=True, read(reader) is waiting before asyncio takes the bytes
+    from the socket (they and the reset are in the kernel by then: asyncio
+    hands the bytes on one loop step before the reset); otherwise it starts
+    once asyncio has met the reset.
     """
     reader, writer = await asyncio.open_connection(*listener.getsockname())
     try:

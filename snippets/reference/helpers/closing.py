@@ -177,8 +177,9 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     later send() raises ConnectionResetError. On AF_UNIX
     sockets Linux never answers ENOTCONN: True, even for a socket never
     connected or one whose peer closed. A how that is not socket.SHUT_RD,
-    SHUT_WR or SHUT_RDWR raises ValueError before anything else (an
-    SSLSocket's shutdown() would drop TLS before the kernel refused it). On
+    SHUT_WR or SHUT_RDWR raises ValueError first, with no system call (an
+    SSLSocket's shutdown() would drop TLS, and only then the kernel refuse
+    it). On
     a socket not closed yet, it raises any other OSError (EBADF for a
     descriptor closed behind the socket's back). On Linux a listening
     socket is no error: True (SHUT_RD and SHUT_RDWR stop it listening). On an

@@ -1,4 +1,7 @@
-"""Binding to "localhost" binds a loopback address, reachable from this machine only."""
+"""Binding to "localhost" binds a loopback address: by default, this machine's only.
+
+(Linux's route_localnet=1 lets other hosts route to 127.0.0.1; the page says more.)
+"""
 
 import ipaddress
 import socket

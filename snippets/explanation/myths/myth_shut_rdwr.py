@@ -1,7 +1,9 @@
-"""Linux only: the peer cannot tell shutdown(SHUT_RDWR) from SHUT_WR or close().
+"""Linux only: until it sends, the peer cannot tell SHUT_RDWR from SHUT_WR or close().
 
 Each sends one FIN. The peer reads b'' and its side of the connection waits
-in CLOSE_WAIT (read with TCP_INFO) until its own program closes it.
+in CLOSE_WAIT (read with TCP_INFO) until its own program closes it. What it
+sends then tells them apart: after SHUT_WR it is delivered, after SHUT_RDWR
+it draws a reset.
 """
 
 import select

@@ -17,12 +17,13 @@ LINGER_0 = struct.pack("ii", 1, 0)  # SO_LINGER on, linger time 0: close() reset
 
 # --8<-- [start:check]
 def peer_state(sock):
-    """'open', 'data', 'closed', 'reset' or 'timed out', without reading the data.
+    """'open', 'data', 'closed', 'reset' or 'failed', without reading the data.
 
     'closed': the peer's FIN, or a reset already reported. 'reset' is
     reported once (this check consumes it): treat it as final, and close.
-    'timed out': the kernel gave the connection up (keepalive,
-    TCP_USER_TIMEOUT); final too.
+    'failed': any other error, such as the kernel giving the connection up
+    (keepalive, TCP_USER_TIMEOUT: ETIMEDOUT, or an ICMP error it met first,
+    such as EHOSTUNREACH); final too.
     """
     readable, _, _ = select.select([sock], [], [], 0)  # (1)!
     if not readable:
@@ -31,8 +32,8 @@ def peer_state(sock):
         data = sock.recv(1, socket.MSG_PEEK)  # (2)!
     except ConnectionResetError:
         return "reset"
-    except TimeoutError:  # the kernel's ETIMEDOUT: select() said readable, no wait
-        return "timed out"
+    except OSError:  # select() said readable: no wait timed out here
+        return "failed"
     return "data" if data else "closed"
 # --8<-- [end:check]
 

@@ -2,7 +2,8 @@
 
 close() alone ends a connection that nothing else holds. shutdown(SHUT_WR)
 and shutdown(SHUT_RDWR) end this side's sending, and release nothing. After
-close(), the object is unusable.
+close(), the object is unusable (unless a makefile() object still holds
+it).
 """
 
 import socket

@@ -1,11 +1,12 @@
 """Linux only: SO_LINGER on with a non-zero time: close() waits, then lets go.
 
-close() waits until the peer has acknowledged everything queued and the FIN,
-or until the linger time (1 s here) runs out. When the peer reads nothing,
-the time runs out; on Linux close() then returns without an error, sends no
-reset, and the kernel goes on delivering the data after it. The wait happens
-on a non-blocking socket too (a socket in timeout mode is one, at the OS
-level). The program prints only whether close() waited about 1 s, not how long.
+close() waits, for the linger time (1 s here) at most, for the peer to
+acknowledge everything queued and the FIN. When the peer reads nothing and
+what is queued does not fit in its buffers, the time runs out; on Linux
+close() then returns without an error, sends no reset, and the kernel goes
+on delivering the data after it. The wait happens on a non-blocking socket
+too (a socket in timeout mode is one, at the OS level). The program prints
+only whether close() waited about 1 s, not how long.
 """
 
 import select

@@ -250,9 +250,9 @@ def test_closes_the_socket_whatever_its_state(sockets, state):
 
 @pytest.mark.parametrize("unread", [False, True], ids=["nothing unread", "data unread"])
 def test_af_unix_has_no_reset_on_a_wire(sockets, unread):
-    """ "AF_UNIX has no reset on a wire: on Linux the peer reads what was
-    sent, then b'', or ConnectionResetError if this end had data unread (as
-    after a close())": nothing sent is dropped."""
+    """ "An AF_UNIX stream socket has no reset on a wire: on Linux the peer
+    reads what was sent, then b'', or ConnectionResetError if this end had
+    data unread (as after a close())": nothing sent is dropped."""
     ours, peer = (sockets.keep(sock) for sock in socket.socketpair())
     peer.settimeout(5)
     ours.sendall(b"reply")

@@ -386,7 +386,7 @@ def test_a_descriptor_closed_behind_its_back_makes_close_raise_ebadf(sockets):
 
 
 def test_a_lowered_so_rcvbuf_can_hide_a_queued_fin_from_timeout_0(sockets):
-    """ "(unless SO_RCVBUF was lowered after that data came ...)": 100 kB
+    """ "(unless SO_RCVBUF was lowered once the connection was up ...)": 100 kB
     and the FIN queued, then SO_RCVBUF set to 4096: timeout 0 gives False."""
     ours, peer = sockets.pair()
     peer.sendall(bytes(100_000))

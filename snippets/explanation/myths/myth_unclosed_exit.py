@@ -1,4 +1,4 @@
-"""Without SO_LINGER, a socket left open does not delay exit; a blocked thread does.
+"""Without SO_LINGER, a socket left open does not delay exit; a blocked thread can.
 
 Each child program connects to this one and reaches its last line without
 closing its socket. The first one ends. The second has started a thread

@@ -93,9 +93,9 @@ def abort(sock):
     abort() still makes the last close a reset. Raises OSError if
     setsockopt() fails (EINVAL on a socket the peer has already reset, on
     some systems, not Linux), after an ordinary close() of the socket.
-    AF_UNIX has no reset on a wire: on Linux the peer reads what was sent,
-    then b'', or ConnectionResetError if this end had data unread (as after
-    a close()).
+    An AF_UNIX stream socket has no reset on a wire: on Linux the peer reads
+    what was sent, then b'', or ConnectionResetError if this end had data
+    unread (as after a close()); other AF_UNIX types differ.
     """
     if sock.fileno() == -1:
         return

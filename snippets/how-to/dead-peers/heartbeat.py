@@ -30,7 +30,8 @@ def heartbeat(sock, deadline):
     deadline, an int or a float, bounds the whole call (sending and
     waiting), in seconds above 0 and at most 1e6 (ValueError for None or a
     number out of that range); CPython waits in poll() in whole
-    milliseconds, so a deadline under 1 ms takes about 1 ms. On a miss (no pong in time,
+    milliseconds, so a deadline under 1 ms takes at most about 1 ms (less
+    when sendall() alone spends it). On a miss (no pong in time,
     another answer, b'', an OSError) it shuts the connection down in both
     directions and returns False: a late pong could otherwise answer the
     next ping, so every later call on this socket returns False too.

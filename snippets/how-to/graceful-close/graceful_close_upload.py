@@ -24,7 +24,7 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     spent, it still discards, without waiting, what has arrived, up to
     SO_RCVBUF bytes more (one receive buffer, as getsockopt() reads it
     then), so over TCP 0 takes a FIN already queued, behind data or not
-    (unless SO_RCVBUF was lowered after that data came; on
+    (unless SO_RCVBUF was lowered once the connection was up; on
     AF_UNIX the sender's SO_SNDBUF bounds what is queued, which can be more:
     then 0 may return False with the FIN queued). max_bytes,
     if not None, also stops the wait once more than that many bytes were

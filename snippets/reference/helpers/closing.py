@@ -48,7 +48,7 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     spent, it still discards, without waiting, what has arrived, up to
     SO_RCVBUF bytes more (one receive buffer, as getsockopt() reads it
     then), so over TCP 0 takes a FIN already queued, behind data or not
-    (unless SO_RCVBUF was lowered after that data came; on
+    (unless SO_RCVBUF was lowered once the connection was up; on
     AF_UNIX the sender's SO_SNDBUF bounds what is queued, which can be more:
     then 0 may return False with the FIN queued). max_bytes,
     if not None, also stops the wait once more than that many bytes were
@@ -215,9 +215,9 @@ def abort(sock):
     abort() still makes the last close a reset. Raises OSError if
     setsockopt() fails (EINVAL on a socket the peer has already reset, on
     some systems, not Linux), after an ordinary close() of the socket.
-    AF_UNIX has no reset on a wire: on Linux the peer reads what was sent,
-    then b'', or ConnectionResetError if this end had data unread (as after
-    a close()).
+    An AF_UNIX stream socket has no reset on a wire: on Linux the peer reads
+    what was sent, then b'', or ConnectionResetError if this end had data
+    unread (as after a close()); other AF_UNIX types differ.
     """
     if sock.fileno() == -1:
         return
@@ -237,7 +237,8 @@ def heartbeat(sock, deadline):
     deadline, an int or a float, bounds the whole call (sending and
     waiting), in seconds above 0 and at most 1e6 (ValueError for None or a
     number out of that range); CPython waits in poll() in whole
-    milliseconds, so a deadline under 1 ms takes about 1 ms. On a miss (no pong in time,
+    milliseconds, so a deadline under 1 ms takes at most about 1 ms (less
+    when sendall() alone spends it). On a miss (no pong in time,
     another answer, b'', an OSError) it shuts the connection down in both
     directions and returns False: a late pong could otherwise answer the
     next ping, so every later call on this socket returns False too.

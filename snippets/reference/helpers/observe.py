@@ -147,7 +147,7 @@ def table_state(ends):
 
 # --8<-- [start:port_state]
 def port_state(local_port, remote_port):
-    """The state of the connection local_port -> remote_port on 127.0.0.1."""
+    """The state of an IPv4 connection local_port -> remote_port (ports only)."""
     with open("/proc/net/tcp") as table:
         for line in list(table)[1:]:
             _, local, remote, state = line.split()[:4]

@@ -19,7 +19,8 @@ LINGER_0 = struct.pack("ii", 1, 0)  # SO_LINGER on, linger time 0: close() reset
 def peer_state(sock):
     """'open', 'data', 'closed', 'reset' or 'failed', without reading the data.
 
-    'closed': the peer's FIN, or a reset already reported. 'reset' is
+    'closed': the peer's FIN, or an error already reported (a reset, a
+    kernel time-out), or your own shutdown(SHUT_RD). 'reset' is
     reported once (this check consumes it): treat it as final, and close.
     'failed': any other error, such as the kernel giving the connection up
     (keepalive, TCP_USER_TIMEOUT: ETIMEDOUT, or an ICMP error it met first,

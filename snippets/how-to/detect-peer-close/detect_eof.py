@@ -1,4 +1,4 @@
-"""recv() returning b'' is an orderly end of file: the peer sent FIN.
+"""Here recv() returning b'' is an orderly end of file: the peer sent FIN.
 
 A FIN only ends the peer's sending. A peer that called shutdown(SHUT_WR)
 still reads, so the connection stays writable in our direction.

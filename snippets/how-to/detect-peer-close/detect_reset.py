@@ -1,9 +1,9 @@
 """Linux only: ConnectionResetError means the peer reset the connection.
 
 A peer that closes with data it never read sends RST instead of FIN
-(RFC 1122, 4.2.2.13). Only the first call after the reset raises
-ConnectionResetError; then recv() returns b'' and send() raises
-BrokenPipeError. Test the exception class or errno.ECONNRESET, never a number.
+(RFC 1122, 4.2.2.13). Here, with nothing queued, only the first call after
+the reset raises ConnectionResetError; then recv() returns b'' and send()
+raises BrokenPipeError. Test the exception class or errno.ECONNRESET, never a number.
 """
 
 import errno

@@ -1,4 +1,4 @@
-"""close() on the only reference: the peer reads all the data, then b''."""
+"""close() on the only reference, nothing unread: the peer reads all data, then b''."""
 
 import socket
 

@@ -1,7 +1,8 @@
 """close() drops one reference; shutdown() reaches the peer at once.
 
-A dup(), an inherited descriptor in a child process, or an open makefile()
-object keeps the connection alive after close(): the peer sees nothing.
+Here a dup() keeps the connection alive after close(): the peer sees nothing
+(an inherited descriptor or an open makefile() object does the same: see
+close_shared.py on the close() page).
 shutdown() acts on the connection itself, whoever else holds it.
 """
 

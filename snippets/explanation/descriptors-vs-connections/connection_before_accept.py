@@ -1,6 +1,6 @@
 """Linux only: it reads /proc/net/tcp, which only Linux has.
 
-The listener's kernel makes the connection: the client's connect() and
+Here the listener's kernel makes the connection: the client's connect() and
 sendall() return, and the server's end is ESTABLISHED, before the server
 calls accept(), which then hands that connection over, with what arrived.
 """

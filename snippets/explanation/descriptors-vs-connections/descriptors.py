@@ -1,8 +1,8 @@
 """One connection, several references: close() drops one, shutdown() acts on all.
 
 conn.dup() makes a second descriptor for the same connection; detach() hands
-the descriptor over without closing it. The connection ends only when the
-last descriptor is closed, while shutdown() reaches the peer at once.
+the descriptor over without closing it. Here the connection ends only when
+the last descriptor is closed, while shutdown() reaches the peer at once.
 """
 
 import select

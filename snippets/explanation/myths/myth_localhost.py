@@ -1,4 +1,4 @@
-"""Binding to "localhost" binds a loopback address: by default, this machine's only.
+"""Binding to "localhost" binds a loopback address here: by default, this host's only.
 
 (Linux's route_localnet=1 lets other hosts route to 127.0.0.1; the page says more.)
 """

@@ -1,6 +1,6 @@
 """Linux only: until it sends, the peer cannot tell SHUT_RDWR from SHUT_WR or close().
 
-Each sends one FIN. The peer reads b'' and its side of the connection waits
+Here each sends one FIN. The peer reads b'' and its side of the connection waits
 in CLOSE_WAIT (read with TCP_INFO) until its own program closes it. What it
 sends then tells them apart: after SHUT_WR it is delivered, after SHUT_RDWR
 it draws a reset.

@@ -1,4 +1,4 @@
-"""Without SO_LINGER, a socket left open does not delay exit; a blocked thread can.
+"""Here a socket left open without SO_LINGER does not delay exit; a blocked thread does.
 
 Each child program connects to this one and reaches its last line without
 closing its socket. The first one ends. The second has started a thread

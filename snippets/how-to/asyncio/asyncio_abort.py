@@ -1,8 +1,9 @@
 """Linux only: whether a close sends FIN or RST is the kernel's choice, seen on Linux.
 
 transport.abort() throws away what asyncio still buffers and closes the
-socket. The peer sees a reset only when the kernel sends one: with unread
-bytes in the kernel's receive queue, or with SO_LINGER set to zero.
+socket. The peer sees a reset only when the kernel sends one, as Linux
+does here with unread bytes in the kernel's receive queue, or with
+SO_LINGER set to zero.
 """
 
 import asyncio

@@ -1,8 +1,8 @@
 """Linux only: what stays in asyncio's buffer depends on the kernel's buffers.
 
-close() flushes the write buffer before it closes the socket, so
-wait_closed() waits as long as the peer does not read. Bound the wait, and
-abort() when it runs out.
+close() flushes the write buffer before it closes the socket, so with
+data left in that buffer wait_closed() waits as long as the peer does not
+read. Bound the wait, and abort() when it runs out.
 """
 
 import asyncio

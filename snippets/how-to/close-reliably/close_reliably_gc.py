@@ -1,4 +1,4 @@
-"""A socket nobody closes: CPython closes it, and its ResourceWarning is hidden.
+"""A socket nobody closes: CPython closes it with its last reference, warning hidden.
 
 The default warning filters hide the warning; -X dev and -W default show it,
 and -X tracemalloc=5 adds where the socket was created. The forgetful code

@@ -1,8 +1,9 @@
 """Linux only: TCP_LINGER2, and states read from TCP_INFO and /proc/net/tcp.
 
-CLOSE_WAIT has no timer. The client closes first and shortens its own wait
-in FIN_WAIT2 to one second with TCP_LINGER2; once its side is gone, the
-server's side is still in CLOSE_WAIT. The server's next send() succeeds,
+CLOSE_WAIT has no timer of its own (keepalive and TCP_USER_TIMEOUT are off
+here). The client closes first and shortens its own wait in FIN_WAIT2 to
+one second with TCP_LINGER2; once its side is gone, the server's side is
+still in CLOSE_WAIT. The server's next send() succeeds,
 the client's kernel answers it with a reset, and the send() after that
 raises BrokenPipeError.
 """

@@ -3,8 +3,8 @@
 The peer is alive but reads nothing, so its receive buffer fills and it
 advertises a zero window; the sender's data waits. With TCP_USER_TIMEOUT,
 Linux ends the connection once that lasts longer than the timeout and
-reports ETIMEDOUT; without it, only the socket timeout of the blocked call
-fires, and the connection stays. Reads TCP_INFO.
+reports ETIMEDOUT; without it, here only the socket timeout of the blocked
+call fires, and the connection stays. Reads TCP_INFO.
 """
 
 import contextlib

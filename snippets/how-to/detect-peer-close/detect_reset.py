@@ -1,4 +1,4 @@
-"""Linux only: ConnectionResetError means the peer reset the connection.
+"""Linux only: here ConnectionResetError means the peer reset the connection.
 
 A peer that closes with data it never read sends RST instead of FIN
 (RFC 1122, 4.2.2.13). Here, with nothing queued, only the first call after

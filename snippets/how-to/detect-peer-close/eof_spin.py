@@ -1,6 +1,6 @@
-"""After the peer's FIN, b'' comes back at once, on every call: a loop must stop.
+"""After the peer's FIN, b'' comes back at once, on each call here: a loop must stop.
 
-The end of file is permanent. recv() returns b'' without waiting, a
+Here the end of file stays: recv() returns b'' without waiting, a
 non-blocking recv() returns b'' instead of raising BlockingIOError, and
 select() and selectors report the socket readable every time they are asked.
 So a loop that does not stop on b'' spins. Each count below is over 1000

@@ -1,6 +1,6 @@
 """Half-close: send a request, shutdown(SHUT_WR), then read the whole reply.
 
-One thread plays both ends: the kernel buffers each side's data, so the
+One thread plays both ends: the kernel buffers each side's few bytes, so the
 calls can run one after the other.
 """
 

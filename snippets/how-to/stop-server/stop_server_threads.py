@@ -3,7 +3,8 @@
 ThreadingMixIn joins its handler threads in server_close() only when they
 are not daemon threads and block_on_close is true. An HTTP/1.1 client that
 keeps its connection open keeps its handler thread, and the connection,
-alive after shutdown() and server_close().
+alive after shutdown(): here its next request is answered in each case,
+while server_close() waits or after it returned.
 """
 
 import http.client

@@ -1,4 +1,4 @@
-"""asyncio over TLS: no half-close, and a StreamReader cannot see truncation.
+"""asyncio over TLS: no half-close, and here a StreamReader cannot see truncation.
 
 Over TLS, can_write_eof() is False and write_eof() raises
 NotImplementedError. writer.close() sends close_notify; transport.abort()

@@ -1,7 +1,7 @@
 """TLS: unwrap() sends close_notify; close() and shutdown() do not.
 
 The server sends b"all of it", then ends the connection in one of three
-ways. A default client (suppress_ragged_eofs=True) reads b'' every time; a
+ways. A default client (suppress_ragged_eofs=True) reads b'' after each of the three; a
 strict one (suppress_ragged_eofs=False) raises ssl.SSLEOFError when the TCP
 connection ended without close_notify. Needs `pip install trustme`, which
 makes a throwaway certificate authority at run time.

@@ -1,4 +1,4 @@
-"""TLS 1.3: the server writes session tickets after the handshake.
+"""TLS 1.3: by default the server writes session tickets after the handshake.
 
 Right after the handshake, bytes the client never asked for arrive on its
 socket: the server's NewSessionTicket messages. SSLContext.num_tickets = 0

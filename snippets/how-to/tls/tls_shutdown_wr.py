@@ -4,8 +4,8 @@ shutdown() drops the socket's TLS layer and shuts down the TCP connection
 underneath: no close_notify goes out, and the socket's later recv() calls
 return the peer's TLS records still encrypted. unwrap() sends close_notify
 and waits for the peer's; after it, the socket is plain TCP, and its
-shutdown(SHUT_WR) sends the FIN. An unwrap() called before the peer's reply
-has arrived fails: the reply comes before the peer's close_notify. Needs
+shutdown(SHUT_WR) sends the FIN. Here an unwrap() called before the peer's
+reply has arrived fails: the reply comes before the peer's close_notify. Needs
 `pip install trustme`, which makes a throwaway certificate authority at run
 time.
 """

@@ -1,8 +1,9 @@
 """Linux only: what close() does to the socket object.
 
-The descriptor is released: fileno() returns -1, recv(), send() and
-shutdown() raise OSError with EBADF (the errno Linux gives for a released
-descriptor), a second close() does nothing, and the repr says [closed].
+With no makefile() object open, the descriptor is released: fileno() returns
+-1, recv(), send() and shutdown() raise OSError with EBADF (the errno Linux
+gives for a released descriptor), a second close() does nothing, and the repr
+says [closed].
 """
 
 import errno

@@ -1,8 +1,8 @@
 """A socket nobody closes is closed when the object is destroyed.
 
-Reference counting destroys it as soon as the last reference goes; a socket
-caught in a reference cycle waits for the cycle collector. The forgetful
-code runs in a child process, so this program leaks nothing.
+In CPython, reference counting destroys it as soon as the last reference
+goes; a socket caught in a reference cycle waits for the cycle collector.
+The forgetful code runs in a child process, so this program leaks nothing.
 """
 
 import subprocess

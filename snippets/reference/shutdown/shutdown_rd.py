@@ -2,7 +2,8 @@
 
 Data already queued is still returned, then recv() returns b'' at once
 instead of blocking; the peer is told nothing, and what it sends later is
-still delivered. Other systems discard or reset instead (see the page).
+still delivered. macOS discards the queued data and Windows resets (see the
+platforms page).
 """
 
 import select

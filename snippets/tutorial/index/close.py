@@ -1,4 +1,4 @@
-"""Step 2: close() ends the connection; the other side reads b''."""
+"""Step 2: close() with nothing unread ends the connection; the other side reads b''."""
 
 import socket
 

@@ -33,6 +33,7 @@ from harness.serve import transfer_size
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-4.14.1.min.js"
 VISIT_TIMEOUT = 30_000  # ms, for each step of one visit, on a busy machine
+COPY_BUDGET = 25_000  # ms, for all the copies of one page (within VISIT_TIMEOUT)
 
 # Diagrams are images drawn at build time (hooks/diagrams.py); lazy images
 # load once scrolled into view, so bring each into view, then check it drew.
@@ -74,27 +75,28 @@ COPY_BUTTON = 'button.md-code__button[data-md-type="copy"], button.md-clipboard'
 # while closed), send the click event a reader's click sends (dispatched, so
 # that a button in an inactive content tab works too), read the clipboard
 # once the copy has landed.
-COPY_ALL = """async selector => {
+COPY_ALL = f"""async selector => {{
     const texts = [];
-    for (const button of document.querySelectorAll(selector)) {
+    // The copy can land a moment after the click on a busy machine: wait for
+    // each (no block is empty), all of them within one budget shorter than
+    // the visit's bound, so that a slow block may take longer than the rest
+    // (the copy test then names a block whose copy never landed).
+    const deadline = performance.now() + {COPY_BUDGET};
+    for (const button of document.querySelectorAll(selector)) {{
         for (let d = button.closest("details"); d;
              d = d.parentElement.closest("details"))
             d.open = true;
         await navigator.clipboard.writeText("");
-        button.dispatchEvent(new MouseEvent("click", {bubbles: true}));
-        // The copy can land a moment after the click on a busy machine:
-        // wait for it (no block is empty), for at most 1 s a block, so that
-        // the whole visit stays within its bound (the copy test then names
-        // a block whose copy never landed).
-        let text = "";
-        for (let tries = 0; tries < 20 && !text; tries++) {
+        button.dispatchEvent(new MouseEvent("click", {{bubbles: true}}));
+        let text = await navigator.clipboard.readText();
+        while (!text && performance.now() < deadline) {{
+            await new Promise(wake => setTimeout(wake, 50));
             text = await navigator.clipboard.readText();
-            if (!text) await new Promise(wake => setTimeout(wake, 50));
-        }
+        }}
         texts.push(text);
-    }
+    }}
     return texts;
-}"""
+}}"""
 # CSS transitions only: Material also runs endless animations (the pulse of
 # code annotation markers), which never finish. A transition that another
 # style change cancels has ended too, though its promise rejects (AbortError).

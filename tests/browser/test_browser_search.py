@@ -57,15 +57,7 @@ def search(browser, site_url: str, query: str) -> list[str]:
         tab.goto(site_url, wait_until="networkidle")
         box = tab.locator("input.md-search__input")
         box.click(force=True)
-        settled = type_and_settle(tab, box, query)
-        return (
-            tab.eval_on_selector_all(
-                ".md-search-result__item > a.md-search-result__link",
-                "links => links.map(a => a.href)",
-            )
-            if settled["pages"]
-            else []
-        )
+        return [page for page in type_and_settle(tab, box, query)["pages"] if page]
     finally:
         context.close()
 

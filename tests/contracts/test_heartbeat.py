@@ -351,3 +351,14 @@ def test_a_descriptor_closed_behind_its_back_is_a_miss(sockets):
         assert heartbeat(ours, 0.5) is False
     finally:
         ours.detach()  # its descriptor is gone: nothing left to close
+
+
+@pytest.mark.parametrize("deadline", [1e-7, 1e-5, 1e-4, 5e-4])
+def test_a_deadline_under_1_ms_takes_at_most_about_1_ms(sockets, deadline):
+    """ "CPython waits in poll() in whole milliseconds, so a deadline under 1
+    ms takes at most about 1 ms (less when sendall() alone spends it)": a
+    silent peer, False, within a millisecond and a busy machine's slack."""
+    ours, _ = sockets.pair()
+    result, took = timed(heartbeat, ours, deadline)
+    assert result is False
+    assert took < 0.001 + SLACK

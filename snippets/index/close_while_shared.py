@@ -1,9 +1,10 @@
-"""close() drops one reference; shutdown() reaches the peer at once.
+"""close() drops one reference; shutdown() acts on the connection at once.
 
 Here a dup() keeps the connection alive after close(): the peer sees nothing
 (an inherited descriptor or an open makefile() object does the same: see
 close_shared.py on the close() page).
-shutdown() acts on the connection itself, whoever else holds it.
+shutdown() acts on the connection itself, whoever else holds it: its FIN
+goes out behind any data still queued.
 """
 
 import select

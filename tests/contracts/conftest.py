@@ -134,18 +134,26 @@ class Sockets:
         sock.settimeout(WAIT)
         return sock
 
-    def vanished_pair(self) -> tuple[socket.socket, socket.socket]:
+    def vanished_pair(
+        self, retries2: int | None = None
+    ) -> tuple[socket.socket, socket.socket]:
         """(ours, peer), connected, then every segment either end sends is
         dropped: a peer that vanished (no FIN, no reset, no answer).
 
         The pair lives in a network namespace of its own, whose loopback
-        interface goes down once the connection is up. Needs root
+        interface goes down once the connection is up; retries2, if given,
+        is that namespace's net.ipv4.tcp_retries2 (how many retransmissions
+        the kernel makes before it gives a connection up). Needs root
         (CAP_SYS_ADMIN): skips without it, or fails where REQUIRE_WIRE=1,
         as the suite's root CI run sets."""
         from harness.capture.namespace import fresh_network
 
         try:
             with fresh_network():
+                if retries2 is not None:
+                    # /proc/sys/net is the opening thread's namespace's
+                    with open("/proc/sys/net/ipv4/tcp_retries2", "w") as knob:
+                        knob.write(str(retries2))
                 ours, peer = self.pair()
                 _set_loopback_up(False)
         except PermissionError as exc:

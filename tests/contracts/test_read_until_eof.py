@@ -160,10 +160,10 @@ def test_raises_timeouterror_when_no_fin_in_time(sockets, sent):
 
 
 def test_a_timeouterror_with_errno_etimedout_is_the_kernels(sockets):
-    """ "a TimeoutError with errno ETIMEDOUT is the kernel's: keepalive or
-    TCP_USER_TIMEOUT ended the connection": the peer vanished while a byte
-    of ours was unacknowledged; TCP_USER_TIMEOUT (200 ms) ends the
-    connection long before the call's own timeout."""
+    """ "a TimeoutError with errno ETIMEDOUT is the kernel's: ... or
+    TCP_USER_TIMEOUT": the peer vanished while a byte of ours was
+    unacknowledged; TCP_USER_TIMEOUT (200 ms) ends the connection long
+    before the call's own timeout."""
     ours, _ = sockets.vanished_pair()
     ours.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 200)
     ours.sendall(b"x")
@@ -171,6 +171,22 @@ def test_a_timeouterror_with_errno_etimedout_is_the_kernels(sockets):
     assert type(result) is TimeoutError
     assert result.errno == errno.ETIMEDOUT
     assert took < 5
+
+
+def test_unanswered_retransmissions_give_etimedout_too(sockets):
+    """ "a TimeoutError with errno ETIMEDOUT is the kernel's: it gave the
+    connection up, its retransmissions unanswered (tcp_retries2)": no
+    keepalive, no TCP_USER_TIMEOUT; the peer vanished while a byte of ours
+    was unacknowledged, and after tcp_retries2 (2 here, in the pair's own
+    namespace: about 1.4 s) the kernel gives up."""
+    ours, _ = sockets.vanished_pair(retries2=2)
+    assert not ours.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
+    assert not ours.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT)
+    ours.sendall(b"x")
+    result, took = timed(read_until_eof, ours, timeout=30)
+    assert type(result) is TimeoutError
+    assert result.errno == errno.ETIMEDOUT
+    assert took < 10
 
 
 def test_a_peer_that_keeps_sending_does_not_extend_the_timeout(sockets, peers):

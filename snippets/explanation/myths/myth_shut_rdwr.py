@@ -1,4 +1,6 @@
-"""Linux only: until it sends, the peer cannot tell SHUT_RDWR from SHUT_WR or close().
+"""Linux only: with nothing unread, SHUT_RDWR, SHUT_WR and close() look alike to a peer.
+
+They look alike until the peer sends; close() with bytes unread would reset instead.
 
 Here each sends one FIN. The peer reads b'' and its side of the connection waits
 in CLOSE_WAIT (read with TCP_INFO) until its own program closes it. What it

@@ -1,13 +1,14 @@
 """Linux only: a reset reported by recv(MSG_PEEK) is what Linux does here.
 
 Before reusing an idle connection (one kept in a pool), check it without
-reading its data: select() with a zero timeout says whether anything
-arrived; if something did, recv(1, MSG_PEEK) tells a FIN (b''), data, or a
+reading its data: a selector polled with a zero timeout says whether
+anything arrived; if something did, recv(1, MSG_PEEK) tells a FIN (b''), data, or a
 reset (ConnectionResetError) apart and leaves the data in place. A reset is
 reported once: the check consumes it, and a second check says 'closed'.
 """
 
 import select
+import selectors
 import socket
 import struct
 
@@ -25,15 +26,20 @@ def peer_state(sock):
     'failed': any other error, such as the kernel giving the connection up
     (keepalive, TCP_USER_TIMEOUT: ETIMEDOUT, or an ICMP error it met first,
     such as EHOSTUNREACH); final too.
+    A closed socket (fileno() -1) raises ValueError. The selector (epoll
+    on Linux) takes any descriptor; select.select() refuses one at or
+    above FD_SETSIZE (1024), which a process holding many connections
+    reaches.
     """
-    readable, _, _ = select.select([sock], [], [], 0)  # (1)!
-    if not readable:
-        return "open"
+    with selectors.DefaultSelector() as selector:  # (1)!
+        selector.register(sock, selectors.EVENT_READ)
+        if not selector.select(0):
+            return "open"
     try:
         data = sock.recv(1, socket.MSG_PEEK)  # (2)!
     except ConnectionResetError:
         return "reset"
-    except OSError:  # select() said readable: no wait timed out here
+    except OSError:  # the selector said readable: no wait timed out here
         return "failed"
     return "data" if data else "closed"
 # --8<-- [end:check]

@@ -17,8 +17,9 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     socket.setdefaulttimeout() was called); the socket's own timeout is
     restored afterwards. Raises TimeoutError if reading up to the FIN does
     not finish within timeout (errno None; a TimeoutError with errno
-    ETIMEDOUT is the kernel's: keepalive or TCP_USER_TIMEOUT ended the
-    connection), ValueError if the peer sends more than
+    ETIMEDOUT is the kernel's: it gave the connection up, its
+    retransmissions unanswered (tcp_retries2), or keepalive, or
+    TCP_USER_TIMEOUT), ValueError if the peer sends more than
     max_bytes (it never reads more than max_bytes + 1), ValueError for a
     timeout out of range or a max_bytes below 0, TypeError for a max_bytes
     that is not an int (None, a float, a bool), and whatever OSError recv()

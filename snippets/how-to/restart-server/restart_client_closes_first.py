@@ -1,7 +1,8 @@
 """Linux only: when the client closes first, TIME_WAIT stays on the client's side.
 
-The server's port is then free as soon as its listener is closed, even
-without SO_REUSEADDR.
+Here the server's port is free as soon as its listener is closed, even
+without SO_REUSEADDR, once the client has acknowledged the server's FIN
+(at once, on loopback).
 """
 
 import socket

@@ -1,7 +1,8 @@
 """Linux only: which standard-library servers set SO_REUSEADDR for you.
 
-Each helper binds 127.0.0.1, port 0, and the program prints the value of
-SO_REUSEADDR that getsockopt() reads back from its listening socket.
+The program prints the value of SO_REUSEADDR that getsockopt() reads back:
+first from a plain socket.socket(), before any bind, then from the listening
+socket each helper makes on 127.0.0.1, port 0.
 """
 
 import asyncio

@@ -3,7 +3,8 @@
 A socket.dup(), an os.dup() descriptor, a child process that inherited the
 descriptor, and an open makefile() object each keep the connection open
 after close(): the peer sees nothing until that holder lets go. But
-shutdown(SHUT_WR) reaches the peer at once, whoever else holds the socket.
+shutdown(SHUT_WR) queues the FIN at once, whoever else holds the socket: here
+nothing else is queued, and the peer reads b''.
 """
 
 import contextlib

@@ -1,8 +1,8 @@
 """Linux only: close() on a UDP socket sends nothing; ICMP tells the sender.
 
-Linux reports the ICMP "port unreachable" as ECONNREFUSED on a connected
-UDP socket only (__udp4_lib_err()); Windows reports it on unconnected ones
-too.
+Without the IP_RECVERR option, Linux reports the ICMP "port unreachable" as
+ECONNREFUSED on a connected UDP socket only (__udp4_lib_err()); Windows
+reports it on unconnected ones too.
 """
 
 import errno

@@ -1,9 +1,9 @@
 """Linux only: shutdown() after the peer's FIN, and the same direction twice.
 
 Each case builds its own connection over 127.0.0.1 and prints what
-shutdown() returned (None) or the errno name of the OSError it raised. These
-are the calls that XNU's source answers with ENOTCONN (see the Platforms
-page); Linux accepts each of them.
+shutdown() returned (None) or the errno name of the OSError it raised.
+Linux accepts each of these calls; XNU's source answers all but SHUT_WR after
+the peer's FIN with ENOTCONN (see the Platforms page).
 """
 
 import contextlib

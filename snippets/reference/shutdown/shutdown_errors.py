@@ -1,7 +1,9 @@
 """Linux only: when shutdown() raises, and when it does not.
 
 Each case builds its own socket and prints what shutdown() returned (None)
-or the errno name of the OSError it raised.
+or the error it raised: the errno's name for an OSError, else the exception's
+name. A case that makes several calls prints a tuple, one result per call
+(the connected UDP cases: shutdown(), then send()).
 """
 
 import contextlib

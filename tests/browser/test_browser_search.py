@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 
 from core.pages import all_pages
 from core.paths import page_url
@@ -54,9 +55,8 @@ def search(browser, site_url: str, query: str) -> list[str]:
     context.set_default_timeout(30_000)
     try:
         tab = context.new_page()
-        tab.goto(site_url, wait_until="networkidle")
-        box = tab.locator("input.md-search__input")
-        box.click(force=True)
+        page = tab.goto(site_url, wait_until="networkidle")
+        box = open_search(tab, page)
         return [page for page in type_and_settle(tab, box, query)["pages"] if page]
     finally:
         context.close()
@@ -155,6 +155,26 @@ def test_every_errno_message_is_listed_for_the_three_systems():
         )
 
 
+def open_search(tab, page):
+    """Wait for the search to be ready, then focus its box. Once its index is
+    ready, Material searches for the box's value (""), and writes the count
+    with the query typed *by the time the answer comes* (9.x,
+    components/search/query and result: withLatestFrom(query$)): an answer
+    that came after a query was typed would read as "No matching documents"
+    for it (seen on a loaded machine). So nothing is typed until the meta
+    text has changed from what the page was served with (page: the response
+    to the page's request)."""
+    served = BeautifulSoup(page.text(), "html.parser").select_one(META).text
+    box = tab.locator("input.md-search__input")
+    box.click(force=True)
+    tab.wait_for_function(
+        f"served => document.querySelector({META!r}).textContent !== served",
+        arg=served,
+        timeout=QUERY_TIMEOUT,
+    )
+    return box
+
+
 def type_and_settle(tab, box, query: str) -> dict:
     """Type query into the search box; its results (RESULTS)."""
     # All but the last key at once (fill() sends no keyup, so no search);
@@ -172,9 +192,8 @@ def type_each(browser, site_url: str, queries: list[str]) -> dict[str, dict]:
     context.set_default_timeout(30_000)
     try:
         tab = context.new_page()
-        tab.goto(site_url, wait_until="networkidle")
-        box = tab.locator("input.md-search__input")
-        box.click(force=True)
+        page = tab.goto(site_url, wait_until="networkidle")
+        box = open_search(tab, page)
         for query in dict.fromkeys(queries):
             results[query] = type_and_settle(tab, box, query)
     finally:

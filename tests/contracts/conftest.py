@@ -212,6 +212,17 @@ class Sockets:
 
         return read_through
 
+    def reuse_number(self, sock: socket.socket) -> socket.socket:
+        """Close sock's descriptor behind its back and put an unrelated
+        connection on its number, as the next accept() or open() of a
+        server would (os.dup2(), so that the number is certain); the number
+        is that connection's only descriptor. Return the connection's peer.
+        sock still holds the number: closing sock closes that connection."""
+        other, other_peer = self.pair()
+        os.dup2(other.fileno(), sock.fileno())  # closes sock's own descriptor
+        other.close()
+        return other_peer
+
     def close_all(self) -> None:
         for child in self._children:
             if child.poll() is None:

@@ -209,16 +209,29 @@ def test_after_a_close_that_a_makefile_outlives_abort_still_resets(sockets):
 
 
 def test_raises_oserror_if_setsockopt_fails(sockets):
-    """ "Raises OSError if setsockopt() fails": here EBADF, the descriptor
-    closed behind the socket's back."""
+    """ "Raises OSError if setsockopt() fails (...; EBADF for a descriptor
+    closed behind the socket's back, while its number is unused ...), after
+    an ordinary close() of the socket": EBADF, and fileno() is -1."""
     ours, _ = sockets.pair()
     os.close(ours.fileno())
     try:
         with pytest.raises(OSError) as raised:
             abort(ours)
         assert raised.value.errno == errno.EBADF
+        assert ours.fileno() == -1
     finally:
         ours.detach()  # its descriptor is gone: nothing left to close
+
+
+def test_once_its_number_is_reused_it_resets_an_unrelated_connection(sockets):
+    """ "once reused, by the next accept() or open(), it resets what now has
+    that number, an unrelated connection": no EBADF; the unrelated
+    connection's peer gets a reset."""
+    ours, _ = sockets.pair()
+    unrelated = sockets.reuse_number(ours)
+    assert abort(ours) is None
+    assert ours.fileno() == -1
+    assert sockets.ending(unrelated) == (b"", "RST")
 
 
 def test_on_linux_a_socket_the_peer_has_reset_is_no_error(sockets):

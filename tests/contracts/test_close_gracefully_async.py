@@ -291,6 +291,77 @@ def test_returns_false_if_the_writer_was_already_closing(before):
     run(main())
 
 
+@pytest.mark.parametrize(
+    "meanwhile",
+    ["another task closes it", "another task aborts it", "a second call"],
+)
+def test_returns_false_if_the_writer_was_closed_while_it_read(meanwhile):
+    """False otherwise (... or the writer was closing, already or when this
+    call read EOF: another task, or a second call, closed or aborted it
+    meanwhile: its reader's EOF may then be its own close's, not the
+    peer's).
+
+    The peer never sends EOF. Once it has the call's EOF (the call is
+    reading), the writer is closed, aborted, or a second call raises
+    RuntimeError and closes it: asyncio feeds the reader EOF, and the call
+    returns False at once. An earlier version took that EOF for the peer's
+    and returned True."""
+
+    async def main():
+        async with connected() as (reader, writer, peer):
+            first = asyncio.ensure_future(
+                closing.close_gracefully_async(reader, writer, TIMEOUT)
+            )
+            assert await read_all(peer) == (b"", "EOF")  # the call reads now
+            start = time.monotonic()
+            if meanwhile == "another task closes it":
+                writer.close()
+            elif meanwhile == "another task aborts it":
+                writer.transport.abort()
+            else:
+                with pytest.raises(RuntimeError, match="already waiting"):
+                    await closing.close_gracefully_async(reader, writer, TIMEOUT)
+            result = await asyncio.wait_for(first, TIMEOUT)
+            assert result is False
+            assert time.monotonic() - start < SLACK
+            assert is_closed(writer)
+
+    run(main())
+
+
+def test_a_tls_writer_aborted_while_it_reads_gives_true(tls_contexts):
+    """A TLS writer closing whose reader is at EOF (reader.at_eof()) is the
+    exception: ... (as does such a writer that you, an earlier call, or
+    another task while this call reads, closed or aborted: the two look the
+    same).
+
+    The limit: the TLS peer sends nothing and waits for the writer's EOF;
+    another task aborts the writer while the call reads, and the call
+    returns True at once, as if the peer's EOF had come."""
+
+    async def main():
+        async with tls_connected(tls_contexts, waits_for_your_eof) as (
+            reader,
+            writer,
+            raw,
+            peer,
+        ):
+            first = asyncio.ensure_future(
+                closing.close_gracefully_async(reader, writer, TIMEOUT)
+            )
+            await asyncio.sleep(0)  # it starts, and reads: no EOF to send over TLS
+            await asyncio.sleep(0)
+            assert not first.done()
+            start = time.monotonic()
+            writer.transport.abort()
+            assert await asyncio.wait_for(first, TIMEOUT) is True
+            assert time.monotonic() - start < SLACK
+            assert writer.transport.is_closing() and raw.fileno() == -1
+            await peer.result()
+
+    run(main())
+
+
 @pytest.mark.parametrize("timeout", [0, SHORT])
 @pytest.mark.parametrize("role", [*PEERS, "cancelled"])
 def test_the_writer_is_closed_when_this_returns_or_raises(role, timeout):

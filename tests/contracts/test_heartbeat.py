@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 import socket
 import struct
 import sys
@@ -245,10 +246,14 @@ def test_a_deadline_of_1e6_is_in_range(sockets, peers):
     assert ours.gettimeout() == WAIT
 
 
-def late_then_prompt(sock, stop, first_call_done, late_pong_sent) -> int:
-    """Answer the first ping only after the first call gave up, then every
-    later ping at once. Return how many later pings were answered."""
+def late_then_prompt(
+    sock, stop, first_call_done, late_pong_sent, on_ping=lambda: None
+) -> int:
+    """Answer the first ping only after the first call gave up (having
+    called on_ping() once the ping arrived), then every later ping at once.
+    Return how many later pings were answered."""
     read_exactly(sock, 4)
+    on_ping()
     first_call_done.wait(WAIT)
     try:
         sock.sendall(b"pong")  # late
@@ -279,6 +284,47 @@ def test_a_late_pong_does_not_answer_a_later_ping(sockets, peers):
     assert late_pong_sent.wait(WAIT)
     later = [heartbeat(ours, 0.5), heartbeat(ours, 0.5)]
     assert [first, *later] == [False, False, False]
+    assert responder.result() == 0
+
+
+class Stop(Exception):
+    """What a signal handler of yours may raise: not an OSError."""
+
+
+@pytest.mark.parametrize("raised", [KeyboardInterrupt, Stop])
+def test_an_exception_that_interrupts_the_call_shuts_the_connection_down_too(
+    sockets, peers, raised
+):
+    """ "An exception that is not an OSError and interrupts the call
+    (KeyboardInterrupt, or one a signal handler raises) shuts it down too,
+    then propagates": a signal handler raises once the peer has the ping;
+    the peer's pong comes late, after the call, and a later call returns
+    False, even with a peer that would answer it at once (an earlier body
+    let the late pong answer it: True)."""
+
+    def handler(signum, frame):
+        raise raised
+
+    ours, peer = sockets.pair()
+    first_call_done, late_pong_sent = threading.Event(), threading.Event()
+    main = threading.get_ident()
+    previous = signal.signal(signal.SIGUSR1, handler)
+    try:
+        responder = peers.start(
+            late_then_prompt,
+            peer,
+            first_call_done,
+            late_pong_sent,
+            lambda: signal.pthread_kill(main, signal.SIGUSR1),
+        )
+        with pytest.raises(raised):
+            heartbeat(ours, WAIT)  # the peer would answer only after it
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    assert ours.gettimeout() == WAIT  # restored, as always
+    first_call_done.set()
+    assert late_pong_sent.wait(WAIT)
+    assert heartbeat(ours, 0.5) is False
     assert responder.result() == 0
 
 
@@ -353,12 +399,29 @@ def test_a_descriptor_closed_behind_its_back_is_a_miss(sockets):
         ours.detach()  # its descriptor is gone: nothing left to close
 
 
-@pytest.mark.parametrize("deadline", [1e-7, 1e-5, 1e-4, 5e-4])
-def test_a_deadline_under_1_ms_takes_at_most_about_1_ms(sockets, deadline):
-    """ "CPython waits in poll() in whole milliseconds, so a deadline under 1
-    ms takes at most about 1 ms (less when sendall() alone spends it)": a
-    silent peer, False, within a millisecond and a busy machine's slack."""
-    ours, _ = sockets.pair()
-    result, took = timed(heartbeat, ours, deadline)
-    assert result is False
-    assert took < 0.001 + SLACK
+MILLISECOND_DEADLINES = [1e-7, 1e-5, 1e-4, 5e-4, 1.1e-3, 1.9e-3]
+RUNS = 7  # calls per deadline: the fastest shows the bound, unslowed by the machine
+
+
+@pytest.mark.parametrize("deadline", MILLISECOND_DEADLINES)
+def test_the_call_may_return_up_to_about_1_ms_after_the_deadline(sockets, deadline):
+    """ "to within about 1 ms (CPython waits in poll() in whole milliseconds,
+    rounded up: the call may return up to about 1 ms after deadline)": a
+    silent peer, False each time; the fastest of 7 calls returns within the
+    deadline rounded up to a whole millisecond, plus a millisecond for a
+    busy machine, none later than that plus SLACK; from 0.1 ms, where the
+    ping goes out with time left to wait, one at least takes that
+    rounded-up millisecond whole (an earlier docstring said a deadline
+    under 1 ms takes at most about 1 ms; the page, that the call returns
+    within the deadline)."""
+    rounded = math.ceil(deadline * 1000) / 1000  # what poll() waits
+    took = []
+    for _ in range(RUNS):
+        ours, _ = sockets.pair()
+        result, seconds = timed(heartbeat, ours, deadline)
+        assert result is False
+        took.append(seconds)
+    assert min(took) <= rounded + 0.001
+    assert max(took) <= rounded + SLACK
+    if deadline >= 1e-4:
+        assert max(took) >= rounded

@@ -10,10 +10,12 @@ from __future__ import annotations
 import errno
 import math
 import os
+import select
 import socket
 import ssl
 import struct
 import sys
+import threading
 import time
 
 import pytest
@@ -25,6 +27,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 SLACK = 0.4  # how late a bounded call may return on a busy machine, in seconds
+WAIT = 5.0  # the longest any one step may take
+TCP_ESTABLISHED = 1  # tcpi_state (include/net/tcp_states.h)
 LINGER_ZERO = struct.pack("ii", 1, 0)
 
 
@@ -199,6 +203,31 @@ def test_a_peer_that_keeps_sending_does_not_extend_the_timeout(sockets, peers):
     result, took = timed(read_until_eof, ours, 1 << 30, timeout=0.3)
     assert type(result) is TimeoutError
     assert 0.27 <= took <= 0.3 + SLACK
+
+
+MILLISECOND_TIMEOUTS = [1e-4, 5e-4, 1.1e-3, 1.9e-3]
+RUNS = 7  # calls per timeout: the fastest shows the bound, unslowed by the machine
+
+
+@pytest.mark.parametrize("timeout", MILLISECOND_TIMEOUTS)
+def test_the_call_may_return_up_to_about_1_ms_after_timeout(sockets, timeout):
+    """ "bounds the whole call, ..., to within about 1 ms (CPython waits in
+    poll() in whole milliseconds, rounded up: the call may return up to
+    about 1 ms after timeout)": a silent peer, TimeoutError each time; the
+    fastest of 7 calls returns within the timeout rounded up to a whole
+    millisecond, plus a millisecond for a busy machine, none later than
+    that plus SLACK, and one at least takes that rounded-up millisecond
+    whole."""
+    rounded = math.ceil(timeout * 1000) / 1000  # what poll() waits
+    took = []
+    for _ in range(RUNS):
+        ours, _ = sockets.pair()
+        result, seconds = timed(read_until_eof, ours, timeout=timeout)
+        assert type(result) is TimeoutError
+        took.append(seconds)
+    assert min(took) <= rounded + 0.001
+    assert max(took) <= rounded + SLACK
+    assert max(took) >= rounded
 
 
 def reset_after_sending(sock, data):
@@ -437,3 +466,58 @@ def test_a_default_ssl_socket_may_take_a_ragged_end_for_the_fin(sockets, ending)
         assert b"first half".startswith(read_until_eof(ours, timeout=5))
     else:
         assert read_until_eof(ours, timeout=5) == b"first half"
+
+
+def unread(sock) -> int:
+    """How many bytes wait in sock's receive queue (FIONREAD)."""
+    import fcntl
+    import termios
+
+    return struct.unpack("i", fcntl.ioctl(sock, termios.FIONREAD, b"\0\0\0\0"))[0]
+
+
+def shut_for_reading_once_read(sock, done) -> None:
+    """Once sock's receive queue is empty (the call read what had come),
+    shut sock down for reading, as a thread does to wake a blocked recv();
+    WAIT at most."""
+    deadline = time.monotonic() + WAIT
+    while unread(sock) and time.monotonic() < deadline:
+        select.select([], [], [], 0.001)  # a bounded poll, not a sleep
+    sock.shutdown(socket.SHUT_RD)
+    done.set()
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "SHUT_RD before the call",
+        "SHUT_RDWR before the call",
+        "SHUT_RD by another thread",
+    ],
+)
+def test_its_own_shutdown_for_reading_reads_as_a_fin(sockets, when):
+    """ "So does this socket's own shutdown for reading (shutdown(SHUT_RD) or
+    SHUT_RDWR, made before the call or by another thread to wake it):
+    recv() then returns b'' with no FIN from the peer, and what was read
+    may be incomplete": the peer sent half a message and no FIN; the call
+    returns that half, at once (timeout 5 s), while the peer's end is
+    still open (ESTABLISHED, or CLOSE_WAIT after our SHUT_RDWR's FIN)."""
+    ours, peer = sockets.pair()
+    half = b"PUT /x 100\n0123456789"
+    peer.sendall(half)
+    sockets.wait_until_queued(ours, len(half))
+    woken = threading.Event()
+    if when == "SHUT_RD by another thread":
+        waker = threading.Thread(target=shut_for_reading_once_read, args=(ours, woken))
+        waker.start()
+    else:
+        ours.shutdown(getattr(socket, when.split()[0]))
+    try:
+        result, took = timed(read_until_eof, ours, timeout=WAIT)
+    finally:
+        if when == "SHUT_RD by another thread":
+            waker.join(WAIT)
+            assert woken.is_set()
+    assert result == half
+    assert took < SLACK
+    assert sockets.tcp_state(peer) in (TCP_ESTABLISHED, sockets.TCP_CLOSE_WAIT)

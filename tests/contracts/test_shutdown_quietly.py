@@ -152,9 +152,7 @@ def test_returns_false_if_the_socket_was_never_connected(sockets, how, state):
 
 
 @pytest.mark.parametrize("how", ["SHUT_WR", "SHUT_RD"])
-def test_on_linux_a_tcp_socket_never_connected_is_shut_down_all_the_same(
-    sockets, how
-):
+def test_on_linux_a_tcp_socket_never_connected_is_shut_down_all_the_same(sockets, how):
     """ "On Linux a TCP socket never connected is shut down all the same, for
     a later connect(): then send() raises BrokenPipeError after SHUT_WR, and
     recv() returns b'' without waiting for the peer after SHUT_RD": False
@@ -186,7 +184,8 @@ def test_on_af_unix_sockets_linux_never_answers_enotconn(sockets, case):
 
 def test_raises_any_other_oserror(sockets):
     """ "On a socket not closed yet, it raises any other OSError (EBADF for a
-    descriptor closed behind the socket's back)"."""
+    descriptor closed behind the socket's back, while its number is
+    unused ...)"."""
     ours, _ = sockets.pair()
     os.close(ours.fileno())  # behind the socket's back
     try:
@@ -197,13 +196,21 @@ def test_raises_any_other_oserror(sockets):
         ours.detach()  # its descriptor is gone: nothing left to close
 
 
+def test_once_its_number_is_reused_it_shuts_down_an_unrelated_connection(sockets):
+    """ "once reused, by the next accept() or open(), it shuts down what now
+    has that number, an unrelated connection": no EBADF but True, and the
+    unrelated connection's peer gets a FIN."""
+    ours, _ = sockets.pair()
+    unrelated = sockets.reuse_number(ours)
+    assert shutdown_quietly(ours) is True
+    assert sockets.ending(unrelated) == (b"", "FIN")
+
+
 @pytest.mark.parametrize(
     "how", [3, 7, -1, 2**31, -(2**31) - 1, 2**64, "1", 1.0, True, False]
 )
 @pytest.mark.parametrize("state", ["open", "closed"])
-def test_a_how_that_is_not_a_shut_constant_raises_valueerror_first(
-    sockets, how, state
-):
+def test_a_how_that_is_not_a_shut_constant_raises_valueerror_first(sockets, how, state):
     """ "A how that is not socket.SHUT_RD, SHUT_WR or SHUT_RDWR raises
     ValueError first, with no system call": on an open socket or a closed one;
     the connection is not shut down: the peer reads nothing, and a later

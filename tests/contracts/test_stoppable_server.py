@@ -182,6 +182,40 @@ class HoldingServer(Server):
         return super().working(connection)
 
 
+class HoldingAcceptServer(HoldingServer):
+    """Once `hold_accepted_next` is set, holds serve_forever() in
+    process_request() for the next connection it accepts (its handler thread
+    not yet started) until `hold` is set; `holding` is set when it does.
+    `shutdowns` counts the calls of shutdown() begun."""
+
+    def __init__(self, handler):
+        self.hold_accepted_next = False
+        self.shutdowns = 0
+        super().__init__(handler)
+
+    def process_request(self, request, client_address):
+        if self.hold_accepted_next:
+            self.hold_accepted_next = False
+            self.holding.set()
+            self.hold.wait(TIMEOUT)
+        super().process_request(request, client_address)
+
+    def shutdown(self):
+        with self._lock:
+            self.shutdowns += 1
+        super().shutdown()
+
+
+class StopThenAnswerHandler(Handler):
+    """GET /quit calls stop(SHORT), then answers with what it returned;
+    `outcomes` gets what the answer's send did ("sent", or the error)."""
+
+    def do_GET(self):
+        if self.path != "/quit":
+            return super().do_GET()
+        self.send(repr(self.server.stop(SHORT)).encode())
+
+
 class Stopping:
     """server.stop(timeout) in a thread: what it returned or raised, and when."""
 
@@ -651,6 +685,65 @@ def test_stop_may_be_called_by_two_threads_at_once(app):
         assert server.errors == []
 
 
+class FinishingHandler(Handler):
+    """Appends "finished" to `outcomes` once it is done with its connection
+    (the last thing its thread does for the server)."""
+
+    def finish(self):
+        super().finish()
+        self.outcomes.append("finished")
+
+
+def poll(condition, limit=TIMEOUT):
+    """Poll (bounded) until condition() holds; whether it did."""
+    for _ in range(int(limit / 0.01)):
+        if condition():
+            return True
+        time.sleep(0.01)  # a test's poll of another thread's progress
+    return condition()
+
+
+def test_stop_called_by_two_threads_at_once_waits_for_a_handler_started_meanwhile(app):
+    """stop() may be called twice, by two threads at once (each waits, as one
+    call would, for the handlers serve_forever() starts until it ends) ...
+    returns True once every handler thread has ended.
+
+    serve_forever() has accepted a connection, its handler not yet started,
+    when a first stop() waits for it in shutdown() and a second stop()
+    begins; then the handler starts and answers (200, or 503 if stop() woke
+    the connection first). Both calls return True, each once the handler
+    has finished. (An earlier version had the second call skip the serving
+    thread the first had taken: it listed no handler and returned True at
+    once, while the handler was still to run.)"""
+    server = app(server_class=HoldingAcceptServer, base=FinishingHandler)
+    handler = handler_class(server)
+    seen = []
+
+    def stop():
+        seen.append((server.stop(TIMEOUT), list(handler.outcomes)))
+
+    server.hold_accepted_next = True
+    with connect(server) as client:
+        send_get(client)
+        assert server.holding.wait(TIMEOUT), "serve_forever() accepted nothing"
+        first = threading.Thread(target=stop)
+        first.start()
+        assert poll(lambda: server.shutdowns == 1), "stop() did not call shutdown()"
+        second = threading.Thread(target=stop)
+        second.start()
+        # the second waits in shutdown() too, or (earlier) has returned
+        assert poll(lambda: server.shutdowns == 2 or not second.is_alive())
+        server.hold.set()
+        for thread in (first, second):
+            thread.join(TIMEOUT)
+        data, end = read_until_eof(client)
+    assert [stopped for stopped, _ in seen] == [True, True]
+    assert all("finished" in outcomes for _, outcomes in seen), seen
+    [(status, _, _)] = responses(data)
+    assert (status in (200, 503), end) == (True, "EOF")
+    assert server.errors == []
+
+
 def test_stop_may_be_called_from_a_handler(app):
     """stop() may be called ... from a handler (it does not wait for that
     handler's own thread).
@@ -771,6 +864,113 @@ def test_stop_called_after_sigterm_lets_the_request_in_progress_finish():
     assert run.stdout == ("stop() returned True\nthe client got [(200, b'finished')]\n")
 
 
+CTRL_C_PROGRAM = textwrap.dedent(
+    """
+    import http.client, signal, sys, threading, time
+
+    sys.path.insert(0, sys.argv[1])
+    from closing import StoppableHTTPRequestHandler, StoppableHTTPServer
+
+    TIMEOUT = 5
+    main = threading.main_thread()
+    started, again, finished = threading.Event(), threading.Event(), threading.Event()
+
+
+    def main_waits_in_stop(server):
+        # Poll (bounded) until the main thread waits in stop() for the
+        # handlers: the listener closed, and its innermost frame a wait.
+        for _ in range(TIMEOUT * 100):
+            frame, names = sys._current_frames().get(main.ident), []
+            while frame is not None:
+                names.append(frame.f_code.co_name)
+                frame = frame.f_back
+            waits = names[:1] in (["wait"], ["join"], ["_wait_for_tstate_lock"])
+            if server.socket.fileno() == -1 and waits and "stop" in names:
+                return True
+            time.sleep(0.01)
+        return False
+
+
+    class Slow(StoppableHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        timeout = TIMEOUT
+
+        def do_GET(self):
+            started.set()
+            if main_waits_in_stop(self.server):
+                signal.pthread_kill(main.ident, signal.SIGINT)  # Ctrl+C
+            if again.wait(TIMEOUT):
+                main_waits_in_stop(self.server)
+            body = b"finished"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            finished.set()
+
+        def log_message(self, format, *args):
+            pass
+
+
+    def client(address, got):
+        connection = http.client.HTTPConnection(*address, timeout=TIMEOUT)
+        try:
+            connection.request("GET", "/")
+            response = connection.getresponse()
+            got.append((response.status, response.read()))
+        except (OSError, http.client.HTTPException) as exc:
+            got.append(type(exc).__name__)
+        finally:
+            connection.close()
+
+
+    server = StoppableHTTPServer(("127.0.0.1", 0), Slow)
+    server.start()
+    got = []
+    other = threading.Thread(target=client, args=(server.server_address, got))
+    other.start()
+    started.wait(TIMEOUT)
+    try:
+        print("stop() returned", server.stop(TIMEOUT))
+    except KeyboardInterrupt:
+        print("stop() interrupted")
+    again.set()
+    stopped = server.stop(TIMEOUT)
+    print("stop() again returned", stopped, "after the handler:", finished.is_set())
+    other.join(TIMEOUT)
+    print("the client got", got)
+    """
+)
+
+
+def test_stop_called_again_after_ctrl_c_waits_for_the_request_in_progress():
+    """stop() may be called ... again after KeyboardInterrupt (Ctrl+C) cut
+    one short (as a with block's __exit__ does: it waits for the handlers
+    all the same, also on 3.10 to 3.12, where that interrupted join() can
+    mark a running thread ended, CPython gh-90882).
+
+    A program's main thread calls stop() while a request is in progress;
+    SIGINT reaches it while stop() waits for the handler. It calls stop()
+    again, which returns True once the handler has answered: the client
+    gets the whole response. (An earlier version waited with join() and
+    is_alive(): on 3.10 to 3.12 the second call returned True at once, the
+    handler still running, and the program could exit under it.)"""
+    helpers = Path(closing.__file__).parent
+    command = [sys.executable, "-X", "dev", "-W", "error", "-c", CTRL_C_PROGRAM]
+    run = subprocess.run(
+        [*command, str(helpers)],
+        capture_output=True,
+        text=True,
+        timeout=3 * TIMEOUT,
+    )
+    assert (run.returncode, run.stderr) == (0, "")
+    assert run.stdout == (
+        "stop() interrupted\n"
+        "stop() again returned True after the handler: True\n"
+        "the client got [(200, b'finished')]\n"
+    )
+
+
 def wait_for_state(server, state, limit=TIMEOUT):
     """Poll (bounded) until a connection of the server is in that state."""
     for _ in range(int(limit / 0.01)):
@@ -857,6 +1057,32 @@ def test_stop_may_be_called_from_two_handlers_at_once(app):
     assert [stopped for stopped, _ in stops] == [True, True]
     assert max(took for _, took in stops) < POLL + SLACK
     assert listener_closed(server)
+    assert server.errors == []
+
+
+def test_a_handler_calling_stop_keeps_its_own_connection_past_the_timeout(app):
+    """Past the timeout, the connections still open are shut down (...), but
+    for a call from a handler not those of the handlers inside stop(), its
+    own included (each can answer once its stop() returns, and its
+    connection then closes).
+
+    A request in progress outlasts stop(0.3), which the handler of GET
+    /quit calls: that request's connection is cut, stop() returns False,
+    and /quit's client gets that answer, then EOF. (An earlier version cut
+    /quit's own connection too: its answer failed with BrokenPipeError, and
+    its client read EOF with no answer.)"""
+    server = app(base=StopThenAnswerHandler)
+    handler = handler_class(server)
+    with connect(server) as busy, connect(server) as quitting:
+        send_get(busy, "/slow")
+        assert handler.started.wait(TIMEOUT)
+        send_get(quitting, "/quit")
+        assert wait_for_state(server, "cut"), "stop() cut no connection"
+        handler.release.set()
+        got = read_until_eof(quitting)
+        assert read_until_eof(busy) == (b"", "EOF")
+    assert (responses(got[0]), got[1]) == ([(200, None, b"False")], "EOF")
+    assert sorted(handler.outcomes) == ["BrokenPipeError", "sent"]
     assert server.errors == []
 
 

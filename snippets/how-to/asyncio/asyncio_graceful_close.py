@@ -68,12 +68,14 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     arrived, so 0 takes an EOF already received with nothing before it.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
-    failed, the close had to abort, or the writer was already closing, as
-    its reader's EOF may then be its own close's). A TLS writer already
-    closing whose reader is at EOF (reader.at_eof()) is the exception:
-    asyncio's TLS transport (3.11+) closes itself once the peer's EOF
-    arrives, so that gives True once the writer has closed in time (as does
-    such a writer that you, or an earlier call, closed or aborted: the two
+    failed, the close had to abort, or the writer was closing, already or
+    when this call read EOF: another task, or a second call, closed or
+    aborted it meanwhile: its reader's EOF may then be its own close's, not
+    the peer's). A TLS writer closing whose reader is at EOF
+    (reader.at_eof()) is the exception: asyncio's TLS transport (3.11+)
+    closes itself once the peer's EOF arrives, so that gives True once the
+    writer has closed in time (as does such a writer that you, an earlier
+    call, or another task while this call reads, closed or aborted: the two
     look the same). Over TLS no EOF can be sent (can_write_eof() is False):
     it waits for the peer's EOF all the same, so a peer that waits for yours
     makes it return False at the timeout. The writer is closed when this
@@ -114,8 +116,8 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
             if not done:
                 break  # time spent
             chunk = reading.result()
-            if not chunk:
-                saw_eof = True  # (3)!
+            if not chunk:  # the peer's EOF, or one a close meanwhile fed it
+                saw_eof = tls or not writer.is_closing()  # (3)!
                 break
             discarded += len(chunk)
             if remaining <= 0:

@@ -29,12 +29,15 @@ def heartbeat(sock, deadline):
 
     deadline, an int or a float, bounds the whole call (sending and
     waiting), in seconds above 0 and at most 1e6 (ValueError for None or a
-    number out of that range); CPython waits in poll() in whole
-    milliseconds, so a deadline under 1 ms takes at most about 1 ms (less
-    when sendall() alone spends it). On a miss (no pong in time,
+    number out of that range), to within about 1 ms (CPython waits in
+    poll() in whole milliseconds, rounded up: the call may return up to
+    about 1 ms after deadline). On a miss (no pong in time,
     another answer, b'', an OSError) it shuts the connection down in both
     directions and returns False: a late pong could otherwise answer the
-    next ping, so every later call on this socket returns False too.
+    next ping, so every later call on this socket returns False too. An
+    exception that is not an OSError and interrupts the call
+    (KeyboardInterrupt, or one a signal handler raises) shuts it down
+    too, then propagates.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
     close the socket then. The socket's own timeout is restored; the socket
@@ -66,13 +69,12 @@ def heartbeat(sock, deadline):
             sock.settimeout(previous)  # (2)!
         except OSError:
             pass  # closed, or its descriptor closed behind its back
-    if answer == b"pong":
-        return True
-    try:
-        sock.shutdown(socket.SHUT_RDWR)  # (3)!
-    except OSError:
-        pass  # already shut down, reset or closed: dead all the same
-    return False
+        if answer != b"pong":  # a miss, or another exception on its way out
+            try:
+                sock.shutdown(socket.SHUT_RDWR)  # (3)!
+            except OSError:
+                pass  # already shut down, reset or closed: dead all the same
+    return answer == b"pong"
 # --8<-- [end:heartbeat]
 
 

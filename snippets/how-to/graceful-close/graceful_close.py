@@ -19,7 +19,9 @@ REPLY = b"413 Content Too Large\n" + b"." * 1_000_000
 def close_gracefully(sock, timeout=5.0, max_bytes=None):
     """Send FIN, discard what the peer still sends until its FIN, then close.
 
-    timeout, in seconds from 0 to 1e6, bounds the whole call: once it is
+    timeout, in seconds from 0 to 1e6, bounds the whole call, to within
+    about 1 ms (CPython waits in poll() in whole milliseconds, rounded up:
+    the call may return up to about 1 ms after timeout): once it is
     spent, it still discards, without waiting, what has arrived, up to
     SO_RCVBUF bytes more (one receive buffer, as getsockopt() reads it
     then), so over TCP 0 takes a FIN already queued, behind data or not
@@ -42,8 +44,11 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     out, but close() only drops this reference; the socket's own timeout is
     restored first, and with it the blocking mode that timeout implies,
     which such a holder shares. A descriptor closed behind the socket's
-    back makes close() raise EBADF, after the socket has let go of it.
-    If SO_LINGER is on with a
+    back makes close() raise EBADF, after the socket has let go of it, but
+    only while its number is unused: once reused (the next accept() or
+    open() takes the lowest free number), the call acts on what now has
+    it, and shuts down and closes an unrelated connection. Never close a
+    socket's descriptor behind its back. If SO_LINGER is on with a
     time, close() may block for that time more. On an ssl.SSLSocket, no
     close_notify is sent: call unwrap() first if the peer needs one.
     """
@@ -89,7 +94,9 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
 
     timeout, in seconds above 0 and at most 1e6, bounds the whole call,
     whatever timeout the socket has (an accepted socket has none, unless
-    socket.setdefaulttimeout() was called); the socket's own timeout is
+    socket.setdefaulttimeout() was called), to within about 1 ms (CPython
+    waits in poll() in whole milliseconds, rounded up: the call may return
+    up to about 1 ms after timeout); the socket's own timeout is
     restored afterwards. Raises TimeoutError if reading up to the FIN does
     not finish within timeout (errno None; a TimeoutError with errno
     ETIMEDOUT is the kernel's: it gave the connection up, its
@@ -102,7 +109,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     ssl.SSLSocket made with suppress_ragged_eofs=True (the default), a peer
     that closes without close_notify reads as a FIN, and before Python 3.13
     so does a reset: what it had read before is returned as if complete.
-    It never closes the socket.
+    So does this socket's own shutdown for reading (shutdown(SHUT_RD) or
+    SHUT_RDWR, made before the call or by another thread to wake it):
+    recv() then returns b'' with no FIN from the peer, and what was read
+    may be incomplete. It never closes the socket.
     """
     if timeout is None or not 0 < timeout <= 1e6:
         raise ValueError(f"timeout must be above 0, at most 1e6, not {timeout!r}")

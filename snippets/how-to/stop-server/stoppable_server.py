@@ -83,14 +83,21 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     http.client does) may get BrokenPipeError or ConnectionResetError
     instead of the 503. Past the timeout, the connections still open are
     shut down (their requests are cut: a request that had not reached
-    do_GET() never does, and gets no answer)
+    do_GET() never does, and gets no answer), but for a call from a handler
+    not those of the handlers inside stop(), its own included (each can
+    answer once its stop() returns, and its connection then closes),
     and stop() returns False after at most one second more; a handler that
     never touches its socket again, or is still in setup() (a TLS
     handshake), outlives stop().
     stop() raises ValueError for a timeout that is None, negative or above
     1e6, once it has stopped accepting, before it wakes anything. The
     listening socket is closed when stop() returns or raises, in every case.
-    stop() may be called twice, by two threads at once, without start(), or
+    stop() may be called twice, by two threads at once (each waits, as
+    one call would, for the handlers serve_forever() starts until it ends),
+    without start(), again after KeyboardInterrupt (Ctrl+C) cut one short
+    (as a with block's __exit__ does: it waits for the handlers all the
+    same, also on 3.10 to 3.12, where that interrupted join() can mark a
+    running thread ended, CPython gh-90882), or
     from handlers (a call from a handler waits for no handler inside stop(),
     its own thread included, so two handlers may call it at once), but not
     from a signal handler: set an event there, and call stop() from the main
@@ -105,7 +112,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         self._lock = threading.Lock()
         self._stopping = False
         self._connections = {}  # connection -> "waiting", "working", "woken", "cut"
-        self._handlers = set()  # handler threads (_threads is ThreadingMixIn's)
+        self._owners = {}  # connection -> its handler thread
+        self._handlers = {}  # handler thread -> Event set when it ends
         self._stoppers = set()  # threads inside stop()
         self._started = False  # start() succeeded, or stop() was called
         self._serving = None
@@ -125,14 +133,27 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         thread = threading.Thread(
             target=self.process_request_thread, args=(request, client_address)
         )
-        with self._lock:
-            self._handlers = {t for t in self._handlers if t.is_alive()}
-            self._handlers.add(thread)
-        thread.start()
+        with self._lock:  # before start(): it may end at once
+            self._handlers[thread] = threading.Event()
+        try:
+            thread.start()
+        except BaseException:  # it never ran: nothing to wait for
+            with self._lock:
+                del self._handlers[thread]
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:  # what _join() waits for
+            with self._lock:
+                ended = self._handlers.pop(threading.current_thread())
+            ended.set()
 
     def waiting(self, connection):
         """Called by the handler before it reads a request."""
         with self._lock:
+            self._owners[connection] = threading.current_thread()
             if self._connections.get(connection) == "cut":
                 return  # stop() shut it down: it stays cut
             if self._stopping:
@@ -157,6 +178,7 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         """Called when the handler is done with the connection."""
         with self._lock:
             self._connections.pop(connection, None)
+            self._owners.pop(connection, None)
 
     def _wake(self, connection):
         self._connections[connection] = "woken"
@@ -172,10 +194,10 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             with self._lock:
                 self._stoppers.add(me)  # see _join()
                 self._started = True  # no start() after stop()
-                serving, self._serving = self._serving, None
-            if serving is not None:
-                self.shutdown()
-                serving.join()
+                serving = self._serving
+            if serving is not None:  # every call waits for serve_forever() to
+                self.shutdown()  # end, so that a handler it starts meanwhile
+                serving.join()  # is among those _join() waits for
             self.socket.close()  # refuse new connections while draining
             if timeout is None or not 0 <= timeout <= 1e6:
                 raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
@@ -188,7 +210,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             if self._join(deadline):
                 return True
             with self._lock:
-                late = list(self._connections)
+                spared = self._spared(me)  # they answer once their stop() returns
+                owners = self._owners
+                late = [c for c in self._connections if owners.get(c) not in spared]
                 for connection in late:
                     self._connections[connection] = "cut"
             for connection in late:
@@ -203,17 +227,21 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
                 self._stoppers.discard(me)
             self.server_close()
 
+    def _spared(self, me):
+        # From a handler, not the handlers inside stop(), its own thread
+        # included: two would wait for each other (call with the lock held).
+        return self._stoppers if me in self._handlers else ()
+
     def _join(self, deadline):
-        me = threading.current_thread()
         with self._lock:
-            # From a handler, not the handlers inside stop(), its own thread
-            # included: two would wait for each other. Not a thread whose
-            # start() failed: it never ran (is_alive() is False).
-            skip = self._stoppers if me in self._handlers else ()
-            threads = [t for t in self._handlers if t.is_alive() and t not in skip]
-        for thread in threads:
-            thread.join(max(deadline - time.monotonic(), 0))
-        return not any(thread.is_alive() for thread in threads)
+            spared = self._spared(threading.current_thread())
+            handlers = [(t, e) for t, e in self._handlers.items() if t not in spared]
+        for thread, ended in handlers:
+            # Its Event, not is_alive(): a join() that KeyboardInterrupt cut
+            # short marks a running thread ended (3.10 to 3.12, gh-90882).
+            if ended.wait(max(deadline - time.monotonic(), 0)):
+                thread.join(max(deadline - time.monotonic(), 0))
+        return all(ended.is_set() for _, ended in handlers)
 
     def __exit__(self, *exc_info):
         self.stop()

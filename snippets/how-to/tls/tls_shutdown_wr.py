@@ -31,7 +31,9 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
 
     timeout, in seconds above 0 and at most 1e6, bounds the whole call,
     whatever timeout the socket has (an accepted socket has none, unless
-    socket.setdefaulttimeout() was called); the socket's own timeout is
+    socket.setdefaulttimeout() was called), to within about 1 ms (CPython
+    waits in poll() in whole milliseconds, rounded up: the call may return
+    up to about 1 ms after timeout); the socket's own timeout is
     restored afterwards. Raises TimeoutError if reading up to the FIN does
     not finish within timeout (errno None; a TimeoutError with errno
     ETIMEDOUT is the kernel's: it gave the connection up, its
@@ -44,7 +46,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     ssl.SSLSocket made with suppress_ragged_eofs=True (the default), a peer
     that closes without close_notify reads as a FIN, and before Python 3.13
     so does a reset: what it had read before is returned as if complete.
-    It never closes the socket.
+    So does this socket's own shutdown for reading (shutdown(SHUT_RD) or
+    SHUT_RDWR, made before the call or by another thread to wake it):
+    recv() then returns b'' with no FIN from the peer, and what was read
+    may be incomplete. It never closes the socket.
     """
     if timeout is None or not 0 < timeout <= 1e6:
         raise ValueError(f"timeout must be above 0, at most 1e6, not {timeout!r}")

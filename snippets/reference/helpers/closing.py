@@ -44,7 +44,9 @@ __all__ = [
 def close_gracefully(sock, timeout=5.0, max_bytes=None):
     """Send FIN, discard what the peer still sends until its FIN, then close.
 
-    timeout, in seconds from 0 to 1e6, bounds the whole call: once it is
+    timeout, in seconds from 0 to 1e6, bounds the whole call, to within
+    about 1 ms (CPython waits in poll() in whole milliseconds, rounded up:
+    the call may return up to about 1 ms after timeout): once it is
     spent, it still discards, without waiting, what has arrived, up to
     SO_RCVBUF bytes more (one receive buffer, as getsockopt() reads it
     then), so over TCP 0 takes a FIN already queued, behind data or not
@@ -67,8 +69,11 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     out, but close() only drops this reference; the socket's own timeout is
     restored first, and with it the blocking mode that timeout implies,
     which such a holder shares. A descriptor closed behind the socket's
-    back makes close() raise EBADF, after the socket has let go of it.
-    If SO_LINGER is on with a
+    back makes close() raise EBADF, after the socket has let go of it, but
+    only while its number is unused: once reused (the next accept() or
+    open() takes the lowest free number), the call acts on what now has
+    it, and shuts down and closes an unrelated connection. Never close a
+    socket's descriptor behind its back. If SO_LINGER is on with a
     time, close() may block for that time more. On an ssl.SSLSocket, no
     close_notify is sent: call unwrap() first if the peer needs one.
     """
@@ -115,7 +120,9 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
 
     timeout, in seconds above 0 and at most 1e6, bounds the whole call,
     whatever timeout the socket has (an accepted socket has none, unless
-    socket.setdefaulttimeout() was called); the socket's own timeout is
+    socket.setdefaulttimeout() was called), to within about 1 ms (CPython
+    waits in poll() in whole milliseconds, rounded up: the call may return
+    up to about 1 ms after timeout); the socket's own timeout is
     restored afterwards. Raises TimeoutError if reading up to the FIN does
     not finish within timeout (errno None; a TimeoutError with errno
     ETIMEDOUT is the kernel's: it gave the connection up, its
@@ -128,7 +135,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     ssl.SSLSocket made with suppress_ragged_eofs=True (the default), a peer
     that closes without close_notify reads as a FIN, and before Python 3.13
     so does a reset: what it had read before is returned as if complete.
-    It never closes the socket.
+    So does this socket's own shutdown for reading (shutdown(SHUT_RD) or
+    SHUT_RDWR, made before the call or by another thread to wake it):
+    recv() then returns b'' with no FIN from the peer, and what was read
+    may be incomplete. It never closes the socket.
     """
     if timeout is None or not 0 < timeout <= 1e6:
         raise ValueError(f"timeout must be above 0, at most 1e6, not {timeout!r}")
@@ -182,7 +192,9 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     SSLSocket's shutdown() would drop TLS, and only then the kernel refuse
     it). On
     a socket not closed yet, it raises any other OSError (EBADF for a
-    descriptor closed behind the socket's back). On Linux a listening
+    descriptor closed behind the socket's back, while its number is
+    unused: once reused, by the next accept() or open(), it shuts down
+    what now has that number, an unrelated connection). On Linux a listening
     socket is no error: True (SHUT_RD and SHUT_RDWR stop it listening). On an
     ssl.SSLSocket, shutdown() ends the TLS layer first, without close_notify:
     later recv() calls read the peer's TLS records raw.
@@ -215,7 +227,10 @@ def abort(sock):
     after a close() that a makefile() outlives, fileno() is not -1 yet, and
     abort() still makes the last close a reset. Raises OSError if
     setsockopt() fails (EINVAL on a socket the peer has already reset, on
-    some systems, not Linux), after an ordinary close() of the socket.
+    some systems, not Linux; EBADF for a descriptor closed behind the
+    socket's back, while its number is unused: once reused, by the next
+    accept() or open(), it resets what now has that number, an unrelated
+    connection), after an ordinary close() of the socket.
     An AF_UNIX stream socket has no reset on a wire: on Linux the peer reads
     what was sent, then b'', or ConnectionResetError if this end had data
     unread (as after a close()); other AF_UNIX types differ.
@@ -237,12 +252,15 @@ def heartbeat(sock, deadline):
 
     deadline, an int or a float, bounds the whole call (sending and
     waiting), in seconds above 0 and at most 1e6 (ValueError for None or a
-    number out of that range); CPython waits in poll() in whole
-    milliseconds, so a deadline under 1 ms takes at most about 1 ms (less
-    when sendall() alone spends it). On a miss (no pong in time,
+    number out of that range), to within about 1 ms (CPython waits in
+    poll() in whole milliseconds, rounded up: the call may return up to
+    about 1 ms after deadline). On a miss (no pong in time,
     another answer, b'', an OSError) it shuts the connection down in both
     directions and returns False: a late pong could otherwise answer the
-    next ping, so every later call on this socket returns False too.
+    next ping, so every later call on this socket returns False too. An
+    exception that is not an OSError and interrupts the call
+    (KeyboardInterrupt, or one a signal handler raises) shuts it down
+    too, then propagates.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
     close the socket then. The socket's own timeout is restored; the socket
@@ -274,13 +292,12 @@ def heartbeat(sock, deadline):
             sock.settimeout(previous)
         except OSError:
             pass  # closed, or its descriptor closed behind its back
-    if answer == b"pong":
-        return True
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass  # already shut down, reset or closed: dead all the same
-    return False
+        if answer != b"pong":  # a miss, or another exception on its way out
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already shut down, reset or closed: dead all the same
+    return answer == b"pong"
 # --8<-- [end:heartbeat]
 
 
@@ -341,12 +358,14 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     arrived, so 0 takes an EOF already received with nothing before it.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
-    failed, the close had to abort, or the writer was already closing, as
-    its reader's EOF may then be its own close's). A TLS writer already
-    closing whose reader is at EOF (reader.at_eof()) is the exception:
-    asyncio's TLS transport (3.11+) closes itself once the peer's EOF
-    arrives, so that gives True once the writer has closed in time (as does
-    such a writer that you, or an earlier call, closed or aborted: the two
+    failed, the close had to abort, or the writer was closing, already or
+    when this call read EOF: another task, or a second call, closed or
+    aborted it meanwhile: its reader's EOF may then be its own close's, not
+    the peer's). A TLS writer closing whose reader is at EOF
+    (reader.at_eof()) is the exception: asyncio's TLS transport (3.11+)
+    closes itself once the peer's EOF arrives, so that gives True once the
+    writer has closed in time (as does such a writer that you, an earlier
+    call, or another task while this call reads, closed or aborted: the two
     look the same). Over TLS no EOF can be sent (can_write_eof() is False):
     it waits for the peer's EOF all the same, so a peer that waits for yours
     makes it return False at the timeout. The writer is closed when this
@@ -387,8 +406,8 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
             if not done:
                 break  # time spent
             chunk = reading.result()
-            if not chunk:
-                saw_eof = True
+            if not chunk:  # the peer's EOF, or one a close meanwhile fed it
+                saw_eof = tls or not writer.is_closing()
                 break
             discarded += len(chunk)
             if remaining <= 0:
@@ -439,14 +458,21 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     http.client does) may get BrokenPipeError or ConnectionResetError
     instead of the 503. Past the timeout, the connections still open are
     shut down (their requests are cut: a request that had not reached
-    do_GET() never does, and gets no answer)
+    do_GET() never does, and gets no answer), but for a call from a handler
+    not those of the handlers inside stop(), its own included (each can
+    answer once its stop() returns, and its connection then closes),
     and stop() returns False after at most one second more; a handler that
     never touches its socket again, or is still in setup() (a TLS
     handshake), outlives stop().
     stop() raises ValueError for a timeout that is None, negative or above
     1e6, once it has stopped accepting, before it wakes anything. The
     listening socket is closed when stop() returns or raises, in every case.
-    stop() may be called twice, by two threads at once, without start(), or
+    stop() may be called twice, by two threads at once (each waits, as
+    one call would, for the handlers serve_forever() starts until it ends),
+    without start(), again after KeyboardInterrupt (Ctrl+C) cut one short
+    (as a with block's __exit__ does: it waits for the handlers all the
+    same, also on 3.10 to 3.12, where that interrupted join() can mark a
+    running thread ended, CPython gh-90882), or
     from handlers (a call from a handler waits for no handler inside stop(),
     its own thread included, so two handlers may call it at once), but not
     from a signal handler: set an event there, and call stop() from the main
@@ -461,7 +487,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         self._lock = threading.Lock()
         self._stopping = False
         self._connections = {}  # connection -> "waiting", "working", "woken", "cut"
-        self._handlers = set()  # handler threads (_threads is ThreadingMixIn's)
+        self._owners = {}  # connection -> its handler thread
+        self._handlers = {}  # handler thread -> Event set when it ends
         self._stoppers = set()  # threads inside stop()
         self._started = False  # start() succeeded, or stop() was called
         self._serving = None
@@ -481,14 +508,27 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         thread = threading.Thread(
             target=self.process_request_thread, args=(request, client_address)
         )
-        with self._lock:
-            self._handlers = {t for t in self._handlers if t.is_alive()}
-            self._handlers.add(thread)
-        thread.start()
+        with self._lock:  # before start(): it may end at once
+            self._handlers[thread] = threading.Event()
+        try:
+            thread.start()
+        except BaseException:  # it never ran: nothing to wait for
+            with self._lock:
+                del self._handlers[thread]
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:  # what _join() waits for
+            with self._lock:
+                ended = self._handlers.pop(threading.current_thread())
+            ended.set()
 
     def waiting(self, connection):
         """Called by the handler before it reads a request."""
         with self._lock:
+            self._owners[connection] = threading.current_thread()
             if self._connections.get(connection) == "cut":
                 return  # stop() shut it down: it stays cut
             if self._stopping:
@@ -513,6 +553,7 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         """Called when the handler is done with the connection."""
         with self._lock:
             self._connections.pop(connection, None)
+            self._owners.pop(connection, None)
 
     def _wake(self, connection):
         self._connections[connection] = "woken"
@@ -528,10 +569,10 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             with self._lock:
                 self._stoppers.add(me)  # see _join()
                 self._started = True  # no start() after stop()
-                serving, self._serving = self._serving, None
-            if serving is not None:
-                self.shutdown()
-                serving.join()
+                serving = self._serving
+            if serving is not None:  # every call waits for serve_forever() to
+                self.shutdown()  # end, so that a handler it starts meanwhile
+                serving.join()  # is among those _join() waits for
             self.socket.close()  # refuse new connections while draining
             if timeout is None or not 0 <= timeout <= 1e6:
                 raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
@@ -544,7 +585,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             if self._join(deadline):
                 return True
             with self._lock:
-                late = list(self._connections)
+                spared = self._spared(me)  # they answer once their stop() returns
+                owners = self._owners
+                late = [c for c in self._connections if owners.get(c) not in spared]
                 for connection in late:
                     self._connections[connection] = "cut"
             for connection in late:
@@ -559,17 +602,21 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
                 self._stoppers.discard(me)
             self.server_close()
 
+    def _spared(self, me):
+        # From a handler, not the handlers inside stop(), its own thread
+        # included: two would wait for each other (call with the lock held).
+        return self._stoppers if me in self._handlers else ()
+
     def _join(self, deadline):
-        me = threading.current_thread()
         with self._lock:
-            # From a handler, not the handlers inside stop(), its own thread
-            # included: two would wait for each other. Not a thread whose
-            # start() failed: it never ran (is_alive() is False).
-            skip = self._stoppers if me in self._handlers else ()
-            threads = [t for t in self._handlers if t.is_alive() and t not in skip]
-        for thread in threads:
-            thread.join(max(deadline - time.monotonic(), 0))
-        return not any(thread.is_alive() for thread in threads)
+            spared = self._spared(threading.current_thread())
+            handlers = [(t, e) for t, e in self._handlers.items() if t not in spared]
+        for thread, ended in handlers:
+            # Its Event, not is_alive(): a join() that KeyboardInterrupt cut
+            # short marks a running thread ended (3.10 to 3.12, gh-90882).
+            if ended.wait(max(deadline - time.monotonic(), 0)):
+                thread.join(max(deadline - time.monotonic(), 0))
+        return all(ended.is_set() for _, ended in handlers)
 
     def __exit__(self, *exc_info):
         self.stop()

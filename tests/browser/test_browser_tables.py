@@ -13,11 +13,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 from core.pages import all_pages, page_id
 from core.paths import page_html
 from harness.browser import page_params
+from harness.html import parsed
 from harness.layout import VIEWPORTS
 
 
@@ -49,9 +49,7 @@ def test_some_page_has_a_table(built_site: Path):
     pages = [
         p
         for p in all_pages()
-        if BeautifulSoup(page_html(built_site, p).read_text(), "html.parser").select(
-            "article table:not([class])"
-        )
+        if parsed(page_html(built_site, p)).select("article table:not([class])")
     ]
     assert pages, "no page has a table the layout measures: nothing is checked"
 

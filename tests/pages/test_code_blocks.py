@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup, Tag
+from bs4 import Tag
 
 from core.pages import all_pages, copyable_text, first_include_not_shown, page_id
 from core.paths import page_html
+from harness.html import parsed
 
 # The text of a code-annotation marker as Pygments renders it: <span class="c1">
 MARKER = re.compile(r"#\s*\((\d+)\)!")
@@ -18,7 +19,7 @@ MARKER = re.compile(r"#\s*\((\d+)\)!")
 
 def code_blocks(built_site: Path, page: Path) -> list[Tag]:
     """The highlighted code blocks (pymdownx.highlight) of the built page."""
-    soup = BeautifulSoup(page_html(built_site, page).read_text(), "html.parser")
+    soup = parsed(page_html(built_site, page))
     return [div for div in soup.select("div.highlight") if div.select_one("pre > code")]
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from bs4 import BeautifulSoup
 
 from core.pages import all_pages, page_id
 from core.paths import page_html
+from harness.html import parsed
 
 
 def front_matter(text: str) -> dict:
@@ -52,7 +52,7 @@ def test_an_unquoted_colon_in_the_description_is_caught():
 @pytest.mark.parametrize("page", all_pages(), ids=page_id)
 def test_the_description_reaches_link_previews(page: Path, built_site: Path):
     """The built page's <meta name="description"> is its front matter's."""
-    soup = BeautifulSoup(page_html(built_site, page).read_text(), "html.parser")
+    soup = parsed(page_html(built_site, page))
     meta = soup.find("meta", attrs={"name": "description"})
     assert meta, f"{page_id(page)}: no <meta name=description>"
     assert meta["content"] == front_matter(page.read_text())["description"].strip()

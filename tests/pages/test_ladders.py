@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
 from core.markers import LADDER
 from core.pages import all_pages, page_id
@@ -14,6 +13,7 @@ from core.paths import SNIPPETS, owner_page, page_html, page_name
 from core.wire import SUFFIX as WIRE_SUFFIX
 from core.wire import anchor, wire_path
 from core.wire import read as read_wire
+from harness.html import parsed
 from harness.programs import rel
 
 
@@ -46,7 +46,7 @@ def test_every_stored_capture_is_drawn_on_its_programs_page():
 def test_ladders_list_every_stored_event(page: Path, built_site: Path):
     """Each ladder on the built page is an SVG with a title, and its list
     holds the stored events, in order, one item each (data-event)."""
-    soup = BeautifulSoup(page_html(built_site, page).read_text(), "html.parser")
+    soup = parsed(page_html(built_site, page))
     for name in ladders(page):
         _, events = read_wire(wire_path(SNIPPETS / name))
         prefix = anchor(name)

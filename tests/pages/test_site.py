@@ -9,12 +9,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 
 from core.pages import all_pages, page_id
 from core.paths import ROOT, page_html, page_url
 from harness.build import strict_build
+from harness.html import parsed
 
 
 def nav_pages(nav) -> list[str]:
@@ -50,7 +50,7 @@ def other_host(address: str) -> bool:
 def test_built_site_loads_nothing_from_other_hosts(built_site: Path):
     offenders = []
     for path in sorted(built_site.rglob("*.html")):
-        soup = BeautifulSoup(path.read_text(), "html.parser")
+        soup = parsed(path)
         fetched = [tag for tag in soup.find_all(FETCHED_SRC, src=True)]
         fetched += [
             tag
@@ -74,7 +74,7 @@ def test_finishing_a_reader_expects(built_site: Path):
     """A 404 page, and a favicon of the site's own (the published programs:
     tests/pages/test_verified_on.py)."""
     assert (built_site / "404.html").is_file(), "no 404 page"
-    soup = BeautifulSoup((built_site / "index.html").read_text(), "html.parser")
+    soup = parsed(built_site / "index.html")
     icons = [link["href"] for link in soup.select("link[rel~=icon][href]")]
     assert icons == ["assets/favicon.svg"], f"favicons: {icons}"
     assert (built_site / "assets" / "favicon.svg").is_file()
@@ -93,7 +93,7 @@ def test_published_build_has_edit_links_and_a_sitemap(tmp_path: Path):
     sitemap = ET.parse(tmp_path / "sitemap.xml")
     locations = {loc.text for loc in sitemap.iterfind("sm:url/sm:loc", ns)}
     for page in all_pages():
-        soup = BeautifulSoup(page_html(tmp_path, page).read_text(), "html.parser")
+        soup = parsed(page_html(tmp_path, page))
         edit = f"{env['REPO_URL']}/edit/main/docs/{page_id(page)}"
         assert soup.find("a", href=edit), f"{page_id(page)}: no edit link"
         location = env["SITE_URL"] + page_url(page)

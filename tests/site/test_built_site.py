@@ -32,6 +32,7 @@ from core.markers import (
 from core.pages import all_pages, page_id
 from core.paths import DOCS, ROOT, SNIPPETS, page_html, page_url
 from core.wire import anchor, read, wire_path
+from harness.html import parsed
 
 # What Zensical's build does not do yet, by check, and why: each such check is
 # expected to fail on Zensical's output. None today: every check passes there.
@@ -50,9 +51,8 @@ def known_gaps(request: pytest.FixtureRequest, builder: str) -> None:
         request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
 
 
-@functools.cache
 def soup(path: Path) -> BeautifulSoup:
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return parsed(path)
 
 
 @functools.cache

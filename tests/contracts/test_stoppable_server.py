@@ -1214,20 +1214,20 @@ def release_a_hung_shutdown(server):
     ran, let it return: a serve_forever() that finds shutdown() requested
     returns at once, and tells shutdown() so. Only a failing test needs it
     (without it, the hung thread would keep the test run from ending). Not
-    a Thread whose target is serve_forever: those fail to start here."""
+    a Thread of start()'s: those fail to start here."""
     rescue = threading.Thread(target=lambda: server.serve_forever(0.01))
     rescue.start()
     rescue.join(TIMEOUT)
 
 
 def serving_thread_fails_to_start(server, monkeypatch):
-    """From now on, a Thread whose target is server.serve_forever fails to
-    start (Thread.start() raises RuntimeError, as when the process may
-    start no more threads); other threads start as usual."""
+    """From now on, the Thread that start() makes to serve fails to start
+    (Thread.start() raises RuntimeError, as when the process may start no
+    more threads); other threads start as usual."""
     start = threading.Thread.start
 
     def start_or_fail(thread):
-        if thread._target == server.serve_forever:
+        if thread._target == server._serve:
             raise RuntimeError("can't start new thread")
         return start(thread)
 
@@ -1305,11 +1305,103 @@ def test_start_raises_runtime_error_if_called_again_or_after_stop(app, when):
         assert outcome == ("returned", True)
         assert stopping.took < POLL + SLACK
     serving = [
-        t
-        for t in threading.enumerate()
-        if getattr(t, "_target", None) == server.serve_forever
+        t for t in threading.enumerate() if getattr(t, "_target", None) == server._serve
     ]
     assert serving == []
+    assert listener_closed(server)
+
+
+def serving_threads(server) -> list[threading.Thread]:
+    """The live threads that start() made to serve."""
+    return [
+        t
+        for t in threading.enumerate()
+        if getattr(t, "_target", None) == server._serve and t.is_alive()
+    ]
+
+
+def test_ctrl_c_in_start_after_its_thread_began_serving_stop_ends_it(app, monkeypatch):
+    """If start() raises (... KeyboardInterrupt cut it short), ... stop()
+    ends the serving if it had [begun].
+
+    KeyboardInterrupt reaches start() once its thread serves (a request is
+    answered): start() raises it; stop() then shuts serve_forever() down
+    and returns True, no serving thread is left and the listener is closed.
+    (An earlier start() recorded its thread only once Thread.start()
+    returned: stop() closed the listener and left serve_forever() polling
+    it without a pause, for ever, in a thread that kept the process
+    alive.)"""
+    server = app(start=False)
+    start = threading.Thread.start
+
+    def start_then_ctrl_c(thread):
+        start(thread)
+        if thread._target == server._serve:
+            with connect(server) as sock:  # it serves
+                assert get(sock) == (200, b"/")
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(threading.Thread, "start", start_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        server.start()
+    stopping = Stopping(server, TIMEOUT)
+    try:
+        assert stopping.result() == ("returned", True)
+    finally:
+        if serving_threads(server):  # a failing test: end the loop
+            server.shutdown()
+    assert stopping.took < POLL + SLACK
+    assert serving_threads(server) == []
+    assert listener_closed(server)
+
+
+@pytest.mark.parametrize("when", ["before the thread ran", "before it served"])
+def test_ctrl_c_in_start_before_its_thread_served_start_may_be_called_again(
+    app, monkeypatch, when
+):
+    """If start() raises (... KeyboardInterrupt cut it short), start() may be
+    called again if its thread had not begun serving (that thread then
+    never serves).
+
+    KeyboardInterrupt reaches start() before its thread runs, or once it
+    runs but before it begins serve_forever() (held there until start()
+    has raised): start() raises it; that thread ends without serving; a
+    second start() serves, and stop() returns True."""
+    server = app(start=False)
+    start = threading.Thread.start
+    held = threading.Event()
+    if when == "before it served":
+        serve = server._serve
+
+        def serve_when_released():
+            held.wait(TIMEOUT)
+            serve()
+
+        server._serve = serve_when_released  # the target start() gives its thread
+
+    def ctrl_c(thread):
+        if thread._target == server._serve:
+            if when == "before it served":
+                start(thread)
+            raise KeyboardInterrupt
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        server.start()
+    monkeypatch.undo()
+    given_up = serving_threads(server)
+    held.set()  # it may go on: it must not serve
+    for thread in given_up:
+        thread.join(TIMEOUT)
+        assert not thread.is_alive(), "the given-up thread is serving"
+    if when == "before it served":
+        del server._serve  # the class's own again
+    server.start()
+    with connect(server) as sock:
+        assert get(sock) == (200, b"/")
+    assert Stopping(server, TIMEOUT).result() == ("returned", True)
+    assert serving_threads(server) == []
     assert listener_closed(server)
 
 

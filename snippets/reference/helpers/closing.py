@@ -430,7 +430,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     Handlers must derive from StoppableHTTPRequestHandler; serve with
     start(), which serves in a new thread, and raises RuntimeError if
     called again or after stop(). If start() raises (no thread could
-    start), nothing is serving, and stop() closes the listener at once.
+    start, or KeyboardInterrupt cut it short), start() may be called again
+    if its thread had not begun serving (that thread then never serves),
+    and stop() ends the serving if it had.
     stop() does not stop a serve_forever() of your own: call shutdown()
     from another thread first, then stop(); stop() alone returns, and
     leaves that loop polling the closed listener without a pause (a CPU
@@ -491,18 +493,31 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         self._handlers = {}  # handler thread -> Event set when it ends
         self._stoppers = set()  # threads inside stop()
         self._started = False  # start() succeeded, or stop() was called
-        self._serving = None
+        self._serving = None  # start()'s thread, until stop() or start() gives it up
+        self._began = False  # that thread began serve_forever()
         super().__init__(*args, **kwargs)
 
     def start(self):
         with self._lock:  # a stop() meanwhile waits, then finds the thread
             if self._started:
                 raise RuntimeError("start() may be called once, and not after stop()")
-            # shutdown(), in stop(), waits up to poll_interval for serve_forever()
-            serving = threading.Thread(target=self.serve_forever, args=(0.1,))
-            serving.start()  # if it raises, nothing serves: stop() must not wait
             self._started = True
-            self._serving = serving
+            self._serving = serving = threading.Thread(target=self._serve)
+        try:
+            serving.start()
+        except BaseException:  # e.g. Ctrl+C in start()'s wait for the thread
+            with self._lock:
+                if not self._began:  # give it up: it will not serve
+                    self._serving, self._started = None, False
+            raise
+
+    def _serve(self):
+        with self._lock:  # a thread given up never serves
+            if self._serving is not threading.current_thread():
+                return
+            self._began = True
+        # shutdown(), in stop(), waits up to poll_interval for serve_forever()
+        self.serve_forever(0.1)
 
     def process_request(self, request, client_address):
         thread = threading.Thread(
@@ -569,7 +584,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             with self._lock:
                 self._stoppers.add(me)  # see _join()
                 self._started = True  # no start() after stop()
-                serving = self._serving
+                serving = self._serving if self._began else None
+                if serving is None:
+                    self._serving = None  # if it has not begun, it never will
             if serving is not None:  # every call waits for serve_forever() to
                 self.shutdown()  # end, so that a handler it starts meanwhile
                 serving.join()  # is among those _join() waits for

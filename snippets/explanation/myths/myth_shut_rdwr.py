@@ -27,7 +27,11 @@ def tcp_state(sock):
 
 
 def reset_arrived(sock, timeout=5.0):
-    """Wait, bounded, until the socket reports an error or hang-up (a reset)."""
+    """Wait, bounded, until the socket reports an error or hang-up.
+
+    POLLHUP also follows an orderly close in both directions; here the peer
+    sends no FIN, so what it reports is a reset.
+    """
     poller = select.poll()
     poller.register(sock, 0)  # POLLERR and POLLHUP are always reported
     return bool(poller.poll(timeout * 1000))

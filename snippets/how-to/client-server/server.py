@@ -27,12 +27,20 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     that is not an int (None, a float, a bool), and whatever OSError recv()
     raises (ConnectionResetError: what was read is lost). On an
     ssl.SSLSocket made with suppress_ragged_eofs=True (the default), a peer
-    that closes without close_notify reads as a FIN, and before Python 3.13
-    so does a reset: what it had read before is returned as if complete.
+    that closes without close_notify reads as a FIN, and so does a
+    connection error (a reset, the kernel's ETIMEDOUT) on 3.10.13 to 3.12.1
+    as run here (OpenSSL 3.0): what it had read before is returned as if
+    complete. 3.13 raises the error (CPython gh-115627), and so may other
+    builds of 3.10 to 3.12 that carry that fix.
     So does this socket's own shutdown for reading (shutdown(SHUT_RD) or
     SHUT_RDWR, made before the call or by another thread to wake it):
     recv() then returns b'' with no FIN from the peer, and what was read
-    may be incomplete. It never closes the socket.
+    may be incomplete. It never closes the socket. A descriptor closed
+    behind the socket's back whose number was since reused (the next
+    accept() or open() takes the lowest free number) reads what now has
+    that number, an unrelated connection, and restoring the timeout sets
+    that descriptor's blocking mode: never close a socket's descriptor
+    behind its back.
     """
     if timeout is None or not 0 < timeout <= 1e6:
         raise ValueError(f"timeout must be above 0, at most 1e6, not {timeout!r}")

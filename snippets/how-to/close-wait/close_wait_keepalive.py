@@ -3,7 +3,7 @@
 TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_LINGER2 are Linux's options, and the
 states come from TCP_INFO and /proc/net/tcp. The client closes first, and its
 orphaned side may stay in FIN_WAIT2 for one second (TCP_LINGER2). The server
-never closes its socket and never writes, but turns keepalive on, with a
+sends nothing and keeps its socket open until the reset, but turns keepalive on, with a
 probe after one idle second. Once the client's side is gone, a probe draws a
 reset from the client's kernel: the server's side leaves CLOSE_WAIT for
 CLOSE, /proc/net/tcp no longer lists it, and the socket is still open.

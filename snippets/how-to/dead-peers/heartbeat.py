@@ -41,7 +41,9 @@ def heartbeat(sock, deadline):
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
     close the socket then. The socket's own timeout is restored; the socket
-    is never closed. Use
+    is never closed. A descriptor closed behind the socket's back whose
+    number was since reused pings, and on a miss shuts down, what now has
+    that number, an unrelated connection. Use
     it on a connection whose peer answers each ping with one pong and sends
     nothing else meanwhile.
     """

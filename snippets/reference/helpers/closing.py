@@ -46,10 +46,12 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
 
     timeout, in seconds from 0 to 1e6, bounds the whole call, to within
     about 1 ms (CPython waits in poll() in whole milliseconds, rounded up:
-    the call may return up to about 1 ms after timeout): once it is
-    spent, it still discards, without waiting, what has arrived, up to
-    SO_RCVBUF bytes more (one receive buffer, as getsockopt() reads it
-    then), so over TCP 0 takes a FIN already queued, behind data or not
+    the call may return up to about 1 ms after timeout) plus the time it
+    takes to copy what it discards once timeout is spent: it still
+    discards, without waiting, what has arrived, up to SO_RCVBUF bytes
+    more (one receive buffer, as getsockopt() reads it then: Linux's
+    autotuning can grow it to tens of MB, milliseconds of copying), so
+    over TCP 0 takes a FIN already queued, behind data or not
     (unless SO_RCVBUF was lowered once the connection was up; on
     AF_UNIX the sender's SO_SNDBUF bounds what is queued, which can be more:
     then 0 may return False with the FIN queued). max_bytes,
@@ -62,7 +64,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     does) whose connection is still open reads b'' at once: True then says
     nothing of the peer; abort() such a socket.
 
-    The socket is closed when this returns or raises, in every case: also
+    The socket is closed when this returns or raises, in every case (but
+    one that no Python code can cover: a second exception raised
+    asynchronously, by a signal handler, inside the cleanup itself): also
     when it raises ValueError for a timeout that is None, negative or above
     1e6, or a max_bytes below 0. If another object still holds the
     descriptor (a makefile(), a dup(), a child process), the FIN still goes
@@ -133,12 +137,20 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     that is not an int (None, a float, a bool), and whatever OSError recv()
     raises (ConnectionResetError: what was read is lost). On an
     ssl.SSLSocket made with suppress_ragged_eofs=True (the default), a peer
-    that closes without close_notify reads as a FIN, and before Python 3.13
-    so does a reset: what it had read before is returned as if complete.
+    that closes without close_notify reads as a FIN, and so does a
+    connection error (a reset, the kernel's ETIMEDOUT) on 3.10.13 to 3.12.1
+    as run here (OpenSSL 3.0): what it had read before is returned as if
+    complete. 3.13 raises the error (CPython gh-115627), and so may other
+    builds of 3.10 to 3.12 that carry that fix.
     So does this socket's own shutdown for reading (shutdown(SHUT_RD) or
     SHUT_RDWR, made before the call or by another thread to wake it):
     recv() then returns b'' with no FIN from the peer, and what was read
-    may be incomplete. It never closes the socket.
+    may be incomplete. It never closes the socket. A descriptor closed
+    behind the socket's back whose number was since reused (the next
+    accept() or open() takes the lowest free number) reads what now has
+    that number, an unrelated connection, and restoring the timeout sets
+    that descriptor's blocking mode: never close a socket's descriptor
+    behind its back.
     """
     if timeout is None or not 0 < timeout <= 1e6:
         raise ValueError(f"timeout must be above 0, at most 1e6, not {timeout!r}")
@@ -264,7 +276,9 @@ def heartbeat(sock, deadline):
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
     close the socket then. The socket's own timeout is restored; the socket
-    is never closed. Use
+    is never closed. A descriptor closed behind the socket's back whose
+    number was since reused pings, and on a miss shuts down, what now has
+    that number, an unrelated connection. Use
     it on a connection whose peer answers each ping with one pong and sends
     nothing else meanwhile.
     """

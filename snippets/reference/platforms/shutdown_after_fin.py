@@ -2,8 +2,10 @@
 
 Each case builds its own connection over 127.0.0.1 and prints what
 shutdown() returned (None) or the errno name of the OSError it raised.
-Linux accepts each of these calls; XNU's source answers all but SHUT_WR after
-the peer's FIN with ENOTCONN (see the Platforms page).
+Linux accepts each of these calls. XNU's source answers ENOTCONN to SHUT_RD
+and SHUT_RDWR after the peer's FIN, and to a direction already shut down (the
+second SHUT_RD or SHUT_RDWR), not to SHUT_WR after the peer's FIN nor to the
+first call of a pair (see the Platforms page).
 """
 
 import contextlib

@@ -166,6 +166,33 @@ class Sockets:
             pytest.skip(reason)
         return ours, peer
 
+    def vanished_tls_pair(
+        self, peer_sends: bytes = b""
+    ) -> tuple[ssl.SSLSocket, ssl.SSLSocket]:
+        """(ours, peer), as tls_pair() makes them (ours the TLS client, the
+        handshake done), then, once peer_sends and all else either end sent
+        has arrived and been acknowledged (ours has read none of it), every
+        segment either end sends is dropped, as in vanished_pair():
+        a TLS peer that vanished. Needs root, as vanished_pair() does."""
+        from harness.capture.namespace import fresh_network
+
+        try:
+            with fresh_network():
+                ours, peer = self.tls_pair()
+                peer.sendall(peer_sends)
+                for sock in (peer, ours):  # all delivered and acknowledged
+                    self.wait_until_sent(sock)
+                _set_loopback_up(False)
+        except PermissionError as exc:
+            reason = (
+                "a vanished peer needs a network namespace of its own "
+                f"(root, CAP_SYS_ADMIN): {exc}"
+            )
+            if os.environ.get("REQUIRE_WIRE") == "1":
+                pytest.fail(f"REQUIRE_WIRE=1, so this must run: {reason}")
+            pytest.skip(reason)
+        return ours, peer
+
     def child_holding(self, sock: socket.socket) -> subprocess.Popen:
         """A child process that holds sock's descriptor (as its stdin),
         reads it until b'' (WAIT at most), then writes what it read to its
@@ -289,6 +316,25 @@ class Sockets:
                 return
             assert time.monotonic() < deadline, f"{queued} of {size} bytes queued"
             select.select([], [], [], 0.01)  # a bounded wait, not a sleep
+
+    @staticmethod
+    def wait_until_sent(sock: socket.socket) -> None:
+        """Wait (WAIT at most) until the peer has acknowledged all that sock
+        sent (TIOCOUTQ: nothing unacknowledged). Nagle's algorithm may hold
+        a small send back until an earlier one is acknowledged: a segment
+        that is not sent yet, and would be lost if the path then died."""
+        import fcntl  # POSIX only: this module is imported on Windows too
+        import termios
+
+        deadline = time.monotonic() + WAIT
+        while True:
+            unsent = struct.unpack(
+                "i", fcntl.ioctl(sock, termios.TIOCOUTQ, b"\0\0\0\0")
+            )[0]
+            if not unsent:
+                return
+            assert time.monotonic() < deadline, f"{unsent} bytes unacknowledged"
+            select.select([], [], [], 0.001)  # a bounded poll, not a sleep
 
     @staticmethod
     def wait_readable(sock: socket.socket) -> None:

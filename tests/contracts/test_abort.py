@@ -78,10 +78,10 @@ def test_drops_unsent_data(sockets):
 
 @pytest.mark.parametrize("holder", ["makefile()", "dup()", "child process"])
 def test_the_reset_waits_for_the_last_reference(sockets, holder):
-    """ "while a makefile() object, a dup() or a child process still holds
-    it, only when that closes too": after abort(), the connection still
-    carries data to the holder; the reset goes out when the holder
-    closes."""
+    """ "while a makefile() object, a dup(), a child process, or another
+    thread blocked in a call on sock still holds it, only when that lets go
+    too": after abort(), the connection still carries data to the holder; the
+    reset goes out when the holder closes."""
     ours, peer = sockets.pair()
     read_through = sockets.hold(ours, holder)
     abort(ours)
@@ -236,7 +236,7 @@ def test_once_its_number_is_reused_it_resets_an_unrelated_connection(sockets):
 
 def test_on_linux_a_socket_the_peer_has_reset_is_no_error(sockets):
     """ "(EINVAL on a socket the peer has already reset, on some systems, not
-    Linux)": on Linux it closes without error."""
+    Linux; ...)": on Linux it closes without error."""
     ours, peer = sockets.pair()
     peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, LINGER_ZERO)
     peer.close()

@@ -99,7 +99,7 @@ def test_returns_true_when_the_peers_fin_arrived_in_time(sockets, timeout, befor
 
 
 def test_timeout_zero_does_not_wait(sockets):
-    """ "once it is spent, it still discards, without waiting, what has
+    """ "once timeout is spent: it still discards, without waiting, what has
     arrived": with nothing arrived, timeout 0 returns False at once, and the
     FIN still went out."""
     ours, peer = sockets.pair()
@@ -114,12 +114,12 @@ PEERS_THAT_NEVER_FINISH = ["silent", "trickles", "floods", "never reads", "vanis
 
 @pytest.mark.parametrize("peer_kind", PEERS_THAT_NEVER_FINISH)
 def test_timeout_bounds_the_whole_call(sockets, peers, peer_kind):
-    """ "timeout, in seconds from 0 to 1e6, bounds the whole call, ...: once
-    it is spent, it still discards, without waiting, what has arrived, up to
-    SO_RCVBUF bytes more": a peer that never sends its FIN (silent, sending a
-    byte every 20 ms, sending faster than a slow server reads, reading
-    nothing of a full send buffer, or vanished) gets False after the
-    timeout, not later (nor much sooner)."""
+    """ "timeout, in seconds from 0 to 1e6, bounds the whole call, ... once
+    timeout is spent: it still discards, without waiting, what has arrived, up
+    to SO_RCVBUF bytes more": a peer that never sends its FIN (silent, sending
+    a byte every 20 ms, sending faster than a slow server reads, reading
+    nothing of a full send buffer, or vanished) gets False after the timeout,
+    not later (nor much sooner)."""
     timeout = 0.3
     if peer_kind == "vanished":
         ours, peer = sockets.vanished_pair()
@@ -187,12 +187,12 @@ class CountingRecv(socket.socket):
 
 
 def test_once_the_time_is_spent_it_discards_up_to_so_rcvbuf_bytes_more(sockets):
-    """ "once it is spent, it still discards, without waiting, what has
+    """ "once timeout is spent: it still discards, without waiting, what has
     arrived, up to SO_RCVBUF bytes more (one receive buffer, as getsockopt()
-    reads it then)": a peer whose full send buffer refills our receive
+    reads it then ...)": a peer whose full send buffer refills our receive
     buffer as fast as it is read gets False at once, after at most SO_RCVBUF
-    bytes read from the moment the time was spent (an earlier body read up
-    to 64 KiB past it)."""
+    bytes read from the moment the time was spent (an earlier body read up to
+    64 KiB past it)."""
     ours, peer = sockets.pair()
     sockets.fill(peer)  # our receive buffer full, and the peer's send buffer
     ours = sockets.keep(CountingRecv(fileno=ours.detach()))
@@ -201,6 +201,32 @@ def test_once_the_time_is_spent_it_discards_up_to_so_rcvbuf_bytes_more(sockets):
     assert took < SLACK
     assert ours.rcvbuf is not None
     assert 0 < ours.discarded_after <= ours.rcvbuf
+
+
+MB = 1 << 20
+
+
+def test_over_tcp_0_takes_a_fin_queued_behind_megabytes(sockets):
+    """ "plus the time it takes to copy what it discards once timeout is
+    spent: it still discards, without waiting, what has arrived, up to
+    SO_RCVBUF bytes more (...: Linux's autotuning can grow it to tens of MB,
+    milliseconds of copying), so over TCP 0 takes a FIN already queued":
+    SO_RCVBUF raised to 4 MB before connecting (the kernel doubles it, up to
+    net.core.rmem_max: 4 MB here), 3 MB and the peer's FIN queued: timeout
+    0 returns True, having discarded all 3 MB (the call may take
+    milliseconds: bounded by SLACK only), and the close then sends no
+    reset."""
+    ours, peer = sockets.pair(buffers=4 * MB)
+    assert ours.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF) >= 4 * MB
+    peer.sendall(os.urandom(3 * MB))
+    peer.shutdown(socket.SHUT_WR)
+    sockets.wait_for_state(ours, sockets.TCP_CLOSE_WAIT)  # all 3 MB, then the FIN
+    ours = sockets.keep(CountingRecv(fileno=ours.detach()))
+    result, took = timed(close_gracefully, ours, timeout=0)
+    assert (result, ours.fileno()) == (True, -1)
+    assert ours.discarded_after == 3 * MB
+    assert took < SLACK
+    assert sockets.ending(peer) == (b"", "FIN")
 
 
 def test_with_so_linger_on_close_may_block_for_that_time_more(sockets):
@@ -438,9 +464,9 @@ def test_a_lowered_so_rcvbuf_can_hide_a_queued_fin_from_timeout_0(sockets):
 
 
 def test_on_af_unix_timeout_0_may_miss_a_queued_fin(sockets):
-    """ "(on AF_UNIX the sender's SO_SNDBUF bounds what is queued, which can
-    be more: then 0 may return False with the FIN queued)": the peer queues
-    more than our SO_RCVBUF, then its FIN."""
+    """ "on AF_UNIX the sender's SO_SNDBUF bounds what is queued, which can be
+    more: then 0 may return False with the FIN queued": the peer queues more
+    than our SO_RCVBUF, then its FIN."""
     ours, peer = (sockets.keep(sock) for sock in socket.socketpair())
     peer.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
     peer.setblocking(False)

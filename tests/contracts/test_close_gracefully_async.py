@@ -144,8 +144,8 @@ async def call(role, timeout, max_bytes=None):
 
 @pytest.mark.parametrize("timeout", [0, 0.5])
 def test_timeout_bounds_the_whole_call_the_close_included(timeout):
-    """timeout bounds the whole call, the close included (close_writer() gets
-    what is left of it).
+    """timeout ... bounds the whole call, the close included (close_writer()
+    gets what is left of it).
 
     The peer neither reads 16 MB nor sends EOF: False after timeout seconds,
     not twice that as when the close got a fresh timeout; the peer gets only
@@ -162,7 +162,7 @@ def test_timeout_bounds_the_whole_call_the_close_included(timeout):
 
 
 def test_timeout_bounds_the_whole_call_against_a_peer_that_keeps_sending():
-    """timeout bounds the whole call ...
+    """timeout ... bounds the whole call ...
 
     A peer that sends without pause for up to 3 s: False after about
     timeout seconds, not once the peer stops."""
@@ -259,7 +259,7 @@ def test_returns_false_otherwise(role, timeout, max_bytes, bound):
     ],
 )
 def test_returns_false_if_the_writer_was_already_closing(before):
-    """False otherwise (... or the writer was already closing).
+    """False otherwise (... or the writer was closing, already ...).
 
     Its reader then reports the EOF of the writer's own close, not the
     peer's: False at once, even when the peer did send EOF. An earlier
@@ -485,7 +485,8 @@ def test_timeout_zero_takes_an_eof_already_received_with_nothing_before_it(befor
 @pytest.mark.parametrize("how", ["task.cancel()", "an outer wait_for() times out"])
 def test_its_task_cancelled_closes_the_writer_at_once_aborted(how):
     """The writer is closed when this returns or raises, in every case: ...
-    and at once (aborted) when its task is cancelled.
+    and at once when its task is cancelled once it has started (the transport
+    is aborted ...).
 
     16 MB wait for a peer that neither reads nor sends EOF, timeout 5 s;
     the task is cancelled while it waits for the EOF: it ends at once, not
@@ -633,10 +634,9 @@ def sends_its_eof_first(tls: ssl.SSLSocket, stop: threading.Event):
 def test_a_tls_writer_already_closing_on_the_peers_eof_gives_true(
     tls_contexts, timeout
 ):
-    """A TLS writer already closing whose reader is at EOF (reader.at_eof())
-    is the exception: asyncio's TLS transport (3.11+) closes itself once the
-    peer's EOF arrives, so that gives True once the writer has closed in
-    time.
+    """A TLS writer closing whose reader is at EOF (reader.at_eof()) is the
+    exception: asyncio's TLS transport (3.11+) closes itself once the peer's
+    EOF arrives, so that gives True once the writer has closed in time.
 
     The TLS peer sends its close_notify first; once the reader is at EOF
     (and, where the transport closes itself, its socket is closed), the

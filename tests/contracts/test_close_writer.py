@@ -120,7 +120,7 @@ def assert_prefix_lost(got: bytes, end: str) -> None:
 
 @pytest.mark.parametrize("role", ["reads everything", "closes first", "goes silent"])
 def test_returns_true_if_it_closed_with_its_buffer_flushed(role):
-    """Returns True if it closed (its buffer flushed) within timeout.
+    """Returns True if it closed (its buffer flushed ...) within timeout.
 
     The peer reads all 16 MB, or closed its side first and reads, or reads
     nothing while 64 KiB fit in the kernel's buffers; it gets every byte."""
@@ -166,7 +166,7 @@ def test_returns_false_if_it_had_to_abort_and_drops_the_rest(role):
 
 @pytest.mark.parametrize("timeout", [0, SHORT])
 def test_timeout_bounds_the_wait(timeout):
-    """timeout bounds the wait.
+    """timeout ... bounds the wait.
 
     The peer never reads 16 MB: it returns False after timeout seconds, and
     not much later."""
@@ -190,8 +190,8 @@ def test_timeout_bounds_the_wait(timeout):
 )
 def test_zero_aborts_unless_nothing_is_left_to_send(left, expected):
     """0 aborts unless the close completes at once, as on a plain transport
-    with nothing left to send; the abort itself takes a few loop iterations
-    more.
+    with nothing left to send; ...; the abort itself takes a few loop
+    iterations more.
 
     A plain writer whose 64 KiB the kernel took, or that an earlier call closed,
     returns True; one with 16 MB its peer does not read returns False.
@@ -337,7 +337,7 @@ def test_the_writer_is_closed_when_this_returns(role, timeout):
 @pytest.mark.parametrize("timeout", [None, -1.0, math.nan, math.inf, 1e10])
 def test_value_error_for_a_timeout_out_of_range_aborts_first(timeout):
     """timeout, in seconds from 0 to 1e6 ... ValueError for a timeout out of
-    range ... aborts first.
+    range, ... both abort first.
 
     16 MB wait for a peer that never reads: ValueError at once (for inf
     and 1e10 too: an earlier version waited for ever, or raised
@@ -360,8 +360,8 @@ def test_value_error_for_a_timeout_out_of_range_aborts_first(timeout):
 
 @pytest.mark.parametrize("how", ["task.cancel()", "an outer wait_for() times out"])
 def test_cancelled_error_if_its_task_is_cancelled_aborts_first(how):
-    """CancelledError if the task running it is cancelled once it has started
-    ... aborts first.
+    """CancelledError if the task running it is cancelled once it has started,
+    both abort first.
 
     16 MB wait for a peer that never reads, timeout 5 s; the task is
     cancelled while close_writer() waits: it ends at once, the writer
@@ -415,8 +415,8 @@ IDLE = 0.02  # seconds a connection idles before its close: the race needs it
 
 
 def test_over_tls_the_writer_is_closed_when_this_returns(tls_contexts):
-    """The writer is closed when this returns or raises, in every case: also
-    on a TLS writer (asyncio.open_connection(ssl=...)).
+    """ "The writer is closed when this returns or raises, in every case":
+    also on a TLS writer (asyncio.open_connection(ssl=...)).
 
     A TLS peer reads until the writer's close_notify, then closes at once;
     the connection idles 20 ms before the close. With timeout 0: False (no
@@ -492,7 +492,7 @@ def test_over_tls_true_needs_the_peers_close_notify_or_fin_too(
     tls_contexts, role, expected
 ):
     """Returns True if it closed (its buffer flushed; over TLS, the peer's
-    close_notify or FIN received too) within timeout, False if it had to
+    close_notify or FIN received too) within timeout, ... False if it had to
     abort.
 
     A TLS peer reads all that was written, then answers the writer's
@@ -560,8 +560,8 @@ CHILDREN = {
 
 @pytest.mark.parametrize("child", list(CHILDREN))
 def test_a_pipe_writer_is_closed_when_this_returns(child):
-    """Returns True if it closed (its buffer flushed) within timeout, False
-    if it had to abort: the rest of its buffer is then dropped. ... The
+    """Returns True if it closed (its buffer flushed ...) within timeout, ...
+    False if it had to abort: the rest of its buffer is then dropped ... The
     writer is closed when this returns or raises, in every case.
 
     On the StreamWriter of a subprocess's stdin (a pipe: it has no socket),

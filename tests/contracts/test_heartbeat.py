@@ -188,11 +188,12 @@ STALLS = ["silent", "p, o, n, never g", "send buffer full, drained late", "vanis
 
 @pytest.mark.parametrize("stall", STALLS)
 def test_whole_call_is_bounded_by_the_deadline(sockets, peers, stall):
-    """ "deadline bounds the whole call (sending and waiting), in seconds":
-    False after the deadline, not later (nor much sooner), for a silent
-    peer, a peer that sends three bytes of b"pong" one by one, a peer that
-    lets the ping through only late in the deadline (sendall() waits, and
-    the recv() gets only what remains), and a vanished peer."""
+    """ "deadline, an int or a float, bounds the whole call (sending and
+    waiting), in seconds": False after the deadline, not later (nor much
+    sooner), for a silent peer, a peer that sends three bytes of b"pong" one
+    by one, a peer that lets the ping through only late in the deadline
+    (sendall() waits, and the recv() gets only what remains), and a vanished
+    peer."""
     deadline = 0.3
     if stall == "vanished":
         ours, peer = sockets.vanished_pair()
@@ -425,3 +426,24 @@ def test_the_call_may_return_up_to_about_1_ms_after_the_deadline(sockets, deadli
     assert max(took) <= rounded + SLACK
     if deadline >= 1e-4:
         assert max(took) >= rounded
+
+
+@pytest.mark.parametrize("answers", [True, False], ids=["pong", "miss"])
+def test_a_reused_number_pings_and_on_a_miss_shuts_down_an_unrelated_connection(
+    sockets, peers, answers
+):
+    """ "A descriptor closed behind the socket's back whose number was since
+    reused pings, and on a miss shuts down, what now has that number, an
+    unrelated connection.": the unrelated connection's peer gets the ping;
+    if it answers, True, and that connection stays open; if not, False, and
+    it gets a FIN after the ping."""
+    ours, _ = sockets.pair()
+    unrelated = sockets.reuse_number(ours)
+    if answers:
+        peer = peers.start(answer, unrelated)
+        assert heartbeat(ours, 2) is True
+        assert peer.result() == [b"ping"]
+        assert sockets.nothing_arrived(unrelated)  # no FIN: still open
+    else:
+        assert heartbeat(ours, 0.1) is False
+        assert sockets.ending(unrelated) == (b"ping", "FIN")

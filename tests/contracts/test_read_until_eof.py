@@ -124,11 +124,11 @@ STALLED_PEERS = {
 def test_timeout_bounds_the_whole_call_whatever_timeout_the_socket_has(
     sockets, peers, case
 ):
-    """ "timeout bounds the whole call, in seconds, whatever timeout the
-    socket has": a peer that sends no FIN
-    (silent, a byte every 20 ms, more than a slow reader takes, or
-    vanished) gets TimeoutError after the timeout, not later, on a socket
-    without a timeout, non-blocking, or with a longer one."""
+    """ "timeout, in seconds above 0 and at most 1e6, bounds the whole call,
+    whatever timeout the socket has": a peer that sends no FIN (silent, a byte
+    every 20 ms, more than a slow reader takes, or vanished) gets TimeoutError
+    after the timeout, not later, on a socket without a timeout, non-blocking,
+    or with a longer one."""
     socket_timeout, peer_kind = STALLED_PEERS[case]
     timeout = 0.3
     if peer_kind == "vanished":
@@ -450,9 +450,10 @@ def test_a_timeout_of_1e6_is_in_range_and_waits(sockets, peers):
 @pytest.mark.parametrize("ending", ["FIN without close_notify", "reset"])
 def test_a_default_ssl_socket_may_take_a_ragged_end_for_the_fin(sockets, ending):
     """ "On an ssl.SSLSocket made with suppress_ragged_eofs=True (the
-    default), a peer that closes without close_notify reads as a FIN, and
-    before Python 3.13 so does a reset: what it had read before is returned
-    as if complete" (3.13 raises ConnectionResetError for the reset)."""
+    default), a peer that closes without close_notify reads as a FIN, and so
+    does a connection error (a reset, ...) on 3.10.13 to 3.12.1 as run here
+    (OpenSSL 3.0): what it had read before is returned as if complete. 3.13
+    raises the error": here the reset; 3.13 raises ConnectionResetError."""
     ours, peer = sockets.tls_pair()  # suppress_ragged_eofs=True, the default
     peer.sendall(b"first half")
     sockets.wait_readable(ours)
@@ -466,6 +467,28 @@ def test_a_default_ssl_socket_may_take_a_ragged_end_for_the_fin(sockets, ending)
         assert b"first half".startswith(read_until_eof(ours, timeout=5))
     else:
         assert read_until_eof(ours, timeout=5) == b"first half"
+
+
+def test_a_default_ssl_socket_takes_the_kernels_etimedout_for_the_fin_before_3_13(
+    sockets,
+):
+    """ "a connection error (a reset, the kernel's ETIMEDOUT) on 3.10.13 to
+    3.12.1 as run here (OpenSSL 3.0): what it had read before is returned as
+    if complete. 3.13 raises the error": the TLS peer sent part of a message,
+    then vanished; our byte goes unacknowledged and TCP_USER_TIMEOUT
+    (200 ms) makes the kernel give the connection up. Before 3.13 the call
+    returns the part as if it were the whole message; 3.13 raises
+    TimeoutError with errno ETIMEDOUT."""
+    ours, _ = sockets.vanished_tls_pair(peer_sends=b"first half")
+    ours.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 200)
+    ours.sendall(b"x")  # a TLS record the vanished peer never acknowledges
+    result, took = timed(read_until_eof, ours, timeout=30)
+    if sys.version_info >= (3, 13):
+        assert type(result) is TimeoutError
+        assert result.errno == errno.ETIMEDOUT
+    else:
+        assert result == b"first half"
+    assert took < 5  # the kernel's 200 ms, not the call's 30 s
 
 
 def unread(sock) -> int:
@@ -521,3 +544,25 @@ def test_its_own_shutdown_for_reading_reads_as_a_fin(sockets, when):
     assert result == half
     assert took < SLACK
     assert sockets.tcp_state(peer) in (TCP_ESTABLISHED, sockets.TCP_CLOSE_WAIT)
+
+
+def test_a_reused_number_reads_an_unrelated_connection_and_sets_its_blocking_mode(
+    sockets,
+):
+    """ "A descriptor closed behind the socket's back whose number was since
+    reused (the next accept() or open() takes the lowest free number) reads
+    what now has that number, an unrelated connection, and restoring the
+    timeout sets that descriptor's blocking mode": the call returns what the
+    unrelated connection's peer sent, and the number, non-blocking before
+    (that connection's socket had a timeout), is blocking after, as our
+    socket's own timeout (None) implies."""
+    import fcntl  # POSIX only
+
+    ours, _ = sockets.pair(timeout=None)
+    unrelated = sockets.reuse_number(ours)
+    number = ours.fileno()
+    assert fcntl.fcntl(number, fcntl.F_GETFL) & os.O_NONBLOCK
+    unrelated.sendall(b"for another connection")
+    unrelated.shutdown(socket.SHUT_WR)
+    assert read_until_eof(ours, timeout=5) == b"for another connection"
+    assert not fcntl.fcntl(number, fcntl.F_GETFL) & os.O_NONBLOCK

@@ -119,7 +119,7 @@ def test_returns_false_if_the_connection_was_reset(sockets, how):
 
 
 def test_returns_false_once_the_connection_is_over(sockets):
-    """ "or it is over (you shut it down, the peer closed, and your FIN was
+    """ "or it is over (you shut it down, the peer sent its FIN, and yours was
     acknowledged)": the first call True, the one after the peer's FIN False
     (on loopback the ACK of the first FIN is back at once)."""
     ours, peer = sockets.pair()
@@ -131,8 +131,8 @@ def test_returns_false_once_the_connection_is_over(sockets):
 
 
 def test_returns_true_on_linux_if_the_peer_closed_first(sockets):
-    """ "or (on macOS) the peer closed it first": on Linux that is no
-    ENOTCONN: True, and the FIN goes out."""
+    """ "or (on macOS, by its source, for SHUT_RD and SHUT_RDWR) the peer sent
+    its FIN first": on Linux that is no ENOTCONN: True, and the FIN goes out."""
     ours, peer = sockets.pair()
     peer.shutdown(socket.SHUT_WR)
     sockets.wait_for_state(ours, sockets.TCP_CLOSE_WAIT)

@@ -406,7 +406,7 @@ def listener_closed(server) -> bool:
 
 
 def test_start_serves_in_a_new_thread(app):
-    """start() serves in a new thread.
+    """serve with start(), which serves in a new thread.
 
     start() returns at once; the test's own thread then gets answers."""
     server = app(start=False)
@@ -419,8 +419,9 @@ def test_start_serves_in_a_new_thread(app):
 
 
 def test_stop_stops_accepting(app):
-    """stop(timeout) stops accepting and closes the listening socket (within
-    0.1 s: a new connection is then refused ...).
+    """stop(timeout) stops accepting and closes the listening socket (once
+    serve_forever() notices, at its next 0.1 s poll: a new connection is then
+    refused ...).
 
     While a request is still in progress, the listener is already closed, so
     a new client is refused at once instead of waiting unanswered until
@@ -548,7 +549,8 @@ def test_a_request_reaching_a_connection_once_stop_has_begun_gets_503(
 @pytest.mark.parametrize("request_kind", ["response cut", "upload cut"])
 def test_past_the_timeout_the_connections_still_open_are_shut_down(app, request_kind):
     """Past the timeout, the connections still open are shut down (their
-    requests are cut) and stop() returns False after at most one second more.
+    requests are cut ...) ... and stop() returns False after at most one
+    second more.
 
     A handler sending 16 MB to a client that reads nothing (blocked in
     send()), or waiting in recv() for the rest of an upload: each is cut
@@ -626,9 +628,9 @@ LISTENER_CASES = {
 
 @pytest.mark.parametrize("case", list(LISTENER_CASES))
 def test_the_listening_socket_is_closed_when_stop_returns_or_raises(app, tls, case):
-    """stop() raises ValueError for a timeout that is None, negative or
-    above 1e6, once it has stopped accepting. The listening socket is
-    closed when stop() returns or raises, in every case.
+    """stop() raises ValueError for a timeout that is None, negative or above
+    1e6, once it has stopped accepting ... The listening socket is closed when
+    stop() returns or raises, in every case.
 
     With a handler that wraps its connection in TLS in setup(), stop()
     returns True (an earlier version raised EBADF for the detached socket
@@ -652,7 +654,7 @@ def test_the_listening_socket_is_closed_when_stop_returns_or_raises(app, tls, ca
 
 @pytest.mark.parametrize("case", ["twice", "without start()"])
 def test_stop_may_be_called_twice_or_without_start(app, case):
-    """stop() may be called twice, or without start().
+    """stop() may be called twice, ... without start().
 
     The second call, or one on a server never started, returns True at
     once and leaves the listener closed."""
@@ -704,9 +706,9 @@ def poll(condition, limit=TIMEOUT):
 
 
 def test_stop_called_by_two_threads_at_once_waits_for_a_handler_started_meanwhile(app):
-    """stop() may be called twice, by two threads at once (each waits, as one
-    call would, for the handlers serve_forever() starts until it ends) ...
-    returns True once every handler thread has ended.
+    """... returns True once every handler thread has ended ... stop() may be
+    called twice, by two threads at once (each waits, as one call would, for
+    the handlers serve_forever() starts until it ends).
 
     serve_forever() has accepted a connection, its handler not yet started,
     when a first stop() waits for it in shutdown() and a second stop()
@@ -745,8 +747,8 @@ def test_stop_called_by_two_threads_at_once_waits_for_a_handler_started_meanwhil
 
 
 def test_stop_may_be_called_from_a_handler(app):
-    """stop() may be called ... from a handler (it does not wait for that
-    handler's own thread).
+    """stop() may be called ... from handlers (a call from a handler waits for
+    no handler inside stop(), its own thread included ...).
 
     GET /quit answers, then its handler calls stop(5): it returns True at
     once (an earlier version raised RuntimeError: a thread cannot join
@@ -767,8 +769,8 @@ def test_stop_may_be_called_from_a_handler(app):
 
 
 def test_stop_closes_the_listening_socket_within_the_poll(app):
-    """stop(timeout) stops accepting and closes the listening socket (within
-    0.1 s ...).
+    """stop(timeout) stops accepting and closes the listening socket (once
+    serve_forever() notices, at its next 0.1 s poll ...).
 
     start(), then stop(0) with no connection: True, within 0.1 s (the poll
     of the serving thread) and a machine's slack; the listener is closed.
@@ -844,9 +846,10 @@ SIGTERM_PROGRAM = textwrap.dedent(
 
 
 def test_stop_called_after_sigterm_lets_the_request_in_progress_finish():
-    """stop(timeout) ... lets each request in progress finish: also when a
-    SIGTERM handler sets a threading.Event and the main thread, waiting on
-    it, calls stop().
+    """ "stop(timeout) ... lets each request in progress finish ... but not
+    from a signal handler: set an event there, and call stop() from the main
+    thread": a SIGTERM handler sets a threading.Event and the main thread,
+    waiting on it, calls stop().
 
     A program sends itself SIGTERM while a request is in progress: the
     client gets the whole response. With the earlier pattern (SIGTERM raising
@@ -983,8 +986,7 @@ def wait_for_state(server, state, limit=TIMEOUT):
 
 def test_a_request_cut_while_its_headers_arrive_never_reaches_the_handler(app):
     """Past the timeout, the connections still open are shut down (their
-    requests are cut: one whose headers were still arriving never reaches
-    do_GET()).
+    requests are cut: a request that had not reached do_GET() never does ...).
 
     A POST whose headers stop half-way: stop(SHORT) returns False, do_POST()
     never runs (an earlier version ran it on the truncated headers), and the
@@ -1236,9 +1238,9 @@ def serving_thread_fails_to_start(server, monkeypatch):
 
 @pytest.mark.parametrize("how", ["stop()", "leaving the with block"])
 def test_if_start_raises_stop_closes_the_listener_at_once(app, monkeypatch, how):
-    """If start() raises (no thread could start), nothing is serving, and
-    stop() closes the listener at once. The listening socket is closed when
-    stop() returns or raises, in every case.
+    """ "If start() raises (no thread could start ...) ... The listening
+    socket is closed when stop() returns or raises, in every case": nothing is
+    serving, and stop() closes the listener at once.
 
     The serving thread fails to start: start() raises RuntimeError; then
     stop(), or leaving `with server:` (whose block raised that error),
@@ -1321,8 +1323,8 @@ def serving_threads(server) -> list[threading.Thread]:
 
 
 def test_ctrl_c_in_start_after_its_thread_began_serving_stop_ends_it(app, monkeypatch):
-    """If start() raises (... KeyboardInterrupt cut it short), ... stop()
-    ends the serving if it had [begun].
+    """If start() raises (... KeyboardInterrupt cut it short), ... and stop()
+    ends the serving if it had.
 
     KeyboardInterrupt reaches start() once its thread serves (a request is
     answered): start() raises it; stop() then shuts serve_forever() down

@@ -241,7 +241,7 @@ class Sockets:
 
     def reuse_number(self, sock: socket.socket) -> socket.socket:
         """Close sock's descriptor behind its back and put an unrelated
-        connection on its number, as the next accept() or open() of a
+        connection on its number, as the next socket() or accept() of a
         server would (os.dup2(), so that the number is certain); the number
         is that connection's only descriptor. Return the connection's peer.
         sock still holds the number: closing sock closes that connection."""

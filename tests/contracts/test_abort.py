@@ -224,8 +224,8 @@ def test_raises_oserror_if_setsockopt_fails(sockets):
 
 
 def test_once_its_number_is_reused_it_resets_an_unrelated_connection(sockets):
-    """ "once reused, by the next accept() or open(), it resets what now has
-    that number, an unrelated connection": no EBADF; the unrelated
+    """ "once another socket reuses it, as the next socket() or accept()
+    does, it resets that socket's connection, an unrelated one": no EBADF; the unrelated
     connection's peer gets a reset."""
     ours, _ = sockets.pair()
     unrelated = sockets.reuse_number(ours)

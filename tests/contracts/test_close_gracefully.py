@@ -437,10 +437,10 @@ def test_a_descriptor_closed_behind_its_back_makes_close_raise_ebadf(sockets):
 
 
 def test_once_its_number_is_reused_it_closes_an_unrelated_connection(sockets):
-    """ "once reused (the next accept() or open() takes the lowest free
-    number), the call acts on what now has it, and shuts down and closes an
-    unrelated connection": no EBADF; the unrelated connection's peer gets a
-    FIN, and the number is closed."""
+    """ "once another socket reuses it (the next socket() or accept() takes
+    the lowest free number), the call acts on that socket, and shuts down
+    and closes an unrelated connection": no EBADF; the unrelated
+    connection's peer gets a FIN, and the number is closed."""
     ours, _ = sockets.pair()
     number = ours.fileno()
     unrelated = sockets.reuse_number(ours)

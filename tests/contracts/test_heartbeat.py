@@ -432,13 +432,20 @@ def test_the_call_may_return_up_to_about_1_ms_after_the_deadline(sockets, deadli
 def test_a_reused_number_pings_and_on_a_miss_shuts_down_an_unrelated_connection(
     sockets, peers, answers
 ):
-    """ "A descriptor closed behind the socket's back whose number was since
-    reused pings, and on a miss shuts down, what now has that number, an
-    unrelated connection.": the unrelated connection's peer gets the ping;
-    if it answers, True, and that connection stays open; if not, False, and
-    it gets a FIN after the ping."""
-    ours, _ = sockets.pair()
+    """ "A descriptor closed behind the socket's back whose number another
+    socket has since reused pings, and on a miss shuts down, that socket's
+    connection, an unrelated one, and restoring the timeout sets that
+    descriptor's blocking mode, pong or not": the unrelated connection's peer gets the
+    ping; if it answers, True, and that connection stays open; if not,
+    False, and it gets a FIN after the ping. Either way the number,
+    non-blocking before (that connection's socket has a timeout), is
+    blocking after, as our socket's own timeout (None) implies."""
+    import fcntl  # POSIX only
+
+    ours, _ = sockets.pair(timeout=None)
     unrelated = sockets.reuse_number(ours)
+    number = ours.fileno()
+    assert fcntl.fcntl(number, fcntl.F_GETFL) & os.O_NONBLOCK
     if answers:
         peer = peers.start(answer, unrelated)
         assert heartbeat(ours, 2) is True
@@ -447,3 +454,4 @@ def test_a_reused_number_pings_and_on_a_miss_shuts_down_an_unrelated_connection(
     else:
         assert heartbeat(ours, 0.1) is False
         assert sockets.ending(unrelated) == (b"ping", "FIN")
+    assert not fcntl.fcntl(number, fcntl.F_GETFL) & os.O_NONBLOCK

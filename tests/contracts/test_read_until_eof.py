@@ -549,13 +549,13 @@ def test_its_own_shutdown_for_reading_reads_as_a_fin(sockets, when):
 def test_a_reused_number_reads_an_unrelated_connection_and_sets_its_blocking_mode(
     sockets,
 ):
-    """ "A descriptor closed behind the socket's back whose number was since
-    reused (the next accept() or open() takes the lowest free number) reads
-    what now has that number, an unrelated connection, and restoring the
-    timeout sets that descriptor's blocking mode": the call returns what the
-    unrelated connection's peer sent, and the number, non-blocking before
-    (that connection's socket had a timeout), is blocking after, as our
-    socket's own timeout (None) implies."""
+    """ "A descriptor closed behind the socket's back whose number another
+    socket has since reused (the next socket() or accept() takes the lowest
+    free number) reads from that socket, an unrelated connection, and
+    restoring the timeout sets that descriptor's blocking mode": the call
+    returns what the unrelated connection's peer sent, and the number,
+    non-blocking before (that connection's socket had a timeout), is
+    blocking after, as our socket's own timeout (None) implies."""
     import fcntl  # POSIX only
 
     ours, _ = sockets.pair(timeout=None)
@@ -566,3 +566,33 @@ def test_a_reused_number_reads_an_unrelated_connection_and_sets_its_blocking_mod
     unrelated.shutdown(socket.SHUT_WR)
     assert read_until_eof(ours, timeout=5) == b"for another connection"
     assert not fcntl.fcntl(number, fcntl.F_GETFL) & os.O_NONBLOCK
+
+
+@pytest.mark.parametrize("shutdown", ["socket.socket.shutdown", "SSLSocket.shutdown"])
+def test_an_ssl_socket_is_shut_down_for_reading_with_socket_socket_shutdown(
+    sockets, shutdown
+):
+    """ "Shut an ssl.SSLSocket down for reading with
+    socket.socket.shutdown(sock, socket.SHUT_RD): SSLSocket.shutdown() ends
+    the TLS layer first, and the call then returns the peer's TLS records
+    raw": the TLS peer sent half a message and no FIN; after
+    socket.socket.shutdown(ours, SHUT_RD) the call returns that half, the
+    plaintext, at once; after ours.shutdown(SHUT_RD) it returns the TLS
+    record that carried it (an application-data record, 0x17 0x03 0x03,
+    encrypted: the half is not in it)."""
+    ours, peer = sockets.tls_pair(ours_is_client=False)  # no session tickets
+    half = b"PUT /x 100\n0123456789"
+    peer.sendall(half)
+    sockets.wait_until_queued(ours, len(half))  # the record, and more
+    if shutdown == "socket.socket.shutdown":
+        socket.socket.shutdown(ours, socket.SHUT_RD)
+    else:
+        ours.shutdown(socket.SHUT_RD)
+    result, took = timed(read_until_eof, ours, timeout=WAIT)
+    if shutdown == "socket.socket.shutdown":
+        assert result == half
+    else:
+        assert result.startswith(b"\x17\x03\x03")
+        assert len(result) > len(half)
+        assert half not in result
+    assert took < SLACK

@@ -197,8 +197,9 @@ def test_raises_any_other_oserror(sockets):
 
 
 def test_once_its_number_is_reused_it_shuts_down_an_unrelated_connection(sockets):
-    """ "once reused, by the next accept() or open(), it shuts down what now
-    has that number, an unrelated connection": no EBADF but True, and the
+    """ "once another socket reuses it, as the next socket() or accept()
+    does, it shuts that socket's connection down, an unrelated one": no
+    EBADF but True, and the
     unrelated connection's peer gets a FIN."""
     ours, _ = sockets.pair()
     unrelated = sockets.reuse_number(ours)

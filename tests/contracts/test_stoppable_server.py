@@ -1527,3 +1527,115 @@ def test_the_handler_closes_a_tls_wrapper_when_it_finishes(app, tls, sockets):
     finally:
         for handler in kept:
             handler.connection.close()
+
+
+def test_start_raises_runtime_error_after_a_stop_that_ran_while_ctrl_c_cut_it_short(
+    app, monkeypatch
+):
+    """ "start(), which serves in a new thread, and raises RuntimeError if
+    called again or after stop()": also after a stop() that ran, in another
+    thread, while start() waited for its thread to boot, before
+    KeyboardInterrupt cut that wait short.
+
+    stop() returns True and closes the listener; start() then raises
+    KeyboardInterrupt; a later start() raises RuntimeError and nothing
+    serves. (An earlier start() gave the thread up on its way out although
+    stop() had already taken it: a later start() served the closed
+    listener.)"""
+    server = app(start=False)
+    start = threading.Thread.start
+
+    def stop_then_ctrl_c(thread):
+        if thread._target == server._serve:
+            assert Stopping(server, TIMEOUT).result() == ("returned", True)
+            raise KeyboardInterrupt
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", stop_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        server.start()
+    monkeypatch.undo()
+    with pytest.raises(RuntimeError, match=r"start\(\) may be called once"):
+        server.start()
+    assert serving_threads(server) == []
+    assert listener_closed(server)
+
+
+def test_ctrl_c_while_start_makes_its_thread_start_may_be_called_again(
+    app, monkeypatch
+):
+    """ "If start() raises (... KeyboardInterrupt cut it short), start() may be
+    called again if its thread had not begun serving": also when
+    KeyboardInterrupt lands while start() makes that thread (in
+    Thread.__init__).
+
+    start() raises KeyboardInterrupt; a second start() serves (200), and
+    stop() returns True. (An earlier start() had marked itself started
+    before it made the thread: the second start() raised RuntimeError.)"""
+    server = app(start=False)
+    init = threading.Thread.__init__
+    interrupted = []
+
+    def ctrl_c_once(thread, *args, **kwargs):
+        if kwargs.get("target") == server._serve and not interrupted:
+            interrupted.append(thread)
+            raise KeyboardInterrupt
+        init(thread, *args, **kwargs)
+
+    monkeypatch.setattr(threading.Thread, "__init__", ctrl_c_once)
+    with pytest.raises(KeyboardInterrupt):
+        server.start()
+    monkeypatch.undo()
+    assert len(interrupted) == 1
+    server.start()
+    with connect(server) as sock:
+        assert get(sock) == (200, b"/")
+    assert Stopping(server, TIMEOUT).result() == ("returned", True)
+    assert serving_threads(server) == []
+    assert listener_closed(server)
+
+
+def test_stop_called_again_after_ctrl_c_in_its_wake_closes_the_idle_connection(
+    app, monkeypatch
+):
+    """ "stop() may be called ... again after KeyboardInterrupt (Ctrl+C) cut
+    one short": also when KeyboardInterrupt lands as stop() wakes an idle
+    connection, after marking it woken and before its shutdown(SHUT_RD).
+
+    The first stop() raises KeyboardInterrupt; a second stop(TIMEOUT)
+    returns True at once, and the idle keep-alive connection reads EOF.
+    (An earlier second stop() woke only the connections still marked
+    waiting: the handler stayed in recv(), and stop() returned False once
+    the timeout was spent, cutting it.)"""
+    server = app()
+    with an_idle_keep_alive(server) as client:
+        assert wait_for_state(server, "waiting"), "the handler does not wait"
+        shutdown = socket.socket.shutdown
+        interrupted = []
+
+        def ctrl_c_once(sock, how):
+            first_stop = threading.current_thread().name == "first stop()"
+            if first_stop and how == socket.SHUT_RD and not interrupted:
+                interrupted.append(sock)
+                raise KeyboardInterrupt
+            return shutdown(sock, how)
+
+        def first_stop():
+            try:
+                server.stop(TIMEOUT)
+            except KeyboardInterrupt:
+                outcome.append("KeyboardInterrupt")
+
+        outcome = []
+        monkeypatch.setattr(socket.socket, "shutdown", ctrl_c_once)
+        stopping = threading.Thread(target=first_stop, name="first stop()")
+        stopping.start()
+        stopping.join(TIMEOUT + 2)
+        monkeypatch.undo()
+        assert not stopping.is_alive()
+        assert outcome == ["KeyboardInterrupt"]
+        again = Stopping(server, TIMEOUT)
+        assert again.result(TIMEOUT + 2) == ("returned", True)
+        assert again.took < SLACK
+        assert read_until_eof(client) == (b"", "EOF")
+    assert server.errors == []

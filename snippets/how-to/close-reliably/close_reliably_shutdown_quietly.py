@@ -37,11 +37,12 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     it). On
     a socket not closed yet, it raises any other OSError (EBADF for a
     descriptor closed behind the socket's back, while its number is
-    unused: once reused, by the next accept() or open(), it shuts down
-    what now has that number, an unrelated connection). On Linux a listening
-    socket is no error: True (SHUT_RD and SHUT_RDWR stop it listening). On an
-    ssl.SSLSocket, shutdown() ends the TLS layer first, without close_notify:
-    later recv() calls read the peer's TLS records raw.
+    unused: once another socket reuses it, as the next socket() or
+    accept() does, it shuts that socket's connection down, an unrelated
+    one). On Linux a listening socket is no error: True (SHUT_RD and
+    SHUT_RDWR stop it listening). On an ssl.SSLSocket, shutdown() ends the
+    TLS layer first, without close_notify: later recv() calls read the
+    peer's TLS records raw.
     """
     shut = (socket.SHUT_RD, socket.SHUT_WR, socket.SHUT_RDWR)
     if isinstance(how, bool) or not isinstance(how, int) or how not in shut:
@@ -71,9 +72,9 @@ def abort(sock):
     abort() still makes the last close a reset. Raises OSError if
     setsockopt() fails (EINVAL on a socket the peer has already reset, on
     some systems, not Linux; EBADF for a descriptor closed behind the
-    socket's back, while its number is unused: once reused, by the next
-    accept() or open(), it resets what now has that number, an unrelated
-    connection), after an ordinary close() of the socket.
+    socket's back, while its number is unused: once another socket reuses
+    it, as the next socket() or accept() does, it resets that socket's
+    connection, an unrelated one), after an ordinary close() of the socket.
     An AF_UNIX stream socket has no reset on a wire: on Linux the peer reads
     what was sent, then b'', or ConnectionResetError if this end had data
     unread (as after a close()); other AF_UNIX types differ.

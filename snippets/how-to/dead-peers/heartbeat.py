@@ -37,13 +37,16 @@ def heartbeat(sock, deadline):
     next ping, so every later call on this socket returns False too. An
     exception that is not an OSError and interrupts the call
     (KeyboardInterrupt, or one a signal handler raises) shuts it down
-    too, then propagates.
+    too, then propagates (except when an exception raised asynchronously,
+    by a signal handler or Ctrl+C, lands inside this cleanup itself: no
+    Python code can cover that).
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
     close the socket then. The socket's own timeout is restored; the socket
     is never closed. A descriptor closed behind the socket's back whose
-    number was since reused pings, and on a miss shuts down, what now has
-    that number, an unrelated connection. Use
+    number another socket has since reused pings, and on a miss shuts
+    down, that socket's connection, an unrelated one, and restoring the timeout sets
+    that descriptor's blocking mode, pong or not. Use
     it on a connection whose peer answers each ping with one pong and sends
     nothing else meanwhile.
     """

@@ -1,4 +1,4 @@
-"""Linux only: Python ignores SIGPIPE; its subprocess children do not.
+"""Linux only: Python ignores SIGPIPE; its subprocess children get it back.
 
 On Linux, a write that fails with EPIPE also sends SIGPIPE (one that fails
 with ECONNRESET does not). Python sets SIGPIPE to SIG_IGN at startup, so such

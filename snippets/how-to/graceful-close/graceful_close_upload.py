@@ -40,9 +40,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     does) whose connection is still open reads b'' at once: True then says
     nothing of the peer; abort() such a socket.
 
-    The socket is closed when this returns or raises, in every case (but
-    one that no Python code can cover: a second exception raised
-    asynchronously, by a signal handler, inside the cleanup itself): also
+    The socket is closed when this returns or raises, in every case (except
+    when an exception raised asynchronously, by a signal handler or Ctrl+C,
+    lands inside this cleanup itself: no Python code can cover that): also
     when it raises ValueError for a timeout that is None, negative or above
     1e6, or a max_bytes below 0. If another object still holds the
     descriptor (a makefile(), a dup(), a child process), the FIN still goes
@@ -50,9 +50,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     restored first, and with it the blocking mode that timeout implies,
     which such a holder shares. A descriptor closed behind the socket's
     back makes close() raise EBADF, after the socket has let go of it, but
-    only while its number is unused: once reused (the next accept() or
-    open() takes the lowest free number), the call acts on what now has
-    it, and shuts down and closes an unrelated connection. Never close a
+    only while its number is unused: once another socket reuses it (the
+    next socket() or accept() takes the lowest free number), the call acts
+    on that socket, and shuts down and closes an unrelated connection. Never close a
     socket's descriptor behind its back. If SO_LINGER is on with a
     time, close() may block for that time more. On an ssl.SSLSocket, no
     close_notify is sent: call unwrap() first if the peer needs one.
@@ -116,13 +116,17 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     as run here (OpenSSL 3.0): what it had read before is returned as if
     complete. 3.13 raises the error (CPython gh-115627), and so may other
     builds of 3.10 to 3.12 that carry that fix.
-    So does this socket's own shutdown for reading (shutdown(SHUT_RD) or
-    SHUT_RDWR, made before the call or by another thread to wake it):
+    On Linux, so does this socket's own shutdown for reading
+    (shutdown(SHUT_RD) or SHUT_RDWR, made before the call or by another
+    thread to wake it):
     recv() then returns b'' with no FIN from the peer, and what was read
-    may be incomplete. It never closes the socket. A descriptor closed
-    behind the socket's back whose number was since reused (the next
-    accept() or open() takes the lowest free number) reads what now has
-    that number, an unrelated connection, and restoring the timeout sets
+    may be incomplete. Shut an ssl.SSLSocket down for reading with
+    socket.socket.shutdown(sock, socket.SHUT_RD): SSLSocket.shutdown() ends
+    the TLS layer first, and the call then returns the peer's TLS records
+    raw. It never closes the socket. A descriptor closed
+    behind the socket's back whose number another socket has since reused
+    (the next socket() or accept() takes the lowest free number) reads
+    from that socket, an unrelated connection, and restoring the timeout sets
     that descriptor's blocking mode: never close a socket's descriptor
     behind its back.
     """

@@ -36,13 +36,17 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     as run here (OpenSSL 3.0): what it had read before is returned as if
     complete. 3.13 raises the error (CPython gh-115627), and so may other
     builds of 3.10 to 3.12 that carry that fix.
-    So does this socket's own shutdown for reading (shutdown(SHUT_RD) or
-    SHUT_RDWR, made before the call or by another thread to wake it):
+    On Linux, so does this socket's own shutdown for reading
+    (shutdown(SHUT_RD) or SHUT_RDWR, made before the call or by another
+    thread to wake it):
     recv() then returns b'' with no FIN from the peer, and what was read
-    may be incomplete. It never closes the socket. A descriptor closed
-    behind the socket's back whose number was since reused (the next
-    accept() or open() takes the lowest free number) reads what now has
-    that number, an unrelated connection, and restoring the timeout sets
+    may be incomplete. Shut an ssl.SSLSocket down for reading with
+    socket.socket.shutdown(sock, socket.SHUT_RD): SSLSocket.shutdown() ends
+    the TLS layer first, and the call then returns the peer's TLS records
+    raw. It never closes the socket. A descriptor closed
+    behind the socket's back whose number another socket has since reused
+    (the next socket() or accept() takes the lowest free number) reads
+    from that socket, an unrelated connection, and restoring the timeout sets
     that descriptor's blocking mode: never close a socket's descriptor
     behind its back.
     """

@@ -93,7 +93,10 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     handshake), outlives stop().
     stop() raises ValueError for a timeout that is None, negative or above
     1e6, once it has stopped accepting, before it wakes anything. The
-    listening socket is closed when stop() returns or raises, in every case.
+    listening socket is closed when stop() returns or raises, in every case
+    (except when an exception raised asynchronously, by a signal handler or
+    Ctrl+C, lands inside this cleanup itself: no Python code can cover
+    that).
     stop() may be called twice, by two threads at once (each waits, as
     one call would, for the handlers serve_forever() starts until it ends),
     without start(), again after KeyboardInterrupt (Ctrl+C) cut one short
@@ -123,17 +126,20 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         super().__init__(*args, **kwargs)
 
     def start(self):
-        with self._lock:  # a stop() meanwhile waits, then finds the thread
-            if self._started:
-                raise RuntimeError("start() may be called once, and not after stop()")
-            self._started = True
-            self._serving = serving = threading.Thread(target=self._serve)
+        serving = threading.Thread(target=self._serve)  # Ctrl+C here: no harm
         try:
+            with self._lock:  # a stop() meanwhile waits, then finds the thread
+                if self._started:
+                    raise RuntimeError(
+                        "start() may be called once, and not after stop()"
+                    )
+                # Together, in one statement: the smallest window for Ctrl+C.
+                self._serving, self._started = serving, True
             serving.start()
         except BaseException:  # e.g. Ctrl+C in start()'s wait for the thread
-            with self._lock:
-                if not self._began:  # give it up: it will not serve
-                    self._serving, self._started = None, False
+            with self._lock:  # still ours (no stop() took it), not serving:
+                if self._serving is serving and not self._began:
+                    self._serving, self._started = None, False  # give it up
             raise
 
     def _serve(self):
@@ -222,7 +228,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             with self._lock:
                 self._stopping = True
                 for connection, state in list(self._connections.items()):
-                    if state == "waiting":
+                    # "woken" too: a stop() cut short may have marked it
+                    # before its shutdown(SHUT_RD); a second one is harmless
+                    if state in ("waiting", "woken"):
                         self._wake(connection)
             if self._join(deadline):
                 return True

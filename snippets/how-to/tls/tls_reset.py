@@ -44,9 +44,9 @@ def abort(sock):
     abort() still makes the last close a reset. Raises OSError if
     setsockopt() fails (EINVAL on a socket the peer has already reset, on
     some systems, not Linux; EBADF for a descriptor closed behind the
-    socket's back, while its number is unused: once reused, by the next
-    accept() or open(), it resets what now has that number, an unrelated
-    connection), after an ordinary close() of the socket.
+    socket's back, while its number is unused: once another socket reuses
+    it, as the next socket() or accept() does, it resets that socket's
+    connection, an unrelated one), after an ordinary close() of the socket.
     An AF_UNIX stream socket has no reset on a wire: on Linux the peer reads
     what was sent, then b'', or ConnectionResetError if this end had data
     unread (as after a close()); other AF_UNIX types differ.

@@ -64,9 +64,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     does) whose connection is still open reads b'' at once: True then says
     nothing of the peer; abort() such a socket.
 
-    The socket is closed when this returns or raises, in every case (but
-    one that no Python code can cover: a second exception raised
-    asynchronously, by a signal handler, inside the cleanup itself): also
+    The socket is closed when this returns or raises, in every case (except
+    when an exception raised asynchronously, by a signal handler or Ctrl+C,
+    lands inside this cleanup itself: no Python code can cover that): also
     when it raises ValueError for a timeout that is None, negative or above
     1e6, or a max_bytes below 0. If another object still holds the
     descriptor (a makefile(), a dup(), a child process), the FIN still goes
@@ -74,9 +74,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     restored first, and with it the blocking mode that timeout implies,
     which such a holder shares. A descriptor closed behind the socket's
     back makes close() raise EBADF, after the socket has let go of it, but
-    only while its number is unused: once reused (the next accept() or
-    open() takes the lowest free number), the call acts on what now has
-    it, and shuts down and closes an unrelated connection. Never close a
+    only while its number is unused: once another socket reuses it (the
+    next socket() or accept() takes the lowest free number), the call acts
+    on that socket, and shuts down and closes an unrelated connection. Never close a
     socket's descriptor behind its back. If SO_LINGER is on with a
     time, close() may block for that time more. On an ssl.SSLSocket, no
     close_notify is sent: call unwrap() first if the peer needs one.
@@ -142,13 +142,17 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     as run here (OpenSSL 3.0): what it had read before is returned as if
     complete. 3.13 raises the error (CPython gh-115627), and so may other
     builds of 3.10 to 3.12 that carry that fix.
-    So does this socket's own shutdown for reading (shutdown(SHUT_RD) or
-    SHUT_RDWR, made before the call or by another thread to wake it):
+    On Linux, so does this socket's own shutdown for reading
+    (shutdown(SHUT_RD) or SHUT_RDWR, made before the call or by another
+    thread to wake it):
     recv() then returns b'' with no FIN from the peer, and what was read
-    may be incomplete. It never closes the socket. A descriptor closed
-    behind the socket's back whose number was since reused (the next
-    accept() or open() takes the lowest free number) reads what now has
-    that number, an unrelated connection, and restoring the timeout sets
+    may be incomplete. Shut an ssl.SSLSocket down for reading with
+    socket.socket.shutdown(sock, socket.SHUT_RD): SSLSocket.shutdown() ends
+    the TLS layer first, and the call then returns the peer's TLS records
+    raw. It never closes the socket. A descriptor closed
+    behind the socket's back whose number another socket has since reused
+    (the next socket() or accept() takes the lowest free number) reads
+    from that socket, an unrelated connection, and restoring the timeout sets
     that descriptor's blocking mode: never close a socket's descriptor
     behind its back.
     """
@@ -205,11 +209,12 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     it). On
     a socket not closed yet, it raises any other OSError (EBADF for a
     descriptor closed behind the socket's back, while its number is
-    unused: once reused, by the next accept() or open(), it shuts down
-    what now has that number, an unrelated connection). On Linux a listening
-    socket is no error: True (SHUT_RD and SHUT_RDWR stop it listening). On an
-    ssl.SSLSocket, shutdown() ends the TLS layer first, without close_notify:
-    later recv() calls read the peer's TLS records raw.
+    unused: once another socket reuses it, as the next socket() or
+    accept() does, it shuts that socket's connection down, an unrelated
+    one). On Linux a listening socket is no error: True (SHUT_RD and
+    SHUT_RDWR stop it listening). On an ssl.SSLSocket, shutdown() ends the
+    TLS layer first, without close_notify: later recv() calls read the
+    peer's TLS records raw.
     """
     shut = (socket.SHUT_RD, socket.SHUT_WR, socket.SHUT_RDWR)
     if isinstance(how, bool) or not isinstance(how, int) or how not in shut:
@@ -240,9 +245,9 @@ def abort(sock):
     abort() still makes the last close a reset. Raises OSError if
     setsockopt() fails (EINVAL on a socket the peer has already reset, on
     some systems, not Linux; EBADF for a descriptor closed behind the
-    socket's back, while its number is unused: once reused, by the next
-    accept() or open(), it resets what now has that number, an unrelated
-    connection), after an ordinary close() of the socket.
+    socket's back, while its number is unused: once another socket reuses
+    it, as the next socket() or accept() does, it resets that socket's
+    connection, an unrelated one), after an ordinary close() of the socket.
     An AF_UNIX stream socket has no reset on a wire: on Linux the peer reads
     what was sent, then b'', or ConnectionResetError if this end had data
     unread (as after a close()); other AF_UNIX types differ.
@@ -272,13 +277,16 @@ def heartbeat(sock, deadline):
     next ping, so every later call on this socket returns False too. An
     exception that is not an OSError and interrupts the call
     (KeyboardInterrupt, or one a signal handler raises) shuts it down
-    too, then propagates.
+    too, then propagates (except when an exception raised asynchronously,
+    by a signal handler or Ctrl+C, lands inside this cleanup itself: no
+    Python code can cover that).
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
     close the socket then. The socket's own timeout is restored; the socket
     is never closed. A descriptor closed behind the socket's back whose
-    number was since reused pings, and on a miss shuts down, what now has
-    that number, an unrelated connection. Use
+    number another socket has since reused pings, and on a miss shuts
+    down, that socket's connection, an unrelated one, and restoring the timeout sets
+    that descriptor's blocking mode, pong or not. Use
     it on a connection whose peer answers each ping with one pong and sends
     nothing else meanwhile.
     """
@@ -482,7 +490,10 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     handshake), outlives stop().
     stop() raises ValueError for a timeout that is None, negative or above
     1e6, once it has stopped accepting, before it wakes anything. The
-    listening socket is closed when stop() returns or raises, in every case.
+    listening socket is closed when stop() returns or raises, in every case
+    (except when an exception raised asynchronously, by a signal handler or
+    Ctrl+C, lands inside this cleanup itself: no Python code can cover
+    that).
     stop() may be called twice, by two threads at once (each waits, as
     one call would, for the handlers serve_forever() starts until it ends),
     without start(), again after KeyboardInterrupt (Ctrl+C) cut one short
@@ -512,17 +523,20 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         super().__init__(*args, **kwargs)
 
     def start(self):
-        with self._lock:  # a stop() meanwhile waits, then finds the thread
-            if self._started:
-                raise RuntimeError("start() may be called once, and not after stop()")
-            self._started = True
-            self._serving = serving = threading.Thread(target=self._serve)
+        serving = threading.Thread(target=self._serve)  # Ctrl+C here: no harm
         try:
+            with self._lock:  # a stop() meanwhile waits, then finds the thread
+                if self._started:
+                    raise RuntimeError(
+                        "start() may be called once, and not after stop()"
+                    )
+                # Together, in one statement: the smallest window for Ctrl+C.
+                self._serving, self._started = serving, True
             serving.start()
         except BaseException:  # e.g. Ctrl+C in start()'s wait for the thread
-            with self._lock:
-                if not self._began:  # give it up: it will not serve
-                    self._serving, self._started = None, False
+            with self._lock:  # still ours (no stop() took it), not serving:
+                if self._serving is serving and not self._began:
+                    self._serving, self._started = None, False  # give it up
             raise
 
     def _serve(self):
@@ -611,7 +625,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             with self._lock:
                 self._stopping = True
                 for connection, state in list(self._connections.items()):
-                    if state == "waiting":
+                    # "woken" too: a stop() cut short may have marked it
+                    # before its shutdown(SHUT_RD); a second one is harmless
+                    if state in ("waiting", "woken"):
                         self._wake(connection)
             if self._join(deadline):
                 return True

@@ -1639,3 +1639,111 @@ def test_stop_called_again_after_ctrl_c_in_its_wake_closes_the_idle_connection(
         assert again.took < SLACK
         assert read_until_eof(client) == (b"", "EOF")
     assert server.errors == []
+
+
+def test_stop_called_again_after_ctrl_c_in_its_cut_shuts_the_cut_connections(
+    app, monkeypatch
+):
+    """ "stop() may be called ... again after KeyboardInterrupt (Ctrl+C) cut
+    one short": also when KeyboardInterrupt lands as stop(), past its
+    timeout, shuts down the connections it has marked cut.
+
+    A /slow request outlasts the first stop(0); KeyboardInterrupt lands at
+    its first shutdown(SHUT_RDWR), before any connection is shut down. The
+    request then finishes (200), and its keep-alive connection waits for
+    another; a second stop(TIMEOUT) shuts it down and returns True at once.
+    (An earlier second stop() woke only connections marked waiting or
+    woken: the handler stayed in recv(), and stop() returned False once
+    its timeout was spent.)"""
+    server = app()
+    handler = handler_class(server)
+    with connect(server) as busy:
+        send_get(busy, "/slow")
+        assert handler.started.wait(TIMEOUT)
+        shutdown = socket.socket.shutdown
+        interrupted = []
+
+        def ctrl_c_once(sock, how):
+            first_stop = threading.current_thread().name == "first stop()"
+            if first_stop and how == socket.SHUT_RDWR and not interrupted:
+                interrupted.append(sock)
+                raise KeyboardInterrupt
+            return shutdown(sock, how)
+
+        def first_stop():
+            try:
+                server.stop(0)
+            except KeyboardInterrupt:
+                outcome.append("KeyboardInterrupt")
+
+        outcome = []
+        monkeypatch.setattr(socket.socket, "shutdown", ctrl_c_once)
+        stopping = threading.Thread(target=first_stop, name="first stop()")
+        stopping.start()
+        stopping.join(TIMEOUT + 2)
+        monkeypatch.undo()
+        assert not stopping.is_alive()
+        assert outcome == ["KeyboardInterrupt"]
+        handler.release.set()
+        answer = b""
+        for _ in range(100):  # bounded: the whole answer, then it waits for another
+            answer += busy.recv(65536)
+            if answer.endswith(b"/slow"):
+                break
+        again = Stopping(server, TIMEOUT)
+        assert again.result(TIMEOUT + 2) == ("returned", True)
+        assert again.took < SLACK
+        rest = read_until_eof(busy)
+    assert responses(answer + rest[0]) == [(200, None, b"/slow")]
+    assert rest[1] == "EOF"
+
+
+@pytest.mark.parametrize("when", ["after the thread began", "before it ran"])
+def test_ctrl_c_in_your_own_serve_forever_as_a_handler_starts(app, monkeypatch, when):
+    """ "stop(timeout) ... returns True once every handler thread has
+    ended": also after KeyboardInterrupt cut a serve_forever() of your own
+    short while it started a handler's thread.
+
+    A /slow request; in serve_forever() (your own, in its own thread here),
+    KeyboardInterrupt lands in the handler thread's start(), once the
+    handler has begun, or before the thread ran. stop() then waits for the
+    handler that began (it returns True once /slow is released), and for
+    none that never ran (True at once). (An earlier process_request()
+    forgot a thread whose start() raised: stop() returned True while it
+    still handled, and the thread then raised KeyError.)"""
+    server = app(start=False)
+    handler = handler_class(server)
+    start = threading.Thread.start
+
+    def ctrl_c(thread):
+        if thread._target == server.process_request_thread:
+            if when == "after the thread began":
+                start(thread)
+                assert handler.started.wait(TIMEOUT)
+            raise KeyboardInterrupt
+        start(thread)
+
+    def your_own_loop():
+        try:
+            server.serve_forever(POLL)
+        except KeyboardInterrupt:
+            outcome.append("KeyboardInterrupt")
+
+    outcome = []
+    monkeypatch.setattr(threading.Thread, "start", ctrl_c)
+    loop = threading.Thread(target=your_own_loop)
+    start(loop)
+    with connect(server) as busy:
+        send_get(busy, "/slow")
+        loop.join(TIMEOUT)
+        monkeypatch.undo()
+        assert not loop.is_alive()
+        assert outcome == ["KeyboardInterrupt"]
+        stopping = Stopping(server, TIMEOUT)
+        if when == "after the thread began":
+            time.sleep(0.2)  # a test's pause: stop() must still be waiting
+            assert stopping.outcome is None, "stop() did not wait for the handler"
+            handler.release.set()
+        assert stopping.result() == ("returned", True)
+        if when == "before it ran":
+            assert stopping.took < SLACK

@@ -119,6 +119,7 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         self._connections = {}  # connection -> "waiting", "working", "woken", "cut"
         self._owners = {}  # connection -> its handler thread
         self._handlers = {}  # handler thread -> Event set when it ends
+        self._running = set()  # handler threads that began handling
         self._stoppers = set()  # threads inside stop()
         self._started = False  # start() succeeded, or stop() was called
         self._serving = None  # start()'s thread, until stop() or start() gives it up
@@ -154,21 +155,28 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         thread = threading.Thread(
             target=self.process_request_thread, args=(request, client_address)
         )
-        with self._lock:  # before start(): it may end at once
-            self._handlers[thread] = threading.Event()
         try:
+            with self._lock:  # before start(): it may end at once
+                self._handlers[thread] = threading.Event()
             thread.start()
-        except BaseException:  # it never ran: nothing to wait for
-            with self._lock:
-                del self._handlers[thread]
+        except BaseException:  # e.g. Ctrl+C in a serve_forever() of your own
+            with self._lock:  # give it up unless it began: it will not handle
+                if thread not in self._running:
+                    self._handlers.pop(thread, None)
             raise
 
     def process_request_thread(self, request, client_address):
+        me = threading.current_thread()
+        with self._lock:
+            if me not in self._handlers:
+                return  # given up by process_request(), which closes the request
+            self._running.add(me)
         try:
             super().process_request_thread(request, client_address)
         finally:  # what _join() waits for
             with self._lock:
-                ended = self._handlers.pop(threading.current_thread())
+                self._running.discard(me)
+                ended = self._handlers.pop(me)
             ended.set()
 
     def waiting(self, connection):
@@ -208,6 +216,12 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         except OSError:
             pass  # closed, reset or never connected: nothing to wake
 
+    def _cut(self, connection):
+        try:  # socket.socket's, as in _wake()
+            socket.socket.shutdown(connection, socket.SHUT_RDWR)
+        except OSError:
+            pass
+
     def stop(self, timeout=5.0):
         deadline = time.monotonic()
         me = threading.current_thread()
@@ -228,10 +242,12 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             with self._lock:
                 self._stopping = True
                 for connection, state in list(self._connections.items()):
-                    # "woken" too: a stop() cut short may have marked it
-                    # before its shutdown(SHUT_RD); a second one is harmless
+                    # "woken" and "cut" too: a stop() cut short may have
+                    # marked them before their shutdown(); again is harmless
                     if state in ("waiting", "woken"):
                         self._wake(connection)
+                    elif state == "cut":
+                        self._cut(connection)
             if self._join(deadline):
                 return True
             with self._lock:
@@ -241,10 +257,7 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
                 for connection in late:
                     self._connections[connection] = "cut"
             for connection in late:
-                try:  # socket.socket's, as in _wake()
-                    socket.socket.shutdown(connection, socket.SHUT_RDWR)
-                except OSError:
-                    pass
+                self._cut(connection)
             self._join(deadline + 1)
             return False
         finally:

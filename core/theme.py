@@ -25,5 +25,8 @@ LINE_SPAN = re.compile(r'<span id="(__span-\d+-\d+)">')
 CODE_LANGUAGE = re.compile(r'class="language-([\w-]+) highlight"')
 CODE_TITLE = re.compile(r'<span class="filename">(.*?)</span>', re.S)
 CODE_TEXT = re.compile(r"<code[^>]*>(.*)</code>", re.S)
+# A collapsed "??? example" block (pymdownx.details): on this site, each holds a
+# whole program (or module) whose parts the page shows and explains elsewhere.
+EXAMPLE_BLOCK = re.compile(r'<details class="example">')
 # A script file the page loads with neither async nor defer.
 BLOCKING_SCRIPT = re.compile(r'<script src="([^"]+\.js)"></script>')

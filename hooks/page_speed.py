@@ -52,7 +52,7 @@ import re
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
 
-from core.theme import BLOCKING_SCRIPT, CODE_BLOCK_OPENING
+from core.theme import BLOCKING_SCRIPT, CODE_BLOCK_OPENING, EXAMPLE_BLOCK
 
 
 def copy_button(number: int, title: str) -> str:
@@ -141,6 +141,17 @@ def early_classes(html: str) -> str:
     it starts already there (EARLY_CLASSES, EARLY_SWITCHING)."""
     html = html.replace("</head>", f"  {EARLY_CLASSES}\n</head>", 1)
     return BODY.sub(lambda body: body.group(0) + EARLY_SWITCHING, html, count=1)
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files) -> str:
+    """Each collapsed whole program stays out of the search index (Material
+    skips an element with data-search-exclude): the parts of it that a page
+    shows are indexed where it shows them, and the whole listings, repeated
+    page after page (closing.py's helpers, observe.py's instruments), had
+    grown the index every page loads to 210 KiB compressed, past the cold
+    load budget (tests/browser/test_browser_loading.py). Before the search
+    plugin reads the page (on_page_context)."""
+    return EXAMPLE_BLOCK.sub('<details class="example" data-search-exclude>', html)
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:

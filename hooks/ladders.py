@@ -159,8 +159,8 @@ def figure(program: str, snippets: Path, record: dict) -> str:
     name = Path(program).name
     segments = sum(not isinstance(e, Print) for e in events)
     title = (
-        f"Ladder diagram of the {segments} segments {name} sent on loopback, "
-        "with its prints; the same events are listed below it."
+        f"Ladder diagram of {segments} segments {name} sent on loopback (pure "
+        "ACKs left out), with its prints; the same events are listed below it."
     )
     items = "".join(
         f'<li id="{event_id(program, n)}" data-event="{html.escape(e.line())}">'

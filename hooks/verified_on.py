@@ -124,7 +124,7 @@ def verified_note(
         count = f"{len(ok)} program{'s' if len(ok) > 1 else ''}"
         lines.append(
             f"**Verified on** {where}: the {count} on this page printed "
-            f"exactly the output shown, run against the kernel on 127.0.0.1.{how}"
+            f"exactly the output shown, run against this machine's kernel.{how}"
             if not not_ok
             else f"**Verified on** {where}: {len(ok)} of the "
             f"{len(names)} programs on this page printed exactly the output shown.{how}"

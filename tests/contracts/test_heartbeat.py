@@ -455,3 +455,38 @@ def test_a_reused_number_pings_and_on_a_miss_shuts_down_an_unrelated_connection(
         assert heartbeat(ours, 0.1) is False
         assert sockets.ending(unrelated) == (b"ping", "FIN")
     assert not fcntl.fcntl(number, fcntl.F_GETFL) & os.O_NONBLOCK
+
+
+def test_an_exception_after_the_pong_came_shuts_the_connection_down_too(sockets, peers):
+    """ "An exception that is not an OSError and interrupts the call
+    (KeyboardInterrupt, or one a signal handler raises) shuts it down too,
+    then propagates": also one that lands once the whole pong has arrived,
+    before the call returns (a trace function stands in for a signal
+    handler that raises there). The connection is shut down: the peer
+    reads b'' after its pong. (An earlier body decided on the answer alone:
+    a complete pong left the connection open.)"""
+    ours, peer = sockets.pair()
+    peers.start(answer, peer, (b"pong",), 0)
+
+    def trace(frame, event, arg):
+        if frame.f_code is heartbeat.__code__:
+            return in_heartbeat
+        return None
+
+    def in_heartbeat(frame, event, arg):
+        if event == "line" and frame.f_locals.get("answer") == b"pong":
+            sys.settrace(None)
+            frame.f_trace = None
+            raise KeyboardInterrupt
+        return in_heartbeat
+
+    sys.settrace(trace)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            heartbeat(ours, WAIT)
+    finally:
+        sys.settrace(None)
+    assert ours.gettimeout() == WAIT  # restored, as always
+    with pytest.raises(OSError):  # shut down: nothing more can be sent
+        for _ in range(3):
+            ours.send(b"x")

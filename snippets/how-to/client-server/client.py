@@ -1,8 +1,8 @@
 """Terminal 2: python client.py PORT, with the PORT the server was given.
 
 Reads until the server's FIN (recv() returns b''), then closes.
-read_until_eof() raises instead of returning part of the message: TimeoutError
-if the FIN does not come within 5 s, ValueError past 1 MiB.
+read_until_eof() raises instead of returning what it has read if the FIN does
+not come within 5 s (TimeoutError) or the reply passes 1 MiB (ValueError).
 """
 
 import socket

@@ -55,7 +55,8 @@ def settle(read, passing, limit=500):
 
 
 def count(all_ends, passing=("FIN_WAIT1", "FIN_WAIT2", "LAST_ACK")):
-    """Count the states of these connections, once they have left `passing`."""
+    """Count the states of these connections, once they have left `passing`
+    (or once settle() gives up on one, after 500 rounds of 10 ms)."""
     states = collections.Counter()
     for ends in all_ends:
         for state in passing:  # segments on their way: wait, bounded, for them

@@ -55,6 +55,7 @@ def heartbeat(sock, deadline):
     end = time.monotonic() + deadline  # (1)!
     previous = sock.gettimeout()
     answer = b""
+    finished = False  # the call ran to its end, not cut short by an exception
     try:
         sock.settimeout(deadline)
         sock.sendall(b"ping")
@@ -67,14 +68,15 @@ def heartbeat(sock, deadline):
             if not chunk:
                 break
             answer += chunk
+        finished = True
     except OSError:
-        pass
+        finished = True  # a miss
     finally:
         try:
             sock.settimeout(previous)  # (2)!
         except OSError:
             pass  # closed, or its descriptor closed behind its back
-        if answer != b"pong":  # a miss, or another exception on its way out
+        if not finished or answer != b"pong":  # a miss, or cut short
             try:
                 sock.shutdown(socket.SHUT_RDWR)  # (3)!
             except OSError:

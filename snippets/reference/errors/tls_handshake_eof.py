@@ -2,10 +2,10 @@
 
 Here the server reads the client's whole first TLS record (its ClientHello)
 and closes, as a server that refuses the connection, or a proxy or load
-balancer that drops it, can do. The client uses the default context, whose
-suppress_ragged_eofs=True covers reads after the handshake only: the
-handshake raises ssl.SSLEOFError. The certificate is a throwaway one made by
-trustme.
+balancer that drops it, can do. The client wraps its socket with
+wrap_socket()'s default suppress_ragged_eofs=True, which covers reads after
+the handshake only: the handshake raises ssl.SSLEOFError. The certificate is
+a throwaway one made by trustme.
 """
 
 import socket

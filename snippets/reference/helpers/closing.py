@@ -295,6 +295,7 @@ def heartbeat(sock, deadline):
     end = time.monotonic() + deadline
     previous = sock.gettimeout()
     answer = b""
+    finished = False  # the call ran to its end, not cut short by an exception
     try:
         sock.settimeout(deadline)
         sock.sendall(b"ping")
@@ -307,14 +308,15 @@ def heartbeat(sock, deadline):
             if not chunk:
                 break
             answer += chunk
+        finished = True
     except OSError:
-        pass
+        finished = True  # a miss
     finally:
         try:
             sock.settimeout(previous)
         except OSError:
             pass  # closed, or its descriptor closed behind its back
-        if answer != b"pong":  # a miss, or another exception on its way out
+        if not finished or answer != b"pong":  # a miss, or cut short
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:

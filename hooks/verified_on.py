@@ -7,9 +7,12 @@ for each program the SHA-256 of the file it ran, the outcome, and the
 environment that ran it: OS, kernel, Python implementation and version, date
 (build/verified.json). This appends to every page that includes programs
 a "Verified on" note naming each distinct environment its programs passed in
-(a div with data-programs and data-verified counts for the checks, and
+(a section with data-programs and data-verified counts for the checks, and
 data-search-exclude: the same words on every page would only blur search,
-and a build without the record would rank pages differently).
+and a build without the record would rank pages differently). A section,
+not a div: Material's search parser compares elements by tag, so the end of
+a div inside an excluded div (the warning's admonition) ended the exclusion,
+and the rest of the note was indexed (9.x, plugins/search: Element.__eq__).
 A program whose file changed since its run, that failed, or was never run is
 named in a warning instead: a page never claims a verification that did not
 happen. The note links to each program's source file, which
@@ -92,12 +95,12 @@ def verified_note(
     if not names:
         return (
             "\n\n---\n\n"
-            '<div class="verified-on" data-search-exclude data-programs="0" '
+            '<section class="verified-on" data-search-exclude data-programs="0" '
             'data-verified="0" data-unverified="" data-environments="{}" '
             "markdown>\n\n"
             f"**Built on** {built_on()}. This page runs no program of "
             "its own: each claim on it links to the page whose program shows it."
-            f"{how}\n\n</div>\n"
+            f"{how}\n\n</section>\n"
         )
     unverified = " ".join(f"{name}:{why}" for name, why in not_ok.items())
     where_json = html.escape(json.dumps(found.environments), quote=True)
@@ -106,7 +109,8 @@ def verified_note(
         "",
         "---",
         "",
-        f'<div class="verified-on" data-search-exclude data-programs="{len(names)}" '
+        '<section class="verified-on" data-search-exclude '
+        f'data-programs="{len(names)}" '
         f'data-verified="{len(ok)}" data-unverified="{unverified}" '
         f'data-environments="{where_json}" markdown>',
         "",
@@ -142,7 +146,7 @@ def verified_note(
     links = [f"[`{name}`]({url})" for name in names if (url := source_url(name))]
     if links:
         lines += ["", "Source files: " + ", ".join(links) + "."]
-    lines += ["", "</div>"]
+    lines += ["", "</section>"]
     return "\n".join(lines) + "\n"
 
 

@@ -50,7 +50,7 @@ def note_facts(note: str) -> dict:
     """What the note says, read from its data: counts, unverified programs
     with their reasons, each environment with its count, the source links."""
     html = markdown.markdown(note, extensions=["md_in_html", "admonition"])
-    div = BeautifulSoup(html, "html.parser").select_one("div.verified-on")
+    div = BeautifulSoup(html, "html.parser").select_one("section.verified-on")
     return {
         "programs": int(div["data-programs"]),
         "verified": int(div["data-verified"]),

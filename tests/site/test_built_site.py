@@ -89,7 +89,7 @@ def test_every_evidence_marker_is_a_linked_control(site: Path, page: Path):
 def test_a_page_with_programs_says_where_they_ran(site: Path, page: Path):
     """Every page ends with one note; its data-programs counts the programs
     the page includes (0 for a page without any: a Built-on note)."""
-    notes = content(site, page).select("div.verified-on[data-programs]")
+    notes = content(site, page).select("section.verified-on[data-programs]")
     names = included_names(page.read_text())
     assert len(notes) == 1, f"{page_id(page)}: {len(notes)} Verified-on notes"
     assert notes[0]["data-programs"] == str(len(names)), page_id(page)

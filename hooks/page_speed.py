@@ -42,7 +42,9 @@ before <body> is parsed (early_classes): each of those changes, made by the
 bundle, restyles every element of the page.
 
 Runs on the finished page (on_post_page), after every other hook, so the
-search index and the other hooks see the HTML they always saw.
+search index and the other hooks see the HTML they always saw. One step runs
+earlier, on the page's content (on_page_content), for the search index
+itself: the collapsed whole programs stay out of it (see that function).
 """
 
 from __future__ import annotations

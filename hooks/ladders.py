@@ -157,10 +157,11 @@ def figure(program: str, snippets: Path, record: dict) -> str:
         )
     header, events = read(path)
     name = Path(program).name
-    segments = sum(not isinstance(e, Print) for e in events)
+    arrows = sum(not isinstance(e, Print) for e in events)
     title = (
-        f"Ladder diagram of {segments} segments {name} sent on loopback (pure "
-        "ACKs left out), with its prints; the same events are listed below it."
+        f"Ladder diagram of what {name} sent on loopback, in {arrows} arrows "
+        "(pure ACKs left out; data sent one way with nothing in between is one "
+        "arrow), with its prints; the same events are listed below it."
     )
     items = "".join(
         f'<li id="{event_id(program, n)}" data-event="{html.escape(e.line())}">'

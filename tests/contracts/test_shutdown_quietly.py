@@ -155,19 +155,23 @@ def test_returns_false_if_the_socket_was_never_connected(sockets, how, state):
 def test_on_linux_a_tcp_socket_never_connected_is_shut_down_all_the_same(sockets, how):
     """ "On Linux a TCP socket never connected is shut down all the same, for
     a later connect(): then send() raises BrokenPipeError after SHUT_WR, and
-    recv() returns b'' without waiting for the peer after SHUT_RD": False
-    first; the peer sends nothing, so b'' is not its FIN."""
+    recv() returns b'' without waiting for the peer after SHUT_RD, while
+    nothing has arrived": False first; the peer sends nothing, so b'' is not
+    its FIN."""
     ours = sockets.unconnected()
     assert shutdown_quietly(ours, getattr(socket, how)) is False
     with socket.create_server(("127.0.0.1", 0)) as listener:
         listener.settimeout(5)
         ours.connect(listener.getsockname())
-        sockets.keep(listener.accept()[0])
+        theirs = sockets.keep(listener.accept()[0])
     if how == "SHUT_WR":
         with pytest.raises(BrokenPipeError):
             ours.send(b"x")
     else:
         assert ours.recv(1024) == b""
+        theirs.sendall(b"late")  # "(what the peer sends is still read)"
+        sockets.wait_readable(ours)
+        assert ours.recv(1024) == b"late"
 
 
 @pytest.mark.parametrize("case", ["never connected", "socketpair(), peer closed"])

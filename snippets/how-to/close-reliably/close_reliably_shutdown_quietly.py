@@ -27,7 +27,8 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     never connected; the errno cannot tell these apart. On Linux a TCP
     socket never connected is shut down all the same, for a later
     connect(): then send() raises BrokenPipeError after SHUT_WR, and recv()
-    returns b'' without waiting for the peer after SHUT_RD; a connect()
+    returns b'' without waiting for the peer after SHUT_RD, while nothing
+    has arrived (what the peer sends is still read); a connect()
     still in progress (non-blocking, SYN_SENT) is abandoned: True, and a
     later send() raises ConnectionResetError. On AF_UNIX
     sockets Linux never answers ENOTCONN: True, even for a socket never

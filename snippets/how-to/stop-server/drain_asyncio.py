@@ -12,7 +12,7 @@ import asyncio
 import os
 import signal
 
-TIMEOUT = 5  # seconds: the bound for every wait in this program
+TIMEOUT = 5  # seconds: the bound for the reads and waits (drain() and connects are not)
 GRACE = 5  # seconds for the requests in progress: below the container's grace period
 IDLE = 30  # seconds a connection may wait for its next request
 

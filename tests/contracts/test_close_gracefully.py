@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import math
 import os
+import signal
 import socket
 import ssl
 import struct
@@ -561,4 +562,79 @@ def test_returns_false_when_the_connection_was_already_over(sockets, how):
     peer.close()
     sockets.wait_for_state(ours, sockets.TCP_CLOSE)
     assert close_gracefully(ours, timeout=1) is False
+    assert ours.fileno() == -1
+
+
+class InterruptedAt(socket.socket):
+    """A socket on which one call raises KeyboardInterrupt as it returns, as
+    Ctrl+C's handler does when the signal lands during that call: the
+    method named `at`, on its `nth` call."""
+
+    at, nth = "", 0
+
+    def gettimeout(self):
+        result = super().gettimeout()
+        self._maybe("gettimeout")
+        return result
+
+    def settimeout(self, value):
+        super().settimeout(value)
+        self._maybe("settimeout")
+
+    def _maybe(self, name: str) -> None:
+        if name == self.at:
+            self.nth -= 1
+            if self.nth == 0:
+                raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize(
+    ("at", "nth"),
+    [("gettimeout", 1), ("settimeout", 2)],
+    ids=["as it reads the timeout", "in the cleanup, as the timeout is restored"],
+)
+def test_closes_the_socket_when_ctrl_c_lands_in_its_first_step_or_its_cleanup(
+    sockets, at, nth
+):
+    """The socket is closed when this returns or raises, in every case
+    (except when an exception raised asynchronously, by a signal handler or
+    Ctrl+C, lands in the few bytecodes of the close() call itself: no
+    Python code can cover that)
+
+    KeyboardInterrupt as the call reads the socket's timeout, its first
+    step, and as it restores it, after the peer's FIN was read: the socket
+    is closed, and the interrupt propagates. (An earlier body read the
+    timeout before its try, and closed after the restore in the same
+    cleanup: both left the socket open.)"""
+    ours, peer = sockets.pair()
+    peer.shutdown(socket.SHUT_WR)
+    ours = sockets.keep(InterruptedAt(fileno=ours.detach()))
+    ours.at, ours.nth = at, nth
+    with pytest.raises(KeyboardInterrupt):
+        close_gracefully(ours, timeout=5)
+    assert ours.fileno() == -1
+
+
+def test_an_oserror_a_signal_handler_raises_returns_false(sockets):
+    """and also when a signal handler of yours raised an OSError (a
+    TimeoutError, say) during the call: it is taken for a failed
+    connection, not raised
+
+    SIGALRM's handler raises TimeoutError 0.1 s into a call whose peer
+    stays silent, with a timeout of 5 s: False at once, the socket
+    closed."""
+
+    def handler(signum, frame):
+        raise TimeoutError("watchdog")
+
+    ours, peer = sockets.pair()
+    previous = signal.signal(signal.SIGALRM, handler)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
+        result, took = timed(close_gracefully, ours, timeout=5)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert result is False
+    assert 0.1 <= took < 0.1 + SLACK
     assert ours.fileno() == -1

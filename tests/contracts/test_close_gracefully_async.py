@@ -296,10 +296,10 @@ def test_returns_false_if_the_writer_was_already_closing(before):
     ["another task closes it", "another task aborts it", "a second call"],
 )
 def test_returns_false_if_the_writer_was_closed_while_it_read(meanwhile):
-    """False otherwise (... or the writer was closing, already or when this
-    call read EOF: another task, or a second call, closed or aborted it
-    meanwhile: its reader's EOF may then be its own close's, not the
-    peer's).
+    """False otherwise (... or the writer was closing, already or, over a
+    socket, when this call read EOF: another task, or a second call, closed
+    or aborted it meanwhile: its reader's EOF may then be its own close's,
+    not the peer's; ...).
 
     The peer never sends EOF. Once it has the call's EOF (the call is
     reading), the writer is closed, aborted, or a second call raises
@@ -693,5 +693,47 @@ def test_raises_runtime_error_if_another_task_is_reading_from_reader():
             finally:
                 other.cancel()
                 await asyncio.wait({other}, timeout=TIMEOUT)
+
+    run(main())
+
+
+# A child that reads its stdin to the end, writes what it read back to its
+# stdout, and exits: its stdout's EOF follows the writer's EOF.
+ECHO_CHILD = "import sys; sys.stdout.buffer.write(sys.stdin.buffer.read())"
+
+
+def test_over_a_subprocess_pipes_the_childs_eof_gives_true():
+    """over a subprocess's pipes, whose reader has a pipe of its own, the EOF
+    read is the child's
+
+    With the child's stdout as reader and its stdin as writer: write_eof()
+    marks the pipe writer closing at once (an earlier version took that for
+    a close by another task and returned False); the child reads up to the
+    EOF, echoes 100 bytes and exits; the call discards them, reads the
+    child's EOF and returns True, in time, with the writer closed."""
+
+    async def main():
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-S",
+            "-c",
+            ECHO_CHILD,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        try:
+            reader, writer = process.stdout, process.stdin
+            assert writer.get_extra_info("pipe") is not None
+            writer.write(TLS_DATA)
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(reader, writer, TIMEOUT)
+            assert time.monotonic() - start < TIMEOUT
+            assert result is True
+            assert reader.at_eof() and writer.transport.is_closing()
+            assert await asyncio.wait_for(process.wait(), TIMEOUT) == 0
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
 
     run(main())

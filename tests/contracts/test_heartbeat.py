@@ -490,3 +490,87 @@ def test_an_exception_after_the_pong_came_shuts_the_connection_down_too(sockets,
     with pytest.raises(OSError):  # shut down: nothing more can be sent
         for _ in range(3):
             ours.send(b"x")
+
+
+class InterruptedRestore(socket.socket):
+    """A socket on which restoring the timeout raises KeyboardInterrupt as
+    it returns, as Ctrl+C's handler does when the signal lands during that
+    call (the call's third settimeout(), after the deadline's and the one
+    before its one recv())."""
+
+    calls = 0
+
+    def settimeout(self, value):
+        super().settimeout(value)
+        self.calls += 1
+        if self.calls == 3:
+            raise KeyboardInterrupt
+
+
+def test_ctrl_c_as_it_restores_the_timeout_still_shuts_the_connection_down(
+    sockets, peers
+):
+    """An exception that is not an OSError and interrupts the call
+    (KeyboardInterrupt, or one a signal handler raises) shuts it down too,
+    then propagates (except when it lands before the call's try block
+    begins, before any ping, where it leaves the connection as it was, and
+    when it lands in the few bytecodes of the shutdown() call itself: no
+    Python code can cover that)
+
+    The peer answers b"pang", a miss, and KeyboardInterrupt lands as the
+    call restores the socket's timeout, in its cleanup: the connection is
+    shut down all the same (the peer reads the ping, then b''), and the
+    interrupt propagates. (An earlier body shut down after the restore in
+    the same cleanup, which the interrupt skipped.)"""
+    ours, peer = sockets.pair()
+    responder = peers.start(answer_then_read_to_end, peer, b"pang")
+    ours = sockets.keep(InterruptedRestore(fileno=ours.detach()))
+    socket.socket.settimeout(ours, WAIT)  # its own timeout, not counted
+    with pytest.raises(KeyboardInterrupt):
+        heartbeat(ours, WAIT)
+    assert ours.gettimeout() == WAIT  # the restore ran: the interrupt came after
+    assert responder.result() == (b"ping", b"")
+    assert ours.recv(1024) == b""
+    with pytest.raises(OSError):  # shut down: nothing more can be sent
+        ours.send(b"more")
+
+
+def test_an_oserror_a_signal_handler_raises_is_a_miss(sockets, peers):
+    """An OSError that a signal handler raises is a miss.
+
+    SIGALRM's handler raises TimeoutError 0.1 s into a call whose peer
+    never answers, with a deadline of 5 s: False at once, nothing raised,
+    and the connection shut down (the peer reads the ping, then b'')."""
+
+    def handler(signum, frame):
+        raise TimeoutError("watchdog")
+
+    ours, peer = sockets.pair()
+    responder = peers.start(answer_then_read_to_end, peer, b"")
+    previous = signal.signal(signal.SIGALRM, handler)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.1)
+        result, took = timed(heartbeat, ours, 5.0)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert result is False
+    assert took < 0.1 + SLACK
+    assert responder.result() == (b"ping", b"")
+
+
+def test_with_so_rcvlowat_above_4_every_call_misses(sockets, peers):
+    """On a socket whose SO_RCVLOWAT is above 4, poll() waits for more than
+    a pong: every call misses.
+
+    With SO_RCVLOWAT 64, a peer that answers b"pong" at once: False after
+    the deadline, the pong still unread."""
+    ours, peer = sockets.pair()
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 64)
+    responder = peers.start(answer, peer, (b"pong",), 0.0)
+    result, took = timed(heartbeat, ours, 0.3)
+    assert result is False
+    assert 0.3 <= took < 0.3 + SLACK
+    assert responder.result() == [b"ping"]
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 1)
+    assert ours.recv(16) == b"pong"

@@ -596,3 +596,27 @@ def test_an_ssl_socket_is_shut_down_for_reading_with_socket_socket_shutdown(
         assert len(result) > len(half)
         assert half not in result
     assert took < SLACK
+
+
+@pytest.mark.parametrize("reported_by", ["read_until_eof()", "send()"])
+def test_a_reset_already_reported_reads_as_a_fin(sockets, reported_by):
+    """On Linux, so does a reset that an earlier recv() or send() already
+    reported (Linux reports it once: recv() then returns b'')
+
+    The peer sends data, then resets, and no FIN ever comes. Once a first
+    call has raised ConnectionResetError, the next returns b'' at once;
+    once a send() has raised it instead, before any call, the call returns
+    at once what had arrived before the reset, as if complete."""
+    ours, peer = sockets.pair()
+    reset_after_sending(peer, b"read, then lost")
+    if reported_by == "send()":
+        sockets.wait_for_state(ours, sockets.TCP_CLOSE)
+        with pytest.raises(ConnectionResetError):
+            for _ in range(3):
+                ours.send(b"x")
+    else:
+        with pytest.raises(ConnectionResetError):
+            read_until_eof(ours, timeout=5)
+    result, took = timed(read_until_eof, ours, timeout=5)
+    assert result == (b"read, then lost" if reported_by == "send()" else b"")
+    assert took < SLACK

@@ -581,11 +581,13 @@ def test_past_the_timeout_the_connections_still_open_are_shut_down(app, request_
 def test_a_handler_that_never_touches_its_socket_again_outlives_stop(app, tls, stuck):
     """... stop() returns False after at most one second more; a handler that
     never touches its socket again, or is still in setup() (a TLS
-    handshake), outlives stop().
+    handshake), outlives stop(), and, its thread not a daemon, holds the
+    process's exit until it ends.
 
     stop(0) returns False one second after its timeout; the handler's
-    thread is still alive. The one waiting on an Event had its connection
-    shut down: its client reads EOF, and its late response fails."""
+    thread is still alive, and not a daemon (Python's exit waits for it).
+    The one waiting on an Event had its connection shut down: its client
+    reads EOF, and its late response fails."""
     before = set(threading.enumerate())
     server = app(use_tls=stuck != "waits on an Event")
     handler = handler_class(server)
@@ -605,6 +607,7 @@ def test_a_handler_that_never_touches_its_socket_again_outlives_stop(app, tls, s
             t for t in threading.enumerate() if t not in before and t.is_alive()
         ]
         assert len(stuck_threads) == 1
+        assert not stuck_threads[0].daemon
         if stuck == "waits on an Event":
             assert read_until_eof(client) == (b"", "EOF")
             handler.release.set()
@@ -950,7 +953,7 @@ def test_stop_called_again_after_ctrl_c_waits_for_the_request_in_progress():
     """stop() may be called ... again after KeyboardInterrupt (Ctrl+C) cut
     one short (as a with block's __exit__ does: it waits for the handlers
     all the same, also on 3.10 to 3.12, where that interrupted join() can
-    mark a running thread ended, CPython gh-90882).
+    mark a running thread ended, CPython gh-90882; ...).
 
     A program's main thread calls stop() while a request is in progress;
     SIGINT reaches it while stop() waits for the handler. It calls stop()
@@ -1600,11 +1603,17 @@ def test_stop_called_again_after_ctrl_c_in_its_wake_closes_the_idle_connection(
     app, monkeypatch
 ):
     """ "stop() may be called ... again after KeyboardInterrupt (Ctrl+C) cut
-    one short": also when KeyboardInterrupt lands as stop() wakes an idle
-    connection, after marking it woken and before its shutdown(SHUT_RD).
+    one short ... if a second Ctrl+C cuts that call short, call stop() again
+    yourself, in an except KeyboardInterrupt around the with block, or the
+    connections it had not woken yet keep their handlers, and the
+    process's exit, waiting": also when KeyboardInterrupt lands as stop()
+    wakes an idle connection, after marking it woken and before its
+    shutdown(SHUT_RD).
 
-    The first stop() raises KeyboardInterrupt; a second stop(TIMEOUT)
-    returns True at once, and the idle keep-alive connection reads EOF.
+    The first stop() raises KeyboardInterrupt; the idle keep-alive
+    connection then stays open, its (non-daemon) handler thread waiting; a
+    second stop(TIMEOUT) returns True at once, and the connection reads
+    EOF.
     (An earlier second stop() woke only the connections still marked
     waiting: the handler stayed in recv(), and stop() returned False once
     the timeout was spent, cutting it.)"""
@@ -1635,6 +1644,13 @@ def test_stop_called_again_after_ctrl_c_in_its_wake_closes_the_idle_connection(
         monkeypatch.undo()
         assert not stopping.is_alive()
         assert outcome == ["KeyboardInterrupt"]
+        waiting = client.gettimeout()
+        client.settimeout(0.3)
+        with pytest.raises(TimeoutError):  # not woken: still open, nothing sent
+            client.recv(1)
+        client.settimeout(waiting)
+        handlers = [t for t in server._handlers if t.is_alive()]
+        assert len(handlers) == 1 and not handlers[0].daemon
         again = Stopping(server, TIMEOUT)
         assert again.result(TIMEOUT + 2) == ("returned", True)
         assert again.took < SLACK

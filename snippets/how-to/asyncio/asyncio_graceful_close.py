@@ -68,27 +68,28 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     arrived, so 0 takes an EOF already received with nothing before it.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
-    failed, the close had to abort, or the writer was closing, already or
-    when this call read EOF: another task, or a second call, closed or
-    aborted it meanwhile: its reader's EOF may then be its own close's, not
-    the peer's). A TLS writer closing whose reader is at EOF
-    (reader.at_eof()) is the exception: asyncio's TLS transport (3.11+)
-    closes itself once the peer's EOF arrives, so that gives True once the
-    writer has closed in time (as does such a writer that you, an earlier
-    call, or another task while this call reads, closed or aborted: the two
-    look the same). Over TLS no EOF can be sent (can_write_eof() is False):
-    it waits for the peer's EOF all the same, so a peer that waits for yours
-    makes it return False at the timeout. The writer is closed when this
-    returns or raises, in every case: also when it raises ValueError for a
-    timeout out of range or a max_bytes below 0, and at once when its task
-    is cancelled once it has started (the transport is aborted: what is
-    left of its buffer is dropped, and the socket closed, so with nothing
-    left to send or unread the peer sees a FIN, not a reset). A task
-    cancelled before its first step runs none of it, and the writer stays
-    open: await this call directly, or close the writer in a finally of
-    your own. It raises RuntimeError if another task is reading from reader
-    (a StreamReader takes one reader at a time); the writer is closed all
-    the same.
+    failed, the close had to abort, or the writer was closing, already or,
+    over a socket, when this call read EOF: another task, or a second call,
+    closed or aborted it meanwhile: its reader's EOF may then be its own
+    close's, not the peer's; over a subprocess's pipes, whose reader has a
+    pipe of its own, the EOF read is the child's). A TLS writer closing
+    whose reader is at EOF (reader.at_eof()) is the exception: asyncio's TLS
+    transport (3.11+) closes itself once the peer's EOF arrives, so that
+    gives True once the writer has closed in time (as does such a writer
+    that you, an earlier call, or another task while this call reads, closed
+    or aborted: the two look the same). Over TLS no EOF can be sent
+    (can_write_eof() is False): it waits for the peer's EOF all the same, so
+    a peer that waits for yours makes it return False at the timeout. The
+    writer is closed when this returns or raises, in every case: also when
+    it raises ValueError for a timeout out of range or a max_bytes below 0,
+    and at once when its task is cancelled once it has started (the
+    transport is aborted: what is left of its buffer is dropped, and the
+    socket closed, so with nothing left to send or unread the peer sees a
+    FIN, not a reset). A task cancelled before its first step runs none of
+    it, and the writer stays open: await this call directly, or close the
+    writer in a finally of your own. It raises RuntimeError if another task
+    is reading from reader (a StreamReader takes one reader at a time); the
+    writer is closed all the same.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time()
@@ -101,6 +102,7 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
         deadline += timeout
         discarded = 0
         tls = writer.get_extra_info("sslcontext") is not None
+        pipe = writer.get_extra_info("pipe") is not None
         if writer.is_closing() and not (tls and reader.at_eof()):
             return False  # its reader's EOF may be its own close's
         if writer.can_write_eof():
@@ -117,7 +119,9 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
                 break  # time spent
             chunk = reading.result()
             if not chunk:  # the peer's EOF, or one a close meanwhile fed it
-                saw_eof = tls or not writer.is_closing()  # (3)!
+                # (not over pipes: write_eof() closes the writer's pipe, and
+                # the reader has a pipe of its own, which no close feeds)
+                saw_eof = tls or pipe or not writer.is_closing()  # (3)!
                 break
             discarded += len(chunk)
             if remaining <= 0:

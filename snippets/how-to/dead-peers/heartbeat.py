@@ -37,9 +37,12 @@ def heartbeat(sock, deadline):
     next ping, so every later call on this socket returns False too. An
     exception that is not an OSError and interrupts the call
     (KeyboardInterrupt, or one a signal handler raises) shuts it down
-    too, then propagates (except when an exception raised asynchronously,
-    by a signal handler or Ctrl+C, lands inside this cleanup itself: no
-    Python code can cover that).
+    too, then propagates (except when it lands before the call's try block
+    begins, before any ping, where it leaves the connection as it was, and
+    when it lands in the few bytecodes of the shutdown() call itself: no
+    Python code can cover that). An OSError that a signal handler raises
+    is a miss. On a socket whose SO_RCVLOWAT is above 4, poll() waits for
+    more than a pong: every call misses.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
     close the socket then. The socket's own timeout is restored; the socket
@@ -53,29 +56,31 @@ def heartbeat(sock, deadline):
     if deadline is None or not 0 < deadline <= 1e6:
         raise ValueError(f"deadline must be above 0, at most 1e6, not {deadline!r}")
     end = time.monotonic() + deadline  # (1)!
-    previous = sock.gettimeout()
     answer = b""
     finished = False  # the call ran to its end, not cut short by an exception
-    try:
-        sock.settimeout(deadline)
-        sock.sendall(b"ping")
-        while len(answer) < 4:
-            remaining = end - time.monotonic()
-            if remaining <= 0:
-                break
-            sock.settimeout(remaining)
-            chunk = sock.recv(4 - len(answer))
-            if not chunk:
-                break
-            answer += chunk
-        finished = True
-    except OSError:
-        finished = True  # a miss
-    finally:
+    try:  # two levels: Ctrl+C in the inner cleanup still reaches shutdown()
+        previous = sock.gettimeout()
         try:
-            sock.settimeout(previous)  # (2)!
+            sock.settimeout(deadline)
+            sock.sendall(b"ping")
+            while len(answer) < 4:
+                remaining = end - time.monotonic()
+                if remaining <= 0:
+                    break
+                sock.settimeout(remaining)
+                chunk = sock.recv(4 - len(answer))
+                if not chunk:
+                    break
+                answer += chunk
+            finished = True
         except OSError:
-            pass  # closed, or its descriptor closed behind its back
+            finished = True  # a miss
+        finally:
+            try:
+                sock.settimeout(previous)  # (2)!
+            except OSError:
+                pass  # closed, or its descriptor closed behind its back
+    finally:
         if not finished or answer != b"pong":  # a miss, or cut short
             try:
                 sock.shutdown(socket.SHUT_RDWR)  # (3)!

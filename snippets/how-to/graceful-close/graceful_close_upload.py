@@ -35,14 +35,17 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     discarded. Returns True if the peer's FIN arrived in time, False if the
     time or byte budget ran out or the connection failed (reset, never
     connected, already closed) or was already over (both FINs exchanged
-    before the call: its shutdown() gets ENOTCONN). A socket already shut
+    before the call: its shutdown() gets ENOTCONN), and also when a signal
+    handler of yours raised an OSError (a TimeoutError, say) during the
+    call: it is taken for a failed connection, not raised. A socket already shut
     down for reading (shutdown(SHUT_RD) or SHUT_RDWR, as a heartbeat() miss
     does) whose connection is still open reads b'' at once: True then says
     nothing of the peer; abort() such a socket.
 
     The socket is closed when this returns or raises, in every case (except
     when an exception raised asynchronously, by a signal handler or Ctrl+C,
-    lands inside this cleanup itself: no Python code can cover that): also
+    lands in the few bytecodes of the close() call itself: no Python code
+    can cover that): also
     when it raises ValueError for a timeout that is None, negative or above
     1e6, or a max_bytes below 0. If another object still holds the
     descriptor (a makefile(), a dup(), a child process), the FIN still goes
@@ -57,39 +60,41 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     time, close() may block for that time more. On an ssl.SSLSocket, no
     close_notify is sent: call unwrap() first if the peer needs one.
     """
-    previous = sock.gettimeout()
-    try:
-        if timeout is None or not 0 <= timeout <= 1e6:
-            raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
-        if max_bytes is not None and not max_bytes >= 0:
-            raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
-        deadline = time.monotonic() + timeout
-        discarded = 0
-        late = None  # once the time is up: how much it may still discard
-        sock.shutdown(socket.SHUT_WR)
-        while max_bytes is None or discarded <= max_bytes:
-            remaining = deadline - time.monotonic()
-            size = 65536
-            if remaining <= 0:
-                if late is None:
-                    rcvbuf = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
-                    late = discarded + rcvbuf
-                if discarded >= late:
-                    return False  # the peer kept sending after the time was up
-                size = min(size, late - discarded)  # never past the budget
-            sock.settimeout(max(remaining, 0))
-            chunk = sock.recv(size)
-            if not chunk:
-                return True
-            discarded += len(chunk)
-        return False
-    except OSError:
-        return False
-    finally:
+    try:  # two levels: Ctrl+C in the inner cleanup still reaches close()
+        previous = sock.gettimeout()
         try:
-            sock.settimeout(previous)
+            if timeout is None or not 0 <= timeout <= 1e6:
+                raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
+            if max_bytes is not None and not max_bytes >= 0:
+                raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
+            deadline = time.monotonic() + timeout
+            discarded = 0
+            late = None  # once the time is up: how much it may still discard
+            sock.shutdown(socket.SHUT_WR)
+            while max_bytes is None or discarded <= max_bytes:
+                remaining = deadline - time.monotonic()
+                size = 65536
+                if remaining <= 0:
+                    if late is None:
+                        rcvbuf = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+                        late = discarded + rcvbuf
+                    if discarded >= late:
+                        return False  # the peer kept sending after the time was up
+                    size = min(size, late - discarded)  # never past the budget
+                sock.settimeout(max(remaining, 0))
+                chunk = sock.recv(size)
+                if not chunk:
+                    return True
+                discarded += len(chunk)
+            return False
         except OSError:
-            pass  # closed, or its descriptor closed behind its back
+            return False
+        finally:
+            try:
+                sock.settimeout(previous)
+            except OSError:
+                pass  # closed, or its descriptor closed behind its back
+    finally:
         sock.close()
 
 
@@ -100,9 +105,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     whatever timeout the socket has (an accepted socket has none, unless
     socket.setdefaulttimeout() was called), to within about 1 ms (CPython
     waits in poll() in whole milliseconds, rounded up: the call may return
-    up to about 1 ms after timeout); the socket's own timeout is
-    restored afterwards. Raises TimeoutError if reading up to the FIN does
-    not finish within timeout (errno None; a TimeoutError with errno
+    up to about 1 ms after timeout) plus the time it takes to join what it
+    read into one bytes object (milliseconds for tens of MB); the socket's
+    own timeout is restored afterwards. Raises TimeoutError if reading up
+    to the FIN does not finish within timeout (errno None; a TimeoutError with errno
     ETIMEDOUT is the kernel's: it gave the connection up, its
     retransmissions unanswered (tcp_retries2), or keepalive, or
     TCP_USER_TIMEOUT), ValueError if the peer sends more than
@@ -116,7 +122,9 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     as run here (OpenSSL 3.0): what it had read before is returned as if
     complete. 3.13 raises the error (CPython gh-115627), and so may other
     builds of 3.10 to 3.12 that carry that fix.
-    On Linux, so does this socket's own shutdown for reading
+    On Linux, so does a reset that an earlier recv() or send() already
+    reported (Linux reports it once: recv() then returns b''), and so does
+    this socket's own shutdown for reading
     (shutdown(SHUT_RD) or SHUT_RDWR, made before the call or by another
     thread to wake it):
     recv() then returns b'' with no FIN from the peer, and what was read

@@ -16,9 +16,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     whatever timeout the socket has (an accepted socket has none, unless
     socket.setdefaulttimeout() was called), to within about 1 ms (CPython
     waits in poll() in whole milliseconds, rounded up: the call may return
-    up to about 1 ms after timeout); the socket's own timeout is
-    restored afterwards. Raises TimeoutError if reading up to the FIN does
-    not finish within timeout (errno None; a TimeoutError with errno
+    up to about 1 ms after timeout) plus the time it takes to join what it
+    read into one bytes object (milliseconds for tens of MB); the socket's
+    own timeout is restored afterwards. Raises TimeoutError if reading up
+    to the FIN does not finish within timeout (errno None; a TimeoutError with errno
     ETIMEDOUT is the kernel's: it gave the connection up, its
     retransmissions unanswered (tcp_retries2), or keepalive, or
     TCP_USER_TIMEOUT), ValueError if the peer sends more than
@@ -32,7 +33,9 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     as run here (OpenSSL 3.0): what it had read before is returned as if
     complete. 3.13 raises the error (CPython gh-115627), and so may other
     builds of 3.10 to 3.12 that carry that fix.
-    On Linux, so does this socket's own shutdown for reading
+    On Linux, so does a reset that an earlier recv() or send() already
+    reported (Linux reports it once: recv() then returns b''), and so does
+    this socket's own shutdown for reading
     (shutdown(SHUT_RD) or SHUT_RDWR, made before the call or by another
     thread to wake it):
     recv() then returns b'' with no FIN from the peer, and what was read

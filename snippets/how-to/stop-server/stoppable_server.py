@@ -1,12 +1,14 @@
 """Linux only: shutdown(SHUT_RD) from another thread wakes the handlers' recv().
 
 A threaded HTTP server to copy, stopped by SIGTERM. The signal handler only
-sets an event; the main thread then calls stop(), which stops
-serve_forever(), closes the listening socket at once, wakes the handlers
-that wait for a request (on Linux, shutdown(SHUT_RD) makes their recv()
-return b''), lets the request in progress finish, and returns once every
-handler thread has ended. The program sends itself SIGTERM with os.kill(),
-as `kill` or a container runtime would.
+sets an event; stop_on_sigterm(), in a thread of its own here (the main
+thread is the clients'), waits for it and calls stop(), which stops
+serve_forever(), closes the listening socket (within serve_forever()'s
+0.1 s poll), wakes the handlers that wait for a request (on Linux,
+shutdown(SHUT_RD) makes their recv() return b''), lets the request in
+progress finish, and returns once every handler thread has ended. The
+program sends itself SIGTERM with os.kill(), as `kill` or a container
+runtime would.
 """
 
 import errno
@@ -62,9 +64,11 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     from another thread first, then stop(); stop() alone returns, and
     leaves that loop polling the closed listener without a pause (a CPU
     kept busy) until shutdown(). Add TLS per connection, in the handler's
-    setup() (self.request = context.wrap_socket(self.request, ...), then
-    super().setup()), not by wrapping the listening socket: a handshake
-    inside accept() would hold serve_forever(), and stop() with it. The
+    setup() (self.request.settimeout(...), so that a client that never
+    sends its hello cannot hold the handshake, then self.request =
+    context.wrap_socket(self.request, ...), then super().setup()), not by
+    wrapping the listening socket: a handshake inside accept() would hold
+    serve_forever(), and stop() with it. The
     handler closes such a wrapper when it finishes (the server closes only
     the socket it accepted, which the wrapping detached). stop(timeout)
     stops accepting and closes the listening socket (once serve_forever()
@@ -90,19 +94,24 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     answer once its stop() returns, and its connection then closes),
     and stop() returns False after at most one second more; a handler that
     never touches its socket again, or is still in setup() (a TLS
-    handshake), outlives stop().
+    handshake), outlives stop(), and, its thread not a daemon, holds the
+    process's exit until it ends.
     stop() raises ValueError for a timeout that is None, negative or above
     1e6, once it has stopped accepting, before it wakes anything. The
     listening socket is closed when stop() returns or raises, in every case
     (except when an exception raised asynchronously, by a signal handler or
-    Ctrl+C, lands inside this cleanup itself: no Python code can cover
-    that).
+    Ctrl+C, lands in the few bytecodes of the server_close() call itself:
+    no Python code can cover that).
     stop() may be called twice, by two threads at once (each waits, as
     one call would, for the handlers serve_forever() starts until it ends),
     without start(), again after KeyboardInterrupt (Ctrl+C) cut one short
     (as a with block's __exit__ does: it waits for the handlers all the
     same, also on 3.10 to 3.12, where that interrupted join() can mark a
-    running thread ended, CPython gh-90882), or
+    running thread ended, CPython gh-90882; a with block's __exit__ calls
+    stop() once: if a second Ctrl+C cuts that call short, call stop() again
+    yourself, in an except KeyboardInterrupt around the with block, or the
+    connections it had not woken yet keep their handlers, and the
+    process's exit, waiting), or
     from handlers (a call from a handler waits for no handler inside stop(),
     its own thread included, so two handlers may call it at once), but not
     from a signal handler: set an event there, and call stop() from the main
@@ -261,9 +270,11 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             self._join(deadline + 1)
             return False
         finally:
-            with self._lock:
-                self._stoppers.discard(me)
-            self.server_close()
+            try:  # two levels: Ctrl+C in the first still reaches server_close()
+                with self._lock:
+                    self._stoppers.discard(me)
+            finally:
+                self.server_close()
 
     def _spared(self, me):
         # From a handler, not the handlers inside stop(), its own thread

@@ -59,14 +59,17 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     discarded. Returns True if the peer's FIN arrived in time, False if the
     time or byte budget ran out or the connection failed (reset, never
     connected, already closed) or was already over (both FINs exchanged
-    before the call: its shutdown() gets ENOTCONN). A socket already shut
+    before the call: its shutdown() gets ENOTCONN), and also when a signal
+    handler of yours raised an OSError (a TimeoutError, say) during the
+    call: it is taken for a failed connection, not raised. A socket already shut
     down for reading (shutdown(SHUT_RD) or SHUT_RDWR, as a heartbeat() miss
     does) whose connection is still open reads b'' at once: True then says
     nothing of the peer; abort() such a socket.
 
     The socket is closed when this returns or raises, in every case (except
     when an exception raised asynchronously, by a signal handler or Ctrl+C,
-    lands inside this cleanup itself: no Python code can cover that): also
+    lands in the few bytecodes of the close() call itself: no Python code
+    can cover that): also
     when it raises ValueError for a timeout that is None, negative or above
     1e6, or a max_bytes below 0. If another object still holds the
     descriptor (a makefile(), a dup(), a child process), the FIN still goes
@@ -81,39 +84,41 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     time, close() may block for that time more. On an ssl.SSLSocket, no
     close_notify is sent: call unwrap() first if the peer needs one.
     """
-    previous = sock.gettimeout()
-    try:
-        if timeout is None or not 0 <= timeout <= 1e6:
-            raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
-        if max_bytes is not None and not max_bytes >= 0:
-            raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
-        deadline = time.monotonic() + timeout
-        discarded = 0
-        late = None  # once the time is up: how much it may still discard
-        sock.shutdown(socket.SHUT_WR)
-        while max_bytes is None or discarded <= max_bytes:
-            remaining = deadline - time.monotonic()
-            size = 65536
-            if remaining <= 0:
-                if late is None:
-                    rcvbuf = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
-                    late = discarded + rcvbuf
-                if discarded >= late:
-                    return False  # the peer kept sending after the time was up
-                size = min(size, late - discarded)  # never past the budget
-            sock.settimeout(max(remaining, 0))
-            chunk = sock.recv(size)
-            if not chunk:
-                return True
-            discarded += len(chunk)
-        return False
-    except OSError:
-        return False
-    finally:
+    try:  # two levels: Ctrl+C in the inner cleanup still reaches close()
+        previous = sock.gettimeout()
         try:
-            sock.settimeout(previous)
+            if timeout is None or not 0 <= timeout <= 1e6:
+                raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
+            if max_bytes is not None and not max_bytes >= 0:
+                raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
+            deadline = time.monotonic() + timeout
+            discarded = 0
+            late = None  # once the time is up: how much it may still discard
+            sock.shutdown(socket.SHUT_WR)
+            while max_bytes is None or discarded <= max_bytes:
+                remaining = deadline - time.monotonic()
+                size = 65536
+                if remaining <= 0:
+                    if late is None:
+                        rcvbuf = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+                        late = discarded + rcvbuf
+                    if discarded >= late:
+                        return False  # the peer kept sending after the time was up
+                    size = min(size, late - discarded)  # never past the budget
+                sock.settimeout(max(remaining, 0))
+                chunk = sock.recv(size)
+                if not chunk:
+                    return True
+                discarded += len(chunk)
+            return False
         except OSError:
-            pass  # closed, or its descriptor closed behind its back
+            return False
+        finally:
+            try:
+                sock.settimeout(previous)
+            except OSError:
+                pass  # closed, or its descriptor closed behind its back
+    finally:
         sock.close()
 # --8<-- [end:close_gracefully]
 
@@ -126,9 +131,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     whatever timeout the socket has (an accepted socket has none, unless
     socket.setdefaulttimeout() was called), to within about 1 ms (CPython
     waits in poll() in whole milliseconds, rounded up: the call may return
-    up to about 1 ms after timeout); the socket's own timeout is
-    restored afterwards. Raises TimeoutError if reading up to the FIN does
-    not finish within timeout (errno None; a TimeoutError with errno
+    up to about 1 ms after timeout) plus the time it takes to join what it
+    read into one bytes object (milliseconds for tens of MB); the socket's
+    own timeout is restored afterwards. Raises TimeoutError if reading up
+    to the FIN does not finish within timeout (errno None; a TimeoutError with errno
     ETIMEDOUT is the kernel's: it gave the connection up, its
     retransmissions unanswered (tcp_retries2), or keepalive, or
     TCP_USER_TIMEOUT), ValueError if the peer sends more than
@@ -142,7 +148,9 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     as run here (OpenSSL 3.0): what it had read before is returned as if
     complete. 3.13 raises the error (CPython gh-115627), and so may other
     builds of 3.10 to 3.12 that carry that fix.
-    On Linux, so does this socket's own shutdown for reading
+    On Linux, so does a reset that an earlier recv() or send() already
+    reported (Linux reports it once: recv() then returns b''), and so does
+    this socket's own shutdown for reading
     (shutdown(SHUT_RD) or SHUT_RDWR, made before the call or by another
     thread to wake it):
     recv() then returns b'' with no FIN from the peer, and what was read
@@ -278,9 +286,12 @@ def heartbeat(sock, deadline):
     next ping, so every later call on this socket returns False too. An
     exception that is not an OSError and interrupts the call
     (KeyboardInterrupt, or one a signal handler raises) shuts it down
-    too, then propagates (except when an exception raised asynchronously,
-    by a signal handler or Ctrl+C, lands inside this cleanup itself: no
-    Python code can cover that).
+    too, then propagates (except when it lands before the call's try block
+    begins, before any ping, where it leaves the connection as it was, and
+    when it lands in the few bytecodes of the shutdown() call itself: no
+    Python code can cover that). An OSError that a signal handler raises
+    is a miss. On a socket whose SO_RCVLOWAT is above 4, poll() waits for
+    more than a pong: every call misses.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
     close the socket then. The socket's own timeout is restored; the socket
@@ -294,29 +305,31 @@ def heartbeat(sock, deadline):
     if deadline is None or not 0 < deadline <= 1e6:
         raise ValueError(f"deadline must be above 0, at most 1e6, not {deadline!r}")
     end = time.monotonic() + deadline
-    previous = sock.gettimeout()
     answer = b""
     finished = False  # the call ran to its end, not cut short by an exception
-    try:
-        sock.settimeout(deadline)
-        sock.sendall(b"ping")
-        while len(answer) < 4:
-            remaining = end - time.monotonic()
-            if remaining <= 0:
-                break
-            sock.settimeout(remaining)
-            chunk = sock.recv(4 - len(answer))
-            if not chunk:
-                break
-            answer += chunk
-        finished = True
-    except OSError:
-        finished = True  # a miss
-    finally:
+    try:  # two levels: Ctrl+C in the inner cleanup still reaches shutdown()
+        previous = sock.gettimeout()
         try:
-            sock.settimeout(previous)
+            sock.settimeout(deadline)
+            sock.sendall(b"ping")
+            while len(answer) < 4:
+                remaining = end - time.monotonic()
+                if remaining <= 0:
+                    break
+                sock.settimeout(remaining)
+                chunk = sock.recv(4 - len(answer))
+                if not chunk:
+                    break
+                answer += chunk
+            finished = True
         except OSError:
-            pass  # closed, or its descriptor closed behind its back
+            finished = True  # a miss
+        finally:
+            try:
+                sock.settimeout(previous)
+            except OSError:
+                pass  # closed, or its descriptor closed behind its back
+    finally:
         if not finished or answer != b"pong":  # a miss, or cut short
             try:
                 sock.shutdown(socket.SHUT_RDWR)
@@ -383,27 +396,28 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     arrived, so 0 takes an EOF already received with nothing before it.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
-    failed, the close had to abort, or the writer was closing, already or
-    when this call read EOF: another task, or a second call, closed or
-    aborted it meanwhile: its reader's EOF may then be its own close's, not
-    the peer's). A TLS writer closing whose reader is at EOF
-    (reader.at_eof()) is the exception: asyncio's TLS transport (3.11+)
-    closes itself once the peer's EOF arrives, so that gives True once the
-    writer has closed in time (as does such a writer that you, an earlier
-    call, or another task while this call reads, closed or aborted: the two
-    look the same). Over TLS no EOF can be sent (can_write_eof() is False):
-    it waits for the peer's EOF all the same, so a peer that waits for yours
-    makes it return False at the timeout. The writer is closed when this
-    returns or raises, in every case: also when it raises ValueError for a
-    timeout out of range or a max_bytes below 0, and at once when its task
-    is cancelled once it has started (the transport is aborted: what is
-    left of its buffer is dropped, and the socket closed, so with nothing
-    left to send or unread the peer sees a FIN, not a reset). A task
-    cancelled before its first step runs none of it, and the writer stays
-    open: await this call directly, or close the writer in a finally of
-    your own. It raises RuntimeError if another task is reading from reader
-    (a StreamReader takes one reader at a time); the writer is closed all
-    the same.
+    failed, the close had to abort, or the writer was closing, already or,
+    over a socket, when this call read EOF: another task, or a second call,
+    closed or aborted it meanwhile: its reader's EOF may then be its own
+    close's, not the peer's; over a subprocess's pipes, whose reader has a
+    pipe of its own, the EOF read is the child's). A TLS writer closing
+    whose reader is at EOF (reader.at_eof()) is the exception: asyncio's TLS
+    transport (3.11+) closes itself once the peer's EOF arrives, so that
+    gives True once the writer has closed in time (as does such a writer
+    that you, an earlier call, or another task while this call reads, closed
+    or aborted: the two look the same). Over TLS no EOF can be sent
+    (can_write_eof() is False): it waits for the peer's EOF all the same, so
+    a peer that waits for yours makes it return False at the timeout. The
+    writer is closed when this returns or raises, in every case: also when
+    it raises ValueError for a timeout out of range or a max_bytes below 0,
+    and at once when its task is cancelled once it has started (the
+    transport is aborted: what is left of its buffer is dropped, and the
+    socket closed, so with nothing left to send or unread the peer sees a
+    FIN, not a reset). A task cancelled before its first step runs none of
+    it, and the writer stays open: await this call directly, or close the
+    writer in a finally of your own. It raises RuntimeError if another task
+    is reading from reader (a StreamReader takes one reader at a time); the
+    writer is closed all the same.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time()
@@ -416,6 +430,7 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
         deadline += timeout
         discarded = 0
         tls = writer.get_extra_info("sslcontext") is not None
+        pipe = writer.get_extra_info("pipe") is not None
         if writer.is_closing() and not (tls and reader.at_eof()):
             return False  # its reader's EOF may be its own close's
         if writer.can_write_eof():
@@ -432,7 +447,9 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
                 break  # time spent
             chunk = reading.result()
             if not chunk:  # the peer's EOF, or one a close meanwhile fed it
-                saw_eof = tls or not writer.is_closing()
+                # (not over pipes: write_eof() closes the writer's pipe, and
+                # the reader has a pipe of its own, which no close feeds)
+                saw_eof = tls or pipe or not writer.is_closing()
                 break
             discarded += len(chunk)
             if remaining <= 0:
@@ -462,9 +479,11 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     from another thread first, then stop(); stop() alone returns, and
     leaves that loop polling the closed listener without a pause (a CPU
     kept busy) until shutdown(). Add TLS per connection, in the handler's
-    setup() (self.request = context.wrap_socket(self.request, ...), then
-    super().setup()), not by wrapping the listening socket: a handshake
-    inside accept() would hold serve_forever(), and stop() with it. The
+    setup() (self.request.settimeout(...), so that a client that never
+    sends its hello cannot hold the handshake, then self.request =
+    context.wrap_socket(self.request, ...), then super().setup()), not by
+    wrapping the listening socket: a handshake inside accept() would hold
+    serve_forever(), and stop() with it. The
     handler closes such a wrapper when it finishes (the server closes only
     the socket it accepted, which the wrapping detached). stop(timeout)
     stops accepting and closes the listening socket (once serve_forever()
@@ -490,19 +509,24 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     answer once its stop() returns, and its connection then closes),
     and stop() returns False after at most one second more; a handler that
     never touches its socket again, or is still in setup() (a TLS
-    handshake), outlives stop().
+    handshake), outlives stop(), and, its thread not a daemon, holds the
+    process's exit until it ends.
     stop() raises ValueError for a timeout that is None, negative or above
     1e6, once it has stopped accepting, before it wakes anything. The
     listening socket is closed when stop() returns or raises, in every case
     (except when an exception raised asynchronously, by a signal handler or
-    Ctrl+C, lands inside this cleanup itself: no Python code can cover
-    that).
+    Ctrl+C, lands in the few bytecodes of the server_close() call itself:
+    no Python code can cover that).
     stop() may be called twice, by two threads at once (each waits, as
     one call would, for the handlers serve_forever() starts until it ends),
     without start(), again after KeyboardInterrupt (Ctrl+C) cut one short
     (as a with block's __exit__ does: it waits for the handlers all the
     same, also on 3.10 to 3.12, where that interrupted join() can mark a
-    running thread ended, CPython gh-90882), or
+    running thread ended, CPython gh-90882; a with block's __exit__ calls
+    stop() once: if a second Ctrl+C cuts that call short, call stop() again
+    yourself, in an except KeyboardInterrupt around the with block, or the
+    connections it had not woken yet keep their handlers, and the
+    process's exit, waiting), or
     from handlers (a call from a handler waits for no handler inside stop(),
     its own thread included, so two handlers may call it at once), but not
     from a signal handler: set an event there, and call stop() from the main
@@ -661,9 +685,11 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             self._join(deadline + 1)
             return False
         finally:
-            with self._lock:
-                self._stoppers.discard(me)
-            self.server_close()
+            try:  # two levels: Ctrl+C in the first still reaches server_close()
+                with self._lock:
+                    self._stoppers.discard(me)
+            finally:
+                self.server_close()
 
     def _spared(self, me):
         # From a handler, not the handlers inside stop(), its own thread

@@ -16,24 +16,8 @@ REPLY = b"413 Content Too Large\n" + b"." * 100_000
 async def close_writer(writer, timeout=5.0):
     """Close an asyncio StreamWriter; abort it if not closed in timeout seconds.
 
-    Returns True if it closed (its buffer flushed; over TLS, the peer's
-    close_notify or FIN received too) within timeout, and also when
-    asyncio's ssl_shutdown_timeout (3.11+) ended the wait first: that True
-    does not mean the buffer was delivered, as asyncio then drops what is
-    left of it. False if it had to abort: the rest of its buffer is then
-    dropped and the peer may get a reset. timeout, in seconds from 0 to
-    1e6, bounds the wait (0 aborts unless the close completes at once, as
-    on a plain transport with nothing left to send; a TLS writer's close,
-    which waits for the peer's close_notify or FIN, does not complete at
-    once unless one has arrived); the abort itself takes a few loop
-    iterations more. Also
-    returns False, after abort(), when an earlier wait_for(wait_closed())
-    was cancelled, which leaves wait_closed() raising CancelledError. A
-    connection that fails while closing, or that was closed before (even
-    by an abort), counts as closed. The writer is closed when this returns
-    or raises, in every case: ValueError for a timeout out of range, and
-    CancelledError if the task running it is cancelled once it has started,
-    both abort first.
+    Its whole contract (inputs, results, errors, limits) is its docstring in
+    closing.py, on the Helpers page (reference/helpers/) of shutdown-vs-close.
     """
     if not writer.is_closing():  # a second close() breaks a TLS writer (3.11+)
         writer.close()
@@ -62,34 +46,8 @@ async def close_writer(writer, timeout=5.0):
 async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     """Send EOF, discard what the peer still sends until its EOF, then close.
 
-    The asyncio streams twin of close_gracefully(). timeout, in seconds from
-    0 to 1e6, bounds the whole call, the close included (close_writer() gets
-    what is left of it); once it is spent, one more read takes what has
-    arrived, so 0 takes an EOF already received with nothing before it.
-    Returns True if the peer's EOF arrived and the writer closed in time,
-    False otherwise (time spent, more than max_bytes discarded, connection
-    failed, the close had to abort, or the writer was closing, already or,
-    over a socket, when this call read EOF: another task, or a second call,
-    closed or aborted it meanwhile: its reader's EOF may then be its own
-    close's, not the peer's; over a subprocess's pipes, whose reader has a
-    pipe of its own, the EOF read is the child's). A TLS writer closing
-    whose reader is at EOF (reader.at_eof()) is the exception: asyncio's TLS
-    transport (3.11+) closes itself once the peer's EOF arrives, so that
-    gives True once the writer has closed in time (as does such a writer
-    that you, an earlier call, or another task while this call reads, closed
-    or aborted: the two look the same). Over TLS no EOF can be sent
-    (can_write_eof() is False): it waits for the peer's EOF all the same, so
-    a peer that waits for yours makes it return False at the timeout. The
-    writer is closed when this returns or raises, in every case: also when
-    it raises ValueError for a timeout out of range or a max_bytes below 0,
-    and at once when its task is cancelled once it has started (the
-    transport is aborted: what is left of its buffer is dropped, and the
-    socket closed, so with nothing left to send or unread the peer sees a
-    FIN, not a reset). A task cancelled before its first step runs none of
-    it, and the writer stays open: await this call directly, or close the
-    writer in a finally of your own. It raises RuntimeError if another task
-    is reading from reader (a StreamReader takes one reader at a time); the
-    writer is closed all the same.
+    Its whole contract (inputs, results, errors, limits) is its docstring in
+    closing.py, on the Helpers page (reference/helpers/) of shutdown-vs-close.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time()

@@ -30,24 +30,8 @@ ca.configure_trust(client_ctx)
 async def close_writer(writer, timeout=5.0):
     """Close an asyncio StreamWriter; abort it if not closed in timeout seconds.
 
-    Returns True if it closed (its buffer flushed; over TLS, the peer's
-    close_notify or FIN received too) within timeout, and also when
-    asyncio's ssl_shutdown_timeout (3.11+) ended the wait first: that True
-    does not mean the buffer was delivered, as asyncio then drops what is
-    left of it. False if it had to abort: the rest of its buffer is then
-    dropped and the peer may get a reset. timeout, in seconds from 0 to
-    1e6, bounds the wait (0 aborts unless the close completes at once, as
-    on a plain transport with nothing left to send; a TLS writer's close,
-    which waits for the peer's close_notify or FIN, does not complete at
-    once unless one has arrived); the abort itself takes a few loop
-    iterations more. Also
-    returns False, after abort(), when an earlier wait_for(wait_closed())
-    was cancelled, which leaves wait_closed() raising CancelledError. A
-    connection that fails while closing, or that was closed before (even
-    by an abort), counts as closed. The writer is closed when this returns
-    or raises, in every case: ValueError for a timeout out of range, and
-    CancelledError if the task running it is cancelled once it has started,
-    both abort first.
+    Its whole contract (inputs, results, errors, limits) is its docstring in
+    closing.py, on the Helpers page (reference/helpers/) of shutdown-vs-close.
     """
     if not writer.is_closing():  # a second close() breaks a TLS writer (3.11+)
         writer.close()

@@ -18,32 +18,8 @@ import sys
 def shutdown_quietly(sock, how=socket.SHUT_WR):
     """shutdown(how), unless there is no connection to shut down.
 
-    Returns True if it shut the connection down. Returns False if the socket
-    is already closed (fileno() is -1) or the kernel answers ENOTCONN: the
-    connection was reset, or it is over (you shut it down, the peer sent its
-    FIN, and yours was acknowledged), or the kernel timed it out
-    (keepalive, TCP_USER_TIMEOUT), or (on macOS, by its source, for
-    SHUT_RD and SHUT_RDWR) the peer sent its FIN first, or the socket was
-    never connected; the errno cannot tell these apart. On Linux a TCP
-    socket never connected is shut down all the same, for a later
-    connect(): then send() raises BrokenPipeError after SHUT_WR, and recv()
-    returns b'' without waiting for the peer after SHUT_RD, while nothing
-    has arrived (what the peer sends is still read); a connect()
-    still in progress (non-blocking, SYN_SENT) is abandoned: True, and a
-    later send() raises ConnectionResetError. On AF_UNIX
-    sockets Linux never answers ENOTCONN: True, even for a socket never
-    connected or one whose peer closed. A how that is not socket.SHUT_RD,
-    SHUT_WR or SHUT_RDWR raises ValueError first, with no system call (an
-    SSLSocket's shutdown() would drop TLS, and only then the kernel refuse
-    it). On
-    a socket not closed yet, it raises any other OSError (EBADF for a
-    descriptor closed behind the socket's back, while its number is
-    unused: once another socket reuses it, as the next socket() or
-    accept() does, it shuts that socket's connection down, an unrelated
-    one). On Linux a listening socket is no error: True (SHUT_RD and
-    SHUT_RDWR stop it listening). On an ssl.SSLSocket, shutdown() ends the
-    TLS layer first, without close_notify: later recv() calls read the
-    peer's TLS records raw.
+    Its whole contract (inputs, results, errors, limits) is its docstring in
+    closing.py, on the Helpers page (reference/helpers/) of shutdown-vs-close.
     """
     shut = (socket.SHUT_RD, socket.SHUT_WR, socket.SHUT_RDWR)
     if isinstance(how, bool) or not isinstance(how, int) or how not in shut:
@@ -63,22 +39,8 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
 def abort(sock):
     """Reset the connection: SO_LINGER on with a zero timeout, then close().
 
-    For TCP: while the connection is still open in a direction, the RST goes
-    out, and unsent data is dropped, when the last reference to the
-    connection closes: at once if sock is the only one; while a makefile()
-    object, a dup(), a child process, or another thread blocked in a call on
-    sock still holds it, only when that lets go too. A second call, or a
-    call on a closed socket (fileno() is -1), does nothing (like close());
-    after a close() that a makefile() outlives, fileno() is not -1 yet, and
-    abort() still makes the last close a reset. Raises OSError if
-    setsockopt() fails (EINVAL on a socket the peer has already reset, on
-    some systems, not Linux; EBADF for a descriptor closed behind the
-    socket's back, while its number is unused: once another socket reuses
-    it, as the next socket() or accept() does, it resets that socket's
-    connection, an unrelated one), after an ordinary close() of the socket.
-    An AF_UNIX stream socket has no reset on a wire: on Linux the peer reads
-    what was sent, then b'', or ConnectionResetError if this end had data
-    unread (as after a close()); other AF_UNIX types differ.
+    Its whole contract (inputs, results, errors, limits) is its docstring in
+    closing.py, on the Helpers page (reference/helpers/) of shutdown-vs-close.
     """
     if sock.fileno() == -1:
         return

@@ -27,31 +27,8 @@ def serve(listener, answers, done):
 def heartbeat(sock, deadline):
     """Send b"ping"; True if exactly b"pong" comes back within deadline seconds.
 
-    deadline, an int or a float, bounds the whole call (sending and
-    waiting), in seconds above 0 and at most 1e6 (ValueError for None or a
-    number out of that range), to within about 1 ms (CPython waits in
-    poll() in whole milliseconds, rounded up: the call may return up to
-    about 1 ms after deadline). On a miss (no pong in time,
-    another answer, b'', an OSError) it shuts the connection down in both
-    directions and returns False: a late pong could otherwise answer the
-    next ping, so every later call on this socket returns False too. An
-    exception that is not an OSError and interrupts the call
-    (KeyboardInterrupt, or one a signal handler raises) shuts it down
-    too, then propagates (except when it lands before the call's try block
-    begins, before any ping, where it leaves the connection as it was, and
-    when it lands in the few bytecodes of the shutdown() call itself: no
-    Python code can cover that). An OSError that a signal handler raises
-    is a miss. On a socket whose SO_RCVLOWAT is above 4, poll() waits for
-    more than a pong: every call misses.
-    Patience is the deadline: to tolerate a slow peer, pass a longer one.
-    On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
-    close the socket then. The socket's own timeout is restored; the socket
-    is never closed. A descriptor closed behind the socket's back whose
-    number another socket has since reused pings, and on a miss shuts
-    down, that socket's connection, an unrelated one, and restoring the timeout sets
-    that descriptor's blocking mode, pong or not. Use
-    it on a connection whose peer answers each ping with one pong and sends
-    nothing else meanwhile.
+    Its whole contract (inputs, results, errors, limits) is its docstring in
+    closing.py, on the Helpers page (reference/helpers/) of shutdown-vs-close.
     """
     if deadline is None or not 0 < deadline <= 1e6:
         raise ValueError(f"deadline must be above 0, at most 1e6, not {deadline!r}")

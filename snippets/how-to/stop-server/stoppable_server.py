@@ -54,69 +54,8 @@ def in_thread(call):
 class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     """A ThreadingHTTPServer that serves in its own thread and stops cleanly.
 
-    Handlers must derive from StoppableHTTPRequestHandler; serve with
-    start(), which serves in a new thread, and raises RuntimeError if
-    called again or after stop(). If start() raises (no thread could
-    start, or KeyboardInterrupt cut it short), start() may be called again
-    if its thread had not begun serving (that thread then never serves),
-    and stop() ends the serving if it had.
-    stop() does not stop a serve_forever() of your own: call shutdown()
-    from another thread first, then stop(); stop() alone returns, and
-    leaves that loop polling the closed listener without a pause (a CPU
-    kept busy) until shutdown(). Add TLS per connection, in the handler's
-    setup() (self.request.settimeout(...), so that a client that never
-    sends its hello cannot hold the handshake, then self.request =
-    context.wrap_socket(self.request, ...), then super().setup()), not by
-    wrapping the listening socket: a handshake inside accept() would hold
-    serve_forever(), and stop() with it. The
-    handler closes such a wrapper when it finishes (the server closes only
-    the socket it accepted, which the wrapping detached). stop(timeout)
-    stops accepting and closes the listening socket (once serve_forever()
-    notices, at its next 0.1 s poll: a new
-    connection is then refused, and one the kernel had queued unaccepted is
-    reset), lets each request in progress finish, closes the connections
-    waiting for a request, and returns True once every handler thread has
-    ended, within timeout seconds more. Once serve_forever() has returned
-    and stop() wakes the waiting connections, the first request that
-    reaches a connection before the server closes it is answered 503 with
-    Connection: close (one woken in the middle of its request line is
-    closed without an answer); one that reaches an idle connection earlier,
-    while stop() waits for serve_forever(), may be served as usual. A
-    request that expects 100 Continue (Expect: 100-continue) gets the 503
-    without one, so a client that waits for it sends no body. The 503
-    goes out without the request's body being read, and the connection is
-    then closed: a client that sends a whole body before it reads (as
-    http.client does) may get BrokenPipeError or ConnectionResetError
-    instead of the 503. Past the timeout, the connections still open are
-    shut down (their requests are cut: a request that had not reached
-    do_GET() never does, and gets no answer), but for a call from a handler
-    not those of the handlers inside stop(), its own included (each can
-    answer once its stop() returns, and its connection then closes),
-    and stop() returns False after at most one second more; a handler that
-    never touches its socket again, or is still in setup() (a TLS
-    handshake), outlives stop(), and, its thread not a daemon, holds the
-    process's exit until it ends.
-    stop() raises ValueError for a timeout that is None, negative or above
-    1e6, once it has stopped accepting, before it wakes anything. The
-    listening socket is closed when stop() returns or raises, in every case
-    (except when an exception raised asynchronously, by a signal handler or
-    Ctrl+C, lands in the few bytecodes of the server_close() call itself:
-    no Python code can cover that).
-    stop() may be called twice, by two threads at once (each waits, as
-    one call would, for the handlers serve_forever() starts until it ends),
-    without start(), again after KeyboardInterrupt (Ctrl+C) cut one short
-    (as a with block's __exit__ does: it waits for the handlers all the
-    same, also on 3.10 to 3.12, where that interrupted join() can mark a
-    running thread ended, CPython gh-90882; a with block's __exit__ calls
-    stop() once: if a second Ctrl+C cuts that call short, call stop() again
-    yourself, in an except KeyboardInterrupt around the with block, or the
-    connections it had not woken yet keep their handlers, and the
-    process's exit, waiting), or
-    from handlers (a call from a handler waits for no handler inside stop(),
-    its own thread included, so two handlers may call it at once), but not
-    from a signal handler: set an event there, and call stop() from the main
-    thread. Linux: stop() wakes handlers waiting in recv() with
-    shutdown(SHUT_RD), which other systems may not honour.
+    Its whole contract (inputs, results, errors, limits) is its docstring in
+    closing.py, on the Helpers page (reference/helpers/) of shutdown-vs-close.
     """
 
     daemon_threads = False

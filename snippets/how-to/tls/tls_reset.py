@@ -34,22 +34,8 @@ def make_contexts(version):
 def abort(sock):
     """Reset the connection: SO_LINGER on with a zero timeout, then close().
 
-    For TCP: while the connection is still open in a direction, the RST goes
-    out, and unsent data is dropped, when the last reference to the
-    connection closes: at once if sock is the only one; while a makefile()
-    object, a dup(), a child process, or another thread blocked in a call on
-    sock still holds it, only when that lets go too. A second call, or a
-    call on a closed socket (fileno() is -1), does nothing (like close());
-    after a close() that a makefile() outlives, fileno() is not -1 yet, and
-    abort() still makes the last close a reset. Raises OSError if
-    setsockopt() fails (EINVAL on a socket the peer has already reset, on
-    some systems, not Linux; EBADF for a descriptor closed behind the
-    socket's back, while its number is unused: once another socket reuses
-    it, as the next socket() or accept() does, it resets that socket's
-    connection, an unrelated one), after an ordinary close() of the socket.
-    An AF_UNIX stream socket has no reset on a wire: on Linux the peer reads
-    what was sent, then b'', or ConnectionResetError if this end had data
-    unread (as after a close()); other AF_UNIX types differ.
+    Its whole contract (inputs, results, errors, limits) is its docstring in
+    closing.py, on the Helpers page (reference/helpers/) of shutdown-vs-close.
     """
     if sock.fileno() == -1:
         return

@@ -598,8 +598,8 @@ def test_closes_the_socket_when_ctrl_c_lands_in_its_first_step_or_its_cleanup(
 ):
     """The socket is closed when this returns or raises, in every case
     (except when an exception raised asynchronously, by a signal handler or
-    Ctrl+C, lands in the few bytecodes of the close() call itself: no
-    Python code can cover that)
+    Ctrl+C, lands as the call begins, before its try block, or in the few
+    bytecodes of the close() call itself: no Python code can cover that)
 
     KeyboardInterrupt as the call reads the socket's timeout, its first
     step, and as it restores it, after the peer's FIN was read: the socket

@@ -68,8 +68,8 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
 
     The socket is closed when this returns or raises, in every case (except
     when an exception raised asynchronously, by a signal handler or Ctrl+C,
-    lands in the few bytecodes of the close() call itself: no Python code
-    can cover that): also
+    lands as the call begins, before its try block, or in the few bytecodes
+    of the close() call itself: no Python code can cover that): also
     when it raises ValueError for a timeout that is None, negative or above
     1e6, or a max_bytes below 0. If another object still holds the
     descriptor (a makefile(), a dup(), a child process), the FIN still goes
@@ -515,8 +515,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     1e6, once it has stopped accepting, before it wakes anything. The
     listening socket is closed when stop() returns or raises, in every case
     (except when an exception raised asynchronously, by a signal handler or
-    Ctrl+C, lands in the few bytecodes of the server_close() call itself:
-    no Python code can cover that).
+    Ctrl+C, lands as the call begins, before its try block, or in the few
+    bytecodes of the server_close() call itself: no Python code can cover
+    that).
     stop() may be called twice, by two threads at once (each waits, as
     one call would, for the handlers serve_forever() starts until it ends),
     without start(), again after KeyboardInterrupt (Ctrl+C) cut one short

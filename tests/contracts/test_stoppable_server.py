@@ -1599,6 +1599,35 @@ def test_ctrl_c_while_start_makes_its_thread_start_may_be_called_again(
     assert listener_closed(server)
 
 
+def interrupted_stop(server, monkeypatch, how: int, timeout: float) -> None:
+    """A first server.stop(timeout), in a thread of its own, that Ctrl+C cuts
+    short at its first socket shutdown(how): KeyboardInterrupt raised there,
+    before that shutdown is made (other threads' shutdowns go through)."""
+    shutdown = socket.socket.shutdown
+    interrupted, outcome = [], []
+
+    def ctrl_c_once(sock, asked):
+        first_stop = threading.current_thread().name == "first stop()"
+        if first_stop and asked == how and not interrupted:
+            interrupted.append(sock)
+            raise KeyboardInterrupt
+        return shutdown(sock, asked)
+
+    def first_stop():
+        try:
+            server.stop(timeout)
+        except KeyboardInterrupt:
+            outcome.append("KeyboardInterrupt")
+
+    monkeypatch.setattr(socket.socket, "shutdown", ctrl_c_once)
+    stopping = threading.Thread(target=first_stop, name="first stop()")
+    stopping.start()
+    stopping.join(TIMEOUT + 2)
+    monkeypatch.undo()
+    assert not stopping.is_alive()
+    assert outcome == ["KeyboardInterrupt"]
+
+
 def test_stop_called_again_after_ctrl_c_in_its_wake_closes_the_idle_connection(
     app, monkeypatch
 ):
@@ -1620,30 +1649,7 @@ def test_stop_called_again_after_ctrl_c_in_its_wake_closes_the_idle_connection(
     server = app()
     with an_idle_keep_alive(server) as client:
         assert wait_for_state(server, "waiting"), "the handler does not wait"
-        shutdown = socket.socket.shutdown
-        interrupted = []
-
-        def ctrl_c_once(sock, how):
-            first_stop = threading.current_thread().name == "first stop()"
-            if first_stop and how == socket.SHUT_RD and not interrupted:
-                interrupted.append(sock)
-                raise KeyboardInterrupt
-            return shutdown(sock, how)
-
-        def first_stop():
-            try:
-                server.stop(TIMEOUT)
-            except KeyboardInterrupt:
-                outcome.append("KeyboardInterrupt")
-
-        outcome = []
-        monkeypatch.setattr(socket.socket, "shutdown", ctrl_c_once)
-        stopping = threading.Thread(target=first_stop, name="first stop()")
-        stopping.start()
-        stopping.join(TIMEOUT + 2)
-        monkeypatch.undo()
-        assert not stopping.is_alive()
-        assert outcome == ["KeyboardInterrupt"]
+        interrupted_stop(server, monkeypatch, socket.SHUT_RD, TIMEOUT)
         waiting = client.gettimeout()
         client.settimeout(0.3)
         with pytest.raises(TimeoutError):  # not woken: still open, nothing sent
@@ -1677,30 +1683,7 @@ def test_stop_called_again_after_ctrl_c_in_its_cut_shuts_the_cut_connections(
     with connect(server) as busy:
         send_get(busy, "/slow")
         assert handler.started.wait(TIMEOUT)
-        shutdown = socket.socket.shutdown
-        interrupted = []
-
-        def ctrl_c_once(sock, how):
-            first_stop = threading.current_thread().name == "first stop()"
-            if first_stop and how == socket.SHUT_RDWR and not interrupted:
-                interrupted.append(sock)
-                raise KeyboardInterrupt
-            return shutdown(sock, how)
-
-        def first_stop():
-            try:
-                server.stop(0)
-            except KeyboardInterrupt:
-                outcome.append("KeyboardInterrupt")
-
-        outcome = []
-        monkeypatch.setattr(socket.socket, "shutdown", ctrl_c_once)
-        stopping = threading.Thread(target=first_stop, name="first stop()")
-        stopping.start()
-        stopping.join(TIMEOUT + 2)
-        monkeypatch.undo()
-        assert not stopping.is_alive()
-        assert outcome == ["KeyboardInterrupt"]
+        interrupted_stop(server, monkeypatch, socket.SHUT_RDWR, 0)
         handler.release.set()
         answer = b""
         for _ in range(100):  # bounded: the whole answer, then it waits for another

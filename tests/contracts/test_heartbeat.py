@@ -559,9 +559,11 @@ def test_an_oserror_a_signal_handler_raises_is_a_miss(sockets, peers):
     assert responder.result() == (b"ping", b"")
 
 
-def test_with_so_rcvlowat_above_4_every_call_misses(sockets, peers):
+def test_with_so_rcvlowat_above_4_a_pong_with_nothing_after_it_misses(
+    sockets, peers
+):
     """On a socket whose SO_RCVLOWAT is above 4, poll() waits for more than
-    a pong: every call misses.
+    a pong: a pong with nothing after it (no FIN) is a miss.
 
     With SO_RCVLOWAT 64, a peer that answers b"pong" at once: False after
     the deadline, the pong still unread."""

@@ -291,7 +291,7 @@ def heartbeat(sock, deadline):
     when it lands in the few bytecodes of the shutdown() call itself: no
     Python code can cover that). An OSError that a signal handler raises
     is a miss. On a socket whose SO_RCVLOWAT is above 4, poll() waits for
-    more than a pong: every call misses.
+    more than a pong: a pong with nothing after it (no FIN) is a miss.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
     close the socket then. The socket's own timeout is restored; the socket

@@ -210,6 +210,23 @@ class Sockets:
         busy server, which a fast peer outpaces. sock is detached."""
         return self.keep(SlowReader(fileno=sock.detach()))
 
+    def raising(
+        self,
+        sock: socket.socket,
+        at: str,
+        nth: int = 1,
+        error: type[BaseException] = KeyboardInterrupt,
+    ) -> socket.socket:
+        """sock as a socket whose nth call of gettimeout() or settimeout() (at)
+        raises error as it returns, as a signal handler's exception does when
+        the signal lands during that call (Ctrl+C's: KeyboardInterrupt). Its
+        timeout stays sock's. sock is detached."""
+        timeout = sock.gettimeout()
+        raising = self.keep(RaisingAt(fileno=sock.detach()))
+        socket.socket.settimeout(raising, timeout)  # not counted
+        raising.at, raising.nth, raising.error = at, nth, error
+        return raising
+
     def hold(self, sock: socket.socket, holder: str) -> Callable[[], bytes]:
         """Make another holder of sock's descriptor: "makefile()", "dup()" or
         "child process". Return a function that reads through that holder
@@ -382,6 +399,27 @@ class Sockets:
             raise AssertionError("the buffers never filled")
         finally:
             sock.settimeout(previous)
+
+
+class RaisingAt(socket.socket):
+    """See Sockets.raising()."""
+
+    at, nth, error = "", 0, KeyboardInterrupt
+
+    def gettimeout(self):
+        result = super().gettimeout()
+        self._count("gettimeout")
+        return result
+
+    def settimeout(self, value):
+        super().settimeout(value)
+        self._count("settimeout")
+
+    def _count(self, name: str) -> None:
+        if name == self.at:
+            self.nth -= 1
+            if self.nth == 0:
+                raise self.error("as if from a signal handler")
 
 
 class SlowReader(socket.socket):

@@ -565,29 +565,6 @@ def test_returns_false_when_the_connection_was_already_over(sockets, how):
     assert ours.fileno() == -1
 
 
-class InterruptedAt(socket.socket):
-    """A socket on which one call raises KeyboardInterrupt as it returns, as
-    Ctrl+C's handler does when the signal lands during that call: the
-    method named `at`, on its `nth` call."""
-
-    at, nth = "", 0
-
-    def gettimeout(self):
-        result = super().gettimeout()
-        self._maybe("gettimeout")
-        return result
-
-    def settimeout(self, value):
-        super().settimeout(value)
-        self._maybe("settimeout")
-
-    def _maybe(self, name: str) -> None:
-        if name == self.at:
-            self.nth -= 1
-            if self.nth == 0:
-                raise KeyboardInterrupt
-
-
 @pytest.mark.parametrize(
     ("at", "nth"),
     [("gettimeout", 1), ("settimeout", 2)],
@@ -608,17 +585,15 @@ def test_closes_the_socket_when_ctrl_c_lands_in_its_first_step_or_its_cleanup(
     cleanup: both left the socket open.)"""
     ours, peer = sockets.pair()
     peer.shutdown(socket.SHUT_WR)
-    ours = sockets.keep(InterruptedAt(fileno=ours.detach()))
-    ours.at, ours.nth = at, nth
+    ours = sockets.raising(ours, at, nth)
     with pytest.raises(KeyboardInterrupt):
         close_gracefully(ours, timeout=5)
     assert ours.fileno() == -1
 
 
-def test_an_oserror_a_signal_handler_raises_returns_false(sockets):
-    """and also when a signal handler of yours raised an OSError (a
-    TimeoutError, say) during the call: it is taken for a failed
-    connection, not raised
+def test_an_oserror_a_signal_handler_raises_usually_gives_false(sockets):
+    """An OSError that a signal handler of yours raises during the call (a
+    TimeoutError, say) usually gives False, as a failed connection does
 
     SIGALRM's handler raises TimeoutError 0.1 s into a call whose peer
     stays silent, with a timeout of 5 s: False at once, the socket
@@ -637,4 +612,30 @@ def test_an_oserror_a_signal_handler_raises_returns_false(sockets):
         signal.signal(signal.SIGALRM, previous)
     assert result is False
     assert 0.1 <= took < 0.1 + SLACK
+    assert ours.fileno() == -1
+
+
+@pytest.mark.parametrize(
+    ("at", "nth", "outcome"),
+    [("gettimeout", 1, "raised"), ("settimeout", 2, "returned True")],
+    ids=["as it reads the timeout: propagates", "as it restores it: lost"],
+)
+def test_an_oserror_a_signal_handler_raises_may_propagate_or_be_lost(
+    sockets, at, nth, outcome
+):
+    """but may propagate, or, landing as the timeout is restored, be lost:
+    raise one that is not an OSError to interrupt the call
+
+    TimeoutError as the call reads the socket's timeout, its first step:
+    it propagates; as it restores the timeout, after the peer's FIN was
+    read: it is lost, and the call returns True. The socket is closed
+    either way."""
+    ours, peer = sockets.pair()
+    peer.shutdown(socket.SHUT_WR)
+    ours = sockets.raising(ours, at, nth, TimeoutError)
+    if outcome == "raised":
+        with pytest.raises(TimeoutError, match="as if from a signal handler"):
+            close_gracefully(ours, timeout=5)
+    else:
+        assert close_gracefully(ours, timeout=5) is True
     assert ours.fileno() == -1

@@ -259,7 +259,8 @@ def test_returns_false_otherwise(role, timeout, max_bytes, bound):
     ],
 )
 def test_returns_false_if_the_writer_was_already_closing(before):
-    """False otherwise (... or the writer was closing, already ...).
+    """False otherwise (... or, over a plain socket, the writer was closing,
+    already ...).
 
     Its reader then reports the EOF of the writer's own close, not the
     peer's: False at once, even when the peer did send EOF. An earlier
@@ -296,10 +297,10 @@ def test_returns_false_if_the_writer_was_already_closing(before):
     ["another task closes it", "another task aborts it", "a second call"],
 )
 def test_returns_false_if_the_writer_was_closed_while_it_read(meanwhile):
-    """False otherwise (... or the writer was closing, already or, over a
-    socket, when this call read EOF: another task, or a second call, closed
-    or aborted it meanwhile: its reader's EOF may then be its own close's,
-    not the peer's; ...).
+    """False otherwise (... or, over a plain socket, the writer was closing,
+    already or when this call read EOF: another task, or a second call,
+    closed or aborted it meanwhile: its reader's EOF may then be its own
+    close's, not the peer's).
 
     The peer never sends EOF. Once it has the call's EOF (the call is
     reading), the writer is closed, aborted, or a second call raises
@@ -330,10 +331,9 @@ def test_returns_false_if_the_writer_was_closed_while_it_read(meanwhile):
 
 
 def test_a_tls_writer_aborted_while_it_reads_gives_true(tls_contexts):
-    """A TLS writer closing whose reader is at EOF (reader.at_eof()) is the
-    exception: ... (as does such a writer that you, an earlier call, or
-    another task while this call reads, closed or aborted: the two look the
-    same).
+    """over TLS, a writer that you, an earlier call, or another task while
+    this call reads, closed or aborted looks the same, and gives True too
+    once its reader reads EOF
 
     The limit: the TLS peer sends nothing and waits for the writer's EOF;
     another task aborts the writer while the call reads, and the call
@@ -634,9 +634,10 @@ def sends_its_eof_first(tls: ssl.SSLSocket, stop: threading.Event):
 def test_a_tls_writer_already_closing_on_the_peers_eof_gives_true(
     tls_contexts, timeout
 ):
-    """A TLS writer closing whose reader is at EOF (reader.at_eof()) is the
+    """Over TLS and over a subprocess's pipes, a writer already closing is no
     exception: asyncio's TLS transport (3.11+) closes itself once the peer's
-    EOF arrives, so that gives True once the writer has closed in time.
+    EOF arrives ... so the call still reads to EOF and gives True if that
+    comes in time
 
     The TLS peer sends its close_notify first; once the reader is at EOF
     (and, where the transport closes itself, its socket is closed), the
@@ -703,8 +704,9 @@ ECHO_CHILD = "import sys; sys.stdout.buffer.write(sys.stdin.buffer.read())"
 
 
 def test_over_a_subprocess_pipes_the_childs_eof_gives_true():
-    """over a subprocess's pipes, whose reader has a pipe of its own, the EOF
-    read is the child's
+    """Over TLS and over a subprocess's pipes ... the call still reads to EOF
+    and gives True if that comes in time (from a pipe, the EOF is the
+    child's ...)
 
     With the child's stdout as reader and its stdin as writer: write_eof()
     marks the pipe writer closing at once (an earlier version took that for
@@ -731,6 +733,83 @@ def test_over_a_subprocess_pipes_the_childs_eof_gives_true():
             assert result is True
             assert reader.at_eof() and writer.transport.is_closing()
             assert await asyncio.wait_for(process.wait(), TIMEOUT) == 0
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+
+    run(main())
+
+
+def sends_data_then_its_eof(tls: ssl.SSLSocket, stop: threading.Event):
+    """Send 100 bytes and a close_notify at once (unwrap(), which waits for
+    the writer's), then read what comes raw until the end."""
+    with contextlib.suppress(OSError):
+        tls.sendall(TLS_DATA)
+        tls.unwrap()
+        while tls.recv(65536):  # raw now; bounded: the socket's timeout
+            pass
+
+
+def test_a_tls_writer_closed_by_the_peers_eof_with_data_unread_gives_true(
+    tls_contexts,
+):
+    """Over TLS and over a subprocess's pipes, a writer already closing is no
+    exception: asyncio's TLS transport (3.11+) closes itself once the peer's
+    EOF arrives ... so the call still reads to EOF and gives True if that
+    comes in time
+
+    The TLS peer sends 100 bytes, then its close_notify, and the caller
+    reads none of them: the call discards them, reads the EOF and returns
+    True. (An earlier version returned False at once on 3.11+, where the
+    transport had closed itself with the data unread, and True on 3.10.)"""
+
+    async def main():
+        async with tls_connected(tls_contexts, sends_data_then_its_eof) as (
+            reader,
+            writer,
+            raw,
+            peer,
+        ):
+            if sys.version_info >= (3, 11):
+                await until(writer.is_closing)
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(reader, writer, TIMEOUT)
+            assert result is True
+            assert time.monotonic() - start < SLACK
+            assert writer.transport.is_closing() and raw.fileno() == -1
+            await peer.result()
+
+    run(main())
+
+
+def test_a_pipe_writer_closed_as_the_child_went_gives_true():
+    """Over TLS and over a subprocess's pipes, a writer already closing is no
+    exception: ... and a pipe writer once the child has gone, so the call
+    still reads to EOF and gives True if that comes in time
+
+    A child that exits without reading its stdin: once its stdin writer has
+    closed itself, the call reads the child's stdout to its EOF and returns
+    True. (An earlier version returned False at once.)"""
+
+    async def main():
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-S",
+            "-c",
+            "print('bye')",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        try:
+            reader, writer = process.stdout, process.stdin
+            assert await asyncio.wait_for(process.wait(), TIMEOUT) == 0
+            writer.write(b"x")  # fails on the pipe the child left: it closes
+            await until(writer.is_closing)
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(reader, writer, TIMEOUT)
+            assert result is True
+            assert time.monotonic() - start < SLACK
         finally:
             if process.returncode is None:
                 process.kill()

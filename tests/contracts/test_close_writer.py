@@ -641,3 +641,69 @@ def test_over_tls_a_writer_already_closing_counts_as_closed(tls_contexts, earlie
             await peer.result()
 
     run(main())
+
+
+PIPE_CASES = [
+    "timeout 0, 16 MB queued",
+    "timeout 0, nothing queued",
+    "timeout -1",
+    "cancelled after 1 loop turn",
+    "cancelled after 2 loop turns",
+]
+
+
+@pytest.mark.parametrize("case", PIPE_CASES)
+def test_a_pipe_writer_is_closed_in_every_case_with_no_error_in_the_loop(case):
+    """a pipe's close, with nothing left to send, takes a loop iteration more
+    than 0 allows: False, with nothing dropped and no abort ... The writer
+    is closed when this returns or raises, in every case: ValueError for a
+    timeout out of range, and CancelledError if the task running it is
+    cancelled once it has started, both abort first (a transport closed
+    already, or a pipe whose close has nothing left to send, needs no
+    abort).
+
+    On the StreamWriter of a subprocess's stdin, the child never reading:
+    timeout 0 returns False (16 MB queued: aborted; nothing queued: closed
+    by its close()), a timeout of -1 raises ValueError, a task
+    cancelled one or two loop turns in raises CancelledError; each time
+    the pipe is closed and the event loop logs no error. (An earlier
+    version aborted a pipe whose close() had already scheduled its end:
+    AttributeError raised, or an "Exception in callback" logged.)"""
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        errors = []
+        loop.set_exception_handler(lambda _, context: errors.append(context))
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-S",
+            "-c",
+            CHILDREN["never reads"],
+            stdin=asyncio.subprocess.PIPE,
+        )
+        try:
+            writer = process.stdin
+            pipe = writer.get_extra_info("pipe")
+            if case == "timeout 0, 16 MB queued":
+                writer.write(PAYLOAD)
+            if case.startswith("timeout 0"):
+                assert await closing.close_writer(writer, 0) is False
+            elif case == "timeout -1":
+                with pytest.raises(ValueError):
+                    await closing.close_writer(writer, -1)
+            else:
+                task = asyncio.ensure_future(closing.close_writer(writer, TIMEOUT))
+                for _ in range(int(case.split()[2])):
+                    await asyncio.sleep(0)
+                task.cancel()
+                with pytest.raises(asyncio.CancelledError):
+                    await task
+            for _ in range(100):  # bounded: let the loop run its callbacks
+                await asyncio.sleep(0)
+            assert writer.transport.is_closing() and pipe.closed
+            assert errors == []
+        finally:
+            process.kill()
+            await asyncio.wait_for(process.wait(), TIMEOUT)
+
+    run(main())

@@ -296,8 +296,8 @@ class Stop(Exception):
 def test_an_exception_that_interrupts_the_call_shuts_the_connection_down_too(
     sockets, peers, raised
 ):
-    """ "An exception that is not an OSError and interrupts the call
-    (KeyboardInterrupt, or one a signal handler raises) shuts it down too,
+    """ "An exception raised while the call runs (KeyboardInterrupt from
+    Ctrl+C, or one a signal handler raises) shuts the connection down too,
     then propagates": a signal handler raises once the peer has the ping;
     the peer's pong comes late, after the call, and a later call returns
     False, even with a peer that would answer it at once (an earlier body
@@ -458,8 +458,8 @@ def test_a_reused_number_pings_and_on_a_miss_shuts_down_an_unrelated_connection(
 
 
 def test_an_exception_after_the_pong_came_shuts_the_connection_down_too(sockets, peers):
-    """ "An exception that is not an OSError and interrupts the call
-    (KeyboardInterrupt, or one a signal handler raises) shuts it down too,
+    """ "An exception raised while the call runs (KeyboardInterrupt from
+    Ctrl+C, or one a signal handler raises) shuts the connection down too,
     then propagates": also one that lands once the whole pong has arrived,
     before the call returns (a trace function stands in for a signal
     handler that raises there). The connection is shut down: the peer
@@ -492,40 +492,25 @@ def test_an_exception_after_the_pong_came_shuts_the_connection_down_too(sockets,
             ours.send(b"x")
 
 
-class InterruptedRestore(socket.socket):
-    """A socket on which restoring the timeout raises KeyboardInterrupt as
-    it returns, as Ctrl+C's handler does when the signal lands during that
-    call (the call's third settimeout(), after the deadline's and the one
-    before its one recv())."""
-
-    calls = 0
-
-    def settimeout(self, value):
-        super().settimeout(value)
-        self.calls += 1
-        if self.calls == 3:
-            raise KeyboardInterrupt
-
-
+@pytest.mark.parametrize("reply", [b"pang", b"pong"], ids=["a miss", "the pong"])
 def test_ctrl_c_as_it_restores_the_timeout_still_shuts_the_connection_down(
-    sockets, peers
+    sockets, peers, reply
 ):
-    """An exception that is not an OSError and interrupts the call
-    (KeyboardInterrupt, or one a signal handler raises) shuts it down too,
-    then propagates (except when it lands before the call's try block
-    begins, before any ping, where it leaves the connection as it was, and
-    when it lands in the few bytecodes of the shutdown() call itself: no
-    Python code can cover that)
+    """An exception raised while the call runs (KeyboardInterrupt from
+    Ctrl+C, or one a signal handler raises) shuts the connection down too,
+    then propagates
 
-    The peer answers b"pang", a miss, and KeyboardInterrupt lands as the
-    call restores the socket's timeout, in its cleanup: the connection is
-    shut down all the same (the peer reads the ping, then b''), and the
-    interrupt propagates. (An earlier body shut down after the restore in
-    the same cleanup, which the interrupt skipped.)"""
+    The peer answers b"pang", a miss, or b"pong", and KeyboardInterrupt
+    lands as the call restores the socket's timeout, in its cleanup (the
+    third settimeout(), after the deadline's and the one before its one
+    recv()): the connection is shut down all the same (the peer reads the
+    ping, then b''), and the interrupt propagates. (Earlier bodies shut down
+    after the restore in the same cleanup, which the interrupt skipped;
+    then decided on a whole pong before the restore, so that an interrupt
+    there left the connection open.)"""
     ours, peer = sockets.pair()
-    responder = peers.start(answer_then_read_to_end, peer, b"pang")
-    ours = sockets.keep(InterruptedRestore(fileno=ours.detach()))
-    socket.socket.settimeout(ours, WAIT)  # its own timeout, not counted
+    responder = peers.start(answer_then_read_to_end, peer, reply)
+    ours = sockets.raising(ours, "settimeout", 3)
     with pytest.raises(KeyboardInterrupt):
         heartbeat(ours, WAIT)
     assert ours.gettimeout() == WAIT  # the restore ran: the interrupt came after
@@ -535,8 +520,9 @@ def test_ctrl_c_as_it_restores_the_timeout_still_shuts_the_connection_down(
         ours.send(b"more")
 
 
-def test_an_oserror_a_signal_handler_raises_is_a_miss(sockets, peers):
-    """An OSError that a signal handler raises is a miss.
+def test_an_oserror_a_signal_handler_raises_may_count_as_a_miss(sockets, peers):
+    """one that is an OSError (a TimeoutError, say) may instead count as a
+    miss (False)
 
     SIGALRM's handler raises TimeoutError 0.1 s into a call whose peer
     never answers, with a deadline of 5 s: False at once, nothing raised,
@@ -562,8 +548,9 @@ def test_an_oserror_a_signal_handler_raises_is_a_miss(sockets, peers):
 def test_with_so_rcvlowat_above_4_a_pong_with_nothing_after_it_misses(
     sockets, peers
 ):
-    """On a socket whose SO_RCVLOWAT is above 4, poll() waits for more than
-    a pong: a pong with nothing after it (no FIN) is a miss.
+    """On a TCP socket without TLS whose SO_RCVLOWAT is above 4, poll()
+    waits for more than a pong: a pong with nothing after it (no FIN) is a
+    miss.
 
     With SO_RCVLOWAT 64, a peer that answers b"pong" at once: False after
     the deadline, the pong still unread."""
@@ -576,3 +563,33 @@ def test_with_so_rcvlowat_above_4_a_pong_with_nothing_after_it_misses(
     assert responder.result() == [b"ping"]
     ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 1)
     assert ours.recv(16) == b"pong"
+
+
+@pytest.mark.parametrize(
+    ("at", "nth", "outcome"),
+    [("gettimeout", 1, "raised"), ("settimeout", 3, "returned True")],
+    ids=["as it reads the timeout: propagates", "as it restores it: lost"],
+)
+def test_an_oserror_a_signal_handler_raises_may_propagate_or_be_lost(
+    sockets, peers, at, nth, outcome
+):
+    """or, landing as the timeout is restored, be lost: raise one that is
+    not an OSError to interrupt the call
+
+    TimeoutError as the call reads the socket's timeout: no ping yet, the
+    error propagates, and the connection is shut down; as it restores the
+    timeout after a prompt pong: the error is lost, the call returns True,
+    and the connection stays open (one more ping is answered)."""
+    ours, peer = sockets.pair()
+    responder = peers.start(answer, peer, (b"pong",), 0.0, 2)
+    ours = sockets.raising(ours, at, nth, TimeoutError)
+    if outcome == "raised":
+        with pytest.raises(TimeoutError, match="as if from a signal handler"):
+            heartbeat(ours, WAIT)
+        with pytest.raises(OSError):  # shut down: nothing more can be sent
+            ours.send(b"ping")
+        assert responder.result() == [b""]  # no ping: the shutdown's EOF
+    else:
+        assert heartbeat(ours, WAIT) is True
+        assert heartbeat(ours, WAIT) is True
+        assert responder.result() == [b"ping", b"ping"]

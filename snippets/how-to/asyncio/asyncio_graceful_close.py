@@ -33,8 +33,12 @@ async def close_writer(writer, timeout=5.0):
     finally:
         if not closing.done() or closing.cancelled():
             sock = writer.get_extra_info("socket")  # None: TLS let go of it, a pipe
-            if sock is None or sock.fileno() != -1:  # not closed yet
-                writer.transport.abort()  # (a closed one has nothing to abort)
+            if writer.get_extra_info("pipe") is not None:  # a pipe breaks if
+                unclosed = writer.transport.get_write_buffer_size() > 0  # aborted
+            else:  # after its close() has scheduled its end (empty buffer)
+                unclosed = sock is None or sock.fileno() != -1
+            if unclosed:  # (a closed one has nothing to abort)
+                writer.transport.abort()
             await asyncio.wait({closing}, timeout=1)
             if not closing.done():
                 closing.cancel()
@@ -61,7 +65,7 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
         discarded = 0
         tls = writer.get_extra_info("sslcontext") is not None
         pipe = writer.get_extra_info("pipe") is not None
-        if writer.is_closing() and not (tls and reader.at_eof()):
+        if writer.is_closing() and not (tls or pipe):
             return False  # its reader's EOF may be its own close's
         if writer.can_write_eof():
             writer.write_eof()  # (1)!

@@ -47,8 +47,12 @@ async def close_writer(writer, timeout=5.0):
     finally:
         if not closing.done() or closing.cancelled():
             sock = writer.get_extra_info("socket")  # None: TLS let go of it, a pipe
-            if sock is None or sock.fileno() != -1:  # not closed yet
-                writer.transport.abort()  # (a closed one has nothing to abort)
+            if writer.get_extra_info("pipe") is not None:  # a pipe breaks if
+                unclosed = writer.transport.get_write_buffer_size() > 0  # aborted
+            else:  # after its close() has scheduled its end (empty buffer)
+                unclosed = sock is None or sock.fileno() != -1
+            if unclosed:  # (a closed one has nothing to abort)
+                writer.transport.abort()
             await asyncio.wait({closing}, timeout=1)
             if not closing.done():
                 closing.cancel()

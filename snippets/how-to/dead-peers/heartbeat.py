@@ -33,10 +33,10 @@ def heartbeat(sock, deadline):
     if deadline is None or not 0 < deadline <= 1e6:
         raise ValueError(f"deadline must be above 0, at most 1e6, not {deadline!r}")
     end = time.monotonic() + deadline  # (1)!
-    answer = b""
-    finished = False  # the call ran to its end, not cut short by an exception
+    alive = False  # set last: the whole call ran, and the pong came
     try:  # two levels: Ctrl+C in the inner cleanup still reaches shutdown()
         previous = sock.gettimeout()
+        answer = b""
         try:
             sock.settimeout(deadline)
             sock.sendall(b"ping")
@@ -49,21 +49,21 @@ def heartbeat(sock, deadline):
                 if not chunk:
                     break
                 answer += chunk
-            finished = True
         except OSError:
-            finished = True  # a miss
+            answer = b""  # a miss
         finally:
             try:
                 sock.settimeout(previous)  # (2)!
             except OSError:
                 pass  # closed, or its descriptor closed behind its back
+        alive = answer == b"pong"
     finally:
-        if not finished or answer != b"pong":  # a miss, or cut short
+        if not alive:  # a miss, or cut short
             try:
                 sock.shutdown(socket.SHUT_RDWR)  # (3)!
             except OSError:
                 pass  # already shut down, reset or closed: dead all the same
-    return answer == b"pong"
+    return alive
 # --8<-- [end:heartbeat]
 
 

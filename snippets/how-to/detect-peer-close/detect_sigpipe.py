@@ -1,12 +1,11 @@
 """Linux only: Python ignores SIGPIPE; its subprocess children get it back.
 
-On Linux, a write that fails with EPIPE also sends SIGPIPE (one that fails
-with ECONNRESET does not). Python sets SIGPIPE to SIG_IGN at startup, so such
-a write raises BrokenPipeError. subprocess restores the default action in the
-child (restore_signals=True is the default): a child that writes to the
-connection here, where the peer's reset came in CLOSE_WAIT and writes fail
-with EPIPE, is killed by SIGPIPE.
-"""
+On Linux, a write on a TCP socket that fails with EPIPE also sends SIGPIPE
+(one that fails with ECONNRESET does not). Python sets SIGPIPE to SIG_IGN at
+startup, so such a write raises BrokenPipeError. subprocess restores the
+default action in the child (restore_signals=True is the default): a child
+that writes to the connection here, where the peer's reset came in CLOSE_WAIT
+and writes fail with EPIPE, is killed by SIGPIPE."""
 
 import select
 import signal

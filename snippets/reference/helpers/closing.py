@@ -59,9 +59,11 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     discarded. Returns True if the peer's FIN arrived in time, False if the
     time or byte budget ran out or the connection failed (reset, never
     connected, already closed) or was already over (both FINs exchanged
-    before the call: its shutdown() gets ENOTCONN), and also when a signal
-    handler of yours raised an OSError (a TimeoutError, say) during the
-    call: it is taken for a failed connection, not raised. A socket already shut
+    before the call: its shutdown() gets ENOTCONN). An OSError that a
+    signal handler of yours raises during the call (a TimeoutError, say)
+    usually gives False, as a failed connection does, but may propagate,
+    or, landing as the timeout is restored, be lost: raise one that is not
+    an OSError to interrupt the call. A socket already shut
     down for reading (shutdown(SHUT_RD) or SHUT_RDWR, as a heartbeat() miss
     does) whose connection is still open reads b'' at once: True then says
     nothing of the peer; abort() such a socket.
@@ -284,14 +286,17 @@ def heartbeat(sock, deadline):
     another answer, b'', an OSError) it shuts the connection down in both
     directions and returns False: a late pong could otherwise answer the
     next ping, so every later call on this socket returns False too. An
-    exception that is not an OSError and interrupts the call
-    (KeyboardInterrupt, or one a signal handler raises) shuts it down
-    too, then propagates (except when it lands before the call's try block
-    begins, before any ping, where it leaves the connection as it was, and
-    when it lands in the few bytecodes of the shutdown() call itself: no
-    Python code can cover that). An OSError that a signal handler raises
-    is a miss. On a socket whose SO_RCVLOWAT is above 4, poll() waits for
-    more than a pong: a pong with nothing after it (no FIN) is a miss.
+    exception raised while the call runs (KeyboardInterrupt from Ctrl+C,
+    or one a signal handler raises) shuts the connection down too, then
+    propagates; one that is an OSError (a TimeoutError, say) may instead
+    count as a miss (False), or, landing as the timeout is restored, be
+    lost: raise one that is not an OSError to interrupt the call. Nothing
+    is shut down by one that lands before the call's try block begins
+    (before any ping: the connection is left as it was), or in the call's
+    last few bytecodes (its cleanup's check and shutdown() call): no Python
+    code can cover those. On a TCP socket without TLS whose SO_RCVLOWAT is
+    above 4, poll() waits for more than a pong: a pong with nothing after
+    it (no FIN) is a miss.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
     close the socket then. The socket's own timeout is restored; the socket
@@ -305,10 +310,10 @@ def heartbeat(sock, deadline):
     if deadline is None or not 0 < deadline <= 1e6:
         raise ValueError(f"deadline must be above 0, at most 1e6, not {deadline!r}")
     end = time.monotonic() + deadline
-    answer = b""
-    finished = False  # the call ran to its end, not cut short by an exception
+    alive = False  # set last: the whole call ran, and the pong came
     try:  # two levels: Ctrl+C in the inner cleanup still reaches shutdown()
         previous = sock.gettimeout()
+        answer = b""
         try:
             sock.settimeout(deadline)
             sock.sendall(b"ping")
@@ -321,21 +326,21 @@ def heartbeat(sock, deadline):
                 if not chunk:
                     break
                 answer += chunk
-            finished = True
         except OSError:
-            finished = True  # a miss
+            answer = b""  # a miss
         finally:
             try:
                 sock.settimeout(previous)
             except OSError:
                 pass  # closed, or its descriptor closed behind its back
+        alive = answer == b"pong"
     finally:
-        if not finished or answer != b"pong":  # a miss, or cut short
+        if not alive:  # a miss, or cut short
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass  # already shut down, reset or closed: dead all the same
-    return answer == b"pong"
+    return alive
 # --8<-- [end:heartbeat]
 
 
@@ -348,19 +353,21 @@ async def close_writer(writer, timeout=5.0):
     asyncio's ssl_shutdown_timeout (3.11+) ended the wait first: that True
     does not mean the buffer was delivered, as asyncio then drops what is
     left of it. False if it had to abort: the rest of its buffer is then
-    dropped and the peer may get a reset. timeout, in seconds from 0 to
-    1e6, bounds the wait (0 aborts unless the close completes at once, as
-    on a plain transport with nothing left to send; a TLS writer's close,
-    which waits for the peer's close_notify or FIN, does not complete at
-    once unless one has arrived); the abort itself takes a few loop
-    iterations more. Also
-    returns False, after abort(), when an earlier wait_for(wait_closed())
-    was cancelled, which leaves wait_closed() raising CancelledError. A
-    connection that fails while closing, or that was closed before (even
-    by an abort), counts as closed. The writer is closed when this returns
-    or raises, in every case: ValueError for a timeout out of range, and
+    dropped and the peer may get a reset. timeout, in seconds from 0 to 1e6,
+    bounds the wait (0 aborts unless the close completes at once, as on a
+    plain transport with nothing left to send; a TLS writer's close, which
+    waits for the peer's close_notify or FIN, does not complete at once
+    unless one has arrived; a pipe's close, with nothing left to send, takes
+    a loop iteration more than 0 allows: False, with nothing dropped and no
+    abort); the abort itself takes a few loop iterations more. Also returns
+    False, after abort(), when an earlier wait_for(wait_closed()) was
+    cancelled, which leaves wait_closed() raising CancelledError. A
+    connection that fails while closing, or that was closed before (even by
+    an abort), counts as closed. The writer is closed when this returns or
+    raises, in every case: ValueError for a timeout out of range, and
     CancelledError if the task running it is cancelled once it has started,
-    both abort first.
+    both abort first (a transport closed already, or a pipe whose close has
+    nothing left to send, needs no abort).
     """
     if not writer.is_closing():  # a second close() breaks a TLS writer (3.11+)
         writer.close()
@@ -376,8 +383,12 @@ async def close_writer(writer, timeout=5.0):
     finally:
         if not closing.done() or closing.cancelled():
             sock = writer.get_extra_info("socket")  # None: TLS let go of it, a pipe
-            if sock is None or sock.fileno() != -1:  # not closed yet
-                writer.transport.abort()  # (a closed one has nothing to abort)
+            if writer.get_extra_info("pipe") is not None:  # a pipe breaks if
+                unclosed = writer.transport.get_write_buffer_size() > 0  # aborted
+            else:  # after its close() has scheduled its end (empty buffer)
+                unclosed = sock is None or sock.fileno() != -1
+            if unclosed:  # (a closed one has nothing to abort)
+                writer.transport.abort()
             await asyncio.wait({closing}, timeout=1)
             if not closing.done():
                 closing.cancel()
@@ -396,28 +407,28 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     arrived, so 0 takes an EOF already received with nothing before it.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
-    failed, the close had to abort, or the writer was closing, already or,
-    over a socket, when this call read EOF: another task, or a second call,
-    closed or aborted it meanwhile: its reader's EOF may then be its own
-    close's, not the peer's; over a subprocess's pipes, whose reader has a
-    pipe of its own, the EOF read is the child's). A TLS writer closing
-    whose reader is at EOF (reader.at_eof()) is the exception: asyncio's TLS
-    transport (3.11+) closes itself once the peer's EOF arrives, so that
-    gives True once the writer has closed in time (as does such a writer
+    failed, the close had to abort, or, over a plain socket, the writer was
+    closing, already or when this call read EOF: another task, or a second
+    call, closed or aborted it meanwhile: its reader's EOF may then be its
+    own close's, not the peer's). Over TLS and over a subprocess's pipes, a
+    writer already closing is no exception: asyncio's TLS transport (3.11+)
+    closes itself once the peer's EOF arrives, and a pipe writer once the
+    child has gone, so the call still reads to EOF and gives True if that
+    comes in time (from a pipe, the EOF is the child's; over TLS, a writer
     that you, an earlier call, or another task while this call reads, closed
-    or aborted: the two look the same). Over TLS no EOF can be sent
-    (can_write_eof() is False): it waits for the peer's EOF all the same, so
-    a peer that waits for yours makes it return False at the timeout. The
-    writer is closed when this returns or raises, in every case: also when
-    it raises ValueError for a timeout out of range or a max_bytes below 0,
-    and at once when its task is cancelled once it has started (the
-    transport is aborted: what is left of its buffer is dropped, and the
-    socket closed, so with nothing left to send or unread the peer sees a
-    FIN, not a reset). A task cancelled before its first step runs none of
-    it, and the writer stays open: await this call directly, or close the
-    writer in a finally of your own. It raises RuntimeError if another task
-    is reading from reader (a StreamReader takes one reader at a time); the
-    writer is closed all the same.
+    or aborted looks the same, and gives True too once its reader reads
+    EOF). Over TLS no EOF can be sent (can_write_eof() is False): it waits
+    for the peer's EOF all the same, so a peer that waits for yours makes it
+    return False at the timeout. The writer is closed when this returns or
+    raises, in every case: also when it raises ValueError for a timeout out
+    of range or a max_bytes below 0, and at once when its task is cancelled
+    once it has started (the transport is aborted: what is left of its
+    buffer is dropped, and the socket closed, so with nothing left to send
+    or unread the peer sees a FIN, not a reset). A task cancelled before its
+    first step runs none of it, and the writer stays open: await this call
+    directly, or close the writer in a finally of your own. It raises
+    RuntimeError if another task is reading from reader (a StreamReader
+    takes one reader at a time); the writer is closed all the same.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time()
@@ -431,7 +442,7 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
         discarded = 0
         tls = writer.get_extra_info("sslcontext") is not None
         pipe = writer.get_extra_info("pipe") is not None
-        if writer.is_closing() and not (tls and reader.at_eof()):
+        if writer.is_closing() and not (tls or pipe):
             return False  # its reader's EOF may be its own close's
         if writer.can_write_eof():
             writer.write_eof()

@@ -639,3 +639,21 @@ def test_an_oserror_a_signal_handler_raises_may_propagate_or_be_lost(
     else:
         assert close_gracefully(ours, timeout=5) is True
     assert ours.fileno() == -1
+
+
+def test_with_so_rcvlowat_above_1_fewer_bytes_are_left_and_close_resets(sockets):
+    """With SO_RCVLOWAT above 1, bytes fewer than that never end a wait: once
+    timeout is spent they are left unread, and close() resets the
+    connection.
+
+    SO_RCVLOWAT 64, and a peer that sends 10 bytes and no FIN: False at
+    the timeout, and the peer gets the call's FIN, then a reset: its side
+    ends in CLOSE, not CLOSE_WAIT (with the default, 1, the call would have
+    discarded the bytes, and closed with no reset)."""
+    ours, peer = sockets.pair()
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 64)
+    peer.sendall(b"ten bytes.")
+    result, took = timed(close_gracefully, ours, timeout=0.3)
+    assert result is False
+    assert 0.3 <= took < 0.3 + SLACK
+    sockets.wait_for_state(peer, sockets.TCP_CLOSE)

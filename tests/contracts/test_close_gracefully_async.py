@@ -816,3 +816,39 @@ def test_a_pipe_writer_closed_as_the_child_went_gives_true():
                 await process.wait()
 
     run(main())
+
+
+def sends_200_kb_then_its_eof(tls: ssl.SSLSocket, stop: threading.Event):
+    """Send 200 kB (more than a StreamReader buffers before it pauses its
+    transport, twice 64 KiB), then a close_notify and the FIN."""
+    with contextlib.suppress(OSError):
+        tls.sendall(PAYLOAD[:200_000])
+        tls.unwrap()
+
+
+def test_a_tls_peer_whose_reply_and_eof_all_arrived_gives_true(tls_contexts):
+    """Returns True if the peer's EOF arrived and the writer closed in time
+
+    A TLS peer sends 200 kB, then its close_notify and its FIN, all of it
+    arriving while the event loop is busy (0.5 s): the call discards the
+    200 kB, reads the EOF and returns True, on every version. (On 3.10 the
+    TLS transport closed itself under the paused reader, whose next read
+    then raised AttributeError from resume_reading(): an earlier version let
+    it escape.)"""
+
+    async def main():
+        async with tls_connected(tls_contexts, sends_200_kb_then_its_eof) as (
+            reader,
+            writer,
+            raw,
+            peer,
+        ):
+            time.sleep(0.5)  # the scenario: a busy loop, while it all arrives
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(reader, writer, TIMEOUT)
+            assert result is True
+            assert time.monotonic() - start < SLACK
+            assert writer.transport.is_closing()
+            await peer.result()
+
+    run(main())

@@ -548,9 +548,9 @@ def test_an_oserror_a_signal_handler_raises_may_count_as_a_miss(sockets, peers):
 def test_with_so_rcvlowat_above_4_a_pong_with_nothing_after_it_misses(
     sockets, peers
 ):
-    """On a TCP socket without TLS whose SO_RCVLOWAT is above 4, poll()
-    waits for more than a pong: a pong with nothing after it (no FIN) is a
-    miss.
+    """On a TCP socket whose SO_RCVLOWAT is above the pong's size on the
+    wire (4 bytes; ...), poll() waits for more: a pong with nothing after it
+    (no FIN) is a miss.
 
     With SO_RCVLOWAT 64, a peer that answers b"pong" at once: False after
     the deadline, the pong still unread."""

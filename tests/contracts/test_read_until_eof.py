@@ -620,3 +620,40 @@ def test_a_reset_already_reported_reads_as_a_fin(sockets, reported_by):
     result, took = timed(read_until_eof, ours, timeout=5)
     assert result == (b"read, then lost" if reported_by == "send()" else b"")
     assert took < SLACK
+
+
+def test_with_so_rcvlowat_above_1_fewer_bytes_end_no_wait(sockets):
+    """With SO_RCVLOWAT above 1, fewer bytes than that, or a TLS
+    close_notify in a record shorter than that, end no wait: the call may
+    raise TimeoutError with them queued.
+
+    SO_RCVLOWAT 64, and a peer that sends 10 bytes and nothing more: the
+    call raises TimeoutError at its timeout, and the 10 bytes are still
+    queued (with the default, 1, it would have read them)."""
+    ours, peer = sockets.pair()
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 64)
+    peer.sendall(b"ten bytes.")
+    result, took = timed(read_until_eof, ours, timeout=0.3)
+    assert type(result) is TimeoutError
+    assert 0.3 <= took < 0.3 + SLACK
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 1)
+    assert ours.recv(64) == b"ten bytes."
+
+
+def test_it_reads_the_socket_not_what_a_makefile_buffered(sockets):
+    """It reads the socket itself: what a makefile() object (a
+    StreamRequestHandler's rfile) has already buffered is not in what it
+    returns.
+
+    A request line and a 5000-byte body arrive, then the FIN; the server
+    reads the line through makefile("rb"), whose buffer takes the body too:
+    read_until_eof() on the socket then returns b'', and the body is still
+    in the makefile's buffer."""
+    ours, peer = sockets.pair()
+    peer.sendall(b"PUT /x\n" + b"b" * 5000)
+    peer.shutdown(socket.SHUT_WR)
+    sockets.wait_readable(ours)
+    with ours.makefile("rb") as rfile:
+        assert rfile.readline() == b"PUT /x\n"
+        assert read_until_eof(ours, timeout=5) == b""
+        assert rfile.read() == b"b" * 5000

@@ -406,13 +406,20 @@ def listener_closed(server) -> bool:
 
 
 def test_start_serves_in_a_new_thread(app):
-    """serve with start(), which serves in a new thread.
+    """serve with start(), which serves in a new thread ... That thread is
+    not a daemon: until stop() (a with block calls it), the process does
+    not exit.
 
-    start() returns at once; the test's own thread then gets answers."""
+    start() returns at once; the test's own thread then gets answers. The
+    serving thread is a new one, and not a daemon (Python's exit waits for
+    it)."""
     server = app(start=False)
+    before = set(threading.enumerate())
     start = time.monotonic()
     server.start()
     assert time.monotonic() - start < SLACK
+    (serving,) = set(threading.enumerate()) - before
+    assert serving is not threading.current_thread() and not serving.daemon
     with connect(server) as sock:
         assert get(sock) == (200, b"/")
         assert get(sock, "/again") == (200, b"/again")

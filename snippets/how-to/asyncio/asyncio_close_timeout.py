@@ -42,8 +42,10 @@ async def close_writer(writer, timeout=5.0):
             await asyncio.wait({closing}, timeout=1)  # (4)!
             if not closing.done():
                 closing.cancel()
+            elif not closing.cancelled():
+                closing.exception()  # retrieved: no "never retrieved" warning
         elif not closing.cancelled():
-            closing.exception()  # retrieved: no "never retrieved" warning
+            closing.exception()  # likewise
 # --8<-- [end:close_writer]
 
 

@@ -56,8 +56,10 @@ async def close_writer(writer, timeout=5.0):
             await asyncio.wait({closing}, timeout=1)
             if not closing.done():
                 closing.cancel()
+            elif not closing.cancelled():
+                closing.exception()  # retrieved: no "never retrieved" warning
         elif not closing.cancelled():
-            closing.exception()  # retrieved: no "never retrieved" warning
+            closing.exception()  # likewise
 
 
 def accept_tls(listener):

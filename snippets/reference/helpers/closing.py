@@ -83,7 +83,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     next socket() or accept() takes the lowest free number), the call acts
     on that socket, and shuts down and closes an unrelated connection. Never close a
     socket's descriptor behind its back. If SO_LINGER is on with a
-    time, close() may block for that time more. On an ssl.SSLSocket, no
+    time, close() may block for that time more. With SO_RCVLOWAT above 1,
+    bytes fewer than that never end a wait: once timeout is spent they are
+    left unread, and close() resets the connection. On an ssl.SSLSocket, no
     close_notify is sent: call unwrap() first if the peer needs one.
     """
     try:  # two levels: Ctrl+C in the inner cleanup still reaches close()
@@ -159,7 +161,12 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     may be incomplete. Shut an ssl.SSLSocket down for reading with
     socket.socket.shutdown(sock, socket.SHUT_RD): SSLSocket.shutdown() ends
     the TLS layer first, and the call then returns the peer's TLS records
-    raw. It never closes the socket. A descriptor closed
+    raw. It reads the socket itself: what a makefile() object (a
+    StreamRequestHandler's rfile) has already buffered is not in what it
+    returns. With SO_RCVLOWAT above 1, fewer bytes than that, or a TLS
+    close_notify in a record shorter than that, end no wait: the call may
+    raise TimeoutError with them queued. It never closes the socket. A
+    descriptor closed
     behind the socket's back whose number another socket has since reused
     (the next socket() or accept() takes the lowest free number) reads
     from that socket, an unrelated connection, and restoring the timeout sets
@@ -294,9 +301,10 @@ def heartbeat(sock, deadline):
     is shut down by one that lands before the call's try block begins
     (before any ping: the connection is left as it was), or in the call's
     last few bytecodes (its cleanup's check and shutdown() call): no Python
-    code can cover those. On a TCP socket without TLS whose SO_RCVLOWAT is
-    above 4, poll() waits for more than a pong: a pong with nothing after
-    it (no FIN) is a miss.
+    code can cover those. On a TCP socket whose SO_RCVLOWAT is above the
+    pong's size on the wire (4 bytes; over TLS, its record: 26 bytes with
+    TLS 1.3 here), poll() waits for more: a pong with nothing after it (no
+    FIN) is a miss.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
     close the socket then. The socket's own timeout is restored; the socket
@@ -352,8 +360,10 @@ async def close_writer(writer, timeout=5.0):
     close_notify or FIN received too) within timeout, and also when
     asyncio's ssl_shutdown_timeout (3.11+) ended the wait first: that True
     does not mean the buffer was delivered, as asyncio then drops what is
-    left of it. False if it had to abort: the rest of its buffer is then
-    dropped and the peer may get a reset. timeout, in seconds from 0 to 1e6,
+    left of it. False if it did not close within timeout: it then aborts
+    what is still open (the rest of its buffer is dropped and the peer may
+    get a reset), and a connection that failed meanwhile, closed by the
+    failure, needs no abort. timeout, in seconds from 0 to 1e6,
     bounds the wait (0 aborts unless the close completes at once, as on a
     plain transport with nothing left to send; a TLS writer's close, which
     waits for the peer's close_notify or FIN, does not complete at once
@@ -392,8 +402,10 @@ async def close_writer(writer, timeout=5.0):
             await asyncio.wait({closing}, timeout=1)
             if not closing.done():
                 closing.cancel()
+            elif not closing.cancelled():
+                closing.exception()  # retrieved: no "never retrieved" warning
         elif not closing.cancelled():
-            closing.exception()  # retrieved: no "never retrieved" warning
+            closing.exception()  # likewise
 # --8<-- [end:close_writer]
 
 
@@ -456,7 +468,13 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
                     reading.cancel()
             if not done:
                 break  # time spent
-            chunk = reading.result()
+            try:
+                chunk = reading.result()
+            except AttributeError:  # 3.10's TLS transport, which closed itself
+                if not tls or sys.version_info >= (3, 11):  # under a paused
+                    raise  # reader: the read took its chunk, then failed to
+                discarded += 65536  # resume reading; count that chunk, go on
+                continue
             if not chunk:  # the peer's EOF, or one a close meanwhile fed it
                 # (not over pipes: write_eof() closes the writer's pipe, and
                 # the reader has a pipe of its own, which no close feeds)
@@ -482,10 +500,11 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
 
     Handlers must derive from StoppableHTTPRequestHandler; serve with
     start(), which serves in a new thread, and raises RuntimeError if
-    called again or after stop(). If start() raises (no thread could
-    start, or KeyboardInterrupt cut it short), start() may be called again
-    if its thread had not begun serving (that thread then never serves),
-    and stop() ends the serving if it had.
+    called again or after stop(). That thread is not a daemon: until stop()
+    (a with block calls it), the process does not exit. If start() raises
+    (no thread could start, or KeyboardInterrupt cut it short), start() may
+    be called again if its thread had not begun serving (that thread then
+    never serves), and stop() ends the serving if it had.
     stop() does not stop a serve_forever() of your own: call shutdown()
     from another thread first, then stop(); stop() alone returns, and
     leaves that loop polling the closed listener without a pause (a CPU

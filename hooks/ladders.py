@@ -173,7 +173,11 @@ def figure(program: str, snippets: Path, record: dict) -> str:
     note = f" Data {html.escape(lengths[0][len('lengths: ') :])}." if lengths else ""
     when = when[0].upper() + when[1:]
     return (
-        f'<figure class="ladder" id="{anchor(program)}">\n'
+        # Kept out of the search index (Material's data-search-exclude; no
+        # figure inside it): its events would only blur search, and its
+        # caption names this build's environment, so that the ranking would
+        # change with the record.
+        f'<figure class="ladder" id="{anchor(program)}" data-search-exclude>\n'
         f"{svg(program, events, title)}\n"
         f"<figcaption>The segments <code>{html.escape(name)}</code> sent on "
         "loopback: SYN, FIN, RST and data (data sent one way with nothing in "

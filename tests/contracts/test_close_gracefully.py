@@ -642,9 +642,9 @@ def test_an_oserror_a_signal_handler_raises_may_propagate_or_be_lost(
 
 
 def test_with_so_rcvlowat_above_1_fewer_bytes_are_left_and_close_resets(sockets):
-    """With SO_RCVLOWAT above 1, bytes fewer than that never end a wait: once
-    timeout is spent they are left unread, and close() resets the
-    connection.
+    """With SO_RCVLOWAT above 1, fewer bytes than that never end a wait: a
+    call whose time runs out in a wait leaves them unread, and close()
+    resets the connection
 
     SO_RCVLOWAT 64, and a peer that sends 10 bytes and no FIN: False at
     the timeout, and the peer gets the call's FIN, then a reset: its side

@@ -549,8 +549,8 @@ def test_with_so_rcvlowat_above_4_a_pong_with_nothing_after_it_misses(
     sockets, peers
 ):
     """On a TCP socket whose SO_RCVLOWAT is above the pong's size on the
-    wire (4 bytes; ...), poll() waits for more: a pong with nothing after it
-    (no FIN) is a miss.
+    wire (4 bytes; ...), poll() waits for more: a pong that arrives while
+    the call waits, with nothing after it (no FIN), is a miss
 
     With SO_RCVLOWAT 64, a peer that answers b"pong" at once: False after
     the deadline, the pong still unread."""

@@ -318,3 +318,23 @@ def test_on_an_ssl_socket_later_recv_calls_read_the_peers_tls_records_raw(socket
     assert data[0] == 0x17
     assert {content_type for content_type, _ in tls_records(bytes(data))} == {0x17}
     assert b"reply" not in data
+
+
+@pytest.mark.parametrize("how", ["SHUT_WR", "SHUT_RDWR"])
+def test_returns_false_once_the_kernel_timed_the_connection_out(sockets, how):
+    """Returns False if ... the kernel answers ENOTCONN: ... or the kernel
+    timed it out (keepalive, TCP_USER_TIMEOUT)
+
+    The peer vanished while a byte of ours was unacknowledged, and
+    TCP_USER_TIMEOUT (200 ms) ends the connection: once the kernel has
+    reported ETIMEDOUT (to a recv() here), shutdown_quietly() returns
+    False, and the socket stays open."""
+    ours, _ = sockets.vanished_pair()
+    ours.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 200)
+    ours.sendall(b"x")
+    ours.settimeout(5)
+    with pytest.raises(TimeoutError) as raised:
+        ours.recv(1)
+    assert raised.value.errno == errno.ETIMEDOUT
+    assert shutdown_quietly(ours, getattr(socket, how)) is False
+    assert ours.fileno() != -1

@@ -26,19 +26,17 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
         raise ValueError(f"max_bytes must be >= 0, not {max_bytes!r}")
     deadline = time.monotonic() + timeout
     previous = sock.gettimeout()
-    chunks = []
-    size = 0
+    data = bytearray()  # one buffer: a peer that trickles bytes costs no more
     try:
-        while size <= max_bytes:
+        while len(data) <= max_bytes:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"no FIN within {timeout} s")
             sock.settimeout(remaining)
-            chunk = sock.recv(min(65536, max_bytes + 1 - size))
+            chunk = sock.recv(min(65536, max_bytes + 1 - len(data)))
             if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
-            size += len(chunk)
+                return bytes(data)
+            data += chunk
         raise ValueError(f"peer sent more than {max_bytes} bytes")
     finally:
         try:

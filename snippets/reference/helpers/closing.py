@@ -84,9 +84,11 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     on that socket, and shuts down and closes an unrelated connection. Never close a
     socket's descriptor behind its back. If SO_LINGER is on with a
     time, close() may block for that time more. With SO_RCVLOWAT above 1,
-    bytes fewer than that never end a wait: once timeout is spent they are
-    left unread, and close() resets the connection. On an ssl.SSLSocket, no
-    close_notify is sent: call unwrap() first if the peer needs one.
+    fewer bytes than that never end a wait: a call whose time runs out in a
+    wait leaves them unread, and close() resets the connection (a read
+    without waiting, at timeout 0 or after a late return, takes them). On
+    an ssl.SSLSocket, no close_notify is sent: call unwrap() first if the
+    peer needs one.
     """
     try:  # two levels: Ctrl+C in the inner cleanup still reaches close()
         previous = sock.gettimeout()
@@ -135,14 +137,15 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     whatever timeout the socket has (an accepted socket has none, unless
     socket.setdefaulttimeout() was called), to within about 1 ms (CPython
     waits in poll() in whole milliseconds, rounded up: the call may return
-    up to about 1 ms after timeout) plus the time it takes to join what it
+    up to about 1 ms after timeout) plus the time it takes to copy what it
     read into one bytes object (milliseconds for tens of MB); the socket's
     own timeout is restored afterwards. Raises TimeoutError if reading up
     to the FIN does not finish within timeout (errno None; a TimeoutError with errno
     ETIMEDOUT is the kernel's: it gave the connection up, its
     retransmissions unanswered (tcp_retries2), or keepalive, or
     TCP_USER_TIMEOUT), ValueError if the peer sends more than
-    max_bytes (it never reads more than max_bytes + 1), ValueError for a
+    max_bytes (it never reads more than max_bytes + 1, and holds them in one
+    buffer, however the peer splits them), ValueError for a
     timeout out of range or a max_bytes below 0, TypeError for a max_bytes
     that is not an int (None, a float, a bool), and whatever OSError recv()
     raises (ConnectionResetError: what was read is lost). On an
@@ -181,19 +184,17 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
         raise ValueError(f"max_bytes must be >= 0, not {max_bytes!r}")
     deadline = time.monotonic() + timeout
     previous = sock.gettimeout()
-    chunks = []
-    size = 0
+    data = bytearray()  # one buffer: a peer that trickles bytes costs no more
     try:
-        while size <= max_bytes:
+        while len(data) <= max_bytes:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"no FIN within {timeout} s")
             sock.settimeout(remaining)
-            chunk = sock.recv(min(65536, max_bytes + 1 - size))
+            chunk = sock.recv(min(65536, max_bytes + 1 - len(data)))
             if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
-            size += len(chunk)
+                return bytes(data)
+            data += chunk
         raise ValueError(f"peer sent more than {max_bytes} bytes")
     finally:
         try:
@@ -303,8 +304,9 @@ def heartbeat(sock, deadline):
     last few bytecodes (its cleanup's check and shutdown() call): no Python
     code can cover those. On a TCP socket whose SO_RCVLOWAT is above the
     pong's size on the wire (4 bytes; over TLS, its record: 26 bytes with
-    TLS 1.3 here), poll() waits for more: a pong with nothing after it (no
-    FIN) is a miss.
+    TLS 1.3 here), poll() waits for more: a pong that arrives while the
+    call waits, with nothing after it (no FIN), is a miss (over TLS, one
+    already queued when the call reads is read at once).
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
     close the socket then. The socket's own timeout is restored; the socket

@@ -15,6 +15,7 @@ otherwise a warning says the table was not verified in this build.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -49,18 +50,26 @@ def table(snippet: Path) -> str:
 
 
 def stamp(name: str, snippet: Path, record: dict) -> str:
-    """Where the table was observed, or a warning that it was not, in this build."""
+    """Where the table was observed, or a warning that it was not, in this build.
+
+    Raw HTML, kept out of the search index (Material's data-search-exclude;
+    no element inside shares the outer one's tag): its words change with
+    the record, and with them the ranking of every page."""
+    code = f"<code>{html.escape(name)}</code>"
     why = unverified_reason(name, snippet, record)
     if why is None:
         return (
-            f"Observed on {stamp_of(record['programs'][name])}, by `{name}`: the "
+            f"<p data-search-exclude>Observed on "
+            f"{html.escape(stamp_of(record['programs'][name]))}, by {code}: the "
             "test suite ran it and compared every line of its output with the rows "
-            "below."
+            "below.</p>"
         )
     return (
-        '!!! warning "Not verified in this build"\n\n'
-        f"    `{name}` ({reason_text(why)}): these rows are its recorded output, "
-        "not checked by a test run on this machine. Run `make test` before building."
+        '<div class="admonition warning" data-search-exclude>'
+        '<p class="admonition-title">Not verified in this build</p>'
+        f"<p>{code} ({html.escape(reason_text(why))}): these rows are its recorded "
+        "output, not checked by a test run on this machine. Run <code>make test</code> "
+        "before building.</p></div>"
     )
 
 

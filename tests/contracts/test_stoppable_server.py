@@ -1754,3 +1754,67 @@ def test_ctrl_c_in_your_own_serve_forever_as_a_handler_starts(app, monkeypatch, 
         assert stopping.result() == ("returned", True)
         if when == "before it ran":
             assert stopping.took < SLACK
+
+
+def own_tls(ignore_unexpected_eof: bool, handshake_timeout: float = TIMEOUT):
+    """(a handler class that wraps its connection in TLS with a server
+    context of its own, as the docstring shows, the client's context)."""
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(HOST).configure_cert(server_context)
+    if ignore_unexpected_eof:
+        server_context.options |= ssl.OP_IGNORE_UNEXPECTED_EOF
+    client_context = ssl.create_default_context()
+    ca.configure_trust(client_context)
+
+    class OwnTLSHandler(Handler):
+        timeout = None  # StreamRequestHandler's default: the socket's own stays
+
+        def setup(self):
+            self.request.settimeout(handshake_timeout)
+            self.request = server_context.wrap_socket(self.request, server_side=True)
+            super().setup()
+
+    return OwnTLSHandler, client_context
+
+
+@pytest.mark.parametrize(
+    "ignore", [False, True], ids=["default", "OP_IGNORE_UNEXPECTED_EOF"]
+)
+def test_over_tls_a_woken_client_gets_an_alert_unless_the_server_ignores_eof(
+    app, ignore
+):
+    """Over TLS (OpenSSL 3), the client of a connection stop() wakes gets a
+    decode_error alert (ssl.SSLError) instead of a plain end, unless the
+    server's context has ssl.OP_IGNORE_UNEXPECTED_EOF.
+
+    An idle HTTPS keep-alive connection; stop() returns True; its client
+    then reads SSLError (TLSV1_ALERT_DECODE_ERROR), or b'' with the option
+    set on the server's context."""
+    handler, client_context = own_tls(ignore)
+    server = app(base=handler)
+    client = an_idle_keep_alive(server, client_context)
+    with client:
+        assert Stopping(server, TIMEOUT).result() == ("returned", True)
+        if ignore:
+            assert client.recv(1024) == b""
+        else:
+            with pytest.raises(ssl.SSLError, match="DECODE_ERROR"):
+                client.recv(1024)
+
+
+def test_over_tls_the_handshake_timeout_stays_as_the_wait_for_a_request(app):
+    """That timeout stays on the connection, as its wait for each request,
+    unless the handler's timeout attribute sets another.
+
+    With 0.5 s set before the handshake (and no handler timeout), an HTTPS
+    keep-alive connection idle after one answer is closed by the server
+    after about 0.5 s: its client reads b''."""
+    handler, client_context = own_tls(False, handshake_timeout=0.5)
+    server = app(base=handler)
+    client = an_idle_keep_alive(server, client_context)
+    with client:
+        client.settimeout(TIMEOUT)
+        start = time.monotonic()
+        assert client.recv(1024) == b""
+        assert 0.4 <= time.monotonic() - start < 0.5 + SLACK

@@ -515,9 +515,14 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     sends its hello cannot hold the handshake, then self.request =
     context.wrap_socket(self.request, ...), then super().setup()), not by
     wrapping the listening socket: a handshake inside accept() would hold
-    serve_forever(), and stop() with it. The
+    serve_forever(), and stop() with it. That timeout stays on the
+    connection, as its wait for each request, unless the handler's timeout
+    attribute sets another. The
     handler closes such a wrapper when it finishes (the server closes only
-    the socket it accepted, which the wrapping detached). stop(timeout)
+    the socket it accepted, which the wrapping detached). Over TLS
+    (OpenSSL 3), the client of a connection stop() wakes gets a
+    decode_error alert (ssl.SSLError) instead of a plain end, unless the
+    server's context has ssl.OP_IGNORE_UNEXPECTED_EOF. stop(timeout)
     stops accepting and closes the listening socket (once serve_forever()
     notices, at its next 0.1 s poll: a new
     connection is then refused, and one the kernel had queued unaccepted is

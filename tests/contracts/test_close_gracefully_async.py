@@ -621,6 +621,17 @@ def test_a_task_cancelled_before_its_first_step_leaves_the_writer_open(sockets, 
     run(main())
 
 
+async def true_at_once(reader, writer, raw, peer, timeout) -> None:
+    """The call returns True at once, the writer closing and its socket
+    closed, and the TLS peer's role ends without error."""
+    start = time.monotonic()
+    result = await closing.close_gracefully_async(reader, writer, timeout)
+    assert result is True
+    assert time.monotonic() - start < SLACK
+    assert writer.transport.is_closing() and raw.fileno() == -1
+    await peer.result()
+
+
 def sends_its_eof_first(tls: ssl.SSLSocket, stop: threading.Event):
     """Send a close_notify at once (unwrap(), which waits for the writer's),
     then read what comes raw until the end; return nothing."""
@@ -660,12 +671,7 @@ def test_a_tls_writer_already_closing_on_the_peers_eof_gives_true(
                 return reader.at_eof() and not still_closing
 
             await until(settled)
-            start = time.monotonic()
-            result = await closing.close_gracefully_async(reader, writer, timeout)
-            assert result is True
-            assert time.monotonic() - start < SLACK
-            assert writer.transport.is_closing() and raw.fileno() == -1
-            await peer.result()
+            await true_at_once(reader, writer, raw, peer, timeout)
 
     run(main())
 
@@ -773,12 +779,7 @@ def test_a_tls_writer_closed_by_the_peers_eof_with_data_unread_gives_true(
         ):
             if sys.version_info >= (3, 11):
                 await until(writer.is_closing)
-            start = time.monotonic()
-            result = await closing.close_gracefully_async(reader, writer, TIMEOUT)
-            assert result is True
-            assert time.monotonic() - start < SLACK
-            assert writer.transport.is_closing() and raw.fileno() == -1
-            await peer.result()
+            await true_at_once(reader, writer, raw, peer, TIMEOUT)
 
     run(main())
 

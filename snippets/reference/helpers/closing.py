@@ -303,8 +303,8 @@ def heartbeat(sock, deadline):
     (before any ping: the connection is left as it was), or in the call's
     last few bytecodes (its cleanup's check and shutdown() call): no Python
     code can cover those. On a TCP socket whose SO_RCVLOWAT is above the
-    pong's size on the wire (4 bytes; over TLS, its record: 26 bytes with
-    TLS 1.3 here), poll() waits for more: a pong that arrives while the
+    pong's size on the wire (4 bytes; over TLS, its whole record), poll()
+    waits for more: a pong that arrives while the
     call waits, with nothing after it (no FIN), is a miss (over TLS, one
     already queued when the call reads is read at once).
     Patience is the deadline: to tolerate a slow peer, pass a longer one.

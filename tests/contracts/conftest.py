@@ -15,6 +15,7 @@ time itself (a peer that answers late).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import socket
@@ -25,6 +26,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -642,3 +644,42 @@ def peers(sockets):
     problems = [problem for peer in made.started if (problem := peer.end())]
     if problems:
         raise problems[0]
+
+
+# --- an interrupt between two bytecodes ---
+
+
+@contextlib.contextmanager
+def _interrupt_before(function: Callable, line: str, error=KeyboardInterrupt):
+    """Raise error in function as it reaches the first line whose text is
+    line (stripped), before that line runs: a trace function stands in for
+    a signal handler whose signal lands there. Fails if the line is never
+    reached."""
+    code = function.__code__
+    lines = Path(code.co_filename).read_text().splitlines()
+    reached = []
+
+    def in_function(frame, event, arg):
+        if event == "line" and lines[frame.f_lineno - 1].strip() == line:
+            sys.settrace(None)
+            frame.f_trace = None
+            reached.append(True)
+            raise error
+        return in_function
+
+    def trace(frame, event, arg):
+        return in_function if frame.f_code is code else None
+
+    sys.settrace(trace)
+    try:
+        yield
+    finally:
+        sys.settrace(None)
+    assert reached, f"{function.__name__}() never reached {line!r}"
+
+
+@pytest.fixture
+def interrupt_before():
+    """interrupt_before(function, line): a context manager in which calling
+    function raises KeyboardInterrupt as it reaches line, before it runs."""
+    return _interrupt_before

@@ -410,6 +410,27 @@ def test_restores_the_blocking_mode_its_timeout_implies(sockets, timeout, holder
     assert os.get_blocking(holder.fileno()) is (timeout is None)
 
 
+def test_an_interrupt_just_before_the_restore_leaves_a_holder_non_blocking(
+    sockets, interrupt_before
+):
+    """ "which such a holder shares (except when an exception raised
+    asynchronously lands in the few bytecodes before that restore: the
+    holder is then left non-blocking)": our socket has no timeout (blocking),
+    a dup() holds its descriptor, the peer's FIN is queued, and
+    KeyboardInterrupt lands as the call reaches the restore (a trace
+    function stands in for the signal handler): it propagates, our socket
+    is closed, and the dup is non-blocking, the mode of the call's own
+    timeout."""
+    ours, peer = sockets.pair(timeout=None)
+    holder = sockets.keep(ours.dup())
+    peer.close()
+    with interrupt_before(close_gracefully, "sock.settimeout(previous)"):
+        with pytest.raises(KeyboardInterrupt):
+            close_gracefully(ours, timeout=5)
+    assert ours.fileno() == -1
+    assert os.get_blocking(holder.fileno()) is False
+
+
 def test_on_a_socket_shut_down_for_reading_true_says_nothing_of_the_peer(sockets):
     """ "A socket already shut down for reading (shutdown(SHUT_RD) or
     SHUT_RDWR, as a heartbeat() miss does) whose connection is still open

@@ -520,6 +520,26 @@ def test_ctrl_c_as_it_restores_the_timeout_still_shuts_the_connection_down(
         ours.send(b"more")
 
 
+def test_an_interrupt_just_before_the_restore_skips_it(
+    sockets, peers, interrupt_before
+):
+    """ "The socket's own timeout is restored (except when an exception
+    raised asynchronously lands in the few bytecodes before the restore)":
+    the peer answers b"pong", and KeyboardInterrupt lands as the call
+    reaches the restore (a trace function stands in for the signal
+    handler): it propagates, the connection is shut down (the peer reads the
+    ping, then b''), and the socket keeps the call's timeout, not its own
+    (None)."""
+    ours, peer = sockets.pair(timeout=None)
+    responder = peers.start(answer_then_read_to_end, peer, b"pong")
+    with interrupt_before(heartbeat, "sock.settimeout(previous)"):
+        with pytest.raises(KeyboardInterrupt):
+            heartbeat(ours, WAIT)
+    assert responder.result() == (b"ping", b"")
+    assert ours.gettimeout() is not None
+    assert 0 < ours.gettimeout() <= WAIT
+
+
 def test_an_oserror_a_signal_handler_raises_may_count_as_a_miss(sockets, peers):
     """one that is an OSError (a TimeoutError, say) may instead count as a
     miss (False)
@@ -545,9 +565,7 @@ def test_an_oserror_a_signal_handler_raises_may_count_as_a_miss(sockets, peers):
     assert responder.result() == (b"ping", b"")
 
 
-def test_with_so_rcvlowat_above_4_a_pong_with_nothing_after_it_misses(
-    sockets, peers
-):
+def test_with_so_rcvlowat_above_4_a_pong_with_nothing_after_it_misses(sockets, peers):
     """On a TCP socket whose SO_RCVLOWAT is above the pong's size on the
     wire (4 bytes; ...), poll() waits for more: a pong that arrives while
     the call waits, with nothing after it (no FIN), is a miss

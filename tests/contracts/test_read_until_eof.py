@@ -547,6 +547,41 @@ def test_its_own_shutdown_for_reading_reads_as_a_fin(sockets, when):
     assert sockets.tcp_state(peer) in (TCP_ESTABLISHED, sockets.TCP_CLOSE_WAIT)
 
 
+def test_an_ssl_socket_without_ragged_eofs_raises_on_its_own_shutdown_for_reading(
+    sockets,
+):
+    """ "(an ssl.SSLSocket made with suppress_ragged_eofs=False raises
+    ssl.SSLEOFError there instead)": the TLS peer sent half a message and no
+    FIN; after socket.socket.shutdown(ours, SHUT_RD) the call raises
+    SSLEOFError at once, and what it had read is lost."""
+    ours, peer = sockets.tls_pair(ours_is_client=False, suppress_ragged_eofs=False)
+    half = b"PUT /x 100\n0123456789"
+    peer.sendall(half)
+    sockets.wait_until_queued(ours, len(half))
+    socket.socket.shutdown(ours, socket.SHUT_RD)
+    result, took = timed(read_until_eof, ours, timeout=WAIT)
+    assert isinstance(result, ssl.SSLEOFError), result
+    assert took < SLACK
+
+
+def test_an_interrupt_just_before_the_restore_skips_it(sockets, interrupt_before):
+    """ "own timeout is restored afterwards (except when an exception raised
+    asynchronously, by a signal handler or Ctrl+C, lands in the few
+    bytecodes before the restore: no Python code can cover that)": the
+    peer's FIN is queued, and KeyboardInterrupt lands as the call reaches
+    the restore (a trace function stands in for the signal handler): it
+    propagates, and the socket keeps the call's timeout, not its own
+    (None)."""
+    ours, peer = sockets.pair(timeout=None)
+    peer.sendall(b"whole")
+    peer.shutdown(socket.SHUT_WR)
+    with interrupt_before(read_until_eof, "sock.settimeout(previous)"):
+        with pytest.raises(KeyboardInterrupt):
+            read_until_eof(ours, timeout=WAIT)
+    assert ours.gettimeout() is not None
+    assert 0 < ours.gettimeout() <= WAIT
+
+
 def test_a_reused_number_reads_an_unrelated_connection_and_sets_its_blocking_mode(
     sockets,
 ):

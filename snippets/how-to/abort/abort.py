@@ -25,7 +25,10 @@ def send_until_full(sock, limit=1000):
 
 
 def count_until_end(sock, limit=1000):
-    """Read until b'' or a reset (at most limit reads); return count and ending."""
+    """Read until b'' or a reset (at most limit reads); return count and ending.
+
+    Other errors (a socket timeout's TimeoutError among them) propagate.
+    """
     received = 0
     try:
         for _ in range(limit):

@@ -16,7 +16,10 @@ BIG = 16 * 1024 * 1024  # more than the kernel's socket buffers hold
 
 
 async def read_to_end(reader, max_reads=BIG):
-    """Read until end of file or an error. Return (bytes read, how it ended)."""
+    """Read until end of file or a reset. Return (bytes read, how it ended).
+
+    Any other error (a TimeoutError from wait_for() among them) propagates.
+    """
     got = 0
     for _ in range(max_reads):
         try:

@@ -74,14 +74,18 @@ def raised(call):
 
 
 def read_until_error(sock, limit=10_000):
-    """What ends the peer's reading: b'' or the error (at most limit reads)."""
-    try:
+    """What ends the peer's reading: b'' or the OSError, as outcome() names it.
+
+    At most limit reads; other exceptions propagate.
+    """
+
+    def read():
         for _ in range(limit):
             if not sock.recv(65536):
                 return "b''"
-    except OSError as exc:
-        return f"{type(exc).__name__} {errno.errorcode[exc.errno]}"
-    return "no end within the limit"
+        return "no end within the limit"
+
+    return outcome(read)
 
 
 # --8<-- [start:readback]

@@ -1,7 +1,8 @@
 """A selector waits on the sockets and on a wake-up socketpair.
 
-Portable: selectors and socket.socketpair() work on Linux, macOS and
-Windows. Another thread wakes the loop by writing one byte to the pair.
+Meant to be portable: Python documents selectors and socket.socketpair()
+(on Windows since 3.5) for Linux, macOS and Windows; run here on Linux only.
+Another thread wakes the loop by writing one byte to the pair.
 """
 
 import selectors

@@ -3,8 +3,10 @@
 Here the server reads the client's whole first TLS record (its ClientHello)
 and closes, as a server that refuses the connection, or a proxy or load
 balancer that drops it, can do. The client wraps its socket with
-wrap_socket()'s default suppress_ragged_eofs=True, which covers reads after
-the handshake only: the handshake raises ssl.SSLEOFError. The certificate is
+wrap_socket()'s default suppress_ragged_eofs=True, which covers reads only:
+a handshake made by wrap_socket() on a connected socket (as here), by
+connect() or by do_handshake() raises ssl.SSLEOFError, where a recv() that
+makes the handshake itself would return b''. The certificate is
 a throwaway one made by trustme.
 """
 

@@ -77,7 +77,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     descriptor (a makefile(), a dup(), a child process), the FIN still goes
     out, but close() only drops this reference; the socket's own timeout is
     restored first, and with it the blocking mode that timeout implies,
-    which such a holder shares. A descriptor closed behind the socket's
+    which such a holder shares (except when an exception raised
+    asynchronously lands in the few bytecodes before that restore: the
+    holder is then left non-blocking). A descriptor closed behind the socket's
     back makes close() raise EBADF, after the socket has let go of it, but
     only while its number is unused: once another socket reuses it (the
     next socket() or accept() takes the lowest free number), the call acts
@@ -139,7 +141,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     waits in poll() in whole milliseconds, rounded up: the call may return
     up to about 1 ms after timeout) plus the time it takes to copy what it
     read into one bytes object (milliseconds for tens of MB); the socket's
-    own timeout is restored afterwards. Raises TimeoutError if reading up
+    own timeout is restored afterwards (except when an exception raised
+    asynchronously, by a signal handler or Ctrl+C, lands in the few
+    bytecodes before the restore: no Python code can cover that). Raises
+    TimeoutError if reading up
     to the FIN does not finish within timeout (errno None; a TimeoutError with errno
     ETIMEDOUT is the kernel's: it gave the connection up, its
     retransmissions unanswered (tcp_retries2), or keepalive, or
@@ -161,7 +166,9 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     (shutdown(SHUT_RD) or SHUT_RDWR, made before the call or by another
     thread to wake it):
     recv() then returns b'' with no FIN from the peer, and what was read
-    may be incomplete. Shut an ssl.SSLSocket down for reading with
+    may be incomplete (an ssl.SSLSocket made with
+    suppress_ragged_eofs=False raises ssl.SSLEOFError there instead).
+    Shut an ssl.SSLSocket down for reading with
     socket.socket.shutdown(sock, socket.SHUT_RD): SSLSocket.shutdown() ends
     the TLS layer first, and the call then returns the peer's TLS records
     raw. It reads the socket itself: what a makefile() object (a
@@ -309,11 +316,13 @@ def heartbeat(sock, deadline):
     already queued when the call reads is read at once).
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
-    close the socket then. The socket's own timeout is restored; the socket
-    is never closed. A descriptor closed behind the socket's back whose
-    number another socket has since reused pings, and on a miss shuts
-    down, that socket's connection, an unrelated one, and restoring the timeout sets
-    that descriptor's blocking mode, pong or not. Use
+    close the socket then. The socket's own timeout is restored (except
+    when an exception raised asynchronously lands in the few bytecodes
+    before the restore); the socket is never closed. A descriptor closed
+    behind the socket's back whose number another socket has since reused
+    pings, and on a miss shuts down, that socket's connection, an unrelated
+    one, and restoring the timeout sets that descriptor's blocking mode,
+    pong or not. Use
     it on a connection whose peer answers each ping with one pong and sends
     nothing else meanwhile.
     """

@@ -45,6 +45,15 @@ def never_connected():
         return errno_name(lambda: sock.shutdown(socket.SHUT_WR))
 
 
+def never_connected_then_connected():
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        with socket.socket() as sock:
+            sock.settimeout(5)
+            shut = errno_name(lambda: sock.shutdown(socket.SHUT_WR))
+            sock.connect(listener.getsockname())  # the shutdown was kept
+            return shut, errno_name(lambda: sock.send(b"data"))
+
+
 def after_a_reset():
     with connection() as (sock, peer):
         peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -106,6 +115,9 @@ def udp_connected(how):
 
 CASES = {
     "never connected": never_connected,
+    "never connected: SHUT_WR, then connect() and send()": (
+        never_connected_then_connected
+    ),
     "after a reset": after_a_reset,
     "how=3": bad_how,
     "how=2**31": how_beyond_a_c_int,
@@ -119,6 +131,7 @@ CASES = {
 for name, case in CASES.items():
     print(f"{name}: {case()}")
     #> never connected: ENOTCONN
+    #> never connected: SHUT_WR, then connect() and send(): ('ENOTCONN', 'EPIPE')
     #> after a reset: ENOTCONN
     #> how=3: EINVAL
     #> how=2**31: OverflowError

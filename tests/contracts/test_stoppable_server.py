@@ -146,6 +146,20 @@ class StopFirstHandler(Handler):
         self.send(repr(stopped).encode())
 
 
+class HeldWhenWokenHandler(Handler):
+    """Once its read of the next request line returns b'' (stop() woke the
+    connection), sets `started` and keeps the connection open until
+    `release`; then appends to `outcomes` the bytes queued unread on it."""
+
+    def handle_one_request(self):
+        super().handle_one_request()
+        if self.raw_requestline == b"":
+            self.started.set()
+            self.release.wait(TIMEOUT)
+            queued = self.connection.recv(65536, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+            self.outcomes.append(queued)
+
+
 class Server(closing.StoppableHTTPServer):
     """Keeps its handlers' exceptions; stop_began is set once stop() has
     stopped serve_forever() (stop() calls shutdown() first)."""
@@ -550,6 +564,31 @@ def test_a_request_reaching_a_connection_once_stop_has_begun_gets_503(
     (first, second) = responses(data)
     assert first == (200, None, b"/slow")
     assert second[:2] == (503, "close")
+    assert server.errors == []
+
+
+def test_a_request_reaching_an_idle_connection_after_the_wake_gets_no_answer(app):
+    """(one woken in the middle of its request line is closed without an
+    answer, and so is one that reaches an idle connection after the wake:
+    the woken handler reads no further)
+
+    stop() wakes an idle keep-alive connection; its handler's read returns
+    b''; the client's next request arrives only then (the test holds the
+    handler until it has been sent): the handler leaves it unread, and the
+    client reads no answer, only the end."""
+    server = app(base=HeldWhenWokenHandler)
+    handler = handler_class(server)
+    with an_idle_keep_alive(server) as idle:
+        stopping = Stopping(server, TIMEOUT)
+        assert handler.started.wait(TIMEOUT)  # woken: its read returned b''
+        send_get(idle, "/late")
+        handler.release.set()
+        data, end = read_until_eof(idle)
+        assert stopping.result() == ("returned", True)
+    assert data == b""
+    assert end in ("EOF", "reset")
+    late = b"GET /late HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    assert handler.outcomes == ["sent", late]  # the first GET's, then unread
     assert server.errors == []
 
 
@@ -1016,7 +1055,7 @@ def test_a_request_cut_while_its_headers_arrive_never_reaches_the_handler(app):
 
 def test_a_connection_woken_mid_request_line_is_closed_without_an_answer(app):
     """... (one woken in the middle of its request line is closed without an
-    answer).
+    answer ...
 
     A keep-alive connection, served once, then half a request line: stop()
     returns True and the client reads EOF with nothing before it (an earlier

@@ -60,6 +60,7 @@ calls = {
     "getblocking()": sock.getblocking,
     "send()": lambda: sock.send(b"x"),
     "recv()": lambda: sock.recv(1024),
+    "recv(0)": lambda: sock.recv(0),  # no system call for zero bytes
     "connect_ex()": lambda: errno.errorcode[sock.connect_ex(address)],
     "getsockname()": sock.getsockname,
     "shutdown()": lambda: sock.shutdown(socket.SHUT_RDWR),
@@ -76,6 +77,7 @@ for name, call in calls.items():
     #> getblocking()  True
     #> send()         OSError EBADF
     #> recv()         OSError EBADF
+    #> recv(0)        b''
     #> connect_ex()   EBADF
     #> getsockname()  OSError EBADF
     #> shutdown()     OSError EBADF

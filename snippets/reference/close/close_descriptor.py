@@ -2,7 +2,8 @@
 
 With no makefile() object open, the descriptor is released: fileno() returns
 -1, recv(), send() and shutdown() raise OSError with EBADF (the errno Linux
-gives for a released descriptor), a second close() does nothing, and the repr
+gives for a released descriptor; a recv(0), which reaches no system call,
+still returns b''), a second close() does nothing, and the repr
 says [closed].
 """
 

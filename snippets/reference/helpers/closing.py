@@ -541,7 +541,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     and stop() wakes the waiting connections, the first request that
     reaches a connection before the server closes it is answered 503 with
     Connection: close (one woken in the middle of its request line is
-    closed without an answer); one that reaches an idle connection earlier,
+    closed without an answer, and so is one that reaches an idle
+    connection after the wake: the woken handler reads no further); one
+    that reaches an idle connection earlier,
     while stop() waits for serve_forever(), may be served as usual. A
     request that expects 100 Continue (Expect: 100-continue) gets the 503
     without one, so a client that waits for it sends no body. The 503

@@ -683,3 +683,35 @@ def interrupt_before():
     """interrupt_before(function, line): a context manager in which calling
     function raises KeyboardInterrupt as it reaches line, before it runs."""
     return _interrupt_before
+
+
+# --- another thread running Python code ---
+
+
+@pytest.fixture
+def busy_thread():
+    """busy_thread(interval): a context manager in which another thread runs
+    Python code without pause (WAIT at most), with the switch interval set
+    to interval seconds; restored, and the thread joined, on exit."""
+
+    @contextlib.contextmanager
+    def run(interval: float):
+        stop = threading.Event()
+
+        def spin() -> None:
+            deadline = time.monotonic() + WAIT
+            while not stop.is_set() and time.monotonic() < deadline:
+                pass
+
+        previous = sys.getswitchinterval()
+        sys.setswitchinterval(interval)
+        thread = threading.Thread(target=spin)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join(WAIT)
+            sys.setswitchinterval(previous)
+
+    return run

@@ -678,3 +678,81 @@ def test_with_so_rcvlowat_above_1_fewer_bytes_are_left_and_close_resets(sockets)
     assert result is False
     assert 0.3 <= took < 0.3 + SLACK
     sockets.wait_for_state(peer, sockets.TCP_CLOSE)
+
+
+def test_another_thread_running_python_code_can_delay_the_return(sockets, busy_thread):
+    """Another thread running Python code meanwhile can delay the return
+    past these bounds by a switch interval (sys.getswitchinterval(), 5 ms
+    by default) or more: the call waits for the GIL after each system call
+
+    A silent peer, a timeout of 0.05 s, and another thread running Python
+    code with a switch interval of 0.1 s: False, returned 30 ms or more
+    after the timeout (the bound alone allows 1 ms), the socket closed."""
+    ours, peer = sockets.pair()
+    with busy_thread(0.1):
+        result, took = timed(close_gracefully, ours, timeout=0.05)
+    assert result is False
+    assert took >= 0.05 + 0.03  # far past the 1 ms of the bound
+    assert ours.fileno() == -1
+
+
+def test_unsent_data_stays_queued_in_an_orphaned_fin_wait1(sockets):
+    """When it returns False with data of yours still unsent (a peer that
+    stopped reading), the connection outlives the socket: on Linux the
+    kernel keeps it, orphaned in FIN_WAIT1, with that data queued
+
+    Our socket queues data until the peer, which reads nothing, lets no
+    more in; the call returns False at its timeout, the socket closed; the
+    kernel still lists the connection, in FIN_WAIT1 (state 04 in
+    /proc/net/tcp) with bytes in its send queue, and the peer can still
+    read them."""
+    ours, peer = sockets.pair()
+    ours.setblocking(False)
+    queued = 0
+    for _ in range(10_000):  # bounded: stops once nothing more fits
+        try:
+            queued += ours.send(bytes(65536))
+        except BlockingIOError:
+            break
+    ours.settimeout(5)
+    local, remote = ours.getsockname(), ours.getpeername()
+    assert close_gracefully(ours, timeout=0.2) is False
+    assert ours.fileno() == -1
+    state, unsent = proc_net_tcp(local, remote)
+    assert state == "04"  # TCP_FIN_WAIT1
+    assert unsent > 0
+    peer.settimeout(5)
+    assert peer.recv(65536)  # the queued data is still on its way
+
+
+def proc_net_tcp(local, remote) -> tuple[str, int]:
+    """The state (hex) and the send queue of the IPv4 connection from local
+    to remote, as /proc/net/tcp lists it (Linux)."""
+
+    def hexed(address):
+        host, port = address
+        packed = struct.unpack("=I", socket.inet_aton(host))[0]
+        return f"{packed:08X}:{port:04X}"
+
+    with open("/proc/net/tcp") as table:
+        for line in table.readlines()[1:]:
+            fields = line.split()
+            if fields[1:3] == [hexed(local), hexed(remote)]:
+                return fields[3], int(fields[4].split(":")[0], 16)
+    raise AssertionError(f"no connection {local} -> {remote} in /proc/net/tcp")
+
+
+def test_on_a_seqpacket_socket_an_empty_message_reads_as_the_fin(sockets):
+    """For stream sockets (SOCK_STREAM, TLS over them included): on a
+    SOCK_SEQPACKET socket, an empty message reads as the peer's FIN
+
+    The peer sends an empty message and stays open: True, at once."""
+    ours, peer = (
+        sockets.keep(sock)
+        for sock in socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    )
+    peer.send(b"")
+    result, took = timed(close_gracefully, ours, timeout=5)
+    assert result is True
+    assert took < SLACK
+    assert peer.fileno() != -1

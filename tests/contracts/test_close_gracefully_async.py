@@ -853,3 +853,32 @@ def test_a_tls_peer_whose_reply_and_eof_all_arrived_gives_true(tls_contexts):
             await peer.result()
 
     run(main())
+
+
+def test_code_that_blocks_the_loop_delays_the_return():
+    """Like every asyncio timeout, it holds while the event loop runs: code
+    that blocks the loop (a time.sleep() in another task, say) delays the
+    return by as long
+
+    The peer neither reads 16 MB nor sends EOF; another task blocks the
+    loop for 0.5 s as the call, with a timeout of SHORT, begins to wait:
+    False, returned 0.5 s or more after the call began."""
+
+    async def main():
+        async with connected() as (reader, writer, peer):
+            await queue(writer, peer, "never reads nor sends EOF")
+
+            async def block():
+                await asyncio.sleep(0)  # the call has begun to wait
+                time.sleep(0.5)  # the scenario: it blocks the event loop
+
+            blocker = asyncio.ensure_future(block())
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(reader, writer, SHORT)
+            took = time.monotonic() - start
+            await blocker
+            assert result is False
+            assert took >= 0.5
+            assert is_closed(writer)
+
+    run(main())

@@ -738,3 +738,31 @@ def test_a_reset_it_meets_with_data_queued_at_timeout_0_logs_nothing():
         assert logged == []
 
     run(main())
+
+
+def test_code_that_blocks_the_loop_delays_the_return():
+    """Like every asyncio timeout, it holds while the event loop runs: code
+    that blocks the loop (a time.sleep() in another task, say) delays the
+    return by as long
+
+    The peer never reads 16 MB; another task blocks the loop for 0.5 s as
+    the call, with a timeout of SHORT, begins to wait: False, returned 0.5 s
+    or more after the call began."""
+
+    async def main():
+        async with connected() as (_, writer, _peer):
+            await stuck(writer)
+
+            async def block():
+                await asyncio.sleep(0)  # the call has begun to wait
+                time.sleep(0.5)  # the scenario: it blocks the event loop
+
+            blocker = asyncio.ensure_future(block())
+            start = time.monotonic()
+            closed = await closing.close_writer(writer, SHORT)
+            took = time.monotonic() - start
+            await blocker
+            assert closed is False
+            assert took >= 0.5
+
+    run(main())

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 import os
+import select
 import signal
 import socket
 import struct
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -565,22 +567,75 @@ def test_an_oserror_a_signal_handler_raises_may_count_as_a_miss(sockets, peers):
     assert responder.result() == (b"ping", b"")
 
 
-def test_with_so_rcvlowat_above_4_a_pong_with_nothing_after_it_misses(sockets, peers):
-    """On a TCP socket whose SO_RCVLOWAT is above the pong's size on the
-    wire (4 bytes; ...), poll() waits for more: a pong that arrives while
-    the call waits, with nothing after it (no FIN), is a miss
+@pytest.mark.parametrize(
+    ("transport", "lowat", "pieces"),
+    [
+        ("TCP", 64, (b"pong",)),
+        ("TCP", 2, (b"pon", b"g")),
+        ("TLS", 64, (b"pong",)),
+        ("TLS", 24, (b"pon", b"g")),
+    ],
+    ids=["TCP, 64, one piece", "TCP, 2, the last byte alone", "TLS, 64", "TLS, 24"],
+)
+def test_with_so_rcvlowat_above_1_a_short_pong_is_read_at_the_deadline(
+    sockets, peers, transport, lowat, pieces
+):
+    """On a TCP socket whose SO_RCVLOWAT is above 1, poll() waits until that
+    many bytes are queued (over TLS, counted on the wire): a pong, or the
+    rest of one, that arrives in a shorter piece, with nothing after it (no
+    FIN), is read only once the time is up, and the call returns True then,
+    at the deadline
 
-    With SO_RCVLOWAT 64, a peer that answers b"pong" at once: False after
-    the deadline, the pong still unread."""
-    ours, peer = sockets.pair()
-    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 64)
-    responder = peers.start(answer, peer, (b"pong",), 0.0)
+    The peer answers at once, in one piece or with its last byte 50 ms
+    later (over TLS, a record each: 23 bytes for b"g", below 24): True,
+    after the deadline, within SLACK. (An earlier body gave up at the
+    deadline without reading: a miss, the pong left unread.)"""
+    if transport == "TLS":
+        ours, peer = sockets.tls_pair()
+    else:
+        ours, peer = sockets.pair()
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, lowat)
+    responder = peers.start(answer, peer, pieces, 0.0 if len(pieces) == 1 else 0.05)
     result, took = timed(heartbeat, ours, 0.3)
-    assert result is False
+    assert result is True
     assert 0.3 <= took < 0.3 + SLACK
     assert responder.result() == [b"ping"]
-    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 1)
-    assert ours.recv(16) == b"pong"
+
+
+def test_a_pong_queued_when_the_time_is_up_counts(sockets, peers):
+    """A pong already queued when the time is up is still read, without
+    waiting, and counts
+
+    A trace function stands in for a thread that gets the CPU late: it holds
+    the call before its first read until the pong is queued and the deadline
+    has passed. True. (An earlier body checked the time first and gave up:
+    a miss, with the pong queued.)"""
+    ours, peer = sockets.pair()
+    responder = peers.start(answer, peer, (b"pong",), 0.0)
+    line = "sock.settimeout(max(end - time.monotonic(), 0))"
+    held = []
+
+    def in_heartbeat(frame, event, arg):
+        if event == "line" and not held:
+            source = Path(frame.f_code.co_filename).read_text().splitlines()
+            if source[frame.f_lineno - 1].strip() == line:
+                held.append(True)
+                sockets.wait_until_queued(ours, 4)
+                late = frame.f_locals["end"] - time.monotonic()
+                select.select([], [], [], max(late, 0) + 0.01)  # the time is up
+        return in_heartbeat
+
+    def trace(frame, event, arg):
+        return in_heartbeat if frame.f_code is heartbeat.__code__ else None
+
+    sys.settrace(trace)
+    try:
+        result = heartbeat(ours, 0.2)
+    finally:
+        sys.settrace(None)
+    assert held
+    assert result is True
+    assert responder.result() == [b"ping"]
 
 
 @pytest.mark.parametrize(
@@ -611,3 +666,18 @@ def test_an_oserror_a_signal_handler_raises_may_propagate_or_be_lost(
         assert heartbeat(ours, WAIT) is True
         assert heartbeat(ours, WAIT) is True
         assert responder.result() == [b"ping", b"ping"]
+
+
+def test_another_thread_running_python_code_can_delay_the_return(sockets, busy_thread):
+    """another thread running Python code meanwhile can delay the return by
+    a switch interval (sys.getswitchinterval(), 5 ms by default) or more:
+    the call waits for the GIL after each system call
+
+    A silent peer, a deadline of 0.05 s, and another thread running Python
+    code with a switch interval of 0.1 s: False, returned 30 ms or more
+    after the deadline (the bound alone allows 1 ms)."""
+    ours, peer = sockets.pair()
+    with busy_thread(0.1):
+        result, took = timed(heartbeat, ours, 0.05)
+    assert result is False
+    assert took >= 0.05 + 0.03  # far past the 1 ms of the bound

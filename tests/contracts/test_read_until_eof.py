@@ -727,3 +727,42 @@ def test_a_peer_that_trickles_bytes_costs_one_buffer(sockets, peers):
         tracemalloc.stop()
     assert result == data
     assert peak < 4 * len(data), peak
+
+
+def test_another_thread_running_python_code_can_delay_the_return(sockets, busy_thread):
+    """Another thread running Python code meanwhile can delay the return
+    past that bound by a switch interval (sys.getswitchinterval(), 5 ms by
+    default) or more: the call waits for the GIL after each system call
+
+    A silent peer, a timeout of 0.05 s, and another thread running Python
+    code with a switch interval of 0.1 s: TimeoutError, raised 30 ms or
+    more after the timeout (the bound alone allows 1 ms)."""
+    ours, peer = sockets.pair()
+    with busy_thread(0.1):
+        result, took = timed(read_until_eof, ours, timeout=0.05)
+    assert isinstance(result, TimeoutError)
+    assert took >= 0.05 + 0.03  # far past the 1 ms of the bound
+
+
+@pytest.mark.parametrize("message", ["empty", "longer than one read"])
+def test_on_a_seqpacket_socket_messages_are_not_a_stream(sockets, message):
+    """For stream sockets (SOCK_STREAM, TLS over them included): on a
+    SOCK_SEQPACKET socket, an empty message reads as the FIN, and a message
+    longer than one read is cut short, with no error
+
+    The peer, still open, sends b"head", an empty message, then b"rest": the
+    call returns b"head". Or it sends one message of 70000 bytes and
+    closes: the call returns its first 65536 bytes."""
+    ours, peer = (
+        sockets.keep(sock)
+        for sock in socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    )
+    if message == "empty":
+        for part in (b"head", b"", b"rest"):
+            peer.send(part)
+        assert read_until_eof(ours, timeout=WAIT) == b"head"
+    else:
+        peer.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+        peer.send(bytes(70000))
+        peer.close()
+        assert len(read_until_eof(ours, timeout=WAIT)) == 65536

@@ -56,7 +56,10 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     AF_UNIX the sender's SO_SNDBUF bounds what is queued, which can be more:
     then 0 may return False with the FIN queued). max_bytes,
     if not None, also stops the wait once more than that many bytes were
-    discarded. Returns True if the peer's FIN arrived in time, False if the
+    discarded. Another thread running Python code meanwhile can delay the
+    return past these bounds by a switch interval (sys.getswitchinterval(),
+    5 ms by default) or more: the call waits for the GIL after each system
+    call. Returns True if the peer's FIN arrived in time, False if the
     time or byte budget ran out or the connection failed (reset, never
     connected, already closed) or was already over (both FINs exchanged
     before the call: its shutdown() gets ENOTCONN). An OSError that a
@@ -90,7 +93,12 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     wait leaves them unread, and close() resets the connection (a read
     without waiting, at timeout 0 or after a late return, takes them). On
     an ssl.SSLSocket, no close_notify is sent: call unwrap() first if the
-    peer needs one.
+    peer needs one. When it returns False with data of yours still unsent
+    (a peer that stopped reading), the connection outlives the socket: on
+    Linux the kernel keeps it, orphaned in FIN_WAIT1, with that data
+    queued, and goes on sending it; abort() a connection that must end at
+    once. For stream sockets (SOCK_STREAM, TLS over them included): on a
+    SOCK_SEQPACKET socket, an empty message reads as the peer's FIN.
     """
     try:  # two levels: Ctrl+C in the inner cleanup still reaches close()
         previous = sock.gettimeout()
@@ -143,7 +151,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     read into one bytes object (milliseconds for tens of MB); the socket's
     own timeout is restored afterwards (except when an exception raised
     asynchronously, by a signal handler or Ctrl+C, lands in the few
-    bytecodes before the restore: no Python code can cover that). Raises
+    bytecodes before the restore: no Python code can cover that). Another
+    thread running Python code meanwhile can delay the return past that
+    bound by a switch interval (sys.getswitchinterval(), 5 ms by default)
+    or more: the call waits for the GIL after each system call. Raises
     TimeoutError if reading up
     to the FIN does not finish within timeout (errno None; a TimeoutError with errno
     ETIMEDOUT is the kernel's: it gave the connection up, its
@@ -181,7 +192,9 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     (the next socket() or accept() takes the lowest free number) reads
     from that socket, an unrelated connection, and restoring the timeout sets
     that descriptor's blocking mode: never close a socket's descriptor
-    behind its back.
+    behind its back. For stream sockets (SOCK_STREAM, TLS over them
+    included): on a SOCK_SEQPACKET socket, an empty message reads as the
+    FIN, and a message longer than one read is cut short, with no error.
     """
     if timeout is None or not 0 < timeout <= 1e6:
         raise ValueError(f"timeout must be above 0, at most 1e6, not {timeout!r}")
@@ -297,7 +310,11 @@ def heartbeat(sock, deadline):
     waiting), in seconds above 0 and at most 1e6 (ValueError for None or a
     number out of that range), to within about 1 ms (CPython waits in
     poll() in whole milliseconds, rounded up: the call may return up to
-    about 1 ms after deadline). On a miss (no pong in time,
+    about 1 ms after deadline); another thread running Python code
+    meanwhile can delay the return by a switch interval
+    (sys.getswitchinterval(), 5 ms by default) or more: the call waits for
+    the GIL after each system call. A pong already queued when the time is up
+    is still read, without waiting, and counts. On a miss (no pong in time,
     another answer, b'', an OSError) it shuts the connection down in both
     directions and returns False: a late pong could otherwise answer the
     next ping, so every later call on this socket returns False too. An
@@ -309,11 +326,11 @@ def heartbeat(sock, deadline):
     is shut down by one that lands before the call's try block begins
     (before any ping: the connection is left as it was), or in the call's
     last few bytecodes (its cleanup's check and shutdown() call): no Python
-    code can cover those. On a TCP socket whose SO_RCVLOWAT is above the
-    pong's size on the wire (4 bytes; over TLS, its whole record), poll()
-    waits for more: a pong that arrives while the
-    call waits, with nothing after it (no FIN), is a miss (over TLS, one
-    already queued when the call reads is read at once).
+    code can cover those. On a TCP socket whose SO_RCVLOWAT is above 1,
+    poll() waits until that many bytes are queued (over TLS, counted on the
+    wire): a pong, or the rest of one, that arrives in a shorter piece, with
+    nothing after it (no FIN), is read only once the time is up, and the
+    call returns True then, at the deadline.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
     close the socket then. The socket's own timeout is restored (except
@@ -337,11 +354,16 @@ def heartbeat(sock, deadline):
             sock.settimeout(deadline)
             sock.sendall(b"ping")
             while len(answer) < 4:
-                remaining = end - time.monotonic()
-                if remaining <= 0:
-                    break
-                sock.settimeout(remaining)
-                chunk = sock.recv(4 - len(answer))
+                sock.settimeout(max(end - time.monotonic(), 0))
+                try:
+                    chunk = sock.recv(4 - len(answer))
+                except TimeoutError:
+                    if time.monotonic() < end:
+                        raise  # not the deadline's: a signal handler's, say
+                    # One more read, without waiting: a pong queued by now
+                    # counts (poll() missed it, or the thread got the CPU late)
+                    sock.settimeout(0)
+                    chunk = sock.recv(4 - len(answer))
                 if not chunk:
                     break
                 answer += chunk
@@ -380,7 +402,10 @@ async def close_writer(writer, timeout=5.0):
     waits for the peer's close_notify or FIN, does not complete at once
     unless one has arrived; a pipe's close, with nothing left to send, takes
     a loop iteration more than 0 allows: False, with nothing dropped and no
-    abort); the abort itself takes a few loop iterations more. Also returns
+    abort); the abort itself takes a few loop iterations more. Like every
+    asyncio timeout, it holds while the event loop runs: code that blocks
+    the loop (a time.sleep() in another task, say) delays the return by as
+    long. Also returns
     False, after abort(), when an earlier wait_for(wait_closed()) was
     cancelled, which leaves wait_closed() raising CancelledError. A
     connection that fails while closing, or that was closed before (even by
@@ -428,6 +453,9 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     0 to 1e6, bounds the whole call, the close included (close_writer() gets
     what is left of it); once it is spent, one more read takes what has
     arrived, so 0 takes an EOF already received with nothing before it.
+    Like every asyncio timeout, it holds while the event loop runs: code
+    that blocks the loop (a time.sleep() in another task, say) delays the
+    return by as long.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
     failed, the close had to abort, or, over a plain socket, the writer was

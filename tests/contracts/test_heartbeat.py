@@ -646,7 +646,7 @@ def test_a_pong_queued_when_the_time_is_up_counts(sockets, peers):
 def test_an_oserror_a_signal_handler_raises_may_propagate_or_be_lost(
     sockets, peers, at, nth, outcome
 ):
-    """or, landing as the timeout is restored, be lost: raise one that is
+    """or, landing as the timeout is restored, be lost ...: raise one that is
     not an OSError to interrupt the call
 
     TimeoutError as the call reads the socket's timeout: no ping yet, the
@@ -681,3 +681,38 @@ def test_another_thread_running_python_code_can_delay_the_return(sockets, busy_t
         result, took = timed(heartbeat, ours, 0.05)
     assert result is False
     assert took >= 0.05 + 0.03  # far past the 1 ms of the bound
+
+
+class LateTimeout(socket.socket):
+    """A socket whose first recv() waits until the pong is queued and the
+    deadline (`until`) has passed, then raises TimeoutError, as a signal
+    handler's would if its signal landed then."""
+
+    until = 0.0
+
+    def recv(self, size, *flags):
+        if self.until:
+            ready = select.select([self], [], [], WAIT)[0]
+            assert ready, "no pong queued"
+            late = self.until - time.monotonic()
+            select.select([], [], [], max(late, 0) + 0.01)  # the time is up
+            self.until = 0.0
+            raise TimeoutError("as if from a signal handler")
+        return super().recv(size, *flags)
+
+
+def test_a_timeout_error_raised_once_the_time_is_up_may_be_lost(sockets, peers):
+    """so may a TimeoutError that a wait raises once the time is up: it
+    reads as the deadline's
+
+    The pong is queued; a TimeoutError not the socket's is raised in the
+    wait once the deadline has passed: the call reads the pong, without
+    waiting, and returns True; the error is lost."""
+    ours, peer = sockets.pair()
+    timeout = ours.gettimeout()
+    late = sockets.keep(LateTimeout(fileno=ours.detach()))
+    late.settimeout(timeout)
+    responder = peers.start(answer, peer, (b"pong",), 0.0)
+    late.until = time.monotonic() + 0.2
+    assert heartbeat(late, 0.2) is True
+    assert responder.result() == [b"ping"]

@@ -324,8 +324,9 @@ def heartbeat(sock, deadline):
     count as a miss (False), or, landing as the timeout is restored, be
     lost (so may a TimeoutError that a wait raises once the time is up: it
     reads as the deadline's): raise one that is not an OSError to
-    interrupt the call. Nothing is shut down by one that lands before the call's try block begins
-    (before any ping: the connection is left as it was), or in the call's
+    interrupt the call. Nothing is shut down by one that lands before the
+    call's try block begins (before any ping: the connection is left as it
+    was), or in the call's
     last few bytecodes (its cleanup's check and shutdown() call): no Python
     code can cover those. On a TCP socket whose SO_RCVLOWAT is above 1,
     poll() waits until that many bytes are queued (over TLS, counted on the

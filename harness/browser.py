@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -52,18 +53,67 @@ DIAGRAMS_DRAWN = """async () => {
 # (An <a> inside an SVG drawing has an object for .href: resolve its attribute.)
 COLLECT_LINKS = """() => [...document.querySelectorAll("a[href]")]
     .map(a => new URL(a.getAttribute("href"), document.baseURI).href)"""
+# Colour contrast of code: a highlighted block is thousands of token spans,
+# and axe-core's color-contrast rule measures each one (most of a page's axe
+# time). Two tokens with the same class, computed colour, font and
+# background (that of the nearest ancestor that paints one) have the same
+# contrast, so the rule measures one token of each such kind per page and
+# palette: one that is rendered and not scrolled out of its block, if any
+# (axe-core skips hidden text, and cannot measure clipped text); the others
+# carry data-axe-same-contrast, which the rule's selector leaves out
+# (axe-core has no sampling option of its own). Every other rule still sees
+# every element. Marked again in each palette.
+CODE_TOKENS = ".highlight code span[class]"
+MARK_SAME_CONTRAST = f"""() => {{
+    const painted = new Map();  // element -> the background it shows
+    const background = element => {{
+        if (!element) return "";
+        if (!painted.has(element)) {{
+            const style = getComputedStyle(element);
+            painted.set(element,
+                style.backgroundColor !== "rgba(0, 0, 0, 0)"
+                    || style.backgroundImage !== "none"
+                    ? style.backgroundColor + style.backgroundImage
+                    : background(element.parentElement));
+        }}
+        return painted.get(element);
+    }};
+    const measurable = token => {{
+        const box = token.closest("pre")?.getBoundingClientRect();
+        const own = token.getBoundingClientRect();
+        return own.width > 0 && box && own.left >= box.left && own.right <= box.right;
+    }};
+    const kinds = new Map();  // kind -> [the token measured, every other]
+    for (const token of document.querySelectorAll("{CODE_TOKENS}")) {{
+        token.setAttribute("data-axe-same-contrast", "");
+        const style = getComputedStyle(token);
+        const kind = [token.className, style.color, style.opacity, style.fontSize,
+                      style.fontWeight, style.fontStyle, style.textShadow,
+                      background(token.parentElement)].join("|");
+        if (!kinds.has(kind)) kinds.set(kind, [token, false]);
+        const chosen = kinds.get(kind);
+        if (!chosen[1] && measurable(token)) kinds.set(kind, [token, true]);
+    }}
+    for (const [token] of kinds.values())
+        token.removeAttribute("data-axe-same-contrast");
+    axe.configure({{rules: [{{id: "color-contrast",
+                             selector: "*:not([data-axe-same-contrast])"}}]}});
+}}"""
 # The full run also checks target-size (WCAG 2.2, 2.5.8) in the page's content,
 # which Lighthouse's accessibility score includes and axe-core leaves off by
-# default. (Material's desktop sidebar links fail it at some scroll positions;
-# the sidebar is the theme's, and on a phone it is a drawer.)
+# default: one run over the whole page (one build of axe-core's own tree of
+# it), keeping target-size's findings inside .md-content. (Material's
+# desktop sidebar links fail it at some scroll positions; the sidebar is the
+# theme's, and on a phone it is a drawer.)
 AXE_RUN = """async rules => {
-    const only = values => ({resultTypes: ["violations"],
-                             runOnly: {type: "rule", values}});
-    const found = rules
-        ? (await axe.run(document, only(rules))).violations
-        : [...(await axe.run(document, {resultTypes: ["violations"]})).violations,
-           ...(await axe.run({include: [".md-content"]}, only(["target-size"])))
-               .violations];
+    const options = rules
+        ? {resultTypes: ["violations"], runOnly: {type: "rule", values: rules}}
+        : {resultTypes: ["violations"], elementRef: true,
+           rules: {"target-size": {enabled: true}}};
+    const found = (await axe.run(document, options)).violations
+        .map(v => v.id !== "target-size" ? v : {...v, nodes: v.nodes.filter(
+            n => n.element && n.element.closest(".md-content"))})
+        .filter(v => v.nodes.length);
     return found.map(v =>
         `${v.id} (${v.impact}): `
         + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", "));
@@ -151,6 +201,15 @@ def visit(browser, url: str) -> Visit:
         color_scheme="light", permissions=["clipboard-read", "clipboard-write"]
     )
     context.set_default_timeout(VISIT_TIMEOUT)
+    # A request to another host is recorded (the loading test fails on it),
+    # then refused at once: the browser reaches nothing but the site's own
+    # server, and a page that asks for a font from elsewhere does not wait
+    # for a lookup that cannot succeed here.
+    own = urlsplit(url)
+    context.route(
+        lambda address: urlsplit(address)[:2] != own[:2] and address.startswith("http"),
+        lambda route: route.abort("blockedbyclient"),
+    )
     seen = Visit(url)
     responses = []
     try:
@@ -169,6 +228,7 @@ def visit(browser, url: str) -> Visit:
         seen.diagrams_drawn = tab.evaluate(bounded(DIAGRAMS_DRAWN))
         seen.links = tab.evaluate(COLLECT_LINKS)
         tab.add_script_tag(path=str(AXE))
+        tab.evaluate(MARK_SAME_CONTRAST)
         seen.violations = tab.evaluate(bounded(AXE_RUN), None)
         # What loads late (the search index, lazy images) counts too: by now
         # the page has usually been idle for long enough, so this is quick.
@@ -179,6 +239,7 @@ def visit(browser, url: str) -> Visit:
         seen.dark_scheme = tab.evaluate(DARK_SCHEME)
         # Material animates colour changes: measure contrast once they end.
         tab.evaluate(bounded(TRANSITIONS_ENDED))
+        tab.evaluate(MARK_SAME_CONTRAST)
         seen.dark_violations = tab.evaluate(bounded(AXE_RUN), AXE_COLOUR_RULES)
         # Last: each copy shows Material's "Copied" notice for a while, which
         # axe-core would otherwise catch half faded in.

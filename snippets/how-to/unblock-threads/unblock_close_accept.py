@@ -1,10 +1,10 @@
 """Linux only: close() from another thread does not wake a thread in accept().
 
 The waiting thread keeps the listening socket open and waits until its
-timeout expires. Then, unless a new socket took the freed descriptor number
-meanwhile (poll() watches the number), Python calls accept() with the
-descriptor the object holds since close(), -1: OSError (EBADF), not
-TimeoutError.
+timeout expires. Then Python calls accept() with the descriptor the object
+holds since close(), -1: OSError (EBADF), not TimeoutError. (poll() watches
+the number: a new socket that took it meanwhile, and is not ready, makes it
+TimeoutError instead.)
 """
 
 import errno

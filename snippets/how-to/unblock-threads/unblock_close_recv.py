@@ -3,10 +3,10 @@
 The waiting thread keeps the connection open until it returns. What it then
 gets depends on how it waits:
 
-- with a timeout, Python waits in poll(), then, unless a new socket took
-  the freed descriptor number meanwhile (poll() watches the number), calls
-  recv() with the descriptor the object holds since close(), -1: OSError
-  (EBADF), and the data that woke it is lost;
+- with a timeout, Python waits in poll(), then calls recv() with the
+  descriptor the object holds since close(), -1: OSError (EBADF), and the
+  data that woke it is lost (poll() watches the number: a new socket that
+  took it meanwhile, and is not ready, makes it TimeoutError instead);
 - without a timeout, the thread is inside the kernel's recv(), which holds
   the socket open: it reads the data as if close() had not happened.
 """

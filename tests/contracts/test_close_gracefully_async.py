@@ -236,7 +236,7 @@ def test_returns_true_if_the_eof_arrived_and_the_writer_closed(role, max_bytes):
 )
 def test_returns_false_otherwise(role, timeout, max_bytes, bound):
     """False otherwise (time spent, more than max_bytes discarded, connection
-    failed, the close had to abort, ...).
+    failed, ... the close had to abort, ...).
 
     Each ends when its budget runs out: after timeout seconds for the time
     and the close, at once for max_bytes and a reset."""
@@ -879,6 +879,45 @@ def test_code_that_blocks_the_loop_delays_the_return():
             await blocker
             assert result is False
             assert took >= 0.5
+            assert is_closed(writer)
+
+    run(main())
+
+
+def test_returns_false_if_the_connection_fails_while_it_closes():
+    """False otherwise (time spent, more than max_bytes discarded, connection
+    failed, also while the close still sent
+
+    The peer sends its EOF at once; once the call has read it and begun to
+    close, the peer reads 1 MB of a 16 MB reply, then resets: False. (An
+    earlier body returned True: close_writer() counts a connection that
+    fails while closing as closed.)"""
+
+    async def main():
+        async with connected() as (reader, writer, peer):
+            loop = asyncio.get_running_loop()
+            writer.write(PAYLOAD)
+            peer.shutdown(socket.SHUT_WR)
+
+            async def read_then_reset():
+                for _ in range(100_000):  # until the call has begun to close
+                    if writer.is_closing():
+                        break
+                    await asyncio.sleep(0)
+                assert writer.is_closing()
+                got = 0
+                while got < 1 << 20:
+                    chunk = await loop.sock_recv(peer, 65536)
+                    if not chunk:
+                        break
+                    got += len(chunk)
+                reset(peer)
+                return got
+
+            resetting = asyncio.ensure_future(read_then_reset())
+            result = await closing.close_gracefully_async(reader, writer, TIMEOUT)
+            assert await asyncio.wait_for(resetting, TIMEOUT) >= 1 << 20
+            assert result is False
             assert is_closed(writer)
 
     run(main())

@@ -493,9 +493,9 @@ def test_over_tls_zero_aborts_even_with_nothing_left_to_send(tls_contexts):
 def test_over_tls_true_needs_the_peers_close_notify_or_fin_too(
     tls_contexts, role, expected
 ):
-    """Returns True if it closed (its buffer flushed; over TLS, the peer's
-    close_notify or FIN received too) within timeout, ... False if it did
-    not close within timeout
+    """Returns True if it closed (its buffer flushed ...; over TLS, the
+    peer's close_notify or FIN received too) within timeout, ... False if it
+    did not close within timeout
 
     A TLS peer reads all that was written, then answers the writer's
     close_notify with its own (and no FIN), with a FIN (and no
@@ -764,5 +764,47 @@ def test_code_that_blocks_the_loop_delays_the_return():
             await blocker
             assert closed is False
             assert took >= 0.5
+
+    run(main())
+
+
+def test_true_says_the_buffer_reached_the_kernel_not_the_peer():
+    """Returns True if it closed (its buffer flushed into the kernel, which
+    is not delivered: bytes from the peer still unread when the socket
+    closes make the kernel reset the connection, and drop what it had not
+    yet sent
+
+    16 MB queued; the peer reads 1 MB, sends one byte, then reads on: True,
+    and the peer's reading ends with a reset, not EOF (what the kernel had
+    not sent by then, if anything, is lost: most runs here lose some)."""
+
+    async def main():
+        async with connected() as (_, writer, peer):
+            loop = asyncio.get_running_loop()
+            writer.write(PAYLOAD)
+
+            async def read_send_read():
+                got = 0
+                while got < 1 << 20:
+                    chunk = await loop.sock_recv(peer, 65536)
+                    assert chunk, "EOF before 1 MB"
+                    got += len(chunk)
+                await loop.sock_sendall(peer, b"x")
+                try:
+                    for _ in range(100_000):  # bounded: 16 MB in 64 KB reads
+                        chunk = await loop.sock_recv(peer, 65536)
+                        if not chunk:
+                            return got, "EOF"
+                        got += len(chunk)
+                except ConnectionResetError:
+                    return got, "reset"
+                return got, "no end"
+
+            reading = asyncio.ensure_future(read_send_read())
+            closed = await closing.close_writer(writer, TIMEOUT)
+            got, end = await asyncio.wait_for(reading, TIMEOUT)
+            assert closed is True
+            assert end == "reset"
+            assert got <= BIG
 
     run(main())

@@ -602,16 +602,19 @@ def test_with_so_rcvlowat_above_1_a_short_pong_is_read_at_the_deadline(
     assert responder.result() == [b"ping"]
 
 
-def test_a_pong_queued_when_the_time_is_up_counts(sockets, peers):
-    """A pong already queued when the time is up is still read, without
-    waiting, and counts
+@pytest.mark.parametrize("sent", [0.0, 0.3], ids=["in time", "after the deadline"])
+def test_a_pong_queued_when_the_time_is_up_counts(sockets, peers, sent):
+    """Once the time is up, it reads once more, without waiting: a pong
+    queued by then counts, also one that arrived after the deadline while
+    the call ran late
 
     A trace function stands in for a thread that gets the CPU late: it holds
     the call before its first read until the pong is queued and the deadline
-    has passed. True. (An earlier body checked the time first and gave up:
-    a miss, with the pong queued.)"""
+    (0.2 s) has passed. The peer answers at once, or 0.3 s after the ping:
+    True both ways. (An earlier body checked the time first and gave up: a
+    miss, with the pong queued.)"""
     ours, peer = sockets.pair()
-    responder = peers.start(answer, peer, (b"pong",), 0.0)
+    responder = peers.start(answer, peer, (b"pong",), sent)
     line = "sock.settimeout(max(end - time.monotonic(), 0))"
     held = []
 

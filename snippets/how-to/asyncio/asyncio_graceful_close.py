@@ -104,6 +104,11 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
         raise
     finally:
         closed = await close_writer(writer, max(deadline - loop.time(), 0))  # (6)!
+    if saw_eof and closed:
+        try:
+            await writer.wait_closed()  # done: raises what ended the connection
+        except OSError:
+            return False  # it failed while closing (a reset): not graceful
     return saw_eof and closed
 # --8<-- [end:close_gracefully_async]
 

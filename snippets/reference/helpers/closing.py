@@ -313,8 +313,9 @@ def heartbeat(sock, deadline):
     about 1 ms after deadline); another thread running Python code
     meanwhile can delay the return by a switch interval
     (sys.getswitchinterval(), 5 ms by default) or more: the call waits for
-    the GIL after each system call. A pong already queued when the time is up
-    is still read, without waiting, and counts. On a miss (no pong in time,
+    the GIL after each system call. Once the time is up, it reads once more,
+    without waiting: a pong queued by then counts, also one that arrived
+    after the deadline while the call ran late. On a miss (no pong in time,
     another answer, b'', an OSError) it shuts the connection down in both
     directions and returns False: a late pong could otherwise answer the
     next ping, so every later call on this socket returns False too. An
@@ -391,8 +392,11 @@ def heartbeat(sock, deadline):
 async def close_writer(writer, timeout=5.0):
     """Close an asyncio StreamWriter; abort it if not closed in timeout seconds.
 
-    Returns True if it closed (its buffer flushed; over TLS, the peer's
-    close_notify or FIN received too) within timeout, and also when
+    Returns True if it closed (its buffer flushed into the kernel, which
+    is not delivered: bytes from the peer still unread when the socket
+    closes make the kernel reset the connection, and drop what it had not
+    yet sent; close_gracefully_async() reads them first; over TLS, the
+    peer's close_notify or FIN received too) within timeout, and also when
     asyncio's ssl_shutdown_timeout (3.11+) ended the wait first: that True
     does not mean the buffer was delivered, as asyncio then drops what is
     left of it. False if it did not close within timeout: it then aborts
@@ -460,10 +464,11 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     return by as long.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
-    failed, the close had to abort, or, over a plain socket, the writer was
-    closing, already or when this call read EOF: another task, or a second
-    call, closed or aborted it meanwhile: its reader's EOF may then be its
-    own close's, not the peer's). Over TLS and over a subprocess's pipes, a
+    failed, also while the close still sent, the close had to abort, or,
+    over a plain socket, the writer was closing, already or when this call
+    read EOF: another task, or a second call, closed or aborted it
+    meanwhile: its reader's EOF may then be its own close's, not the
+    peer's). Over TLS and over a subprocess's pipes, a
     writer already closing is no exception: asyncio's TLS transport (3.11+)
     closes itself once the peer's EOF arrives, and a pipe writer once the
     child has gone, so the call still reads to EOF and gives True if that
@@ -531,6 +536,11 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
         raise
     finally:
         closed = await close_writer(writer, max(deadline - loop.time(), 0))
+    if saw_eof and closed:
+        try:
+            await writer.wait_closed()  # done: raises what ended the connection
+        except OSError:
+            return False  # it failed while closing (a reset): not graceful
     return saw_eof and closed
 # --8<-- [end:close_gracefully_async]
 

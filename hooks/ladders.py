@@ -149,6 +149,21 @@ def provenance(program: str, snippets: Path, record: dict, header: list[str]) ->
     return f"stored capture{where}, not captured again in this build"
 
 
+def kinds(events: list) -> str:
+    """What the capture holds, for its caption: "SYN, FIN and data", say."""
+    transfers = [e for e in events if not isinstance(e, Print)]
+    found = [
+        flag
+        for flag in ("SYN", "FIN", "RST")
+        if any(flag in e.flags for e in transfers)
+    ]
+    if any(e.length for e in transfers):
+        found.append("data")
+    if len(found) < 2:
+        return "".join(found) or "nothing"
+    return ", ".join(found[:-1]) + " and " + found[-1]
+
+
 def figure(program: str, snippets: Path, record: dict) -> str:
     path = wire_path(snippets / program)
     if not path.is_file():
@@ -169,6 +184,7 @@ def figure(program: str, snippets: Path, record: dict) -> str:
         for n, e in enumerate(events, 1)
     )
     when = provenance(program, snippets, record, header)
+    shown = kinds(events)
     lengths = [h for h in header if h.startswith("lengths:")]
     note = f" Data {html.escape(lengths[0][len('lengths: ') :])}." if lengths else ""
     when = when[0].upper() + when[1:]
@@ -180,7 +196,7 @@ def figure(program: str, snippets: Path, record: dict) -> str:
         f'<figure class="ladder" id="{anchor(program)}" data-search-exclude>\n'
         f"{svg(program, events, title)}\n"
         f"<figcaption>The segments <code>{html.escape(name)}</code> sent on "
-        "loopback: SYN, FIN, RST and data (data sent one way with nothing in "
+        f"loopback: {shown} (data sent one way with nothing in "
         "between as one arrow; pure ACKs, window updates and retransmissions "
         f"left out).{note} "
         f'<span class="ladder-when">{html.escape(when)}.'

@@ -676,6 +676,46 @@ def test_a_tls_writer_already_closing_on_the_peers_eof_gives_true(
     run(main())
 
 
+def sends_its_eof_first_then_reads_raw(tls: ssl.SSLSocket, stop: threading.Event):
+    """Send a close_notify at once (unwrap(), which waits for the writer's),
+    then read what comes raw until the end; return it."""
+    got = b""
+    with contextlib.suppress(OSError):
+        tls.unwrap()
+        while chunk := tls.recv(65536):  # raw now; bounded: the socket's timeout
+            got += chunk
+    return got
+
+
+@pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="3.10's TLS transport does not close itself"
+)
+def test_what_a_tls_writer_is_given_after_it_closed_itself_is_lost(tls_contexts):
+    """What such a writer had not sent when it closed itself, or is given
+    after, is lost: True says nothing of it.
+
+    The TLS peer sends its close_notify first; once the writer has closed
+    itself (3.11+), it is given a reply: the call returns True at once, and
+    the peer, reading raw after its close_notify, gets nothing."""
+
+    async def main():
+        async with tls_connected(tls_contexts, sends_its_eof_first_then_reads_raw) as (
+            reader,
+            writer,
+            raw,
+            peer,
+        ):
+            await until(lambda: writer.is_closing() and reader.at_eof())
+            writer.write(b"a reply nobody gets\n")
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(reader, writer, TIMEOUT)
+            assert result is True
+            assert time.monotonic() - start < SLACK
+            assert await peer.result() == b""
+
+    run(main())
+
+
 def test_raises_runtime_error_if_another_task_is_reading_from_reader():
     """It raises RuntimeError if another task is reading from reader (a
     StreamReader takes one reader at a time); the writer is closed all the
@@ -784,14 +824,23 @@ def test_a_tls_writer_closed_by_the_peers_eof_with_data_unread_gives_true(
     run(main())
 
 
-def test_a_pipe_writer_closed_as_the_child_went_gives_true():
+@pytest.mark.parametrize(
+    "written",
+    ["one byte after the child went", "200 kB, unsent when the child went"],
+)
+def test_a_pipe_writer_closed_as_the_child_went_gives_true(written):
     """Over TLS and over a subprocess's pipes, a writer already closing is no
     exception: ... and a pipe writer once the child has gone, so the call
-    still reads to EOF and gives True if that comes in time
+    still reads to EOF and gives True if that comes in time ... What such a
+    writer had not sent when it closed itself, or is given after, is lost:
+    True says nothing of it.
 
-    A child that exits without reading its stdin: once its stdin writer has
-    closed itself, the call reads the child's stdout to its EOF and returns
-    True. (An earlier version returned False at once.)"""
+    A child that exits without reading its stdin, given one byte after it
+    went (the writer, closed already, drops it), or 200 kB as it starts
+    (more than a pipe holds: its stdin writer fails with BrokenPipeError as
+    the child goes): once the writer has closed itself, the call reads the
+    child's stdout to its EOF and returns True. (An earlier version returned
+    False at once; another, False for the failed pipe.)"""
 
     async def main():
         process = await asyncio.create_subprocess_exec(
@@ -804,8 +853,11 @@ def test_a_pipe_writer_closed_as_the_child_went_gives_true():
         )
         try:
             reader, writer = process.stdout, process.stdin
+            if written.startswith("200 kB"):
+                writer.write(PAYLOAD[:200_000])
             assert await asyncio.wait_for(process.wait(), TIMEOUT) == 0
-            writer.write(b"x")  # fails on the pipe the child left: it closes
+            if written.startswith("one byte"):
+                writer.write(b"x")  # dropped: the writer closed as the child went
             await until(writer.is_closing)
             start = time.monotonic()
             result = await closing.close_gracefully_async(reader, writer, TIMEOUT)

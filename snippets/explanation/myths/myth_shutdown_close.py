@@ -2,8 +2,8 @@
 
 close() alone ends a connection that nothing else holds. shutdown(SHUT_WR)
 and shutdown(SHUT_RDWR) end this side's sending, and release nothing. After
-close(), the object is unusable (unless a makefile() object still holds
-it).
+close(), the calls that reach the kernel fail (unless a makefile() object
+still holds it).
 """
 
 import socket

@@ -58,7 +58,7 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time()
-    saw_eof = False
+    saw_eof = pipe = False
     try:
         if timeout is None or not 0 <= timeout <= 1e6:
             raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
@@ -104,7 +104,7 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
         raise
     finally:
         closed = await close_writer(writer, max(deadline - loop.time(), 0))  # (6)!
-    if saw_eof and closed:
+    if saw_eof and closed and not pipe:  # a pipe fails as its child goes
         try:
             await writer.wait_closed()  # done: raises what ended the connection
         except OSError:

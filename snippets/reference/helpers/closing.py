@@ -475,8 +475,10 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     comes in time (from a pipe, the EOF is the child's; over TLS, a writer
     that you, an earlier call, or another task while this call reads, closed
     or aborted looks the same, and gives True too once its reader reads
-    EOF). Over TLS no EOF can be sent (can_write_eof() is False): it waits
-    for the peer's EOF all the same, so a peer that waits for yours makes it
+    EOF). What such a writer had not sent when it closed itself, or is
+    given after, is lost: True says nothing of it. Over TLS no EOF can be
+    sent (can_write_eof() is False): it waits for the peer's EOF all the
+    same, so a peer that waits for yours makes it
     return False at the timeout. The writer is closed when this returns or
     raises, in every case: also when it raises ValueError for a timeout out
     of range or a max_bytes below 0, and at once when its task is cancelled
@@ -490,7 +492,7 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time()
-    saw_eof = False
+    saw_eof = pipe = False
     try:
         if timeout is None or not 0 <= timeout <= 1e6:
             raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
@@ -536,7 +538,7 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
         raise
     finally:
         closed = await close_writer(writer, max(deadline - loop.time(), 0))
-    if saw_eof and closed:
+    if saw_eof and closed and not pipe:  # a pipe fails as its child goes
         try:
             await writer.wait_closed()  # done: raises what ended the connection
         except OSError:

@@ -1,7 +1,7 @@
 """Linux only: shutdown() on the AF_UNIX stream sockets of socket.socketpair().
 
-socketpair() returns AF_UNIX sockets where the system has them (on Windows,
-a TCP connection over loopback). That a send() to a peer that shut down its
+socketpair() returns AF_UNIX sockets where Python's socket module has them
+(on Windows, a TCP connection over loopback). That a send() to a peer that shut down its
 receiving side fails with EPIPE is Linux's af_unix.c.
 """
 

@@ -715,3 +715,40 @@ def busy_thread():
             sys.setswitchinterval(previous)
 
     return run
+
+
+# --- another thread that uses the socket ---
+
+
+@pytest.fixture
+def timeout_seen_by_another_thread():
+    """watch(sock): start a thread that reads sock's timeout until it is not
+    None (WAIT at most); return a function that joins it and gives the
+    first timeout it saw that was not None (or None)."""
+    threads: list[threading.Thread] = []
+
+    def watch(sock: socket.socket) -> Callable[[], float | None]:
+        seen: list[float] = []
+
+        def run() -> None:
+            deadline = time.monotonic() + WAIT
+            while time.monotonic() < deadline:
+                timeout = sock.gettimeout()
+                if timeout is not None:
+                    seen.append(timeout)
+                    return
+                select.select([], [], [], 0.005)  # a bounded wait, not a sleep
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        threads.append(thread)
+
+        def result() -> float | None:
+            thread.join(WAIT)
+            return seen[0] if seen else None
+
+        return result
+
+    yield watch
+    for thread in threads:
+        thread.join(WAIT)

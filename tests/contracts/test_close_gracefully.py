@@ -756,3 +756,19 @@ def test_on_a_seqpacket_socket_an_empty_message_reads_as_the_fin(sockets):
     assert result is True
     assert took < SLACK
     assert peer.fileno() != -1
+
+
+def test_another_thread_using_the_socket_gets_the_calls_timeout(
+    sockets, timeout_seen_by_another_thread
+):
+    """Another thread that uses this socket during the call gets the
+    timeout the call sets
+
+    Our socket has no timeout (None); while the call waits for a silent
+    peer (timeout 0.3 s), another thread reads the socket's timeout: a
+    number, the call's, at most 0.3."""
+    ours, peer = sockets.pair(timeout=None)
+    seen = timeout_seen_by_another_thread(ours)
+    assert close_gracefully(ours, timeout=0.3) is False
+    timeout = seen()
+    assert timeout is not None and 0 <= timeout <= 0.3

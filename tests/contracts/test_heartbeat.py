@@ -719,3 +719,35 @@ def test_a_timeout_error_raised_once_the_time_is_up_may_be_lost(sockets, peers):
     late.until = time.monotonic() + 0.2
     assert heartbeat(late, 0.2) is True
     assert responder.result() == [b"ping"]
+
+
+def test_another_thread_using_the_socket_gets_the_calls_timeout(
+    sockets, timeout_seen_by_another_thread
+):
+    """Another thread that uses this socket during the call gets the
+    timeout the call sets
+
+    Our socket has no timeout (None); while the call waits for a silent
+    peer (deadline 0.3 s), another thread reads the socket's timeout: a
+    number, the call's, at most 0.3."""
+    ours, peer = sockets.pair(timeout=None)
+    seen = timeout_seen_by_another_thread(ours)
+    assert heartbeat(ours, 0.3) is False
+    timeout = seen()
+    assert timeout is not None and 0 <= timeout <= 0.3
+
+
+@pytest.mark.parametrize(("deadline", "expected"), [(0.05, False), (1.0, True)])
+def test_with_tcp_cork_the_ping_may_wait_200_ms(sockets, peers, deadline, expected):
+    """With TCP_CORK on (Linux), the kernel may hold the ping back for up to
+    200 ms: a shorter deadline then misses a live peer
+
+    The peer answers each ping at once; with TCP_CORK on, a deadline of
+    0.05 s is a miss, and one of 1 s gets the pong after 0.15 s or more."""
+    ours, peer = sockets.pair()
+    ours.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
+    peers.start(answer, peer, (b"pong",), 0.0)
+    result, took = timed(heartbeat, ours, deadline)
+    assert result is expected
+    if expected:
+        assert took >= 0.15

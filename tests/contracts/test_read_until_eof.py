@@ -766,3 +766,20 @@ def test_on_a_seqpacket_socket_messages_are_not_a_stream(sockets, message):
         peer.send(bytes(70000))
         peer.close()
         assert len(read_until_eof(ours, timeout=WAIT)) == 65536
+
+
+def test_another_thread_using_the_socket_gets_the_calls_timeout(
+    sockets, timeout_seen_by_another_thread
+):
+    """Another thread that uses this socket during the call gets the
+    timeout the call sets
+
+    Our socket has no timeout (None); while the call waits for a silent
+    peer (timeout 0.3 s), another thread reads the socket's timeout: a
+    number, the call's, at most 0.3."""
+    ours, peer = sockets.pair(timeout=None)
+    seen = timeout_seen_by_another_thread(ours)
+    result, took = timed(read_until_eof, ours, timeout=0.3)
+    assert isinstance(result, TimeoutError)
+    timeout = seen()
+    assert timeout is not None and 0 <= timeout <= 0.3

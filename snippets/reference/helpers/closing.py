@@ -93,8 +93,11 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     wait leaves them unread, and close() resets the connection (a read
     without waiting, at timeout 0 or after a late return, takes them). On
     an ssl.SSLSocket, no close_notify is sent: call unwrap() first if the
-    peer needs one. When it returns False with data of yours still unsent
-    (a peer that stopped reading), the connection outlives the socket: on
+    peer needs one. Another thread that uses this socket during the call
+    gets the timeout the call sets (a blocking call it makes then may raise
+    TimeoutError, even after this call has returned): give the socket to
+    one thread at a time. When it returns False with data of yours still
+    unsent (a peer that stopped reading), the connection outlives the socket: on
     Linux the kernel keeps it, orphaned in FIN_WAIT1, with that data
     queued, and goes on sending it; abort() a connection that must end at
     once. For stream sockets (SOCK_STREAM, TLS over them included): on a
@@ -152,7 +155,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     own timeout is restored afterwards (except when an exception raised
     asynchronously, by a signal handler or Ctrl+C, lands in the few
     bytecodes before the restore: no Python code can cover that). Another
-    thread running Python code meanwhile can delay the return past that
+    thread that uses this socket during the call gets the timeout the call
+    sets (a blocking call it makes then may raise TimeoutError, even after
+    this call has returned): give the socket to one thread at a time.
+    Another thread running Python code meanwhile can delay the return past that
     bound by a switch interval (sys.getswitchinterval(), 5 ms by default)
     or more: the call waits for the GIL after each system call. Raises
     TimeoutError if reading up
@@ -335,6 +341,11 @@ def heartbeat(sock, deadline):
     nothing after it (no FIN), is read only once the time is up, and the
     call returns True then, at the deadline.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
+    With TCP_CORK on (Linux), the kernel may hold the ping back for up to
+    200 ms: a shorter deadline then misses a live peer. Another thread that
+    uses this socket during the call gets the timeout the call sets (a
+    blocking call it makes then may raise TimeoutError, even after this call
+    has returned): give the socket to one thread at a time.
     On an ssl.SSLSocket a miss also ends the TLS layer (shutdown() does):
     close the socket then. The socket's own timeout is restored (except
     when an exception raised asynchronously lands in the few bytecodes

@@ -696,16 +696,25 @@ def test_another_thread_running_python_code_can_delay_the_return(sockets, busy_t
     assert ours.fileno() == -1
 
 
-def test_unsent_data_stays_queued_in_an_orphaned_fin_wait1(sockets):
-    """When it returns False with data of yours still unsent (a peer that
-    stopped reading), the connection outlives the socket: on Linux the
-    kernel keeps it, orphaned in FIN_WAIT1, with that data queued
+@pytest.mark.parametrize(
+    ("peer_fin", "expected", "state"),
+    [(False, False, "04"), (True, True, "09")],
+    ids=["False: FIN_WAIT1", "True: LAST_ACK"],
+)
+def test_unsent_data_stays_queued_in_an_orphaned_connection(
+    sockets, peer_fin, expected, state
+):
+    """When it returns, True or False, with data of yours still unsent (a
+    peer that stopped reading), the connection outlives the socket: on Linux
+    the kernel keeps it, orphaned (in FIN_WAIT1, or LAST_ACK once the peer's
+    FIN came), with that data queued, and goes on sending it; True says the
+    peer's FIN arrived, not that your data did
 
     Our socket queues data until the peer, which reads nothing, lets no
-    more in; the call returns False at its timeout, the socket closed; the
-    kernel still lists the connection, in FIN_WAIT1 (state 04 in
-    /proc/net/tcp) with bytes in its send queue, and the peer can still
-    read them."""
+    more in; the peer sends its FIN, or nothing. The call returns True (the
+    FIN) or False (at its timeout), the socket closed; the kernel still
+    lists the connection, in LAST_ACK (09 in /proc/net/tcp) or FIN_WAIT1
+    (04), with bytes in its send queue, and the peer can still read them."""
     ours, peer = sockets.pair()
     ours.setblocking(False)
     queued = 0
@@ -714,12 +723,14 @@ def test_unsent_data_stays_queued_in_an_orphaned_fin_wait1(sockets):
             queued += ours.send(bytes(65536))
         except BlockingIOError:
             break
+    if peer_fin:
+        peer.shutdown(socket.SHUT_WR)
     ours.settimeout(5)
     local, remote = ours.getsockname(), ours.getpeername()
-    assert close_gracefully(ours, timeout=0.2) is False
+    assert close_gracefully(ours, timeout=0.2) is expected
     assert ours.fileno() == -1
-    state, unsent = proc_net_tcp(local, remote)
-    assert state == "04"  # TCP_FIN_WAIT1
+    found, unsent = proc_net_tcp(local, remote)
+    assert found == state
     assert unsent > 0
     peer.settimeout(5)
     assert peer.recv(65536)  # the queued data is still on its way

@@ -751,3 +751,36 @@ def test_with_tcp_cork_the_ping_may_wait_200_ms(sockets, peers, deadline, expect
     assert result is expected
     if expected:
         assert took >= 0.15
+
+
+def answers_pings_after_a_note(sock, stop) -> list[bytes]:
+    """Answer pings with pongs; a b"note" gets no answer. Return what came."""
+    got = []
+    for _ in range(100):
+        message = read_exactly(sock, 4)
+        got.append(message)
+        if message == b"ping":
+            sock.sendall(b"pong")
+        elif message != b"note":
+            break
+    return got
+
+
+@pytest.mark.parametrize("nodelay", [False, True], ids=["Nagle", "TCP_NODELAY"])
+def test_nagle_holds_a_ping_behind_an_unacknowledged_message(sockets, peers, nodelay):
+    """and so does Nagle's algorithm (on unless TCP_NODELAY is set) hold a
+    ping sent after a small message the peer has not yet acknowledged,
+    until that ACK comes, which the peer may delay (about 40 ms on Linux):
+    set TCP_NODELAY, or allow for it in the deadline
+
+    After 20 pings answered (the connection settles into delayed ACKs), we
+    send b"note", which the peer does not answer, then ping with a deadline
+    of 15 ms: with Nagle's algorithm on, a miss; with TCP_NODELAY, True."""
+    ours, peer = sockets.pair()
+    if nodelay:
+        ours.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    peers.start(answers_pings_after_a_note, peer)
+    for _ in range(20):
+        assert heartbeat(ours, WAIT) is True
+    ours.sendall(b"note")
+    assert heartbeat(ours, 0.015) is nodelay

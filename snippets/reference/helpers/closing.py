@@ -96,12 +96,14 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     peer needs one. Another thread that uses this socket during the call
     gets the timeout the call sets (a blocking call it makes then may raise
     TimeoutError, even after this call has returned): give the socket to
-    one thread at a time. When it returns False with data of yours still
-    unsent (a peer that stopped reading), the connection outlives the socket: on
-    Linux the kernel keeps it, orphaned in FIN_WAIT1, with that data
-    queued, and goes on sending it; abort() a connection that must end at
-    once. For stream sockets (SOCK_STREAM, TLS over them included): on a
-    SOCK_SEQPACKET socket, an empty message reads as the peer's FIN.
+    one thread at a time. When it returns, True or False, with data of
+    yours still unsent (a peer that stopped reading), the connection
+    outlives the socket: on Linux the kernel keeps it, orphaned (in
+    FIN_WAIT1, or LAST_ACK once the peer's FIN came), with that data queued,
+    and goes on sending it; True says the peer's FIN arrived, not that your
+    data did. abort() a connection that must end at once. For stream
+    sockets (SOCK_STREAM, TLS over them included): on a SOCK_SEQPACKET
+    socket, an empty message reads as the peer's FIN.
     """
     try:  # two levels: Ctrl+C in the inner cleanup still reaches close()
         previous = sock.gettimeout()
@@ -342,7 +344,11 @@ def heartbeat(sock, deadline):
     call returns True then, at the deadline.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     With TCP_CORK on (Linux), the kernel may hold the ping back for up to
-    200 ms: a shorter deadline then misses a live peer. Another thread that
+    200 ms: a shorter deadline then misses a live peer, and so does Nagle's
+    algorithm (on unless TCP_NODELAY is set) hold a ping sent after a small
+    message the peer has not yet acknowledged, until that ACK comes, which
+    the peer may delay (about 40 ms on Linux): set TCP_NODELAY, or allow for
+    it in the deadline. Another thread that
     uses this socket during the call gets the timeout the call sets (a
     blocking call it makes then may raise TimeoutError, even after this call
     has returned): give the socket to one thread at a time.

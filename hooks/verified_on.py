@@ -99,7 +99,8 @@ def verified_note(
             'data-verified="0" data-unverified="" data-environments="{}" '
             "markdown>\n\n"
             f"**Built on** {built_on()}. This page runs no program of "
-            "its own: each claim on it links to the page whose program shows it."
+            "its own: each claim on it links to the page whose program shows "
+            "it, or cites its source."
             f"{how}\n\n</section>\n"
         )
     unverified = " ".join(f"{name}:{why}" for name, why in not_ok.items())

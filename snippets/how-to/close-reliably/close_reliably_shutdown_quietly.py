@@ -4,8 +4,8 @@ On Linux, shutdown() on a connection that the peer has reset raises
 ENOTCONN; socketserver's shutdown_request() ignores it and closes anyway.
 shutdown_quietly() returns False for that errno and for a socket whose
 descriptor is already closed (fileno() is -1), as a second close() does
-nothing. ENOTCONN also answers a socket
-that was never connected: the errno cannot tell the two apart.
+nothing. ENOTCONN also answers a socket that was never connected (neither
+connecting nor listening): the errno cannot tell the two apart.
 """
 
 import errno

@@ -236,7 +236,8 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
 def shutdown_quietly(sock, how=socket.SHUT_WR):
     """shutdown(how), unless there is no connection to shut down.
 
-    Returns True if it shut the connection down. Returns False if the socket
+    Returns True if it shut the connection down (or, below, the kernel took
+    the shutdown of a socket with no connection yet). Returns False if the socket
     is already closed (fileno() is -1) or the kernel answers ENOTCONN: the
     connection was reset, or it is over (you shut it down, the peer sent its
     FIN, and yours was acknowledged), or the kernel timed it out

@@ -973,3 +973,45 @@ def test_returns_false_if_the_connection_fails_while_it_closes():
             assert is_closed(writer)
 
     run(main())
+
+
+def uploads_4_mb_then_reads(tls: ssl.SSLSocket, stop: threading.Event) -> bytes:
+    """Send 4 MB, then read what comes until the end; return it."""
+    got = b""
+    with contextlib.suppress(OSError):
+        tls.sendall(PAYLOAD[: 4 << 20])
+        while chunk := tls.recv(65536):  # bounded: the socket's timeout
+            got += chunk
+    return got
+
+
+def test_over_tls_on_3_10_a_spent_byte_budget_still_waits_for_the_close(
+    tls_contexts,
+):
+    """Over TLS on 3.10, once more than max_bytes were discarded, the close
+    still waits for the rest of timeout (its TLS shutdown waits for the
+    peer's close_notify, which a peer still sending does not send): False
+    at the timeout; 3.11 to 3.13 return False at once, as run here
+
+    A TLS peer uploads 4 MB and only then reads; max_bytes is 200 kB and
+    timeout 1 s: False, after 1 s on 3.10, within SLACK on 3.11 and later."""
+
+    async def main():
+        async with tls_connected(tls_contexts, uploads_4_mb_then_reads) as (
+            reader,
+            writer,
+            raw,
+            peer,
+        ):
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(
+                reader, writer, 1.0, max_bytes=200_000
+            )
+            took = time.monotonic() - start
+            assert result is False
+            if sys.version_info < (3, 11):
+                assert 1.0 <= took < 1.0 + SLACK
+            else:
+                assert took < SLACK
+
+    run(main())

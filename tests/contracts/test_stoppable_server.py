@@ -542,10 +542,11 @@ def test_a_request_reaching_a_connection_once_stop_has_begun_gets_503(
 ):
     """Once serve_forever() has returned and stop() wakes the waiting
     connections, the first request that reaches a connection before the
-    server closes it is answered 503 with Connection: close.
+    server closes it is answered 503 with Connection: close, also one
+    pipelined behind a request in progress before stop() was called
 
     A keep-alive client sends a second request while its first is in
-    progress and stop() begins; the first gets its response, the second a
+    progress, before stop() begins; the first gets its response, the second a
     503 with Connection: close, then the connection closes."""
     server = app(use_tls)
     handler = handler_class(server)

@@ -494,7 +494,11 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     that you, an earlier call, or another task while this call reads, closed
     or aborted looks the same, and gives True too once its reader reads
     EOF). What such a writer had not sent when it closed itself, or is
-    given after, is lost: True says nothing of it. Over TLS no EOF can be
+    given after, is lost: True says nothing of it. Over TLS on 3.10, once
+    more than max_bytes were discarded, the close still waits for the rest
+    of timeout (its TLS shutdown waits for the peer's close_notify, which a
+    peer still sending does not send): False at the timeout; 3.11 to 3.13
+    return False at once, as run here. Over TLS no EOF can be
     sent (can_write_eof() is False): it waits for the peer's EOF all the
     same, so a peer that waits for yours makes it
     return False at the timeout. The writer is closed when this returns or
@@ -600,7 +604,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     ended, within timeout seconds more. Once serve_forever() has returned
     and stop() wakes the waiting connections, the first request that
     reaches a connection before the server closes it is answered 503 with
-    Connection: close (one woken in the middle of its request line is
+    Connection: close, also one pipelined behind a request in progress
+    before stop() was called (one woken in the middle of its request line is
     closed without an answer, and so is one that reaches an idle
     connection after the wake: the woken handler reads no further); one
     that reaches an idle connection earlier,

@@ -7,7 +7,8 @@ every copy is the same as here). These helpers watch; none of them is a way
 to close a socket (those are in closing.py). tcp_state() reads the TCP_INFO
 socket option, and table_state(), port_state() and count() read
 /proc/net/tcp: those are Linux only, and STATES holds Linux's state numbers.
-The others run anywhere.
+The others use portable calls, except settle(), which waits in a select()
+on no sockets: Python's documentation says Windows does not accept that.
 """
 
 import collections

@@ -707,7 +707,7 @@ def trickle(sock, stop, data: bytes) -> None:
 
 def test_a_peer_that_trickles_bytes_costs_one_buffer(sockets, peers):
     """(it never reads more than max_bytes + 1, and holds them in one buffer,
-    however the peer splits them)
+    however the peer splits them ...)
 
     A peer sends 20,000 bytes one per segment, then its FIN: the call
     returns them all, and the most memory it held meanwhile (tracemalloc's
@@ -727,6 +727,35 @@ def test_a_peer_that_trickles_bytes_costs_one_buffer(sockets, peers):
         tracemalloc.stop()
     assert result == data
     assert peak < 4 * len(data), peak
+
+
+def test_as_it_returns_the_buffer_and_its_copy_coexist(sockets, peers):
+    """as it returns, that buffer and the bytes object it returns coexist:
+    about twice what it read
+
+    A peer sends 4 MiB, then its FIN: the most memory the call held
+    (tracemalloc's peak) is at least twice 4 MiB, and under three times."""
+    data = PAYLOAD_4_MIB
+    ours, peer = sockets.pair()
+    peer.sendall(data[:65536])  # the rest from a thread: more than buffers hold
+    peers.start(send_then_fin, peer, data[65536:])
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        result = read_until_eof(ours, max_bytes=len(data), timeout=WAIT)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result == data
+    assert 2 * len(data) <= peak < 3 * len(data), peak
+
+
+def send_then_fin(sock, stop, data: bytes) -> None:
+    sock.sendall(data)
+    sock.shutdown(socket.SHUT_WR)
+
+
+PAYLOAD_4_MIB = bytes(range(256)) * (4 << 12)
 
 
 def test_another_thread_running_python_code_can_delay_the_return(sockets, busy_thread):

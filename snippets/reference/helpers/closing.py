@@ -169,7 +169,9 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     retransmissions unanswered (tcp_retries2), or keepalive, or
     TCP_USER_TIMEOUT), ValueError if the peer sends more than
     max_bytes (it never reads more than max_bytes + 1, and holds them in one
-    buffer, however the peer splits them), ValueError for a
+    buffer, however the peer splits them; as it returns, that buffer and the
+    bytes object it returns coexist: about twice what it read), ValueError
+    for a
     timeout out of range or a max_bytes below 0, TypeError for a max_bytes
     that is not an int (None, a float, a bool), and whatever OSError recv()
     raises (ConnectionResetError: what was read is lost). On an

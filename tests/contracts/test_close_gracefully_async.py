@@ -1015,3 +1015,47 @@ def test_over_tls_on_3_10_a_spent_byte_budget_still_waits_for_the_close(
                 assert took < SLACK
 
     run(main())
+
+
+def test_over_pipes_the_reader_stays_open():
+    """Over pipes only the writer is closed; the reader, the child's stdout,
+    stays open: after False, a child still writing blocks once that pipe
+    fills, and on 3.11 and later proc.wait() waits for the pipe too, even
+    after kill(): read it to its EOF.
+
+    A child writes without end; with max_bytes 1000 the call returns False,
+    and the child still runs, until the reader's buffer is full and it
+    pauses; after kill(), proc.wait() has not returned 0.5 s later on 3.11
+    and later; once stdout is read to its EOF, it returns -9."""
+
+    async def main():
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-S",
+            "-c",
+            "import sys\nwhile True: sys.stdout.buffer.write(b'y' * 65536)",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        try:
+            reader, writer = process.stdout, process.stdin
+            result = await closing.close_gracefully_async(
+                reader, writer, TIMEOUT, max_bytes=1000
+            )
+            assert result is False
+            assert process.returncode is None
+            await until(lambda: reader._paused)  # its buffer is full: the child blocks
+            process.kill()
+            waiting = asyncio.ensure_future(process.wait())
+            done, _ = await asyncio.wait({waiting}, timeout=0.5)
+            assert bool(done) is (sys.version_info < (3, 11))
+            for _ in range(100_000):  # bounded: the pipe ends as the child went
+                if not await asyncio.wait_for(reader.read(65536), TIMEOUT):
+                    break
+            assert await asyncio.wait_for(waiting, TIMEOUT) == -9
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+
+    run(main())

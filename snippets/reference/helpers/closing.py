@@ -496,7 +496,11 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     that you, an earlier call, or another task while this call reads, closed
     or aborted looks the same, and gives True too once its reader reads
     EOF). What such a writer had not sent when it closed itself, or is
-    given after, is lost: True says nothing of it. Over TLS on 3.10, once
+    given after, is lost: True says nothing of it. Over pipes only the
+    writer is closed; the reader, the child's stdout, stays open: after
+    False, a child still writing blocks once that pipe fills, and on 3.11
+    and later proc.wait() waits for the pipe too, even after kill(): read
+    it to its EOF. Over TLS on 3.10, once
     more than max_bytes were discarded, the close still waits for the rest
     of timeout (its TLS shutdown waits for the peer's close_notify, which a
     peer still sending does not send): False at the timeout; 3.11 to 3.13

@@ -768,10 +768,10 @@ def answers_pings_after_a_note(sock, stop) -> list[bytes]:
 
 @pytest.mark.parametrize("nodelay", [False, True], ids=["Nagle", "TCP_NODELAY"])
 def test_nagle_holds_a_ping_behind_an_unacknowledged_message(sockets, peers, nodelay):
-    """and so does Nagle's algorithm (on unless TCP_NODELAY is set) hold a
-    ping sent after a small message the peer has not yet acknowledged,
-    until that ACK comes, which the peer may delay (about 40 ms on Linux):
-    set TCP_NODELAY, or allow for it in the deadline
+    """Nagle's algorithm (on unless TCP_NODELAY is set) holds back a ping
+    sent after a small message the peer has not yet acknowledged until that
+    ACK comes, which the peer may delay (about 40 ms on Linux): set
+    TCP_NODELAY, or allow for it in the deadline
 
     After 20 pings answered (the connection settles into delayed ACKs), we
     send b"note", which the peer does not answer, then ping with a deadline

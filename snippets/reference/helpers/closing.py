@@ -347,9 +347,9 @@ def heartbeat(sock, deadline):
     call returns True then, at the deadline.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     With TCP_CORK on (Linux), the kernel may hold the ping back for up to
-    200 ms: a shorter deadline then misses a live peer, and so does Nagle's
-    algorithm (on unless TCP_NODELAY is set) hold a ping sent after a small
-    message the peer has not yet acknowledged, until that ACK comes, which
+    200 ms: a shorter deadline then misses a live peer. Nagle's algorithm
+    (on unless TCP_NODELAY is set) holds back a ping sent after a small
+    message the peer has not yet acknowledged until that ACK comes, which
     the peer may delay (about 40 ms on Linux): set TCP_NODELAY, or allow for
     it in the deadline. Another thread that
     uses this socket during the call gets the timeout the call sets (a

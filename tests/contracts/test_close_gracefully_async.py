@@ -985,16 +985,19 @@ def uploads_4_mb_then_reads(tls: ssl.SSLSocket, stop: threading.Event) -> bytes:
     return got
 
 
-def test_over_tls_on_3_10_a_spent_byte_budget_still_waits_for_the_close(
+def test_over_tls_on_3_10_a_spent_byte_budget_may_still_wait_for_the_close(
     tls_contexts,
 ):
     """Over TLS on 3.10, once more than max_bytes were discarded, the close
-    still waits for the rest of timeout (its TLS shutdown waits for the
-    peer's close_notify, which a peer still sending does not send): False
-    at the timeout; 3.11 to 3.13 return False at once, as run here
+    may still wait for the rest of timeout (its TLS shutdown waits for the
+    peer's close_notify, which a peer still sending does not send): False,
+    at the latest at the timeout; 3.11 to 3.13 return False at once, as run
+    here
 
     A TLS peer uploads 4 MB and only then reads; max_bytes is 200 kB and
-    timeout 1 s: False, after 1 s on 3.10, within SLACK on 3.11 and later."""
+    timeout 1 s: False, within 1 s and SLACK on 3.10 (here usually after the
+    whole second, once at once in a clean-clone run), within SLACK on 3.11
+    and later."""
 
     async def main():
         async with tls_connected(tls_contexts, uploads_4_mb_then_reads) as (
@@ -1010,7 +1013,7 @@ def test_over_tls_on_3_10_a_spent_byte_budget_still_waits_for_the_close(
             took = time.monotonic() - start
             assert result is False
             if sys.version_info < (3, 11):
-                assert 1.0 <= took < 1.0 + SLACK
+                assert took < 1.0 + SLACK
             else:
                 assert took < SLACK
 

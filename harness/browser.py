@@ -83,7 +83,7 @@ MARK_SAME_CONTRAST = f"""() => {{
         const own = token.getBoundingClientRect();
         return own.width > 0 && box && own.left >= box.left && own.right <= box.right;
     }};
-    const kinds = new Map();  // kind -> [the token measured, every other]
+    const kinds = new Map();  // kind -> [the token to measure, is it measurable]
     for (const token of document.querySelectorAll("{CODE_TOKENS}")) {{
         token.setAttribute("data-axe-same-contrast", "");
         const style = getComputedStyle(token);

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import gc
 import math
+import os
 import socket
 import ssl
 import sys
@@ -339,7 +340,7 @@ def test_the_writer_is_closed_when_this_returns(role, timeout):
 @pytest.mark.parametrize("timeout", [None, -1.0, math.nan, math.inf, 1e10])
 def test_value_error_for_a_timeout_out_of_range_aborts_first(timeout):
     """timeout, in seconds from 0 to 1e6 ... ValueError for a timeout out of
-    range, ... both abort first.
+    range, ... all abort first.
 
     16 MB wait for a peer that never reads: ValueError at once (for inf
     and 1e10 too: an earlier version waited for ever, or raised
@@ -363,7 +364,7 @@ def test_value_error_for_a_timeout_out_of_range_aborts_first(timeout):
 @pytest.mark.parametrize("how", ["task.cancel()", "an outer wait_for() times out"])
 def test_cancelled_error_if_its_task_is_cancelled_aborts_first(how):
     """CancelledError if the task running it is cancelled once it has started,
-    both abort first.
+    ... all abort first.
 
     16 MB wait for a peer that never reads, timeout 5 s; the task is
     cancelled while close_writer() waits: it ends at once, the writer
@@ -660,8 +661,8 @@ def test_a_pipe_writer_is_closed_in_every_case_with_no_error_in_the_loop(case):
     """a pipe's close, with nothing left to send, takes a loop iteration more
     than 0 allows: False, with nothing dropped and no abort ... The writer
     is closed when this returns or raises, in every case: ValueError for a
-    timeout out of range, and CancelledError if the task running it is
-    cancelled once it has started, both abort first (a transport closed
+    timeout out of range, CancelledError if the task running it is
+    cancelled once it has started, ... all abort first (a transport closed
     already, or a pipe whose close has nothing left to send, needs no
     abort).
 
@@ -806,5 +807,39 @@ def test_true_says_the_buffer_reached_the_kernel_not_the_peer():
             assert closed is True
             assert end == "reset"
             assert got <= BIG
+
+    run(main())
+
+
+def test_another_exception_of_wait_closed_is_raised_after_the_abort():
+    """and any other exception wait_closed() raises within timeout
+    (NotImplementedError, at once, from a writer made on a protocol with no
+    close waiter, such as asyncio.streams.FlowControlMixin; ... all abort first
+
+    A StreamWriter made on FlowControlMixin over a pipe that nobody reads,
+    1 MB queued: NotImplementedError at once, the rest of the buffer dropped
+    and the pipe closed. (An earlier version counted it as closed: True at
+    once, with 983 040 bytes still queued and the pipe open.)"""
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        read_end, write_end = os.pipe()
+        try:
+            pipe = os.fdopen(write_end, "wb", buffering=0)  # the transport's
+            transport, protocol = await loop.connect_write_pipe(
+                asyncio.streams.FlowControlMixin, pipe
+            )
+            writer = asyncio.StreamWriter(transport, protocol, None, loop)
+            writer.write(PAYLOAD[:1_000_000])
+            assert transport.get_write_buffer_size() > 0  # the pipe is full
+            start = time.monotonic()
+            with pytest.raises(NotImplementedError):
+                await asyncio.wait_for(closing.close_writer(writer, TIMEOUT), TIMEOUT)
+            assert time.monotonic() - start < SLACK
+            assert transport.get_write_buffer_size() == 0
+            await asyncio.sleep(0)  # abort() closes the pipe in the next iteration
+            assert pipe.closed
+        finally:
+            os.close(read_end)
 
     run(main())

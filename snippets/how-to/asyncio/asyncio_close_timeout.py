@@ -27,11 +27,15 @@ async def close_writer(writer, timeout=5.0):
             raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
         done, _ = await asyncio.wait({closing}, timeout=timeout)  # (2)!
         if done and not closing.cancelled():
-            closing.exception()  # an OSError here: it closed all the same
-            return True
+            error = closing.exception()  # an OSError: it closed all the same
+            if error is None or isinstance(error, OSError):
+                return True
+            raise error  # NotImplementedError: no close waiter (aborted first)
         return False
     finally:
-        if not closing.done() or closing.cancelled():  # (3)!
+        ended = closing.done() and not closing.cancelled()
+        error = closing.exception() if ended else None
+        if not ended or not isinstance(error, (OSError, type(None))):  # (3)!
             sock = writer.get_extra_info("socket")  # None: TLS let go of it, a pipe
             if writer.get_extra_info("pipe") is not None:  # a pipe breaks if
                 unclosed = writer.transport.get_write_buffer_size() > 0  # aborted
@@ -44,8 +48,6 @@ async def close_writer(writer, timeout=5.0):
                 closing.cancel()
             elif not closing.cancelled():
                 closing.exception()  # retrieved: no "never retrieved" warning
-        elif not closing.cancelled():
-            closing.exception()  # likewise
 # --8<-- [end:close_writer]
 
 

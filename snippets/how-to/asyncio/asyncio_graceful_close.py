@@ -28,11 +28,15 @@ async def close_writer(writer, timeout=5.0):
             raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
         done, _ = await asyncio.wait({closing}, timeout=timeout)
         if done and not closing.cancelled():
-            closing.exception()  # an OSError here: it closed all the same
-            return True
+            error = closing.exception()  # an OSError: it closed all the same
+            if error is None or isinstance(error, OSError):
+                return True
+            raise error  # NotImplementedError: no close waiter (aborted first)
         return False
     finally:
-        if not closing.done() or closing.cancelled():
+        ended = closing.done() and not closing.cancelled()
+        error = closing.exception() if ended else None
+        if not ended or not isinstance(error, (OSError, type(None))):
             sock = writer.get_extra_info("socket")  # None: TLS let go of it, a pipe
             if writer.get_extra_info("pipe") is not None:  # a pipe breaks if
                 unclosed = writer.transport.get_write_buffer_size() > 0  # aborted
@@ -45,8 +49,6 @@ async def close_writer(writer, timeout=5.0):
                 closing.cancel()
             elif not closing.cancelled():
                 closing.exception()  # retrieved: no "never retrieved" warning
-        elif not closing.cancelled():
-            closing.exception()  # likewise
 
 
 # --8<-- [start:close_gracefully_async]
@@ -72,9 +74,25 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
             return False  # its reader's EOF may be its own close's
         if writer.can_write_eof():
             writer.write_eof()  # (1)!
+        old_tls = tls and sys.version_info < (3, 11)
+
+        async def read_chunk():
+            """reader.read(65536), and how many bytes it took. On 3.10 over TLS
+            the transport closes itself under a paused reader, whose next read
+            takes its chunk, then fails (AttributeError) to resume reading: a
+            read that found the buffer full, so it took min(65536, buffered)."""
+            buffered = len(reader._buffer) if old_tls else 0
+            try:
+                chunk = await reader.read(65536)
+            except AttributeError:
+                if not old_tls:
+                    raise
+                return None, buffered - len(reader._buffer) if buffered else 65536
+            return chunk, len(chunk)
+
         while max_bytes is None or discarded <= max_bytes:  # (2)!
             remaining = deadline - loop.time()
-            reading = asyncio.ensure_future(reader.read(65536))
+            reading = asyncio.ensure_future(read_chunk())
             try:  # not wait_for(): at 0 it would cancel a read of what is buffered
                 done, _ = await asyncio.wait({reading}, timeout=remaining)
             finally:
@@ -82,19 +100,15 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
                     reading.cancel()
             if not done:
                 break  # time spent
-            try:
-                chunk = reading.result()
-            except AttributeError:  # 3.10's TLS transport, which closed itself
-                if not tls or sys.version_info >= (3, 11):  # under a paused
-                    raise  # reader: the read took its chunk, then failed to
-                discarded += 65536  # resume reading; count that chunk, go on
+            chunk, taken = reading.result()
+            discarded += taken
+            if chunk is None:  # 3.10, TLS: the read failed after taking it
                 continue
             if not chunk:  # the peer's EOF, or one a close meanwhile fed it
                 # (not over pipes: write_eof() closes the writer's pipe, and
                 # the reader has a pipe of its own, which no close feeds)
                 saw_eof = tls or pipe or not writer.is_closing()  # (3)!
                 break
-            discarded += len(chunk)
             if remaining <= 0:
                 break  # time spent: one read of what had arrived, no more
     except OSError:  # (4)!

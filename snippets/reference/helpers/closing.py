@@ -436,10 +436,15 @@ async def close_writer(writer, timeout=5.0):
     cancelled, which leaves wait_closed() raising CancelledError. A
     connection that fails while closing, or that was closed before (even by
     an abort), counts as closed. The writer is closed when this returns or
-    raises, in every case: ValueError for a timeout out of range, and
+    raises, in every case: ValueError for a timeout out of range,
     CancelledError if the task running it is cancelled once it has started,
-    both abort first (a transport closed already, or a pipe whose close has
-    nothing left to send, needs no abort).
+    and any other exception wait_closed() raises within timeout
+    (NotImplementedError, at once, from a writer made on a protocol with no
+    close waiter, such as
+    asyncio.streams.FlowControlMixin; the writers of open_connection(),
+    start_server() and create_subprocess_exec() have one) all abort first
+    (a transport closed already, or a pipe whose close has nothing left to
+    send, needs no abort).
     """
     if not writer.is_closing():  # a second close() breaks a TLS writer (3.11+)
         writer.close()
@@ -449,11 +454,15 @@ async def close_writer(writer, timeout=5.0):
             raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
         done, _ = await asyncio.wait({closing}, timeout=timeout)
         if done and not closing.cancelled():
-            closing.exception()  # an OSError here: it closed all the same
-            return True
+            error = closing.exception()  # an OSError: it closed all the same
+            if error is None or isinstance(error, OSError):
+                return True
+            raise error  # NotImplementedError: no close waiter (aborted first)
         return False
     finally:
-        if not closing.done() or closing.cancelled():
+        ended = closing.done() and not closing.cancelled()
+        error = closing.exception() if ended else None
+        if not ended or not isinstance(error, (OSError, type(None))):
             sock = writer.get_extra_info("socket")  # None: TLS let go of it, a pipe
             if writer.get_extra_info("pipe") is not None:  # a pipe breaks if
                 unclosed = writer.transport.get_write_buffer_size() > 0  # aborted
@@ -466,8 +475,6 @@ async def close_writer(writer, timeout=5.0):
                 closing.cancel()
             elif not closing.cancelled():
                 closing.exception()  # retrieved: no "never retrieved" warning
-        elif not closing.cancelled():
-            closing.exception()  # likewise
 # --8<-- [end:close_writer]
 
 
@@ -516,7 +523,9 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     first step runs none of it, and the writer stays open: await this call
     directly, or close the writer in a finally of your own. It raises
     RuntimeError if another task is reading from reader (a StreamReader
-    takes one reader at a time); the writer is closed all the same.
+    takes one reader at a time); the writer is closed all the same. So it
+    is when close_writer() raises (NotImplementedError for a writer with no
+    close waiter): this call raises it too.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time()
@@ -534,9 +543,25 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
             return False  # its reader's EOF may be its own close's
         if writer.can_write_eof():
             writer.write_eof()
+        old_tls = tls and sys.version_info < (3, 11)
+
+        async def read_chunk():
+            """reader.read(65536), and how many bytes it took. On 3.10 over TLS
+            the transport closes itself under a paused reader, whose next read
+            takes its chunk, then fails (AttributeError) to resume reading: a
+            read that found the buffer full, so it took min(65536, buffered)."""
+            buffered = len(reader._buffer) if old_tls else 0
+            try:
+                chunk = await reader.read(65536)
+            except AttributeError:
+                if not old_tls:
+                    raise
+                return None, buffered - len(reader._buffer) if buffered else 65536
+            return chunk, len(chunk)
+
         while max_bytes is None or discarded <= max_bytes:
             remaining = deadline - loop.time()
-            reading = asyncio.ensure_future(reader.read(65536))
+            reading = asyncio.ensure_future(read_chunk())
             try:  # not wait_for(): at 0 it would cancel a read of what is buffered
                 done, _ = await asyncio.wait({reading}, timeout=remaining)
             finally:
@@ -544,19 +569,15 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
                     reading.cancel()
             if not done:
                 break  # time spent
-            try:
-                chunk = reading.result()
-            except AttributeError:  # 3.10's TLS transport, which closed itself
-                if not tls or sys.version_info >= (3, 11):  # under a paused
-                    raise  # reader: the read took its chunk, then failed to
-                discarded += 65536  # resume reading; count that chunk, go on
+            chunk, taken = reading.result()
+            discarded += taken
+            if chunk is None:  # 3.10, TLS: the read failed after taking it
                 continue
             if not chunk:  # the peer's EOF, or one a close meanwhile fed it
                 # (not over pipes: write_eof() closes the writer's pipe, and
                 # the reader has a pipe of its own, which no close feeds)
                 saw_eof = tls or pipe or not writer.is_closing()
                 break
-            discarded += len(chunk)
             if remaining <= 0:
                 break  # time spent: one read of what had arrived, no more
     except OSError:

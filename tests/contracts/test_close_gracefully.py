@@ -243,6 +243,32 @@ def test_with_so_linger_on_close_may_block_for_that_time_more(sockets):
     assert (timeout + 1) * 0.9 <= took <= timeout + 1 + SLACK
 
 
+@pytest.mark.parametrize("peer_sends_fin, expected", [(True, True), (False, False)])
+def test_with_so_linger_on_and_0_close_resets_and_drops_the_unsent_data(
+    sockets, peer_sends_fin, expected
+):
+    """ "on with a time of 0 (abort()'s setting, which an accepted socket
+    inherits from a listener that has it), close() resets the connection,
+    True or False, and drops the data of yours still unsent": a listener
+    with SO_LINGER on and 0 accepts a connection whose socket has it too;
+    with more queued for the peer than it has read, the call returns True
+    (the peer's FIN came) or False (a silent peer, at the timeout), and
+    the peer then gets a reset, not all the data."""
+    linger_0 = struct.pack("ii", 1, 0)
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger_0)
+        peer = sockets.keep(socket.create_connection(listener.getsockname(), 5))
+        ours = sockets.keep(listener.accept()[0])
+    assert ours.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8) == linger_0
+    queued = sockets.fill(ours)
+    if peer_sends_fin:
+        peer.shutdown(socket.SHUT_WR)
+    assert close_gracefully(ours, timeout=0.2) is expected
+    data, end = sockets.ending(peer)
+    assert end == "RST"
+    assert len(data) < queued
+
+
 @pytest.mark.parametrize("max_bytes", [0, 1, 100_000])
 def test_max_bytes_stops_the_wait_once_more_were_discarded(sockets, max_bytes):
     """ "max_bytes, if not None, also stops the wait once more than that many
@@ -705,7 +731,8 @@ def test_unsent_data_stays_queued_in_an_orphaned_connection(
     sockets, peer_fin, expected, state
 ):
     """When it returns, True or False, with data of yours still unsent (a
-    peer that stopped reading), the connection outlives the socket: on Linux
+    peer that stopped reading) and SO_LINGER off, the connection outlives
+    the socket: on Linux
     the kernel keeps it, orphaned (in FIN_WAIT1, or LAST_ACK once the peer's
     FIN came), with that data queued, and goes on sending it; True says the
     peer's FIN arrived, not that your data did

@@ -1144,3 +1144,39 @@ def test_over_tls_with_a_small_reader_limit_each_byte_counts_once(
             await peer.result()
 
     run(main())
+
+
+def sends_close_notify_first(tls: ssl.SSLSocket, stop: threading.Event):
+    """Send a close_notify at once (unwrap(), which then waits for the
+    writer's, until the writer's end or the socket's timeout)."""
+    with contextlib.suppress(OSError):
+        tls.unwrap()
+
+
+def test_over_tls_zero_may_miss_a_close_notify_still_unread(tls_contexts):
+    """so 0 takes an EOF already received with nothing before it (over TLS,
+    one that asyncio has already read, reader.at_eof(): a close_notify still
+    unread in the kernel, the event loop busy meanwhile, may give False).
+
+    The TLS peer sends its close_notify first, while the event loop is busy
+    (0.3 s), so that it waits unread in the kernel (the reader is not at
+    EOF): timeout 0 gives False on 3.10, every time here; on 3.11 to 3.13
+    True or False, as the loop's turns fall. Either way the writer is
+    closed."""
+
+    async def main():
+        async with tls_connected(tls_contexts, sends_close_notify_first) as (
+            reader,
+            writer,
+            raw,
+            peer,
+        ):
+            time.sleep(0.3)  # the scenario: a busy loop, while it arrives
+            assert not reader.at_eof()
+            result = await closing.close_gracefully_async(reader, writer, 0)
+            if sys.version_info < (3, 11):
+                assert result is False
+            assert writer.transport.is_closing() and raw.fileno() == -1
+            await peer.result()
+
+    run(main())

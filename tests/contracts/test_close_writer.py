@@ -462,7 +462,7 @@ def test_over_tls_the_writer_is_closed_when_this_returns(tls_contexts):
 def test_over_tls_zero_aborts_even_with_nothing_left_to_send(tls_contexts):
     """0 aborts unless the close completes at once ...; a TLS writer's
     close, which waits for the peer's close_notify or FIN, does not complete
-    at once unless one has arrived.
+    at once unless asyncio has already read one
 
     A TLS writer that wrote nothing, its peer reading until the writer's
     close_notify: False, its socket closed, and the peer read nothing."""
@@ -841,5 +841,38 @@ def test_another_exception_of_wait_closed_is_raised_after_the_abort():
             assert pipe.closed
         finally:
             os.close(read_end)
+
+    run(main())
+
+
+def sends_close_notify_first(tls: ssl.SSLSocket, stop: threading.Event) -> bytes:
+    """Send a close_notify at once (unwrap(), which then waits for the
+    writer's, until the writer's end or the socket's timeout)."""
+    with contextlib.suppress(OSError):
+        tls.unwrap()
+    return b""
+
+
+def test_over_tls_zero_does_not_count_a_close_notify_still_unread(tls_contexts):
+    """a TLS writer's close, which waits for the peer's close_notify or FIN,
+    does not complete at once unless asyncio has already read one: one still
+    unread in the kernel, the event loop busy meanwhile, does not count
+
+    The TLS peer sends its close_notify first, while the event loop is busy
+    (0.3 s), so that it waits unread in the kernel (the reader is not at
+    EOF): timeout 0 gives False, the writer aborted, its socket closed."""
+
+    async def main():
+        async with tls_connected(tls_contexts, sends_close_notify_first) as (
+            reader,
+            writer,
+            raw,
+            peer,
+        ):
+            time.sleep(0.3)  # the scenario: a busy loop, while it arrives
+            assert not reader.at_eof()
+            assert await closing.close_writer(writer, 0) is False
+            assert writer.transport.is_closing() and raw.fileno() == -1
+            await peer.result()
 
     run(main())

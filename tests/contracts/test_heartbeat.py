@@ -14,6 +14,7 @@ import select
 import signal
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import time
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+import closing
 from closing import heartbeat
 
 pytestmark = pytest.mark.skipif(
@@ -784,3 +786,56 @@ def test_nagle_holds_a_ping_behind_an_unacknowledged_message(sockets, peers, nod
         assert heartbeat(ours, WAIT) is True
     ours.sendall(b"note")
     assert heartbeat(ours, 0.015) is nodelay
+
+
+# A process that pings twice a peer that never answers, or once a peer whose
+# reset a read has reported; with SIGPIPE's default action restored, or not.
+SIGPIPE_CHILD = """
+import importlib.util, signal, socket, struct, sys
+spec = importlib.util.spec_from_file_location("closing", sys.argv[1])
+closing = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(closing)
+if sys.argv[3] == "SIG_DFL":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+with socket.create_server(("127.0.0.1", 0)) as listener:
+    peer = socket.create_connection(listener.getsockname(), timeout=5)
+    ours, _ = listener.accept()
+with ours, peer:
+    ours.settimeout(5)
+    if sys.argv[2] == "after a reset":
+        peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        peer.close()
+        try:
+            ours.recv(1)
+        except ConnectionResetError:
+            print("reset read", flush=True)
+    else:
+        print(closing.heartbeat(ours, 0.05), flush=True)
+    print(closing.heartbeat(ours, 0.05), flush=True)
+"""
+
+
+@pytest.mark.parametrize(
+    "case, action, expected",
+    [
+        ("after a miss", "SIG_DFL", ("False\n", -signal.SIGPIPE)),
+        ("after a reset", "SIG_DFL", ("reset read\n", -signal.SIGPIPE)),
+        ("after a miss", "ignored", ("False\nFalse\n", 0)),
+        ("after a reset", "ignored", ("reset read\nFalse\n", 0)),
+    ],
+)
+def test_with_sigpipe_default_a_ping_on_a_dead_connection_kills(case, action, expected):
+    """ "It counts on SIGPIPE being ignored, as Python sets it at startup: in a
+    process that restored its default action (signal.signal(signal.SIGPIPE,
+    signal.SIG_DFL)), a ping sent on a connection already shut down (a later
+    call, after a miss) or reset (once a read has reported the reset) kills
+    the process": in a child process, the second call after a miss, or the
+    call after a reported reset, ends it by SIGPIPE; with SIGPIPE ignored
+    (Python's default), each call returns False."""
+    child = subprocess.run(
+        [sys.executable, "-c", SIGPIPE_CHILD, closing.__file__, case, action],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert (child.stdout, child.returncode) == expected, child.stderr

@@ -88,7 +88,10 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     next socket() or accept() takes the lowest free number), the call acts
     on that socket, and shuts down and closes an unrelated connection. Never close a
     socket's descriptor behind its back. If SO_LINGER is on with a
-    time, close() may block for that time more. With SO_RCVLOWAT above 1,
+    time, close() may block for that time more; on with a time of 0
+    (abort()'s setting, which an accepted socket inherits from a listener
+    that has it), close() resets the connection, True or False, and drops
+    the data of yours still unsent. With SO_RCVLOWAT above 1,
     fewer bytes than that never end a wait: a call whose time runs out in a
     wait leaves them unread, and close() resets the connection (a read
     without waiting, at timeout 0 or after a late return, takes them). On
@@ -97,8 +100,8 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     gets the timeout the call sets (a blocking call it makes then may raise
     TimeoutError, even after this call has returned): give the socket to
     one thread at a time. When it returns, True or False, with data of
-    yours still unsent (a peer that stopped reading), the connection
-    outlives the socket: on Linux the kernel keeps it, orphaned (in
+    yours still unsent (a peer that stopped reading) and SO_LINGER off, the
+    connection outlives the socket: on Linux the kernel keeps it, orphaned (in
     FIN_WAIT1, or LAST_ACK once the peer's FIN came), with that data queued,
     and goes on sending it; True says the peer's FIN arrived, not that your
     data did. abort() a connection that must end at once. For stream
@@ -362,7 +365,11 @@ def heartbeat(sock, deadline):
     behind the socket's back whose number another socket has since reused
     pings, and on a miss shuts down, that socket's connection, an unrelated
     one, and restoring the timeout sets that descriptor's blocking mode,
-    pong or not. Use
+    pong or not. It counts on SIGPIPE being ignored, as Python sets it at
+    startup: in a process that restored its default action
+    (signal.signal(signal.SIGPIPE, signal.SIG_DFL)), a ping sent on a
+    connection already shut down (a later call, after a miss) or reset
+    (once a read has reported the reset) kills the process. Use
     it on a connection whose peer answers each ping with one pong and sends
     nothing else meanwhile.
     """
@@ -426,7 +433,8 @@ async def close_writer(writer, timeout=5.0):
     bounds the wait (0 aborts unless the close completes at once, as on a
     plain transport with nothing left to send; a TLS writer's close, which
     waits for the peer's close_notify or FIN, does not complete at once
-    unless one has arrived; a pipe's close, with nothing left to send, takes
+    unless asyncio has already read one: one still unread in the kernel, the
+    event loop busy meanwhile, does not count; a pipe's close, with nothing left to send, takes
     a loop iteration more than 0 allows: False, with nothing dropped and no
     abort); the abort itself takes a few loop iterations more. Like every
     asyncio timeout, it holds while the event loop runs: code that blocks
@@ -485,7 +493,10 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     The asyncio streams twin of close_gracefully(). timeout, in seconds from
     0 to 1e6, bounds the whole call, the close included (close_writer() gets
     what is left of it); once it is spent, one more read takes what has
-    arrived, so 0 takes an EOF already received with nothing before it.
+    arrived, so 0 takes an EOF already received with nothing before it
+    (over TLS, one that asyncio has already read, reader.at_eof(): a
+    close_notify still unread in the kernel, the event loop busy meanwhile,
+    may give False).
     Like every asyncio timeout, it holds while the event loop runs: code
     that blocks the loop (a time.sleep() in another task, say) delays the
     return by as long.

@@ -434,8 +434,9 @@ async def close_writer(writer, timeout=5.0):
     plain transport with nothing left to send; a TLS writer's close, which
     waits for the peer's close_notify or FIN, does not complete at once
     unless asyncio has already read one: one still unread in the kernel, the
-    event loop busy meanwhile, does not count; a pipe's close, with nothing left to send, takes
-    a loop iteration more than 0 allows: False, with nothing dropped and no
+    event loop busy meanwhile, does not count; a pipe's close, with nothing
+    left to send, takes a loop iteration more than 0 allows: False, with
+    nothing dropped and no
     abort); the abort itself takes a few loop iterations more. Like every
     asyncio timeout, it holds while the event loop runs: code that blocks
     the loop (a time.sleep() in another task, say) delays the return by as

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import functools
+from pathlib import Path
 
 from core.paths import CONTRACTS
 
@@ -19,6 +21,14 @@ def contract_tests(section: str) -> dict[str, str]:
     path = CONTRACTS / f"test_{section}.py"
     if not path.is_file():
         raise LookupError(f"no contract tests for {section}: {path} is missing")
+    return dict(_first_paragraphs(path, path.stat().st_mtime_ns))
+
+
+@functools.cache
+def _first_paragraphs(path: Path, mtime_ns: int) -> dict[str, str]:
+    """contract_tests() of one version of a file: a build asks about each
+    file a hundred times, and parsing it each time was an eighth of the
+    build (a changed file, under `mkdocs serve`, is parsed again)."""
     found = {}
     for node in ast.parse(path.read_text()).body:
         if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):

@@ -12,14 +12,14 @@ CODE_BLOCK_HTML = re.compile(
     r'<div class="language-[\w-]+ highlight">.*?</code></pre></div>', re.S
 )
 # The opening of a block's <pre>: Pygments' empty <span></span>, then <code>
-# (with the line spans of anchor_linenums after it, if any).
+# (with the spans of line_spans, one per line, after it, if any).
 CODE_BLOCK_OPENING = re.compile(
     r"<pre(?P<pre>[^>]*)>(?P<lead>(?:<span></span>)?)<code(?P<code>[^>]*)>"
     r'(?=(?P<spans><span id="__span-)?)'
 )
 # A code-annotation marker "# (1)!" as Pygments renders it.
 ANNOTATION_MARKER_HTML = re.compile(r'[ \t]*<span class="c1">#\s*\((\d+)\)!</span>')
-# The id of one line of a code block (pymdownx.highlight's anchor_linenums).
+# The id of one line of a code block (pymdownx.highlight's line_spans).
 LINE_SPAN = re.compile(r'<span id="(__span-\d+-\d+)">')
 # A code block's language, title and code.
 CODE_LANGUAGE = re.compile(r'class="language-([\w-]+) highlight"')

@@ -243,30 +243,79 @@ def test_with_so_linger_on_close_may_block_for_that_time_more(sockets):
     assert (timeout + 1) * 0.9 <= took <= timeout + 1 + SLACK
 
 
-@pytest.mark.parametrize("peer_sends_fin, expected", [(True, True), (False, False)])
-def test_with_so_linger_on_and_0_close_resets_and_drops_the_unsent_data(
-    sockets, peer_sends_fin, expected
+@pytest.mark.parametrize(
+    "case, expected, end",
+    [
+        ("the peer's FIN, data unsent", True, "RST"),
+        ("a silent peer, data unsent", False, "RST"),
+        ("the peer's FIN, all sent", True, "FIN"),
+    ],
+)
+def test_with_so_linger_on_and_0_close_resets_unless_all_is_sent_and_true(
+    sockets, case, expected, end
 ):
     """ "on with a time of 0 (abort()'s setting, which an accepted socket
     inherits from a listener that has it), close() resets the connection,
-    True or False, and drops the data of yours still unsent": a listener
-    with SO_LINGER on and 0 accepts a connection whose socket has it too;
-    with more queued for the peer than it has read, the call returns True
-    (the peer's FIN came) or False (a silent peer, at the timeout), and
-    the peer then gets a reset, not all the data."""
+    dropping the data of yours still unsent, unless the peer's FIN is in
+    (True) and nothing of yours is left to send: then no reset goes out":
+    a listener with SO_LINGER on and 0 accepts a connection whose socket
+    has it too. With more queued for the peer than it has read, the call
+    returns True (the peer's FIN came) or False (a silent peer, at the
+    timeout), and the peer then gets a reset, not all the data; with 10 kB
+    sent and the peer's FIN in, True, and the peer reads the 10 kB, then
+    the FIN."""
     linger_0 = struct.pack("ii", 1, 0)
     with socket.create_server(("127.0.0.1", 0)) as listener:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger_0)
         peer = sockets.keep(socket.create_connection(listener.getsockname(), 5))
         ours = sockets.keep(listener.accept()[0])
     assert ours.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8) == linger_0
-    queued = sockets.fill(ours)
-    if peer_sends_fin:
+    if case.endswith("data unsent"):
+        queued = sockets.fill(ours)
+    else:
+        queued = ours.send(bytes(10_000))
+        assert queued == 10_000
+    if case.startswith("the peer's FIN"):
         peer.shutdown(socket.SHUT_WR)
     assert close_gracefully(ours, timeout=0.2) is expected
-    data, end = sockets.ending(peer)
-    assert end == "RST"
-    assert len(data) < queued
+    data, how = sockets.ending(peer)
+    assert how == end
+    assert (len(data) == queued) is (end == "FIN")
+
+
+def sends_without_reading(sock, stop) -> str:
+    """Send until stopped or refused, never reading; how sending ended."""
+    try:
+        for _ in range(100_000):  # bounded: stop, or the reset, ends it first
+            if stop.is_set():
+                return "stopped"
+            sock.send(bytes(65536))
+    except OSError as error:
+        return type(error).__name__
+    return "bounded"
+
+
+@pytest.mark.parametrize("budget", ["max_bytes", "timeout"])
+def test_false_with_the_peers_bytes_unread_resets_and_drops_yours(
+    sockets, peers, budget
+):
+    """When it returns False with bytes of the peer's still unread (the time
+    or max_bytes ran out while the peer sent), close() resets the
+    connection, and the data of yours still unsent is dropped.
+
+    Our socket queues data that the peer never reads; the peer sends
+    without pause. The call returns False (more than 100 000 bytes
+    discarded, or its 0.2 s timeout spent) and the peer's sending ends in
+    ConnectionResetError: no orphaned connection is left sending ours."""
+    ours, peer = sockets.pair()
+    sockets.fill(ours)
+    sender = peers.start(sends_without_reading, peer)
+    if budget == "max_bytes":
+        result = close_gracefully(ours, timeout=5, max_bytes=100_000)
+    else:
+        result = close_gracefully(ours, timeout=0.2)
+    assert result is False
+    assert sender.result() == "ConnectionResetError"
 
 
 @pytest.mark.parametrize("max_bytes", [0, 1, 100_000])
@@ -731,8 +780,8 @@ def test_unsent_data_stays_queued_in_an_orphaned_connection(
     sockets, peer_fin, expected, state
 ):
     """When it returns, True or False, with data of yours still unsent (a
-    peer that stopped reading) and SO_LINGER off, the connection outlives
-    the socket: on Linux
+    peer that stopped reading), nothing of the peer's unread and SO_LINGER
+    off, the connection outlives the socket: on Linux
     the kernel keeps it, orphaned (in FIN_WAIT1, or LAST_ACK once the peer's
     FIN came), with that data queued, and goes on sending it; True says the
     peer's FIN arrived, not that your data did

@@ -614,7 +614,7 @@ def test_a_pipe_writer_is_closed_when_this_returns(child):
 
 @pytest.mark.parametrize("earlier", ["the caller closed it", "a wait_for() timed out"])
 def test_over_tls_a_writer_already_closing_counts_as_closed(tls_contexts, earlier):
-    """A connection ... that was closed before ... counts as closed. The
+    """A connection ... that was closed before ... counts as closed ... The
     writer is closed when this returns or raises, in every case.
 
     A TLS writer whose close() was already called (by the caller, or before
@@ -845,12 +845,15 @@ def test_another_exception_of_wait_closed_is_raised_after_the_abort():
     run(main())
 
 
-def sends_close_notify_first(tls: ssl.SSLSocket, stop: threading.Event) -> bytes:
+def sends_close_notify_first(tls: ssl.SSLSocket, stop: threading.Event) -> str:
     """Send a close_notify at once (unwrap(), which then waits for the
-    writer's, until the writer's end or the socket's timeout)."""
-    with contextlib.suppress(OSError):
+    writer's, until the writer's end or the socket's timeout); how unwrap()
+    ended: "unwrap ok" (the writer's close_notify came), or the error."""
+    try:
         tls.unwrap()
-    return b""
+    except OSError as error:
+        return type(error).__name__
+    return "unwrap ok"
 
 
 def test_over_tls_zero_does_not_count_a_close_notify_still_unread(tls_contexts):
@@ -874,5 +877,95 @@ def test_over_tls_zero_does_not_count_a_close_notify_still_unread(tls_contexts):
             assert await closing.close_writer(writer, 0) is False
             assert writer.transport.is_closing() and raw.fileno() == -1
             await peer.result()
+
+    run(main())
+
+
+async def read_to_eof(reader: asyncio.StreamReader) -> None:
+    """Read until b'' (bounded: TIMEOUT each read, a million reads)."""
+    for _ in range(1_000_000):
+        if not await asyncio.wait_for(reader.read(65536), TIMEOUT):
+            return
+    raise AssertionError("no EOF")
+
+
+def test_over_tls_zero_may_give_false_once_the_reader_read_the_close_notify(
+    tls_contexts,
+):
+    """and even once the reader has read it (at EOF), or right after an
+    abort, a TLS transport takes a loop iteration or more to finish
+    closing, so 0 may give False then, with nothing dropped (on 3.12 and
+    3.13 right after the reader's EOF, ... as run here)
+
+    The TLS peer sends its close_notify; the reader reads to b''; at once,
+    timeout 0: False on 3.12 and 3.13, True on 3.10 and 3.11; after one
+    more loop iteration, True on every version. The writer is closed."""
+
+    async def main():
+        for turns in (0, 1):
+            async with tls_connected(tls_contexts, sends_close_notify_first) as (
+                reader,
+                writer,
+                raw,
+                peer,
+            ):
+                await read_to_eof(reader)
+                for _ in range(turns):
+                    await asyncio.sleep(0)  # the scenario: one more loop turn
+                closed = await closing.close_writer(writer, 0)
+                assert closed is (turns > 0 or sys.version_info < (3, 12)), turns
+                assert writer.transport.is_closing()
+                await peer.result()
+
+    run(main())
+
+
+@pytest.mark.parametrize("turns, expected", [(0, False), (1, True)])
+def test_over_tls_zero_gives_false_right_after_an_abort(tls_contexts, turns, expected):
+    """that was closed before (even by an abort), counts as closed (over TLS
+    at timeout 0, once its transport has finished closing: above)
+
+    A TLS writer aborted, then at once timeout 0: False (nothing left to
+    drop); aborted, then one loop iteration later: True. Its socket is
+    closed either way."""
+
+    async def main():
+        async with tls_connected(tls_contexts, reads_then_closes) as (
+            _,
+            writer,
+            raw,
+            peer,
+        ):
+            writer.transport.abort()
+            for _ in range(turns):
+                await asyncio.sleep(0)  # the scenario: one more loop turn
+            assert await closing.close_writer(writer, 0) is expected
+            assert writer.transport.is_closing() and raw.fileno() == -1
+            await peer.result()
+
+    run(main())
+
+
+def test_on_3_10_a_peer_that_sent_close_notify_first_gets_none_back(tls_contexts):
+    """On 3.10, a TLS writer whose peer sent its close_notify first closes
+    without sending its own (a strict peer's unwrap() then raises
+    SSLEOFError); 3.11 to 3.13 send it, as run here.
+
+    The TLS peer sends its close_notify, then waits for the writer's
+    (unwrap()); the reader reads to b'', and the call, timeout 5, returns
+    True on every version; the peer's unwrap() raises SSLEOFError on 3.10,
+    and ends cleanly on 3.11 to 3.13."""
+
+    async def main():
+        async with tls_connected(tls_contexts, sends_close_notify_first) as (
+            reader,
+            writer,
+            raw,
+            peer,
+        ):
+            await read_to_eof(reader)
+            assert await closing.close_writer(writer, TIMEOUT) is True
+            expected = "SSLEOFError" if sys.version_info < (3, 11) else "unwrap ok"
+            assert await peer.result() == expected
 
     run(main())

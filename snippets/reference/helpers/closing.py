@@ -90,8 +90,12 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     socket's descriptor behind its back. If SO_LINGER is on with a
     time, close() may block for that time more; on with a time of 0
     (abort()'s setting, which an accepted socket inherits from a listener
-    that has it), close() resets the connection, True or False, and drops
-    the data of yours still unsent. With SO_RCVLOWAT above 1,
+    that has it), close() resets the connection, dropping the data of yours
+    still unsent, unless the peer's FIN is in (True) and nothing of yours is
+    left to send: then no reset goes out, as run here on Linux (where what
+    the peer has not yet acknowledged is then not sent again: tcp_close()
+    and tcp_disconnect() in net/ipv4/tcp.c, read, not run here). With
+    SO_RCVLOWAT above 1,
     fewer bytes than that never end a wait: a call whose time runs out in a
     wait leaves them unread, and close() resets the connection (a read
     without waiting, at timeout 0 or after a late return, takes them). On
@@ -99,12 +103,16 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     peer needs one. Another thread that uses this socket during the call
     gets the timeout the call sets (a blocking call it makes then may raise
     TimeoutError, even after this call has returned): give the socket to
-    one thread at a time. When it returns, True or False, with data of
-    yours still unsent (a peer that stopped reading) and SO_LINGER off, the
-    connection outlives the socket: on Linux the kernel keeps it, orphaned (in
-    FIN_WAIT1, or LAST_ACK once the peer's FIN came), with that data queued,
-    and goes on sending it; True says the peer's FIN arrived, not that your
-    data did. abort() a connection that must end at once. For stream
+    one thread at a time. When it returns False with bytes of the peer's
+    still unread (the time or max_bytes ran out while the peer sent),
+    close() resets the connection, and the data of yours still unsent is
+    dropped. When it returns, True or False, with data of yours still
+    unsent (a peer that stopped reading), nothing of the peer's unread and
+    SO_LINGER off, the connection outlives the socket: on Linux the kernel
+    keeps it, orphaned (in FIN_WAIT1, or LAST_ACK once the peer's FIN
+    came), with that data queued, and goes on sending it; True says the
+    peer's FIN arrived, not that your data did. abort() a connection that
+    must end at once. For stream
     sockets (SOCK_STREAM, TLS over them included): on a SOCK_SEQPACKET
     socket, an empty message reads as the peer's FIN.
     """
@@ -434,9 +442,13 @@ async def close_writer(writer, timeout=5.0):
     plain transport with nothing left to send; a TLS writer's close, which
     waits for the peer's close_notify or FIN, does not complete at once
     unless asyncio has already read one: one still unread in the kernel, the
-    event loop busy meanwhile, does not count; a pipe's close, with nothing
-    left to send, takes a loop iteration more than 0 allows: False, with
-    nothing dropped and no
+    event loop busy meanwhile, does not count, and even once the reader has
+    read it (at EOF), or right after an abort, a TLS transport takes a loop
+    iteration or more to finish closing, so 0 may give False then, with
+    nothing dropped (on 3.12 and 3.13 right after the reader's EOF, and
+    right after an abort on every version, as run here); a pipe's close,
+    with nothing left to send, takes a loop iteration more than 0 allows:
+    False, with nothing dropped and no
     abort); the abort itself takes a few loop iterations more. Like every
     asyncio timeout, it holds while the event loop runs: code that blocks
     the loop (a time.sleep() in another task, say) delays the return by as
@@ -444,7 +456,11 @@ async def close_writer(writer, timeout=5.0):
     False, after abort(), when an earlier wait_for(wait_closed()) was
     cancelled, which leaves wait_closed() raising CancelledError. A
     connection that fails while closing, or that was closed before (even by
-    an abort), counts as closed. The writer is closed when this returns or
+    an abort), counts as closed (over TLS at timeout 0, once its transport
+    has finished closing: above). On 3.10, a TLS writer whose peer sent its
+    close_notify first closes without sending its own (a strict peer's
+    unwrap() then raises SSLEOFError); 3.11 to 3.13 send it, as run here.
+    The writer is closed when this returns or
     raises, in every case: ValueError for a timeout out of range,
     CancelledError if the task running it is cancelled once it has started,
     and any other exception wait_closed() raises within timeout

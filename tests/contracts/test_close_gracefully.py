@@ -771,26 +771,42 @@ def test_another_thread_running_python_code_can_delay_the_return(sockets, busy_t
     assert ours.fileno() == -1
 
 
+def fin_once_in_fin_wait1(sock, stop, local, remote) -> str:
+    """Send our FIN once the other end, local to remote, is in FIN_WAIT1
+    (its shutdown() called: the call has begun); bounded by stop and a
+    count."""
+    for _ in range(100_000):
+        if stop.is_set():
+            return "stopped"
+        if proc_net_tcp(local, remote)[0] == "04":
+            sock.shutdown(socket.SHUT_WR)
+            return "FIN"
+        time.sleep(0.001)  # a test's bounded poll
+    return "bounded"
+
+
 @pytest.mark.parametrize(
     ("peer_fin", "expected", "state"),
-    [(False, False, "04"), (True, True, "09")],
-    ids=["False: FIN_WAIT1", "True: LAST_ACK"],
+    [("none", False, "04"), ("before", True, "09"), ("during", True, "0B")],
+    ids=["False: FIN_WAIT1", "True: LAST_ACK", "True: CLOSING"],
 )
 def test_unsent_data_stays_queued_in_an_orphaned_connection(
-    sockets, peer_fin, expected, state
+    sockets, peers, peer_fin, expected, state
 ):
     """When it returns, True or False, with data of yours still unsent (a
     peer that stopped reading), nothing of the peer's unread and SO_LINGER
-    off, the connection outlives the socket: on Linux
-    the kernel keeps it, orphaned (in FIN_WAIT1, or LAST_ACK once the peer's
-    FIN came), with that data queued, and goes on sending it; True says the
-    peer's FIN arrived, not that your data did
+    off, the connection outlives the socket: on Linux the kernel keeps it,
+    orphaned (in FIN_WAIT1; once the peer's FIN came, in LAST_ACK if it
+    came before the call, CLOSING if during it), with that data queued,
+    and goes on sending it; True says the peer's FIN arrived, not that your
+    data did
 
     Our socket queues data until the peer, which reads nothing, lets no
-    more in; the peer sends its FIN, or nothing. The call returns True (the
-    FIN) or False (at its timeout), the socket closed; the kernel still
-    lists the connection, in LAST_ACK (09 in /proc/net/tcp) or FIN_WAIT1
-    (04), with bytes in its send queue, and the peer can still read them."""
+    more in; the peer sends its FIN before the call, once the call has
+    sent ours, or never. The call returns True (the FIN) or False (at its
+    timeout), the socket closed; the kernel still lists the connection, in
+    LAST_ACK (09 in /proc/net/tcp), CLOSING (0B) or FIN_WAIT1 (04), with
+    bytes in its send queue, and the peer can still read them."""
     ours, peer = sockets.pair()
     ours.setblocking(False)
     queued = 0
@@ -799,11 +815,16 @@ def test_unsent_data_stays_queued_in_an_orphaned_connection(
             queued += ours.send(bytes(65536))
         except BlockingIOError:
             break
-    if peer_fin:
-        peer.shutdown(socket.SHUT_WR)
     ours.settimeout(5)
     local, remote = ours.getsockname(), ours.getpeername()
-    assert close_gracefully(ours, timeout=0.2) is expected
+    if peer_fin == "before":
+        peer.shutdown(socket.SHUT_WR)
+    elif peer_fin == "during":
+        finisher = peers.start(fin_once_in_fin_wait1, peer, local, remote)
+    timeout = 5 if peer_fin == "during" else 0.2
+    assert close_gracefully(ours, timeout=timeout) is expected
+    if peer_fin == "during":
+        assert finisher.result() == "FIN"
     assert ours.fileno() == -1
     found, unsent = proc_net_tcp(local, remote)
     assert found == state

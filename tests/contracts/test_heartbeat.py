@@ -770,10 +770,11 @@ def answers_pings_after_a_note(sock, stop) -> list[bytes]:
 
 @pytest.mark.parametrize("nodelay", [False, True], ids=["Nagle", "TCP_NODELAY"])
 def test_nagle_holds_a_ping_behind_an_unacknowledged_message(sockets, peers, nodelay):
-    """Nagle's algorithm (on unless TCP_NODELAY is set) holds back a ping
-    sent after a small message the peer has not yet acknowledged until that
-    ACK comes, which the peer may delay (about 40 ms on Linux): set
-    TCP_NODELAY, or allow for it in the deadline
+    """Nagle's algorithm (on unless TCP_NODELAY is set) holds back a small
+    message sent while an earlier one is not yet acknowledged until that ACK
+    comes, which may be delayed (about 40 ms on Linux): on this end, a ping
+    sent after a small message of yours; ... Set TCP_NODELAY on both ends,
+    or allow for it in the deadline
 
     After 20 pings answered (the connection settles into delayed ACKs), we
     send b"note", which the peer does not answer, then ping with a deadline
@@ -786,6 +787,29 @@ def test_nagle_holds_a_ping_behind_an_unacknowledged_message(sockets, peers, nod
         assert heartbeat(ours, WAIT) is True
     ours.sendall(b"note")
     assert heartbeat(ours, 0.015) is nodelay
+
+
+@pytest.mark.parametrize(
+    "peer_nodelay", [False, True], ids=["Nagle on the peer", "TCP_NODELAY on both"]
+)
+def test_over_tls_1_3_the_peers_nagle_holds_the_pong_behind_its_tickets(
+    sockets, peers, peer_nodelay
+):
+    """on the peer's, a pong sent after one of its own (over TLS 1.3, the
+    session tickets a server sends after the handshake, which a ping sent
+    right after it does not acknowledge). Set TCP_NODELAY on both ends
+
+    Ours is the TLS 1.3 client, TCP_NODELAY set; the server, which sent its
+    session tickets as the handshake ended, answers at once. A ping right
+    after the handshake, deadline 15 ms: a miss while the peer's Nagle's
+    algorithm holds the pong; True with TCP_NODELAY on the peer too."""
+    ours, peer = sockets.tls_pair(ours_is_client=True)
+    assert ours.version() == "TLSv1.3"
+    ours.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if peer_nodelay:
+        peer.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    peers.start(answer, peer)
+    assert heartbeat(ours, 0.015) is peer_nodelay
 
 
 # A process that pings twice a peer that never answers, or once a peer whose

@@ -1858,3 +1858,42 @@ def test_over_tls_the_handshake_timeout_stays_as_the_wait_for_a_request(app):
         start = time.monotonic()
         assert client.recv(1024) == b""
         assert 0.4 <= time.monotonic() - start < 0.5 + SLACK
+
+
+class StopsItselfServer(Server):
+    """Calls stop() once from serve_forever()'s own thread, in the hook
+    service_actions(); keeps what it raised or returned."""
+
+    def __init__(self, handler):
+        self.from_serving_thread: tuple[str, object] | None = None
+        self.tried = threading.Event()
+        super().__init__(handler)
+
+    def service_actions(self):
+        super().service_actions()
+        if not self.tried.is_set():
+            try:
+                self.from_serving_thread = ("returned", self.stop(SHORT))
+            except RuntimeError as error:
+                self.from_serving_thread = ("raised", error)
+            self.tried.set()
+
+
+def test_stop_from_the_serving_thread_raises_runtime_error_and_does_nothing(app):
+    """It raises RuntimeError, and does nothing, if called from the thread
+    that start() serves in (from a server hook such as service_actions() or
+    verify_request()): it would wait for that thread, for ever. The
+    listening socket is closed when stop() returns or raises, in every case
+    (except for that RuntimeError
+
+    stop() called from service_actions() raises RuntimeError at once; the
+    server still serves (a request gets its 200), and a stop() from
+    another thread then returns True. (An earlier version hung there.)"""
+    server = app(server_class=StopsItselfServer)
+    assert server.tried.wait(TIMEOUT)
+    kind, value = server.from_serving_thread
+    assert kind == "raised" and isinstance(value, RuntimeError), value
+    assert not listener_closed(server)
+    with connect(server) as client:
+        assert get(client, "/after") == (200, b"/after")
+    assert Stopping(server, TIMEOUT).result() == ("returned", True)

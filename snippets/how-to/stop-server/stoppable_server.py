@@ -173,6 +173,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     def stop(self, timeout=5.0):
         deadline = time.monotonic()
         me = threading.current_thread()
+        if me is self._serving:  # its shutdown() would wait for itself
+            raise RuntimeError("stop() called from the serving thread")
         try:
             with self._lock:
                 self._stoppers.add(me)  # see _join()

@@ -109,8 +109,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     dropped. When it returns, True or False, with data of yours still
     unsent (a peer that stopped reading), nothing of the peer's unread and
     SO_LINGER off, the connection outlives the socket: on Linux the kernel
-    keeps it, orphaned (in FIN_WAIT1, or LAST_ACK once the peer's FIN
-    came), with that data queued, and goes on sending it; True says the
+    keeps it, orphaned (in FIN_WAIT1; once the peer's FIN came, in LAST_ACK
+    if it came before the call, CLOSING if during it), with that data
+    queued, and goes on sending it; True says the
     peer's FIN arrived, not that your data did. abort() a connection that
     must end at once. For stream
     sockets (SOCK_STREAM, TLS over them included): on a SOCK_SEQPACKET
@@ -359,10 +360,13 @@ def heartbeat(sock, deadline):
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     With TCP_CORK on (Linux), the kernel may hold the ping back for up to
     200 ms: a shorter deadline then misses a live peer. Nagle's algorithm
-    (on unless TCP_NODELAY is set) holds back a ping sent after a small
-    message the peer has not yet acknowledged until that ACK comes, which
-    the peer may delay (about 40 ms on Linux): set TCP_NODELAY, or allow for
-    it in the deadline. Another thread that
+    (on unless TCP_NODELAY is set) holds back a small message sent while an
+    earlier one is not yet acknowledged until that ACK comes, which may be
+    delayed (about 40 ms on Linux): on this end, a ping sent after a small
+    message of yours; on the peer's, a pong sent after one of its own (over
+    TLS 1.3, the session tickets a server sends after the handshake, which
+    a ping sent right after it does not acknowledge). Set TCP_NODELAY on
+    both ends, or allow for it in the deadline. Another thread that
     uses this socket during the call gets the timeout the call sets (a
     blocking call it makes then may raise TimeoutError, even after this call
     has returned): give the socket to one thread at a time.
@@ -445,7 +449,7 @@ async def close_writer(writer, timeout=5.0):
     event loop busy meanwhile, does not count, and even once the reader has
     read it (at EOF), or right after an abort, a TLS transport takes a loop
     iteration or more to finish closing, so 0 may give False then, with
-    nothing dropped (on 3.12 and 3.13 right after the reader's EOF, and
+    nothing dropped (on 3.11 to 3.13 right after the reader's EOF, and
     right after an abort on every version, as run here); a pipe's close,
     with nothing left to send, takes a loop iteration more than 0 allows:
     False, with nothing dropped and no
@@ -656,7 +660,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     connection is then refused, and one the kernel had queued unaccepted is
     reset), lets each request in progress finish, closes the connections
     waiting for a request, and returns True once every handler thread has
-    ended, within timeout seconds more. Once serve_forever() has returned
+    ended, within timeout seconds of the call (its wait, of up to 0.1 s,
+    for serve_forever() to notice included). Once serve_forever() has returned
     and stop() wakes the waiting connections, the first request that
     reaches a connection before the server closes it is answered 503 with
     Connection: close, also one pipelined behind a request in progress
@@ -680,12 +685,15 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     handshake), outlives stop(), and, its thread not a daemon, holds the
     process's exit until it ends.
     stop() raises ValueError for a timeout that is None, negative or above
-    1e6, once it has stopped accepting, before it wakes anything. The
+    1e6, once it has stopped accepting, before it wakes anything. It raises
+    RuntimeError, and does nothing, if called from the thread that start()
+    serves in (from a server hook such as service_actions() or
+    verify_request()): it would wait for that thread, for ever. The
     listening socket is closed when stop() returns or raises, in every case
-    (except when an exception raised asynchronously, by a signal handler or
-    Ctrl+C, lands as the call begins, before its try block, or in the few
-    bytecodes of the server_close() call itself: no Python code can cover
-    that).
+    (except for that RuntimeError, and when an exception raised
+    asynchronously, by a signal handler or Ctrl+C, lands as the call
+    begins, before its try block, or in the few bytecodes of the
+    server_close() call itself: no Python code can cover that).
     stop() may be called twice, by two threads at once (each waits, as
     one call would, for the handlers serve_forever() starts until it ends),
     without start(), again after KeyboardInterrupt (Ctrl+C) cut one short
@@ -818,6 +826,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     def stop(self, timeout=5.0):
         deadline = time.monotonic()
         me = threading.current_thread()
+        if me is self._serving:  # its shutdown() would wait for itself
+            raise RuntimeError("stop() called from the serving thread")
         try:
             with self._lock:
                 self._stoppers.add(me)  # see _join()

@@ -254,8 +254,9 @@ def test_with_so_linger_on_close_may_block_for_that_time_more(sockets):
 def test_with_so_linger_on_and_0_close_resets_unless_all_is_sent_and_true(
     sockets, case, expected, end
 ):
-    """ "on with a time of 0 (abort()'s setting, which an accepted socket
-    inherits from a listener that has it), close() resets the connection,
+    """ "on a TCP socket, on with a time of 0 (abort()'s setting, which an
+    accepted socket inherits from a listener that has it; ...), close()
+    resets the connection,
     dropping the data of yours still unsent, unless the peer's FIN is in
     (True) and nothing of yours is left to send: then no reset goes out":
     a listener with SO_LINGER on and 0 accepts a connection whose socket
@@ -281,6 +282,52 @@ def test_with_so_linger_on_and_0_close_resets_unless_all_is_sent_and_true(
     data, how = sockets.ending(peer)
     assert how == end
     assert (len(data) == queued) is (end == "FIN")
+
+
+def test_on_af_unix_linux_ignores_so_linger_0(sockets):
+    """ "on a TCP socket, on with a time of 0 ... (... Linux ignores it on
+    AF_UNIX)": on a socketpair() with SO_LINGER on and 0 (accepted, and read
+    back), a silent peer: False at the timeout, and the peer then reads
+    all 5000 bytes of ours, then b'': no reset, nothing dropped."""
+    ours, peer = (sockets.keep(s) for s in socket.socketpair())
+    linger_0 = struct.pack("ii", 1, 0)
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger_0)
+    assert ours.getsockopt(socket.SOL_SOCKET, socket.SO_LINGER, 8) == linger_0
+    ours.sendall(b"r" * 5000)
+    peer.settimeout(5)
+    assert close_gracefully(ours, timeout=0.1) is False
+    got = b""
+    for _ in range(10_000):  # bounded: b'' ends it
+        chunk = peer.recv(65536)
+        if not chunk:
+            break
+        got += chunk
+    assert got == b"r" * 5000
+
+
+def sends_records_then_fin(tls, stop, records: int, size: int) -> str:
+    """Send records TLS records of size bytes of data each, then a raw FIN."""
+    for _ in range(records):
+        tls.sendall(b"u" * size)
+    socket.socket.shutdown(tls, socket.SHUT_WR)
+    return "sent"
+
+
+@pytest.mark.parametrize("max_bytes, expected", [(1000, False), (1220, True)])
+def test_over_tls_max_bytes_counts_the_records_on_the_wire(
+    sockets, peers, max_bytes, expected
+):
+    """ "its shutdown() ends the TLS layer, so what the call discards is the
+    peer's TLS records, raw, and max_bytes counts their bytes on the wire
+    (about 22 more per record, in TLS 1.3, than the data they carry)": ours
+    the TLS 1.3 server; the client sends 1000 bytes as 10 records of 100,
+    then its FIN. With max_bytes 1000, False: more than that was discarded;
+    with 1220, the bytes on the wire, True."""
+    ours, peer = sockets.tls_pair(ours_is_client=False)
+    assert ours.version() == "TLSv1.3"
+    sender = peers.start(sends_records_then_fin, peer, 10, 100)
+    assert sender.result() == "sent"
+    assert close_gracefully(ours, timeout=5, max_bytes=max_bytes) is expected
 
 
 def sends_without_reading(sock, stop) -> str:

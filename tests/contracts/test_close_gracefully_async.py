@@ -1180,3 +1180,37 @@ def test_over_tls_zero_may_miss_a_close_notify_still_unread(tls_contexts):
             await peer.result()
 
     run(main())
+
+
+def test_an_abort_by_another_task_while_it_closes_counts_as_closed():
+    """An abort by another task once this call has read EOF and is closing
+    counts as closed, as in close_writer(): True, with the rest of the
+    buffer dropped.
+
+    16 MB wait for a peer that sends its EOF at once and then reads
+    nothing; once the call has read the EOF and begun to close, another
+    task aborts the transport: True, and the peer gets only part of the
+    16 MB."""
+
+    async def main():
+        async with connected() as (reader, writer, peer):
+            writer.write(PAYLOAD)
+            peer.shutdown(socket.SHUT_WR)
+
+            async def abort_once_closing():
+                for _ in range(100_000):  # until the call has begun to close
+                    if writer.is_closing():
+                        break
+                    await asyncio.sleep(0)
+                assert writer.is_closing()
+                writer.transport.abort()  # the scenario: another task's abort
+
+            aborting = asyncio.ensure_future(abort_once_closing())
+            result = await closing.close_gracefully_async(reader, writer, TIMEOUT)
+            await asyncio.wait_for(aborting, TIMEOUT)
+            assert result is True
+            assert is_closed(writer)
+            got, end = await read_all(peer)
+            assert 0 < len(got) < BIG and got == PAYLOAD[: len(got)]
+
+    run(main())

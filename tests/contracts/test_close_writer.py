@@ -971,3 +971,27 @@ def test_on_3_10_a_peer_that_sent_close_notify_first_gets_none_back(tls_contexts
             assert await peer.result() == expected
 
     run(main())
+
+
+def test_true_when_another_task_aborts_the_writer_while_it_waits():
+    """and also when ... or another task aborted the writer while it waited
+    (on 3.13, Server.abort_clients(), say): that True does not mean the
+    buffer was delivered, as asyncio then drops what is left of it.
+
+    16 MB wait for a peer that never reads; while the call waits (timeout
+    5 s), another task aborts the transport: True at once, and the peer
+    gets only part of the 16 MB."""
+
+    async def main():
+        async with connected() as (_, writer, peer):
+            await stuck(writer)
+            waiting = asyncio.ensure_future(closing.close_writer(writer, TIMEOUT))
+            await asyncio.sleep(0)  # it has called close() and waits
+            assert writer.transport.is_closing() and not waiting.done()
+            start = time.monotonic()
+            writer.transport.abort()  # the scenario: another task's abort
+            assert await asyncio.wait_for(waiting, TIMEOUT) is True
+            assert time.monotonic() - start < SLACK
+            assert_prefix_lost(*await read_all(peer))
+
+    run(main())

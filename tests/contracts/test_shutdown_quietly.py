@@ -338,3 +338,16 @@ def test_returns_false_once_the_kernel_timed_the_connection_out(sockets, how):
     assert raised.value.errno == errno.ETIMEDOUT
     assert shutdown_quietly(ours, getattr(socket, how)) is False
     assert ours.fileno() != -1
+
+
+def test_a_udp_socket_never_connected_gives_false_but_is_shut_down(sockets):
+    """A UDP socket never connected gives ENOTCONN, so False, but Linux shuts
+    it down all the same: a later sendto() raises BrokenPipeError after
+    SHUT_WR."""
+    udp = sockets.keep(socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+    udp.settimeout(5)
+    target = sockets.keep(socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+    target.bind(("127.0.0.1", 0))
+    assert shutdown_quietly(udp) is False
+    with pytest.raises(BrokenPipeError):
+        udp.sendto(b"x", target.getsockname())

@@ -10,7 +10,9 @@ of hanging it.
 
 from __future__ import annotations
 
+import functools
 import http.client
+import http.server
 import io
 import math
 import os
@@ -1897,3 +1899,70 @@ def test_stop_from_the_serving_thread_raises_runtime_error_and_does_nothing(app)
     with connect(server) as client:
         assert get(client, "/after") == (200, b"/after")
     assert Stopping(server, TIMEOUT).result() == ("returned", True)
+
+
+class SlowToNoticeServer(Server):
+    """Its shutdown(), stop()'s wait for serve_forever() to notice, lasts
+    until `noticed` is set: a poll that comes late."""
+
+    def __init__(self, handler):
+        self.noticed = threading.Event()
+        super().__init__(handler)
+
+    def shutdown(self):
+        self.noticed.wait(TIMEOUT)
+        super().shutdown()
+
+
+def test_a_handler_ending_while_stop_waits_for_serve_forever_is_in_time(app):
+    """(its wait, of up to 0.1 s, for serve_forever() to notice included:
+    with a timeout shorter than that wait, a handler that ends during it
+    counts as in time, and stop() returns True up to 0.1 s after the call)
+
+    A request in progress, its connection to close after it (Connection:
+    close); stop(0) while serve_forever() has not yet noticed; the handler
+    answers and its thread ends during that wait: True, and the client got
+    its 200."""
+    server = app(server_class=SlowToNoticeServer)
+    handler = handler_class(server)
+    with connect(server) as busy:
+        busy.sendall(
+            f"GET /slow HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode()
+        )
+        assert handler.started.wait(TIMEOUT)
+        stopping = Stopping(server, 0)
+        handler.release.set()
+        data, end = read_until_eof(busy)
+        # its thread's end, as stop() sees it (the server's own record)
+        poll(lambda: all(ended.is_set() for ended in server._handlers.values()))
+        server.noticed.set()
+        assert stopping.result() == ("returned", True)
+    assert [status for status, _, _ in responses(data)] == [200]
+
+
+def test_keyword_arguments_go_on_to_the_next_class(tmp_path):
+    """Keyword arguments go on to the next class, as functools.partial(handler,
+    directory=...) gives them to a SimpleHTTPRequestHandler mixed in.
+
+    A handler class that mixes StoppableHTTPRequestHandler with
+    SimpleHTTPRequestHandler, given directory= through functools.partial,
+    serves a file of that folder; stop() then returns True. (An earlier
+    version raised TypeError for every request.)"""
+    (tmp_path / "hello.txt").write_bytes(b"hello")
+
+    class Files(
+        closing.StoppableHTTPRequestHandler, http.server.SimpleHTTPRequestHandler
+    ):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass  # quiet
+
+    handler = functools.partial(Files, directory=str(tmp_path))
+    server = closing.StoppableHTTPServer((HOST, 0), handler)
+    server.start()
+    try:
+        with connect(server) as client:
+            assert get(client, "/hello.txt") == (200, b"hello")
+    finally:
+        assert server.stop(TIMEOUT) is True

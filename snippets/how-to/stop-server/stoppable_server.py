@@ -238,12 +238,16 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
 
 
 class StoppableHTTPRequestHandler(http.server.BaseHTTPRequestHandler):
-    """A request handler that StoppableHTTPServer.stop() can drain."""
+    """A request handler that StoppableHTTPServer.stop() can drain.
 
-    def __init__(self, request, client_address, server):
+    Its whole contract (inputs, results, errors, limits) is its docstring in
+    closing.py, on the Helpers page (reference/helpers/) of shutdown-vs-close.
+    """
+
+    def __init__(self, request, client_address, server, **kwargs):
         self._accepted = request  # setup() may wrap it (TLS): see finish()
         self._refusing = False
-        super().__init__(request, client_address, server)
+        super().__init__(request, client_address, server, **kwargs)
 
     def handle_one_request(self):
         self.server.waiting(self.connection)

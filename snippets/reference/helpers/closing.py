@@ -88,9 +88,10 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     next socket() or accept() takes the lowest free number), the call acts
     on that socket, and shuts down and closes an unrelated connection. Never close a
     socket's descriptor behind its back. If SO_LINGER is on with a
-    time, close() may block for that time more; on with a time of 0
-    (abort()'s setting, which an accepted socket inherits from a listener
-    that has it), close() resets the connection, dropping the data of yours
+    time, close() may block for that time more; on a TCP socket, on with a
+    time of 0 (abort()'s setting, which an accepted socket inherits from a
+    listener that has it; Linux ignores it on AF_UNIX), close() resets the
+    connection, dropping the data of yours
     still unsent, unless the peer's FIN is in (True) and nothing of yours is
     left to send: then no reset goes out, as run here on Linux (where what
     the peer has not yet acknowledged is then not sent again: tcp_close()
@@ -100,7 +101,10 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     wait leaves them unread, and close() resets the connection (a read
     without waiting, at timeout 0 or after a late return, takes them). On
     an ssl.SSLSocket, no close_notify is sent: call unwrap() first if the
-    peer needs one. Another thread that uses this socket during the call
+    peer needs one; its shutdown() ends the TLS layer, so what the call
+    discards is the peer's TLS records, raw, and max_bytes counts their
+    bytes on the wire (about 22 more per record, in TLS 1.3, than the data
+    they carry): allow for that. Another thread that uses this socket during the call
     gets the timeout the call sets (a blocking call it makes then may raise
     TimeoutError, even after this call has returned): give the socket to
     one thread at a time. When it returns False with bytes of the peer's
@@ -265,7 +269,9 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     still in progress (non-blocking, SYN_SENT) is abandoned: True, and a
     later send() raises ConnectionResetError. On AF_UNIX
     sockets Linux never answers ENOTCONN: True, even for a socket never
-    connected or one whose peer closed. A how that is not socket.SHUT_RD,
+    connected or one whose peer closed. A UDP socket never connected gives
+    ENOTCONN, so False, but Linux shuts it down all the same: a later
+    sendto() raises BrokenPipeError after SHUT_WR. A how that is not socket.SHUT_RD,
     SHUT_WR or SHUT_RDWR raises ValueError first, with no system call (an
     SSLSocket's shutdown() would drop TLS, and only then the kernel refuse
     it). On
@@ -436,12 +442,14 @@ async def close_writer(writer, timeout=5.0):
     closes make the kernel reset the connection, and drop what it had not
     yet sent; close_gracefully_async() reads them first; over TLS, the
     peer's close_notify or FIN received too) within timeout, and also when
-    asyncio's ssl_shutdown_timeout (3.11+) ended the wait first: that True
-    does not mean the buffer was delivered, as asyncio then drops what is
-    left of it. False if it did not close within timeout: it then aborts
-    what is still open (the rest of its buffer is dropped and the peer may
-    get a reset), and a connection that failed meanwhile, closed by the
-    failure, needs no abort. timeout, in seconds from 0 to 1e6,
+    asyncio's ssl_shutdown_timeout (3.11+) ended the wait first, or another
+    task aborted the writer while it waited (on 3.13,
+    Server.abort_clients(), say): that True does not mean the buffer was
+    delivered, as asyncio then drops what is left of it. False if it did
+    not close within timeout: it then aborts what is still open (the rest
+    of its buffer is dropped and the peer may get a reset), and a
+    connection that failed meanwhile, closed by the failure, needs no
+    abort. timeout, in seconds from 0 to 1e6,
     bounds the wait (0 aborts unless the close completes at once, as on a
     plain transport with nothing left to send; a TLS writer's close, which
     waits for the peer's close_notify or FIN, does not complete at once
@@ -527,7 +535,9 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     over a plain socket, the writer was closing, already or when this call
     read EOF: another task, or a second call, closed or aborted it
     meanwhile: its reader's EOF may then be its own close's, not the
-    peer's). Over TLS and over a subprocess's pipes, a
+    peer's). An abort by another task once this call has read EOF and is
+    closing counts as closed, as in close_writer(): True, with the rest of
+    the buffer dropped. Over TLS and over a subprocess's pipes, a
     writer already closing is no exception: asyncio's TLS transport (3.11+)
     closes itself once the peer's EOF arrives, and a pipe writer once the
     child has gone, so the call still reads to EOF and gives True if that
@@ -661,7 +671,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     reset), lets each request in progress finish, closes the connections
     waiting for a request, and returns True once every handler thread has
     ended, within timeout seconds of the call (its wait, of up to 0.1 s,
-    for serve_forever() to notice included). Once serve_forever() has returned
+    for serve_forever() to notice included: with a timeout shorter than
+    that wait, a handler that ends during it counts as in time, and stop()
+    returns True up to 0.1 s after the call). Once serve_forever() has returned
     and stop() wakes the waiting connections, the first request that
     reaches a connection before the server closes it is answered 503 with
     Connection: close, also one pipelined behind a request in progress
@@ -891,12 +903,16 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
 
 
 class StoppableHTTPRequestHandler(http.server.BaseHTTPRequestHandler):
-    """A request handler that StoppableHTTPServer.stop() can drain."""
+    """A request handler that StoppableHTTPServer.stop() can drain.
 
-    def __init__(self, request, client_address, server):
+    Keyword arguments go on to the next class, as functools.partial(handler,
+    directory=...) gives them to a SimpleHTTPRequestHandler mixed in.
+    """
+
+    def __init__(self, request, client_address, server, **kwargs):
         self._accepted = request  # setup() may wrap it (TLS): see finish()
         self._refusing = False
-        super().__init__(request, client_address, server)
+        super().__init__(request, client_address, server, **kwargs)
 
     def handle_one_request(self):
         self.server.waiting(self.connection)

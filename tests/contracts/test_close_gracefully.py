@@ -116,7 +116,7 @@ PEERS_THAT_NEVER_FINISH = ["silent", "trickles", "floods", "never reads", "vanis
 @pytest.mark.parametrize("peer_kind", PEERS_THAT_NEVER_FINISH)
 def test_timeout_bounds_the_whole_call(sockets, peers, peer_kind):
     """ "timeout, in seconds from 0 to 1e6, bounds the whole call, ... once
-    timeout is spent: it still discards, without waiting, what has arrived, up
+    timeout is spent: it still discards, without waiting, what has arrived ..., up
     to SO_RCVBUF bytes more": a peer that never sends its FIN (silent, sending
     a byte every 20 ms, sending faster than a slow server reads, reading
     nothing of a full send buffer, or vanished) gets False after the timeout,
@@ -189,7 +189,7 @@ class CountingRecv(socket.socket):
 
 def test_once_the_time_is_spent_it_discards_up_to_so_rcvbuf_bytes_more(sockets):
     """ "once timeout is spent: it still discards, without waiting, what has
-    arrived, up to SO_RCVBUF bytes more (one receive buffer, as getsockopt()
+    arrived ..., up to SO_RCVBUF bytes more (one receive buffer, as getsockopt()
     reads it then ...)": a peer whose full send buffer refills our receive
     buffer as fast as it is read gets False at once, after at most SO_RCVBUF
     bytes read from the moment the time was spent (an earlier body read up to
@@ -209,7 +209,7 @@ MB = 1 << 20
 
 def test_over_tcp_0_takes_a_fin_queued_behind_megabytes(sockets):
     """ "plus the time it takes to copy what it discards once timeout is
-    spent: it still discards, without waiting, what has arrived, up to
+    spent: it still discards, without waiting, what has arrived ..., up to
     SO_RCVBUF bytes more (...: Linux's autotuning can grow it to tens of MB,
     milliseconds of copying), so over TCP 0 takes a FIN already queued":
     SO_RCVBUF raised to 4 MB before connecting (the kernel doubles it, up to
@@ -784,22 +784,62 @@ def test_an_oserror_a_signal_handler_raises_may_propagate_or_be_lost(
     assert ours.fileno() == -1
 
 
-def test_with_so_rcvlowat_above_1_fewer_bytes_are_left_and_close_resets(sockets):
-    """With SO_RCVLOWAT above 1, fewer bytes than that never end a wait: a
-    call whose time runs out in a wait leaves them unread, and close()
-    resets the connection
+def test_with_so_rcvlowat_above_1_fewer_bytes_are_read_once_the_time_is_up(sockets):
+    """With SO_RCVLOWAT above 1, fewer bytes than that, with no FIN after
+    them, end no wait: they are read only once the time is up, by the
+    call's reads without waiting
 
     SO_RCVLOWAT 64, and a peer that sends 10 bytes and no FIN: False at
-    the timeout, and the peer gets the call's FIN, then a reset: its side
-    ends in CLOSE, not CLOSE_WAIT (with the default, 1, the call would have
-    discarded the bytes, and closed with no reset)."""
+    the timeout, the 10 bytes discarded by the last read, so the close
+    sends no reset: the peer gets the call's FIN and its side stays in
+    CLOSE_WAIT. (An earlier version returned with the bytes unread, and
+    close() reset the connection.)"""
     ours, peer = sockets.pair()
     ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 64)
     peer.sendall(b"ten bytes.")
     result, took = timed(close_gracefully, ours, timeout=0.3)
     assert result is False
     assert 0.3 <= took < 0.3 + SLACK
-    sockets.wait_for_state(peer, sockets.TCP_CLOSE)
+    sockets.wait_for_state(peer, sockets.TCP_CLOSE_WAIT)
+    assert sockets.ending(peer, timeout=0.2) == (b"", "FIN")
+
+
+class LateReturning(socket.socket):
+    """A socket whose wait, once it has run out, returns late: before its
+    TimeoutError propagates, `meanwhile` runs (the peer sends), as if
+    another thread or a signal handler held the call up."""
+
+    meanwhile = staticmethod(lambda: None)
+
+    def recv(self, *args):
+        try:
+            return super().recv(*args)
+        except TimeoutError:
+            self.meanwhile()
+            raise
+
+
+def test_what_arrives_while_a_wait_that_ran_out_returns_late_is_read(sockets):
+    """once timeout is spent: it still discards, without waiting, what has
+    arrived (also while a wait that ran out was slow to return)
+
+    The call's wait runs out (timeout 0.1 s, a silent peer); before it
+    returns, the peer sends 1000 bytes and its FIN, and they are queued:
+    the call reads them without waiting and returns True. (An earlier
+    version returned False, with them unread, and close() reset the
+    connection.)"""
+    ours, peer = sockets.pair()
+    late = sockets.keep(LateReturning(fileno=ours.detach()))
+    late.settimeout(5)
+
+    def peer_sends_then_fin():
+        peer.sendall(b"l" * 1000)
+        peer.shutdown(socket.SHUT_WR)
+        # both FINs acknowledged: ours has all of it queued
+        sockets.wait_for_state(peer, sockets.TCP_CLOSE)
+
+    late.meanwhile = peer_sends_then_fin
+    assert close_gracefully(late, timeout=0.1) is True
 
 
 def test_another_thread_running_python_code_can_delay_the_return(sockets, busy_thread):

@@ -1214,3 +1214,30 @@ def test_an_abort_by_another_task_while_it_closes_counts_as_closed():
             assert 0 < len(got) < BIG and got == PAYLOAD[: len(got)]
 
     run(main())
+
+
+def test_over_tls_timeout_zero_with_data_ahead_of_the_eof_gives_false(tls_contexts):
+    """once it is spent, one more read takes what has arrived, so 0 takes an
+    EOF already received with nothing before it
+
+    A reader whose limit is 8 KiB; a TLS peer sends 20 000 bytes, then its
+    close_notify and its FIN, all of it arrived (on 3.10 the transport has
+    closed itself under the paused reader): timeout 0 reads once, the
+    20 000 bytes, and gives False, on every version. (On 3.10 an earlier
+    version read a second time, took the EOF, and gave True.)"""
+
+    async def main():
+        async with tls_connected(
+            tls_contexts, sends_20_kb_then_its_eof, limit=8192
+        ) as (reader, writer, raw, peer):
+            await until(
+                lambda: (
+                    reader._paused
+                    and (sys.version_info >= (3, 11) or raw.fileno() == -1)
+                )
+            )
+            assert await closing.close_gracefully_async(reader, writer, 0) is False
+            assert writer.transport.is_closing()
+            await peer.result()
+
+    run(main())

@@ -658,8 +658,9 @@ PIPE_CASES = [
 
 @pytest.mark.parametrize("case", PIPE_CASES)
 def test_a_pipe_writer_is_closed_in_every_case_with_no_error_in_the_loop(case):
-    """a pipe's close, with nothing left to send, takes a loop iteration more
-    than 0 allows: False, with nothing dropped and no abort ... The writer
+    """the close of a subprocess's stdin (create_subprocess_exec()), with
+    nothing left to send, takes a loop iteration more than 0 allows: False,
+    with nothing dropped and no abort) ... The writer
     is closed when this returns or raises, in every case: ValueError for a
     timeout out of range, CancelledError if the task running it is
     cancelled once it has started, ... all abort first (a transport closed
@@ -993,5 +994,68 @@ def test_true_when_another_task_aborts_the_writer_while_it_waits():
             assert await asyncio.wait_for(waiting, TIMEOUT) is True
             assert time.monotonic() - start < SLACK
             assert_prefix_lost(*await read_all(peer))
+
+    run(main())
+
+
+@pytest.mark.parametrize("how", ["task.cancel() at once", "wait_for(..., 0)"])
+def test_a_task_cancelled_before_its_first_step_leaves_the_writer_open(how):
+    """A task cancelled before its first step runs none of it, and the
+    writer stays open (asyncio.wait_for(close_writer(writer), 0), say):
+    await this call directly.
+
+    A task made and cancelled before the loop ran it, and wait_for() with a
+    timeout of 0 (which does the same): the writer is not closing; the
+    caller's own call then closes it."""
+
+    async def main():
+        async with connected() as (_, writer, peer):
+            call = closing.close_writer(writer, TIMEOUT)
+            if how == "task.cancel() at once":
+                task = asyncio.ensure_future(call)
+                task.cancel()
+                await asyncio.wait({task}, timeout=TIMEOUT)
+                assert task.cancelled()
+            else:
+                with pytest.raises(asyncio.TimeoutError):
+                    await asyncio.wait_for(call, 0)
+            assert not writer.is_closing()
+            assert await closing.close_writer(writer, TIMEOUT) is True
+            assert await read_all(peer) == (b"", "EOF")
+
+    run(main())
+
+
+def test_another_process_holding_the_socket_keeps_the_connection_open():
+    """Like close(), it closes only this process's hold on the socket: while
+    another process holds it too (a child forked meanwhile, as a
+    ProcessPoolExecutor's workers are on Linux), it returns True and the
+    peer gets no FIN
+
+    A child process holds the writer's socket (passed to it); the call
+    returns True, and the peer reads nothing more within 0.3 s, no FIN;
+    once the child exits, the peer reads its EOF."""
+
+    async def main():
+        async with connected() as (_, writer, peer):
+            fd = writer.get_extra_info("socket").fileno()
+            child = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-S",
+                "-c",
+                "import sys; sys.stdin.read()",
+                stdin=asyncio.subprocess.PIPE,
+                pass_fds=(fd,),
+            )
+            try:
+                assert await closing.close_writer(writer, TIMEOUT) is True
+                peer.settimeout(0.3)
+                with pytest.raises(TimeoutError):
+                    peer.recv(1)
+            finally:
+                child.stdin.close()  # its read ends: it exits
+                await asyncio.wait_for(child.wait(), TIMEOUT)
+            peer.settimeout(TIMEOUT)
+            assert peer.recv(1) == b""
 
     run(main())

@@ -821,12 +821,18 @@ closing = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(closing)
 if sys.argv[3] == "SIG_DFL":
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-with socket.create_server(("127.0.0.1", 0)) as listener:
-    peer = socket.create_connection(listener.getsockname(), timeout=5)
-    ours, _ = listener.accept()
+if sys.argv[2] == "AF_UNIX, peer closed":
+    ours, peer = socket.socketpair()
+else:
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        peer = socket.create_connection(listener.getsockname(), timeout=5)
+        ours, _ = listener.accept()
 with ours, peer:
     ours.settimeout(5)
-    if sys.argv[2] == "after a reset":
+    if sys.argv[2] == "AF_UNIX, peer closed":
+        peer.close()
+        print("peer closed", flush=True)
+    elif sys.argv[2] == "after a reset":
         peer.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         peer.close()
         try:
@@ -846,15 +852,19 @@ with ours, peer:
         ("after a reset", "SIG_DFL", ("reset read\n", -signal.SIGPIPE)),
         ("after a miss", "ignored", ("False\nFalse\n", 0)),
         ("after a reset", "ignored", ("reset read\nFalse\n", 0)),
+        ("AF_UNIX, peer closed", "SIG_DFL", ("peer closed\n", -signal.SIGPIPE)),
+        ("AF_UNIX, peer closed", "ignored", ("peer closed\nFalse\n", 0)),
     ],
 )
 def test_with_sigpipe_default_a_ping_on_a_dead_connection_kills(case, action, expected):
     """ "It counts on SIGPIPE being ignored, as Python sets it at startup: in a
     process that restored its default action (signal.signal(signal.SIGPIPE,
-    signal.SIG_DFL)), a ping sent on a connection already shut down (a later
-    call, after a miss) or reset (once a read has reported the reset) kills
-    the process": in a child process, the second call after a miss, or the
-    call after a reported reset, ends it by SIGPIPE; with SIGPIPE ignored
+    signal.SIG_DFL)), a ping whose send gets EPIPE kills the process: on a
+    connection already shut down (a later call, after a miss), one reset
+    (once a call has reported the reset, ...), or an AF_UNIX one whose peer
+    closed": in a child process, the second call after a miss, the call
+    after a reset a read reported, or the first call on an AF_UNIX
+    socketpair whose peer closed, ends it by SIGPIPE; with SIGPIPE ignored
     (Python's default), each call returns False."""
     child = subprocess.run(
         [sys.executable, "-c", SIGPIPE_CHILD, closing.__file__, case, action],

@@ -102,9 +102,8 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
                 break  # time spent
             chunk, taken = reading.result()
             discarded += taken
-            if chunk is None:  # 3.10, TLS: the read failed after taking it
-                continue
-            if not chunk:  # the peer's EOF, or one a close meanwhile fed it
+            # chunk None: 3.10's failed TLS read, which took its bytes (above)
+            if chunk == b"":  # the peer's EOF, or one a close meanwhile fed it
                 # (not over pipes: write_eof() closes the writer's pipe, and
                 # the reader has a pipe of its own, which no close feeds)
                 saw_eof = tls or pipe or not writer.is_closing()  # (3)!

@@ -44,7 +44,12 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
                         return False  # the peer kept sending after the time was up
                     size = min(size, late - discarded)  # never past the budget
                 sock.settimeout(max(remaining, 0))
-                chunk = sock.recv(size)
+                try:
+                    chunk = sock.recv(size)
+                except TimeoutError:
+                    if time.monotonic() < deadline:
+                        raise  # not the wait's own: a signal handler's
+                    continue  # the time is up: one more read, without waiting
                 if not chunk:
                     return True  # (3)!
                 discarded += len(chunk)

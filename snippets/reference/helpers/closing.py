@@ -48,7 +48,8 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     about 1 ms (CPython waits in poll() in whole milliseconds, rounded up:
     the call may return up to about 1 ms after timeout) plus the time it
     takes to copy what it discards once timeout is spent: it still
-    discards, without waiting, what has arrived, up to SO_RCVBUF bytes
+    discards, without waiting, what has arrived (also while a wait that
+    ran out was slow to return), up to SO_RCVBUF bytes
     more (one receive buffer, as getsockopt() reads it then: Linux's
     autotuning can grow it to tens of MB, milliseconds of copying), so
     over TCP 0 takes a FIN already queued, behind data or not
@@ -97,9 +98,8 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     the peer has not yet acknowledged is then not sent again: tcp_close()
     and tcp_disconnect() in net/ipv4/tcp.c, read, not run here). With
     SO_RCVLOWAT above 1,
-    fewer bytes than that never end a wait: a call whose time runs out in a
-    wait leaves them unread, and close() resets the connection (a read
-    without waiting, at timeout 0 or after a late return, takes them). On
+    fewer bytes than that, with no FIN after them, end no wait: they are
+    read only once the time is up, by the call's reads without waiting. On
     an ssl.SSLSocket, no close_notify is sent: call unwrap() first if the
     peer needs one; its shutdown() ends the TLS layer, so what the call
     discards is the peer's TLS records, raw, and max_bytes counts their
@@ -143,7 +143,12 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
                         return False  # the peer kept sending after the time was up
                     size = min(size, late - discarded)  # never past the budget
                 sock.settimeout(max(remaining, 0))
-                chunk = sock.recv(size)
+                try:
+                    chunk = sock.recv(size)
+                except TimeoutError:
+                    if time.monotonic() < deadline:
+                        raise  # not the wait's own: a signal handler's
+                    continue  # the time is up: one more read, without waiting
                 if not chunk:
                     return True
                 discarded += len(chunk)
@@ -385,9 +390,10 @@ def heartbeat(sock, deadline):
     one, and restoring the timeout sets that descriptor's blocking mode,
     pong or not. It counts on SIGPIPE being ignored, as Python sets it at
     startup: in a process that restored its default action
-    (signal.signal(signal.SIGPIPE, signal.SIG_DFL)), a ping sent on a
-    connection already shut down (a later call, after a miss) or reset
-    (once a read has reported the reset) kills the process. Use
+    (signal.signal(signal.SIGPIPE, signal.SIG_DFL)), a ping whose send gets
+    EPIPE kills the process: on a connection already shut down (a later
+    call, after a miss), one reset (once a call has reported the reset, or
+    after the peer's FIN), or an AF_UNIX one whose peer closed. Use
     it on a connection whose peer answers each ping with one pong and sends
     nothing else meanwhile.
     """
@@ -458,13 +464,19 @@ async def close_writer(writer, timeout=5.0):
     read it (at EOF), or right after an abort, a TLS transport takes a loop
     iteration or more to finish closing, so 0 may give False then, with
     nothing dropped (on 3.11 to 3.13 right after the reader's EOF, and
-    right after an abort on every version, as run here); a pipe's close,
-    with nothing left to send, takes a loop iteration more than 0 allows:
-    False, with nothing dropped and no
-    abort); the abort itself takes a few loop iterations more. Like every
+    right after an abort on every version, as run here); the close of a
+    subprocess's stdin (create_subprocess_exec()), with nothing left to
+    send, takes a loop iteration more than 0 allows: False, with nothing
+    dropped and no abort); the abort itself takes a few loop iterations more. Like every
     asyncio timeout, it holds while the event loop runs: code that blocks
     the loop (a time.sleep() in another task, say) delays the return by as
-    long. Also returns
+    long. A task cancelled before its first step runs none of it, and the
+    writer stays open (asyncio.wait_for(close_writer(writer), 0), say):
+    await this call directly. Like close(), it closes only
+    this process's hold on the socket: while another process holds it too
+    (a child forked meanwhile, as a ProcessPoolExecutor's workers are on
+    Linux), it returns True and the peer gets no FIN (close_gracefully_async()
+    sends one first: write_eof() shuts the connection down). Also returns
     False, after abort(), when an earlier wait_for(wait_closed()) was
     cancelled, which leaves wait_closed() raising CancelledError. A
     connection that fails while closing, or that was closed before (even by
@@ -613,9 +625,8 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
                 break  # time spent
             chunk, taken = reading.result()
             discarded += taken
-            if chunk is None:  # 3.10, TLS: the read failed after taking it
-                continue
-            if not chunk:  # the peer's EOF, or one a close meanwhile fed it
+            # chunk None: 3.10's failed TLS read, which took its bytes (above)
+            if chunk == b"":  # the peer's EOF, or one a close meanwhile fed it
                 # (not over pipes: write_eof() closes the writer's pipe, and
                 # the reader has a pipe of its own, which no close feeds)
                 saw_eof = tls or pipe or not writer.is_closing()

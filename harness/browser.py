@@ -129,21 +129,35 @@ COPY_BUTTON = 'button.md-code__button[data-md-type="copy"], button.md-clipboard'
 # once the copy has landed.
 COPY_ALL = f"""async selector => {{
     const texts = [];
-    // The copy can land a moment after the click on a busy machine: wait for
-    // each (no block is empty), all of them within one budget shorter than
-    // the visit's bound, so that a slow block may take longer than the rest
-    // (the copy test then names a block whose copy never landed).
+    // Material copies with clipboard.js: a hidden textarea holding the
+    // block's text, selected, then document.execCommand("copy"), whose copy
+    // event fires before the click returns; what that event's target has
+    // selected is what the browser puts on the clipboard (nothing here
+    // replaces it). Read there, the copy needs no round trip to the
+    // clipboard, which took seconds per block with both cores busy (a
+    // 50 s budget ran out on the helpers page). A copy made another way
+    // fires no such event: then the clipboard is read, as before, waiting
+    // for each copy to land within one budget shorter than the visit's
+    // bound (the copy test then names a block whose copy never landed).
+    let fromEvent = null;
+    document.addEventListener("copy", event => {{
+        const target = event.target;
+        fromEvent = typeof target?.value === "string"
+            ? target.value.slice(target.selectionStart, target.selectionEnd)
+            : String(document.getSelection());
+    }}, true);
     const deadline = performance.now() + {COPY_BUDGET};
     for (const button of document.querySelectorAll(selector)) {{
         for (let d = button.closest("details"); d;
              d = d.parentElement.closest("details"))
             d.open = true;
+        fromEvent = null;
         await navigator.clipboard.writeText("");
         button.dispatchEvent(new MouseEvent("click", {{bubbles: true}}));
-        let text = await navigator.clipboard.readText();
-        while (!text && performance.now() < deadline) {{
+        let text = fromEvent ?? await navigator.clipboard.readText();
+        while (!text && fromEvent === null && performance.now() < deadline) {{
             await new Promise(wake => setTimeout(wake, 50));
-            text = await navigator.clipboard.readText();
+            text = fromEvent ?? await navigator.clipboard.readText();
         }}
         texts.push(text);
     }}

@@ -64,7 +64,7 @@ def test_resets_a_connection_still_open_in_a_direction(sockets):
 
 
 def test_drops_unsent_data(sockets):
-    """ "The RST goes out, and unsent data is dropped": the peer, which had
+    """ "the RST goes out (...), and unsent data is dropped": the peer, which had
     read nothing, gets less than was sent, then the reset."""
     ours, peer = sockets.pair(buffers=16384)
     queued = sockets.fill(ours)

@@ -873,3 +873,28 @@ def test_with_sigpipe_default_a_ping_on_a_dead_connection_kills(case, action, ex
         timeout=30,
     )
     assert (child.stdout, child.returncode) == expected, child.stderr
+
+
+def answers_pong_and_more(sock, stop) -> bytes:
+    """Read the ping (one message), answer with a longer message."""
+    ping = sock.recv(64)
+    sock.send(b"pong and more")
+    return ping
+
+
+def test_on_a_message_socket_a_reply_that_begins_with_pong_gives_true(sockets, peers):
+    """For stream sockets (SOCK_STREAM, TLS over them included): on a message
+    socket (SOCK_SEQPACKET, UDP) its recv() cuts a longer message short, so
+    a reply that begins with b"pong" gives True.
+
+    An AF_UNIX SOCK_SEQPACKET pair; the peer answers the ping with the one
+    message b"pong and more": True."""
+    ours, peer = (
+        sockets.keep(s)
+        for s in socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    )
+    ours.settimeout(5)
+    peer.settimeout(5)
+    answering = peers.start(answers_pong_and_more, peer)
+    assert heartbeat(ours, 5) is True
+    assert answering.result() == b"ping"

@@ -1,8 +1,8 @@
 """Linux only: shutdown(SHUT_RD) from another thread wakes the handlers' recv().
 
 A threaded HTTP server to copy, stopped by SIGTERM. The signal handler only
-sets an event; stop_on_sigterm(), in a thread of its own here (the main
-thread is the clients'), waits for it and calls stop(), which stops
+sets an event; stop_on_sigterm(), in a thread other than the main one
+(where the handler runs), waits for it and calls stop(), which stops
 serve_forever(), closes the listening socket (within serve_forever()'s
 0.1 s poll), wakes the handlers that wait for a request (on Linux,
 shutdown(SHUT_RD) makes their recv() return b''), lets the request in

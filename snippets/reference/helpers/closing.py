@@ -309,7 +309,11 @@ def abort(sock):
     """Reset the connection: SO_LINGER on with a zero timeout, then close().
 
     For TCP: while the connection is still open in a direction, the RST goes
-    out, and unsent data is dropped, when the last reference to the
+    out (except in LAST_ACK or CLOSING, your FIN already sent, with nothing
+    of yours left unsent: no RST, and what the peer has not acknowledged is
+    not sent again, so a peer that never got your FIN waits for it: Linux's
+    tcp_disconnect() in net/ipv4/tcp.c, read, not run here), and unsent
+    data is dropped, when the last reference to the
     connection closes: at once if sock is the only one; while a makefile()
     object, a dup(), a child process, or another thread blocked in a call on
     sock still holds it, only when that lets go too. A second call, or a
@@ -395,7 +399,9 @@ def heartbeat(sock, deadline):
     call, after a miss), one reset (once a call has reported the reset, or
     after the peer's FIN), or an AF_UNIX one whose peer closed. Use
     it on a connection whose peer answers each ping with one pong and sends
-    nothing else meanwhile.
+    nothing else meanwhile. For stream sockets (SOCK_STREAM, TLS over them
+    included): on a message socket (SOCK_SEQPACKET, UDP) its recv() cuts a
+    longer message short, so a reply that begins with b"pong" gives True.
     """
     if deadline is None or not 0 < deadline <= 1e6:
         raise ValueError(f"deadline must be above 0, at most 1e6, not {deadline!r}")

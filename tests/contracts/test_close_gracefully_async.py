@@ -1241,3 +1241,30 @@ def test_over_tls_timeout_zero_with_data_ahead_of_the_eof_gives_false(tls_contex
             await peer.result()
 
     run(main())
+
+
+def test_a_tls_writer_aborted_then_closed_still_gives_true_at_its_eof(tls_contexts):
+    """over TLS, a writer that you, an earlier call, or another task while
+    this call reads, closed or aborted looks the same, and gives True too
+    once its reader reads EOF; on 3.11 to 3.13, one closed twice too, but
+    nothing can abort it
+
+    A TLS writer aborted, then closed (a broken writer on 3.11 to 3.13,
+    whose get_extra_info() raises AttributeError): True, on every version.
+    (An earlier version raised AttributeError on 3.11 to 3.13.)"""
+
+    async def main():
+        async with tls_connected(tls_contexts, waits_for_your_eof) as (
+            reader,
+            writer,
+            raw,
+            peer,
+        ):
+            writer.transport.abort()
+            writer.close()  # the scenario: a close() after the abort
+            result = await closing.close_gracefully_async(reader, writer, TIMEOUT)
+            assert result is True
+            peer.stop.set()
+            await peer.result()
+
+    run(main())

@@ -321,7 +321,7 @@ def test_a_connection_that_failed_or_was_closed_before_counts_as_closed(case):
 @pytest.mark.parametrize("timeout", [0, SHORT])
 @pytest.mark.parametrize("role", list(PEERS))
 def test_the_writer_is_closed_when_this_returns(role, timeout):
-    """The writer is closed when this returns or raises, in every case.
+    """... writer is closed when this returns or raises, in every case.
 
     Against each peer, with timeout 0 and a short one: its transport is
     closing and its socket closed when close_writer() returns."""
@@ -418,7 +418,7 @@ IDLE = 0.02  # seconds a connection idles before its close: the race needs it
 
 
 def test_over_tls_the_writer_is_closed_when_this_returns(tls_contexts):
-    """ "The writer is closed when this returns or raises, in every case":
+    """ "... writer is closed when this returns or raises, in every case":
     also on a TLS writer (asyncio.open_connection(ssl=...)).
 
     A TLS peer reads until the writer's close_notify, then closes at once;
@@ -565,7 +565,7 @@ CHILDREN = {
 def test_a_pipe_writer_is_closed_when_this_returns(child):
     """Returns True if it closed (its buffer flushed ...) within timeout, ...
     False if it did not close within timeout: it then aborts what is still
-    open (the rest of its buffer is dropped ...) ... The writer is closed
+    open (the rest of its buffer is dropped ...) ... writer is closed
     when this returns or raises, in every case.
 
     On the StreamWriter of a subprocess's stdin (a pipe: it has no socket),
@@ -614,7 +614,7 @@ def test_a_pipe_writer_is_closed_when_this_returns(child):
 
 @pytest.mark.parametrize("earlier", ["the caller closed it", "a wait_for() timed out"])
 def test_over_tls_a_writer_already_closing_counts_as_closed(tls_contexts, earlier):
-    """A connection ... that was closed before ... counts as closed ... The
+    """A connection ... that was closed before ... counts as closed ...
     writer is closed when this returns or raises, in every case.
 
     A TLS writer whose close() was already called (by the caller, or before
@@ -660,7 +660,7 @@ PIPE_CASES = [
 def test_a_pipe_writer_is_closed_in_every_case_with_no_error_in_the_loop(case):
     """the close of a subprocess's stdin (create_subprocess_exec()), with
     nothing left to send, takes a loop iteration more than 0 allows: False,
-    with nothing dropped and no abort) ... The writer
+    with nothing dropped and no abort) ... writer
     is closed when this returns or raises, in every case: ValueError for a
     timeout out of range, CancelledError if the task running it is
     cancelled once it has started, ... all abort first (a transport closed
@@ -1057,5 +1057,40 @@ def test_another_process_holding_the_socket_keeps_the_connection_open():
                 await asyncio.wait_for(child.wait(), TIMEOUT)
             peer.settimeout(TIMEOUT)
             assert peer.recv(1) == b""
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    "role, expected",
+    [(reads_then_neither, False), (reads_then_sends_close_notify, True)],
+    ids=["a peer that answers nothing", "a peer that answers close_notify"],
+)
+def test_a_tls_writer_closed_twice_before_the_call(tls_contexts, role, expected):
+    """On 3.11 to 3.13, a TLS writer closed twice before this call (two
+    close() calls, or abort() and then close()) has let go of its TLS
+    protocol: nothing can abort it, so it closes only once the peer's
+    close_notify or FIN arrives, or asyncio's ssl_shutdown_timeout ends it:
+    False at the timeout then, the connection still open, not aborted.
+
+    A TLS writer whose close() was called twice: against a peer that
+    answers nothing, False at the timeout (no AttributeError: an earlier
+    version raised one on 3.11 to 3.13), the connection aborted on 3.10
+    and still open after it; against a peer that answers the close_notify,
+    True."""
+
+    async def main():
+        async with tls_connected(tls_contexts, role) as (_, writer, raw, peer):
+            writer.close()
+            writer.close()  # the scenario: a second close(), before the call
+            start = time.monotonic()
+            closed = await closing.close_writer(writer, SHORT)
+            took = time.monotonic() - start
+            assert closed is expected
+            if not expected:
+                assert SHORT <= took < SHORT + SLACK
+                assert (raw.fileno() == -1) is (sys.version_info < (3, 11))
+                peer.stop.set()
+            await peer.result()
 
     run(main())

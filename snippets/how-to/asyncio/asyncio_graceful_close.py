@@ -37,14 +37,21 @@ async def close_writer(writer, timeout=5.0):
         ended = closing.done() and not closing.cancelled()
         error = closing.exception() if ended else None
         if not ended or not isinstance(error, (OSError, type(None))):
-            sock = writer.get_extra_info("socket")  # None: TLS let go of it, a pipe
-            if writer.get_extra_info("pipe") is not None:  # a pipe breaks if
-                unclosed = writer.transport.get_write_buffer_size() > 0  # aborted
-            else:  # after its close() has scheduled its end (empty buffer)
+            try:
+                sock = writer.get_extra_info("socket")  # None: TLS let go, a pipe
+                pipe = writer.get_extra_info("pipe")
+            except AttributeError:  # a TLS writer closed twice (3.11+) has let
+                sock = pipe = None  # go of its protocol: it cannot be aborted
+                abortable = False
+            else:
+                abortable = True
+            if pipe is not None:  # a pipe breaks if aborted after its close()
+                unclosed = writer.transport.get_write_buffer_size() > 0
+            else:  # has scheduled its end (empty buffer)
                 unclosed = sock is None or sock.fileno() != -1
-            if unclosed:  # (a closed one has nothing to abort)
+            if unclosed and abortable:  # (a closed one has nothing to abort)
                 writer.transport.abort()
-            await asyncio.wait({closing}, timeout=1)
+            await asyncio.wait({closing}, timeout=1 if abortable else 0)
             if not closing.done():
                 closing.cancel()
             elif not closing.cancelled():
@@ -68,8 +75,11 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
             raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
         deadline += timeout
         discarded = 0
-        tls = writer.get_extra_info("sslcontext") is not None
-        pipe = writer.get_extra_info("pipe") is not None
+        try:
+            tls = writer.get_extra_info("sslcontext") is not None
+            pipe = writer.get_extra_info("pipe") is not None
+        except AttributeError:  # a TLS writer closed twice (3.11+): close_writer()
+            tls, pipe = True, False
         if writer.is_closing() and not (tls or pipe):
             return False  # its reader's EOF may be its own close's
         if writer.can_write_eof():

@@ -490,7 +490,12 @@ async def close_writer(writer, timeout=5.0):
     has finished closing: above). On 3.10, a TLS writer whose peer sent its
     close_notify first closes without sending its own (a strict peer's
     unwrap() then raises SSLEOFError); 3.11 to 3.13 send it, as run here.
-    The writer is closed when this returns or
+    On 3.11 to 3.13, a TLS writer closed twice before this call (two
+    close() calls, or abort() and then close()) has let go of its TLS
+    protocol: nothing can abort it, so it closes only once the peer's
+    close_notify or FIN arrives, or asyncio's ssl_shutdown_timeout ends it:
+    False at the timeout then, the connection still open, not aborted.
+    Every other writer is closed when this returns or
     raises, in every case: ValueError for a timeout out of range,
     CancelledError if the task running it is cancelled once it has started,
     and any other exception wait_closed() raises within timeout
@@ -518,14 +523,21 @@ async def close_writer(writer, timeout=5.0):
         ended = closing.done() and not closing.cancelled()
         error = closing.exception() if ended else None
         if not ended or not isinstance(error, (OSError, type(None))):
-            sock = writer.get_extra_info("socket")  # None: TLS let go of it, a pipe
-            if writer.get_extra_info("pipe") is not None:  # a pipe breaks if
-                unclosed = writer.transport.get_write_buffer_size() > 0  # aborted
-            else:  # after its close() has scheduled its end (empty buffer)
+            try:
+                sock = writer.get_extra_info("socket")  # None: TLS let go, a pipe
+                pipe = writer.get_extra_info("pipe")
+            except AttributeError:  # a TLS writer closed twice (3.11+) has let
+                sock = pipe = None  # go of its protocol: it cannot be aborted
+                abortable = False
+            else:
+                abortable = True
+            if pipe is not None:  # a pipe breaks if aborted after its close()
+                unclosed = writer.transport.get_write_buffer_size() > 0
+            else:  # has scheduled its end (empty buffer)
                 unclosed = sock is None or sock.fileno() != -1
-            if unclosed:  # (a closed one has nothing to abort)
+            if unclosed and abortable:  # (a closed one has nothing to abort)
                 writer.transport.abort()
-            await asyncio.wait({closing}, timeout=1)
+            await asyncio.wait({closing}, timeout=1 if abortable else 0)
             if not closing.done():
                 closing.cancel()
             elif not closing.cancelled():
@@ -562,8 +574,10 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     comes in time (from a pipe, the EOF is the child's; over TLS, a writer
     that you, an earlier call, or another task while this call reads, closed
     or aborted looks the same, and gives True too once its reader reads
-    EOF). What such a writer had not sent when it closed itself, or is
-    given after, is lost: True says nothing of it. Over pipes only the
+    EOF; on 3.11 to 3.13, one closed twice too, but nothing can abort it,
+    and it is the one writer this call may leave open: close_writer()).
+    What such a writer had not sent when it closed itself, or is given
+    after, is lost: True says nothing of it. Over pipes only the
     writer is closed; the reader, the child's stdout, stays open: after
     False, a child still writing blocks once that pipe fills, and on 3.11
     and later proc.wait() waits for the pipe too, even after kill(): read
@@ -597,8 +611,11 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
             raise ValueError(f"max_bytes must be None or >= 0, not {max_bytes!r}")
         deadline += timeout
         discarded = 0
-        tls = writer.get_extra_info("sslcontext") is not None
-        pipe = writer.get_extra_info("pipe") is not None
+        try:
+            tls = writer.get_extra_info("sslcontext") is not None
+            pipe = writer.get_extra_info("pipe") is not None
+        except AttributeError:  # a TLS writer closed twice (3.11+): close_writer()
+            tls, pipe = True, False
         if writer.is_closing() and not (tls or pipe):
             return False  # its reader's EOF may be its own close's
         if writer.can_write_eof():

@@ -598,12 +598,14 @@ def test_a_request_reaching_an_idle_connection_after_the_wake_gets_no_answer(app
 @pytest.mark.parametrize("request_kind", ["response cut", "upload cut"])
 def test_past_the_timeout_the_connections_still_open_are_shut_down(app, request_kind):
     """Past the timeout, the connections still open are shut down (their
-    requests are cut ...) ... and stop() returns False after at most one
-    second more.
+    requests are cut ...; a handler reading a request body,
+    self.rfile.read(n), gets it short, with no error ...) ... and stop()
+    returns False after at most one second more.
 
     A handler sending 16 MB to a client that reads nothing (blocked in
     send()), or waiting in recv() for the rest of an upload: each is cut
-    when the timeout runs out, and stop() returns False soon after."""
+    when the timeout runs out (the upload's read returns 10 of its 1000
+    bytes, no error), and stop() returns False soon after."""
     server = app()
     handler = handler_class(server)
     with connect(server) as client:
@@ -1146,7 +1148,7 @@ def test_a_request_on_a_connection_cut_before_it_was_parsed_never_reaches_do_get
 ):
     """Past the timeout, the connections still open are shut down (their
     requests are cut: a request that had not reached do_GET() never does,
-    and gets no answer).
+    and gets no answer ...).
 
     A keep-alive connection, served once, sends a second request; its
     handler has read the request line when stop(0) wakes the connection,
@@ -1174,7 +1176,7 @@ def test_a_request_on_a_connection_cut_before_it_was_parsed_never_reaches_do_get
 def test_a_connection_cut_while_its_handler_works_answers_no_later_request(app):
     """Past the timeout, the connections still open are shut down (their
     requests are cut: a request that had not reached do_GET() never does,
-    and gets no answer).
+    and gets no answer ...).
 
     A client pipelines GET /silent, whose handler answers nothing and
     returns once released, and GET /next. stop(0.3) cuts the connection

@@ -723,7 +723,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     http.client does) may get BrokenPipeError or ConnectionResetError
     instead of the 503. Past the timeout, the connections still open are
     shut down (their requests are cut: a request that had not reached
-    do_GET() never does, and gets no answer), but for a call from a handler
+    do_GET() never does, and gets no answer; a handler reading a request
+    body, self.rfile.read(n), gets it short, with no error: compare its
+    length with Content-Length), but for a call from a handler
     not those of the handlers inside stop(), its own included (each can
     answer once its stop() returns, and its connection then closes),
     and stop() returns False after at most one second more; a handler that

@@ -330,6 +330,36 @@ def test_over_tls_max_bytes_counts_the_records_on_the_wire(
     assert close_gracefully(ours, timeout=5, max_bytes=max_bytes) is expected
 
 
+def test_after_the_valueerror_a_holder_keeps_the_connection_without_fin(sockets):
+    """ "the FIN still goes out (not after that ValueError, raised before the
+    call's shutdown(), nor after an exception that lands before it: then no
+    FIN, until the last holder closes)": a dup() holds the descriptor;
+    timeout=None raises ValueError, the socket is closed, and the peer
+    reads nothing within 0.3 s, no FIN; once the dup() closes, b''."""
+    ours, peer = sockets.pair()
+    holder = sockets.keep(ours.dup())
+    with pytest.raises(ValueError):
+        close_gracefully(ours, timeout=None)
+    assert ours.fileno() == -1
+    peer.settimeout(0.3)
+    with pytest.raises(TimeoutError):
+        peer.recv(1)
+    holder.close()
+    peer.settimeout(5)
+    assert peer.recv(1) == b""
+
+
+def test_on_af_unix_a_connection_already_over_gives_true(sockets):
+    """ "on AF_UNIX, which Linux never answers with ENOTCONN, True": a
+    socketpair() whose two ends have both shut down their sending side
+    before the call: True, the socket closed."""
+    ours, peer = (sockets.keep(s) for s in socket.socketpair())
+    ours.shutdown(socket.SHUT_WR)
+    peer.shutdown(socket.SHUT_WR)
+    assert close_gracefully(ours, timeout=0.2) is True
+    assert ours.fileno() == -1
+
+
 def sends_without_reading(sock, stop) -> str:
     """Send until stopped or refused, never reading; how sending ended."""
     try:
@@ -628,7 +658,7 @@ def test_on_af_unix_timeout_0_may_miss_a_queued_fin(sockets):
 @pytest.mark.parametrize("holder", ["makefile()", "dup()", "child process"])
 def test_fin_goes_out_while_another_object_holds_the_descriptor(sockets, holder):
     """ "If another object still holds the descriptor (a makefile(), a dup(),
-    a child process), the FIN still goes out, but close() only drops this
+    a child process), the FIN still goes out ..., but close() only drops this
     reference": the peer gets b'', and the connection lives on through the
     holder, which still reads what the peer sends afterwards."""
     ours, peer = sockets.pair()
@@ -696,7 +726,7 @@ def test_unwrap_first_sends_close_notify(sockets, peers):
 @pytest.mark.parametrize("how", ["SHUT_WR", "SHUT_RDWR"])
 def test_returns_false_when_the_connection_was_already_over(sockets, how):
     """ "or was already over (both FINs exchanged before the call: its
-    shutdown() gets ENOTCONN)": our FIN went out, the peer's came back
+    shutdown() gets ENOTCONN ...)": our FIN went out, the peer's came back
     (our end is in CLOSE, its socket's state once in TIME_WAIT): False,
     and the socket is closed."""
     ours, peer = sockets.pair()

@@ -1001,7 +1001,7 @@ def test_true_when_another_task_aborts_the_writer_while_it_waits():
 @pytest.mark.parametrize("how", ["task.cancel() at once", "wait_for(..., 0)"])
 def test_a_task_cancelled_before_its_first_step_leaves_the_writer_open(how):
     """A task cancelled before its first step runs none of it, and the
-    writer stays open (asyncio.wait_for(close_writer(writer), 0), say):
+    writer stays open (asyncio.wait_for(close_writer(writer), 0) ..., say):
     await this call directly.
 
     A task made and cancelled before the loop ran it, and wait_for() with a

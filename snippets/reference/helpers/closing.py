@@ -63,7 +63,8 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     call. Returns True if the peer's FIN arrived in time, False if the
     time or byte budget ran out or the connection failed (reset, never
     connected, already closed) or was already over (both FINs exchanged
-    before the call: its shutdown() gets ENOTCONN). An OSError that a
+    before the call: its shutdown() gets ENOTCONN; on AF_UNIX, which Linux
+    never answers with ENOTCONN, True). An OSError that a
     signal handler of yours raises during the call (a TimeoutError, say)
     usually gives False, as a failed connection does, but may propagate,
     or, landing as the timeout is restored, be lost: raise one that is not
@@ -79,7 +80,10 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     when it raises ValueError for a timeout that is None, negative or above
     1e6, or a max_bytes below 0. If another object still holds the
     descriptor (a makefile(), a dup(), a child process), the FIN still goes
-    out, but close() only drops this reference; the socket's own timeout is
+    out (not after that ValueError, raised before the call's shutdown(),
+    nor after an exception that lands before it: then no FIN, until the
+    last holder closes), but close() only drops this reference; the
+    socket's own timeout is
     restored first, and with it the blocking mode that timeout implies,
     which such a holder shares (except when an exception raised
     asynchronously lands in the few bytecodes before that restore: the
@@ -310,10 +314,11 @@ def abort(sock):
 
     For TCP: while the connection is still open in a direction, the RST goes
     out (except in LAST_ACK or CLOSING, your FIN already sent, with nothing
-    of yours left unsent: no RST, and what the peer has not acknowledged is
-    not sent again, so a peer that never got your FIN waits for it: Linux's
-    tcp_disconnect() in net/ipv4/tcp.c, read, not run here), and unsent
-    data is dropped, when the last reference to the
+    of yours left unsent and nothing of the peer's unread: no RST, and what
+    the peer has not acknowledged is not sent again, so a peer that never
+    got your FIN waits for it: Linux's tcp_disconnect() in net/ipv4/tcp.c,
+    read, not run here), and unsent data is dropped, when the last
+    reference to the
     connection closes: at once if sock is the only one; while a makefile()
     object, a dup(), a child process, or another thread blocked in a call on
     sock still holds it, only when that lets go too. A second call, or a
@@ -477,7 +482,8 @@ async def close_writer(writer, timeout=5.0):
     asyncio timeout, it holds while the event loop runs: code that blocks
     the loop (a time.sleep() in another task, say) delays the return by as
     long. A task cancelled before its first step runs none of it, and the
-    writer stays open (asyncio.wait_for(close_writer(writer), 0), say):
+    writer stays open (asyncio.wait_for(close_writer(writer), 0) with the
+    default task factory, say):
     await this call directly. Like close(), it closes only
     this process's hold on the socket: while another process holds it too
     (a child forked meanwhile, as a ProcessPoolExecutor's workers are on

@@ -360,6 +360,31 @@ def test_on_af_unix_a_connection_already_over_gives_true(sockets):
     assert ours.fileno() == -1
 
 
+@pytest.mark.parametrize("family", ["TCP", "AF_UNIX"])
+def test_a_reset_an_earlier_recv_reported_is_false_on_tcp_true_on_af_unix(
+    sockets, family
+):
+    """ "or a reset that an earlier recv() or send() reported, before the
+    call: its shutdown() gets ENOTCONN; on AF_UNIX, which Linux never
+    answers with ENOTCONN, True, which then says nothing of whether the
+    peer read your data": the peer closes with our byte unread (a reset),
+    our recv() reports it, then the call: False over TCP, True over
+    AF_UNIX; the socket closed either way."""
+    if family == "TCP":
+        ours, peer = sockets.pair()
+    else:
+        ours, peer = (sockets.keep(s) for s in socket.socketpair())
+        ours.settimeout(5)
+    ours.sendall(b"x")
+    if family == "TCP":
+        sockets.wait_until_sent(ours)
+    peer.close()  # our byte unread: a reset
+    with pytest.raises(ConnectionResetError):
+        ours.recv(1)
+    assert close_gracefully(ours, timeout=0.2) is (family == "AF_UNIX")
+    assert ours.fileno() == -1
+
+
 def sends_without_reading(sock, stop) -> str:
     """Send until stopped or refused, never reading; how sending ended."""
     try:
@@ -725,8 +750,8 @@ def test_unwrap_first_sends_close_notify(sockets, peers):
 
 @pytest.mark.parametrize("how", ["SHUT_WR", "SHUT_RDWR"])
 def test_returns_false_when_the_connection_was_already_over(sockets, how):
-    """ "or was already over (both FINs exchanged before the call: its
-    shutdown() gets ENOTCONN ...)": our FIN went out, the peer's came back
+    """ "or was already over (both FINs exchanged, ... before the call:
+    its shutdown() gets ENOTCONN ...)": our FIN went out, the peer's came back
     (our end is in CLOSE, its socket's state once in TIME_WAIT): False,
     and the socket is closed."""
     ours, peer = sockets.pair()

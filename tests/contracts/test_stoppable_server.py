@@ -570,6 +570,30 @@ def test_a_request_reaching_a_connection_once_stop_has_begun_gets_503(
     assert server.errors == []
 
 
+def test_a_request_line_it_cannot_parse_gets_400_instead_of_the_503(app):
+    """A request line that BaseHTTPRequestHandler cannot parse gets its 400
+    instead of the 503, with Connection: close, as at any time.
+
+    As in the 503 test, a second request is pipelined behind one in
+    progress, but its request line has four words: 200 for the first, then
+    400 with Connection: close, then the connection closes."""
+    server = app(False)
+    handler = handler_class(server)
+    with connect(server) as busy:
+        send_get(busy, "/slow")
+        assert handler.started.wait(TIMEOUT)
+        busy.sendall(f"GET /next extra HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
+        stopping = Stopping(server, TIMEOUT)
+        handler.release.set()
+        data, end = read_until_eof(busy)
+        assert stopping.result() == ("returned", True)
+    assert end == "EOF"
+    (first, second) = responses(data)
+    assert first == (200, None, b"/slow")
+    assert second[:2] == (400, "close")
+    assert server.errors == []
+
+
 def test_a_request_reaching_an_idle_connection_after_the_wake_gets_no_answer(app):
     """(one woken in the middle of its request line is closed without an
     answer, and so is one that reaches an idle connection after the wake:

@@ -62,9 +62,11 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     5 ms by default) or more: the call waits for the GIL after each system
     call. Returns True if the peer's FIN arrived in time, False if the
     time or byte budget ran out or the connection failed (reset, never
-    connected, already closed) or was already over (both FINs exchanged
-    before the call: its shutdown() gets ENOTCONN; on AF_UNIX, which Linux
-    never answers with ENOTCONN, True). An OSError that a
+    connected, already closed) or was already over (both FINs exchanged,
+    or a reset that an earlier recv() or send() reported, before the call:
+    its shutdown() gets ENOTCONN; on AF_UNIX, which Linux never answers
+    with ENOTCONN, True, which then says nothing of whether the peer read
+    your data). An OSError that a
     signal handler of yours raises during the call (a TimeoutError, say)
     usually gives False, as a failed connection does, but may propagate,
     or, landing as the timeout is restored, be lost: raise one that is not
@@ -722,6 +724,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     connection after the wake: the woken handler reads no further); one
     that reaches an idle connection earlier,
     while stop() waits for serve_forever(), may be served as usual. A
+    request line that BaseHTTPRequestHandler cannot parse gets its 400
+    instead of the 503, with Connection: close, as at any time. A
     request that expects 100 Continue (Expect: 100-continue) gets the 503
     without one, so a client that waits for it sends no body. The 503
     goes out without the request's body being read, and the connection is

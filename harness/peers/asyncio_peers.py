@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import random
 import socket
 import ssl
 import struct
+import sys
 import threading
 
 TIMEOUT = 5.0  # seconds: the bound for waits that end by themselves
@@ -160,3 +162,84 @@ def is_closed(writer: asyncio.StreamWriter) -> bool:
     """The writer's transport is closing and its socket is closed."""
     sock = writer.transport.get_extra_info("socket")
     return writer.transport.is_closing() and sock.fileno() == -1
+
+
+@contextlib.asynccontextmanager
+async def unread_pipe_writer(queued: int = 1_000_000):
+    """A StreamWriter on asyncio.streams.FlowControlMixin (a protocol with no
+    close waiter) over a pipe that nobody reads, `queued` bytes of PAYLOAD
+    written, more than the pipe holds; yields (writer, pipe), pipe being the
+    transport's file of the write end. The read end is closed on exit."""
+    loop = asyncio.get_running_loop()
+    read_end, write_end = os.pipe()
+    try:
+        pipe = os.fdopen(write_end, "wb", buffering=0)  # the transport's
+        transport, protocol = await loop.connect_write_pipe(
+            asyncio.streams.FlowControlMixin, pipe
+        )
+        writer = asyncio.StreamWriter(transport, protocol, None, loop)
+        writer.write(PAYLOAD[:queued])
+        assert transport.get_write_buffer_size() > 0  # the pipe is full
+        yield writer, pipe
+    finally:
+        os.close(read_end)
+
+
+def sends_close_notify_first(tls: ssl.SSLSocket, stop: threading.Event) -> str:
+    """A TLSPeer role: send a close_notify at once (unwrap(), which then
+    waits for the writer's, until the writer's end or the socket's timeout);
+    how unwrap() ended: "unwrap ok" (the writer's close_notify came), or
+    the error."""
+    try:
+        tls.unwrap()
+    except OSError as error:
+        return type(error).__name__
+    return "unwrap ok"
+
+
+def sends_20_kb_then_its_eof(tls: ssl.SSLSocket, stop: threading.Event) -> None:
+    """A TLSPeer role: send 20 000 bytes (more than twice an 8 KiB reader
+    limit), then a close_notify and the FIN."""
+    with contextlib.suppress(OSError):
+        tls.sendall(PAYLOAD[:20_000])
+        tls.unwrap()
+
+
+async def until(condition) -> None:
+    """Let the event loop run until condition() holds (TIMEOUT at most)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + TIMEOUT
+    while not condition():
+        assert loop.time() < deadline, f"{condition} still false after {TIMEOUT} s"
+        await asyncio.sleep(0.001)  # a test's bounded poll
+
+
+async def until_paused(reader: asyncio.StreamReader, raw: socket.socket) -> None:
+    """Wait until a reader with a small limit has paused its transport (a
+    private attribute: no public one tells) and, on 3.10, until that TLS
+    transport has closed itself and its socket under it (3.10's SSL
+    transport reads on while paused and meets the peer's EOF)."""
+    await until(
+        lambda: reader._paused and (sys.version_info >= (3, 11) or raw.fileno() == -1)
+    )
+
+
+@contextlib.asynccontextmanager
+async def python_child(code: str, stdout: bool = True):
+    """A child Python (sys.executable -S -c code) whose stdin is a pipe, and
+    its stdout too if stdout (else it writes to ours); on exit it is killed
+    if still running, and waited for (TIMEOUT at most)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-S",
+        "-c",
+        code,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE if stdout else None,
+    )
+    try:
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await asyncio.wait_for(process.wait(), TIMEOUT)

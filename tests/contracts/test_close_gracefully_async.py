@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
-import os
 import socket
 import ssl
 import sys
@@ -29,10 +28,16 @@ from harness.peers.asyncio_peers import (
     TIMEOUT,
     connected,
     is_closed,
+    python_child,
     read_all,
     read_tls_until_eof,
     reset,
+    sends_20_kb_then_its_eof,
+    sends_close_notify_first,
     tls_connected,
+    unread_pipe_writer,
+    until,
+    until_paused,
 )
 from harness.peers.run_async import run
 
@@ -446,15 +451,6 @@ def test_a_timeout_of_1e6_is_in_range():
     run(main())
 
 
-async def until(condition) -> None:
-    """Let the event loop run until condition() holds (TIMEOUT at most)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + TIMEOUT
-    while not condition():
-        assert loop.time() < deadline, f"{condition} still false after {TIMEOUT} s"
-        await asyncio.sleep(0.001)  # a test's bounded poll
-
-
 @pytest.mark.parametrize("before", ["nothing", "data the caller read"])
 def test_timeout_zero_takes_an_eof_already_received_with_nothing_before_it(before):
     """once it is spent, one more read takes what has arrived, so 0 takes an
@@ -762,15 +758,7 @@ def test_over_a_subprocess_pipes_the_childs_eof_gives_true():
     child's EOF and returns True, in time, with the writer closed."""
 
     async def main():
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-S",
-            "-c",
-            ECHO_CHILD,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-        )
-        try:
+        async with python_child(ECHO_CHILD) as process:
             reader, writer = process.stdout, process.stdin
             assert writer.get_extra_info("pipe") is not None
             writer.write(TLS_DATA)
@@ -780,10 +768,6 @@ def test_over_a_subprocess_pipes_the_childs_eof_gives_true():
             assert result is True
             assert reader.at_eof() and writer.transport.is_closing()
             assert await asyncio.wait_for(process.wait(), TIMEOUT) == 0
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
 
     run(main())
 
@@ -844,15 +828,7 @@ def test_a_pipe_writer_closed_as_the_child_went_gives_true(written):
     False at once; another, False for the failed pipe.)"""
 
     async def main():
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-S",
-            "-c",
-            "print('bye')",
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-        )
-        try:
+        async with python_child("print('bye')") as process:
             reader, writer = process.stdout, process.stdin
             if written.startswith("200 kB"):
                 writer.write(PAYLOAD[:200_000])
@@ -864,10 +840,6 @@ def test_a_pipe_writer_closed_as_the_child_went_gives_true(written):
             result = await closing.close_gracefully_async(reader, writer, TIMEOUT)
             assert result is True
             assert time.monotonic() - start < SLACK
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
 
     run(main())
 
@@ -1033,15 +1005,8 @@ def test_over_pipes_the_reader_stays_open():
     and later; once stdout is read to its EOF, it returns -9."""
 
     async def main():
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-S",
-            "-c",
-            "import sys\nwhile True: sys.stdout.buffer.write(b'y' * 65536)",
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-        )
-        try:
+        endless = "import sys\nwhile True: sys.stdout.buffer.write(b'y' * 65536)"
+        async with python_child(endless) as process:
             reader, writer = process.stdout, process.stdin
             result = await closing.close_gracefully_async(
                 reader, writer, TIMEOUT, max_bytes=1000
@@ -1057,10 +1022,6 @@ def test_over_pipes_the_reader_stays_open():
                 if not await asyncio.wait_for(reader.read(65536), TIMEOUT):
                     break
             assert await asyncio.wait_for(waiting, TIMEOUT) == -9
-        finally:
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
 
     run(main())
 
@@ -1076,16 +1037,7 @@ def test_it_raises_what_close_writer_raises_the_writer_closed():
     version returned True, with 983 040 bytes still queued.)"""
 
     async def main():
-        loop = asyncio.get_running_loop()
-        read_end, write_end = os.pipe()
-        try:
-            pipe = os.fdopen(write_end, "wb", buffering=0)  # the transport's
-            transport, protocol = await loop.connect_write_pipe(
-                asyncio.streams.FlowControlMixin, pipe
-            )
-            writer = asyncio.StreamWriter(transport, protocol, None, loop)
-            writer.write(PAYLOAD[:1_000_000])
-            assert transport.get_write_buffer_size() > 0  # the pipe is full
+        async with unread_pipe_writer() as (writer, pipe):
             reader = asyncio.StreamReader()
             reader.feed_eof()
             start = time.monotonic()
@@ -1094,21 +1046,11 @@ def test_it_raises_what_close_writer_raises_the_writer_closed():
                     closing.close_gracefully_async(reader, writer, TIMEOUT), TIMEOUT
                 )
             assert time.monotonic() - start < SLACK
-            assert transport.get_write_buffer_size() == 0
+            assert writer.transport.get_write_buffer_size() == 0
             await asyncio.sleep(0)  # abort() closes the pipe in the next iteration
             assert pipe.closed
-        finally:
-            os.close(read_end)
 
     run(main())
-
-
-def sends_20_kb_then_its_eof(tls: ssl.SSLSocket, stop: threading.Event):
-    """Send 20 000 bytes (more than twice an 8 KiB reader limit), then a
-    close_notify and the FIN."""
-    with contextlib.suppress(OSError):
-        tls.sendall(PAYLOAD[:20_000])
-        tls.unwrap()
 
 
 @pytest.mark.parametrize("max_bytes, expected", [(20_000, True), (19_999, False)])
@@ -1130,12 +1072,7 @@ def test_over_tls_with_a_small_reader_limit_each_byte_counts_once(
         async with tls_connected(
             tls_contexts, sends_20_kb_then_its_eof, limit=8192
         ) as (reader, writer, raw, peer):
-            await until(
-                lambda: (
-                    reader._paused
-                    and (sys.version_info >= (3, 11) or raw.fileno() == -1)
-                )
-            )
+            await until_paused(reader, raw)
             result = await closing.close_gracefully_async(
                 reader, writer, TIMEOUT, max_bytes=max_bytes
             )
@@ -1144,13 +1081,6 @@ def test_over_tls_with_a_small_reader_limit_each_byte_counts_once(
             await peer.result()
 
     run(main())
-
-
-def sends_close_notify_first(tls: ssl.SSLSocket, stop: threading.Event):
-    """Send a close_notify at once (unwrap(), which then waits for the
-    writer's, until the writer's end or the socket's timeout)."""
-    with contextlib.suppress(OSError):
-        tls.unwrap()
 
 
 def test_over_tls_zero_may_miss_a_close_notify_still_unread(tls_contexts):
@@ -1230,12 +1160,7 @@ def test_over_tls_timeout_zero_with_data_ahead_of_the_eof_gives_false(tls_contex
         async with tls_connected(
             tls_contexts, sends_20_kb_then_its_eof, limit=8192
         ) as (reader, writer, raw, peer):
-            await until(
-                lambda: (
-                    reader._paused
-                    and (sys.version_info >= (3, 11) or raw.fileno() == -1)
-                )
-            )
+            await until_paused(reader, raw)
             assert await closing.close_gracefully_async(reader, writer, 0) is False
             assert writer.transport.is_closing()
             await peer.result()

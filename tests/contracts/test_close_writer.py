@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import gc
 import math
-import os
 import socket
 import ssl
 import sys
@@ -30,10 +29,13 @@ from harness.peers.asyncio_peers import (
     TIMEOUT,
     connected,
     is_closed,
+    python_child,
     read_all,
     read_tls_until_eof,
     reset,
+    sends_close_notify_first,
     tls_connected,
+    unread_pipe_writer,
 )
 from harness.peers.run_async import run
 
@@ -575,15 +577,7 @@ def test_a_pipe_writer_is_closed_when_this_returns(child):
     all."""
 
     async def main():
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-S",
-            "-c",
-            CHILDREN[child],
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-        )
-        try:
+        async with python_child(CHILDREN[child]) as process:
             writer = process.stdin
             assert writer.get_extra_info("socket") is None
             pipe = writer.get_extra_info("pipe")
@@ -604,10 +598,6 @@ def test_a_pipe_writer_is_closed_when_this_returns(child):
                 assert closed is True
                 out = await asyncio.wait_for(process.stdout.read(), TIMEOUT)
                 assert out == f"{BIG}\n".encode()
-        finally:
-            if process.returncode is None:
-                process.kill()
-            await asyncio.wait_for(process.wait(), TIMEOUT)
 
     run(main())
 
@@ -679,14 +669,7 @@ def test_a_pipe_writer_is_closed_in_every_case_with_no_error_in_the_loop(case):
         loop = asyncio.get_running_loop()
         errors = []
         loop.set_exception_handler(lambda _, context: errors.append(context))
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-S",
-            "-c",
-            CHILDREN["never reads"],
-            stdin=asyncio.subprocess.PIPE,
-        )
-        try:
+        async with python_child(CHILDREN["never reads"], stdout=False) as process:
             writer = process.stdin
             pipe = writer.get_extra_info("pipe")
             if case == "timeout 0, 16 MB queued":
@@ -707,9 +690,6 @@ def test_a_pipe_writer_is_closed_in_every_case_with_no_error_in_the_loop(case):
                 await asyncio.sleep(0)
             assert writer.transport.is_closing() and pipe.closed
             assert errors == []
-        finally:
-            process.kill()
-            await asyncio.wait_for(process.wait(), TIMEOUT)
 
     run(main())
 
@@ -823,38 +803,16 @@ def test_another_exception_of_wait_closed_is_raised_after_the_abort():
     once, with 983 040 bytes still queued and the pipe open.)"""
 
     async def main():
-        loop = asyncio.get_running_loop()
-        read_end, write_end = os.pipe()
-        try:
-            pipe = os.fdopen(write_end, "wb", buffering=0)  # the transport's
-            transport, protocol = await loop.connect_write_pipe(
-                asyncio.streams.FlowControlMixin, pipe
-            )
-            writer = asyncio.StreamWriter(transport, protocol, None, loop)
-            writer.write(PAYLOAD[:1_000_000])
-            assert transport.get_write_buffer_size() > 0  # the pipe is full
+        async with unread_pipe_writer() as (writer, pipe):
             start = time.monotonic()
             with pytest.raises(NotImplementedError):
                 await asyncio.wait_for(closing.close_writer(writer, TIMEOUT), TIMEOUT)
             assert time.monotonic() - start < SLACK
-            assert transport.get_write_buffer_size() == 0
+            assert writer.transport.get_write_buffer_size() == 0
             await asyncio.sleep(0)  # abort() closes the pipe in the next iteration
             assert pipe.closed
-        finally:
-            os.close(read_end)
 
     run(main())
-
-
-def sends_close_notify_first(tls: ssl.SSLSocket, stop: threading.Event) -> str:
-    """Send a close_notify at once (unwrap(), which then waits for the
-    writer's, until the writer's end or the socket's timeout); how unwrap()
-    ended: "unwrap ok" (the writer's close_notify came), or the error."""
-    try:
-        tls.unwrap()
-    except OSError as error:
-        return type(error).__name__
-    return "unwrap ok"
 
 
 def test_over_tls_zero_does_not_count_a_close_notify_still_unread(tls_contexts):

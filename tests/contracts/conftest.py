@@ -168,6 +168,20 @@ class Sockets:
             pytest.skip(reason)
         return ours, peer
 
+    def given_up(self) -> socket.socket:
+        """Our end of a connection that the kernel has given up (ETIMEDOUT),
+        not yet reported: a byte of ours went unanswered to a vanished peer
+        (vanished_pair()) until TCP_USER_TIMEOUT (200 ms) made the kernel
+        close the connection. The next call on it reports ETIMEDOUT."""
+        ours, _ = self.vanished_pair()
+        ours.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 200)
+        ours.sendall(b"x")
+        deadline = time.monotonic() + 3 * WAIT
+        while tcp_state(ours) != self.TCP_CLOSE:
+            assert time.monotonic() < deadline, "the kernel did not give up"
+            select.select([], [], [], 0.01)  # a bounded poll, 10 ms at a time
+        return ours
+
     def vanished_tls_pair(
         self, peer_sends: bytes = b""
     ) -> tuple[ssl.SSLSocket, ssl.SSLSocket]:

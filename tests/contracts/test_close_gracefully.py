@@ -360,16 +360,18 @@ def test_on_af_unix_a_connection_already_over_gives_true(sockets):
     assert ours.fileno() == -1
 
 
+@pytest.mark.parametrize("reported_by", ["recv()", "getsockopt(SO_ERROR)"])
 @pytest.mark.parametrize("family", ["TCP", "AF_UNIX"])
-def test_a_reset_an_earlier_recv_reported_is_false_on_tcp_true_on_af_unix(
-    sockets, family
+def test_a_reset_an_earlier_call_reported_is_false_on_tcp_true_on_af_unix(
+    sockets, family, reported_by
 ):
-    """ "or a reset that an earlier recv() or send() reported, before the
-    call: its shutdown() gets ENOTCONN; on AF_UNIX, which Linux never
+    """ "or a connection error, a reset or the kernel's ETIMEDOUT, that an
+    earlier call, recv(), send() or getsockopt(SO_ERROR), reported, before
+    the call: its shutdown() gets ENOTCONN; on AF_UNIX, which Linux never
     answers with ENOTCONN, True, which then says nothing of whether the
     peer read your data": the peer closes with our byte unread (a reset),
-    our recv() reports it, then the call: False over TCP, True over
-    AF_UNIX; the socket closed either way."""
+    our recv() or getsockopt(SO_ERROR) reports it, then the call: False
+    over TCP, True over AF_UNIX; the socket closed either way."""
     if family == "TCP":
         ours, peer = sockets.pair()
     else:
@@ -379,9 +381,31 @@ def test_a_reset_an_earlier_recv_reported_is_false_on_tcp_true_on_af_unix(
     if family == "TCP":
         sockets.wait_until_sent(ours)
     peer.close()  # our byte unread: a reset
-    with pytest.raises(ConnectionResetError):
-        ours.recv(1)
+    if reported_by == "recv()":
+        with pytest.raises(ConnectionResetError):
+            ours.recv(1)
+    else:
+        if family == "TCP":
+            sockets.wait_for_state(ours, sockets.TCP_CLOSE)
+        error = ours.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        assert error == errno.ECONNRESET
     assert close_gracefully(ours, timeout=0.2) is (family == "AF_UNIX")
+    assert ours.fileno() == -1
+
+
+def test_the_kernels_etimedout_an_earlier_send_reported_is_false(sockets):
+    """ "or a connection error, a reset or the kernel's ETIMEDOUT, that an
+    earlier call, recv(), send() or getsockopt(SO_ERROR), reported, before
+    the call: its shutdown() gets ENOTCONN": a vanished peer; the kernel
+    gives the connection up and a send() reports it (TimeoutError,
+    ETIMEDOUT); the call then returns False at once, the socket closed."""
+    ours = sockets.given_up()
+    with pytest.raises(TimeoutError) as reported:
+        ours.send(b"y")
+    assert reported.value.errno == errno.ETIMEDOUT
+    result, took = timed(close_gracefully, ours, timeout=5)
+    assert result is False
+    assert took < SLACK
     assert ours.fileno() == -1
 
 
@@ -840,7 +864,8 @@ def test_an_oserror_a_signal_handler_raises_may_propagate_or_be_lost(
 
 
 def test_with_so_rcvlowat_above_1_fewer_bytes_are_read_once_the_time_is_up(sockets):
-    """With SO_RCVLOWAT above 1, fewer bytes than that, with no FIN after
+    """On a TCP socket with SO_RCVLOWAT above 1 (Linux ignores it on
+    AF_UNIX), fewer bytes than that, with no FIN after
     them, end no wait: they are read only once the time is up, by the
     call's reads without waiting
 
@@ -857,6 +882,19 @@ def test_with_so_rcvlowat_above_1_fewer_bytes_are_read_once_the_time_is_up(socke
     assert 0.3 <= took < 0.3 + SLACK
     sockets.wait_for_state(peer, sockets.TCP_CLOSE_WAIT)
     assert sockets.ending(peer, timeout=0.2) == (b"", "FIN")
+
+
+def test_on_af_unix_so_rcvlowat_is_ignored(sockets):
+    """(Linux ignores it on AF_UNIX)
+
+    The same 10 bytes and SO_RCVLOWAT 64 on a socketpair(), with max_bytes
+    5: the bytes end the first wait, False at once (max_bytes spent)."""
+    ours, peer = (sockets.keep(s) for s in socket.socketpair())
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 64)
+    peer.sendall(b"ten bytes.")
+    result, took = timed(close_gracefully, ours, timeout=5, max_bytes=5)
+    assert result is False
+    assert took < SLACK
 
 
 class LateReturning(socket.socket):

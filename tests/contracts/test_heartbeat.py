@@ -859,10 +859,10 @@ with ours, peer:
 def test_with_sigpipe_default_a_ping_on_a_dead_connection_kills(case, action, expected):
     """ "It counts on SIGPIPE being ignored, as Python sets it at startup: in a
     process that restored its default action (signal.signal(signal.SIGPIPE,
-    signal.SIG_DFL)), a ping whose send gets EPIPE kills the process: on a
-    connection already shut down (a later call, after a miss), one reset
-    (once a call has reported the reset, ...), or an AF_UNIX one whose peer
-    closed": in a child process, the second call after a miss, the call
+    signal.SIG_DFL)), a ping whose send gets EPIPE kills the process, as on
+    a connection already shut down (a later call, after a miss), one reset
+    (once a call has reported the reset, ...), ... or an AF_UNIX one whose
+    peer closed": in a child process, the second call after a miss, the call
     after a reset a read reported, or the first call on an AF_UNIX
     socketpair whose peer closed, ends it by SIGPIPE; with SIGPIPE ignored
     (Python's default), each call returns False."""
@@ -873,6 +873,45 @@ def test_with_sigpipe_default_a_ping_on_a_dead_connection_kills(case, action, ex
         timeout=30,
     )
     assert (child.stdout, child.returncode) == expected, child.stderr
+
+
+HEARTBEAT_ON_INHERITED = """
+import importlib.util, signal, socket, sys
+spec = importlib.util.spec_from_file_location("closing", sys.argv[1])
+closing = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(closing)
+if sys.argv[3] == "SIG_DFL":
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+with socket.socket(fileno=int(sys.argv[2])) as sock:
+    print(closing.heartbeat(sock, 0.05), flush=True)
+"""
+
+
+def test_with_sigpipe_default_a_ping_on_a_connection_the_kernel_gave_up_kills(
+    sockets,
+):
+    """ "a ping whose send gets EPIPE kills the process, as on ... one the
+    kernel gave up (ETIMEDOUT) once a call has reported that": a vanished
+    peer; the kernel gives the connection up and a send() reports it
+    (TimeoutError, ETIMEDOUT); then a child process that inherited the
+    socket calls it: with SIGPIPE ignored (Python's default), False; with
+    its default action restored, SIGPIPE ends the child."""
+    ours = sockets.given_up()
+    with pytest.raises(TimeoutError):
+        ours.send(b"y")
+    ends = []
+    for action in ("SIG_DFL", "ignored"):  # the kill first: before any shutdown
+        child = subprocess.run(
+            [sys.executable, "-c", HEARTBEAT_ON_INHERITED]
+            + [closing.__file__, str(ours.fileno()), action],
+            pass_fds=(ours.fileno(),),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert not child.stderr, child.stderr
+        ends.append((child.stdout, child.returncode))
+    assert ends == [("", -signal.SIGPIPE), ("False\n", 0)]
 
 
 def answers_pong_and_more(sock, stop) -> bytes:

@@ -634,32 +634,58 @@ def test_an_ssl_socket_is_shut_down_for_reading_with_socket_socket_shutdown(
     assert took < SLACK
 
 
-@pytest.mark.parametrize("reported_by", ["read_until_eof()", "send()"])
+@pytest.mark.parametrize(
+    "reported_by", ["read_until_eof()", "send()", "getsockopt(SO_ERROR)"]
+)
 def test_a_reset_already_reported_reads_as_a_fin(sockets, reported_by):
-    """On Linux, so does a reset that an earlier recv() or send() already
+    """On Linux, so does a connection error (a reset, the kernel's ETIMEDOUT)
+    that an earlier call (recv(), send(), getsockopt(SO_ERROR)) already
     reported (Linux reports it once: recv() then returns b'')
 
     The peer sends data, then resets, and no FIN ever comes. Once a first
     call has raised ConnectionResetError, the next returns b'' at once;
-    once a send() has raised it instead, before any call, the call returns
-    at once what had arrived before the reset, as if complete."""
+    once a send() has raised it, or getsockopt(SO_ERROR) has returned it,
+    before any call, the call returns at once what had arrived before the
+    reset, as if complete."""
     ours, peer = sockets.pair()
     reset_after_sending(peer, b"read, then lost")
-    if reported_by == "send()":
-        sockets.wait_for_state(ours, sockets.TCP_CLOSE)
-        with pytest.raises(ConnectionResetError):
-            for _ in range(3):
-                ours.send(b"x")
-    else:
+    if reported_by == "read_until_eof()":
         with pytest.raises(ConnectionResetError):
             read_until_eof(ours, timeout=5)
+    else:
+        sockets.wait_for_state(ours, sockets.TCP_CLOSE)
+        if reported_by == "send()":
+            with pytest.raises(ConnectionResetError):
+                for _ in range(3):
+                    ours.send(b"x")
+        else:
+            error = ours.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            assert error == errno.ECONNRESET
     result, took = timed(read_until_eof, ours, timeout=5)
-    assert result == (b"read, then lost" if reported_by == "send()" else b"")
+    assert result == (b"" if reported_by == "read_until_eof()" else b"read, then lost")
+    assert took < SLACK
+
+
+def test_the_kernels_etimedout_already_reported_reads_as_a_fin(sockets):
+    """On Linux, so does a connection error (a reset, the kernel's ETIMEDOUT)
+    that an earlier call (recv(), send(), getsockopt(SO_ERROR)) already
+    reported (Linux reports it once: recv() then returns b'')
+
+    A vanished peer; the kernel gives the connection up, and a send()
+    reports it (TimeoutError, ETIMEDOUT); the call then returns b'' at once,
+    no FIN having come."""
+    ours = sockets.given_up()
+    with pytest.raises(TimeoutError) as reported:
+        ours.send(b"y")
+    assert reported.value.errno == errno.ETIMEDOUT
+    result, took = timed(read_until_eof, ours, timeout=5)
+    assert result == b""
     assert took < SLACK
 
 
 def test_with_so_rcvlowat_above_1_fewer_bytes_end_no_wait(sockets):
-    """With SO_RCVLOWAT above 1, fewer bytes than that, or a TLS
+    """On a TCP socket with SO_RCVLOWAT above 1 (Linux ignores it
+    on AF_UNIX), fewer bytes than that, or a TLS
     close_notify in a record shorter than that, end no wait: the call may
     raise TimeoutError with them queued.
 
@@ -674,6 +700,20 @@ def test_with_so_rcvlowat_above_1_fewer_bytes_end_no_wait(sockets):
     assert 0.3 <= took < 0.3 + SLACK
     ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 1)
     assert ours.recv(64) == b"ten bytes."
+
+
+def test_on_af_unix_so_rcvlowat_is_ignored(sockets):
+    """(Linux ignores it on AF_UNIX)
+
+    The same 10 bytes and SO_RCVLOWAT 64 on a socketpair(), with max_bytes
+    5: the bytes end the first wait, ValueError at once (more than
+    max_bytes)."""
+    ours, peer = (sockets.keep(s) for s in socket.socketpair())
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 64)
+    peer.sendall(b"ten bytes.")
+    result, took = timed(read_until_eof, ours, max_bytes=5, timeout=5)
+    assert type(result) is ValueError
+    assert took < SLACK
 
 
 def test_it_reads_the_socket_not_what_a_makefile_buffered(sockets):

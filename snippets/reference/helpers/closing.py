@@ -63,10 +63,11 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     call. Returns True if the peer's FIN arrived in time, False if the
     time or byte budget ran out or the connection failed (reset, never
     connected, already closed) or was already over (both FINs exchanged,
-    or a reset that an earlier recv() or send() reported, before the call:
-    its shutdown() gets ENOTCONN; on AF_UNIX, which Linux never answers
-    with ENOTCONN, True, which then says nothing of whether the peer read
-    your data). An OSError that a
+    or a connection error, a reset or the kernel's ETIMEDOUT, that an
+    earlier call, recv(), send() or getsockopt(SO_ERROR), reported, before
+    the call: its shutdown() gets ENOTCONN; on AF_UNIX, which Linux never
+    answers with ENOTCONN, True, which then says nothing of whether the
+    peer read your data). An OSError that a
     signal handler of yours raises during the call (a TimeoutError, say)
     usually gives False, as a failed connection does, but may propagate,
     or, landing as the timeout is restored, be lost: raise one that is not
@@ -102,8 +103,8 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     still unsent, unless the peer's FIN is in (True) and nothing of yours is
     left to send: then no reset goes out, as run here on Linux (where what
     the peer has not yet acknowledged is then not sent again: tcp_close()
-    and tcp_disconnect() in net/ipv4/tcp.c, read, not run here). With
-    SO_RCVLOWAT above 1,
+    and tcp_disconnect() in net/ipv4/tcp.c, read, not run here). On a TCP
+    socket with SO_RCVLOWAT above 1 (Linux ignores it on AF_UNIX),
     fewer bytes than that, with no FIN after them, end no wait: they are
     read only once the time is up, by the call's reads without waiting. On
     an ssl.SSLSocket, no close_notify is sent: call unwrap() first if the
@@ -208,7 +209,8 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     as run here (OpenSSL 3.0): what it had read before is returned as if
     complete. 3.13 raises the error (CPython gh-115627), and so may other
     builds of 3.10 to 3.12 that carry that fix.
-    On Linux, so does a reset that an earlier recv() or send() already
+    On Linux, so does a connection error (a reset, the kernel's ETIMEDOUT)
+    that an earlier call (recv(), send(), getsockopt(SO_ERROR)) already
     reported (Linux reports it once: recv() then returns b''), and so does
     this socket's own shutdown for reading
     (shutdown(SHUT_RD) or SHUT_RDWR, made before the call or by another
@@ -221,7 +223,8 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     the TLS layer first, and the call then returns the peer's TLS records
     raw. It reads the socket itself: what a makefile() object (a
     StreamRequestHandler's rfile) has already buffered is not in what it
-    returns. With SO_RCVLOWAT above 1, fewer bytes than that, or a TLS
+    returns. On a TCP socket with SO_RCVLOWAT above 1 (Linux ignores it
+    on AF_UNIX), fewer bytes than that, or a TLS
     close_notify in a record shorter than that, end no wait: the call may
     raise TimeoutError with them queued. It never closes the socket. A
     descriptor closed
@@ -402,9 +405,10 @@ def heartbeat(sock, deadline):
     pong or not. It counts on SIGPIPE being ignored, as Python sets it at
     startup: in a process that restored its default action
     (signal.signal(signal.SIGPIPE, signal.SIG_DFL)), a ping whose send gets
-    EPIPE kills the process: on a connection already shut down (a later
+    EPIPE kills the process, as on a connection already shut down (a later
     call, after a miss), one reset (once a call has reported the reset, or
-    after the peer's FIN), or an AF_UNIX one whose peer closed. Use
+    after the peer's FIN), one the kernel gave up (ETIMEDOUT) once a call
+    has reported that, or an AF_UNIX one whose peer closed. Use
     it on a connection whose peer answers each ping with one pong and sends
     nothing else meanwhile. For stream sockets (SOCK_STREAM, TLS over them
     included): on a message socket (SOCK_SEQPACKET, UDP) its recv() cuts a

@@ -1060,3 +1060,25 @@ def test_another_thread_using_the_socket_gets_the_calls_timeout(
     assert close_gracefully(ours, timeout=0.3) is False
     timeout = seen()
     assert timeout is not None and 0 <= timeout <= 0.3
+
+
+@pytest.mark.parametrize("family", ["TCP", "AF_UNIX"])
+def test_a_listening_socket_gives_false_once_the_whole_timeout_has_run(
+    sockets, tmp_path, family
+):
+    """A listening socket with no connection waiting to be accepted is no
+    connection, yet never fails the call's waits: False once the whole
+    timeout has run.
+
+    A TCP or AF_UNIX listener, nothing connecting: False after the 0.2 s
+    timeout, the socket closed."""
+    if family == "TCP":
+        listener = sockets.keep(socket.create_server(("127.0.0.1", 0)))
+    else:
+        listener = sockets.keep(socket.socket(socket.AF_UNIX))
+        listener.bind(str(tmp_path / "listener"))
+        listener.listen()
+    result, took = timed(close_gracefully, listener, timeout=0.2)
+    assert result is False
+    assert 0.2 <= took < 0.2 + SLACK
+    assert listener.fileno() == -1

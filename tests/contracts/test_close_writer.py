@@ -73,6 +73,25 @@ def reads_then_sends_close_notify(tls: ssl.SSLSocket, stop: threading.Event) -> 
     return data
 
 
+def answers_mid_stream(go_on: threading.Event):
+    """A TLS peer role: read 64 KiB of what the writer sends, answer b"ack",
+    then read nothing until go_on is set, then read on until the end; what
+    it read."""
+
+    def answers_mid_stream(tls: ssl.SSLSocket, stop: threading.Event) -> bytes:
+        data = bytearray()
+        while len(data) < SMALL:  # bounded: the socket's timeout
+            chunk = tls.recv(SMALL)
+            if not chunk:
+                break
+            data += chunk
+        tls.sendall(b"ack")
+        go_on.wait(TIMEOUT)
+        return bytes(data) + read_tls_until_eof(tls)
+
+    return answers_mid_stream
+
+
 def reads_then_neither(tls: ssl.SSLSocket, stop: threading.Event) -> bytes:
     """Read until the writer's close_notify, then send neither a close_notify
     nor a FIN until the test ends."""
@@ -815,6 +834,41 @@ def test_another_exception_of_wait_closed_is_raised_after_the_abort():
     run(main())
 
 
+def test_over_tls_data_from_the_peer_after_your_close_notify_gives_true(
+    tls_contexts,
+):
+    """and also when ... or, over TLS, the peer sent data after your
+    close_notify (asyncio then fails the close: ssl.SSLError,
+    APPLICATION_DATA_AFTER_CLOSE_NOTIFY): that True does not mean the
+    buffer was delivered, as asyncio then drops what is left of it.
+
+    16 MB queued, then the call; the TLS peer reads 64 KiB, answers b"ack"
+    and reads no more until the call has returned: True, well within the
+    timeout, and the peer, reading on, gets only the first part of the
+    16 MB (what its kernel's buffers held), then the end."""
+
+    async def main():
+        go_on = threading.Event()
+        async with tls_connected(tls_contexts, answers_mid_stream(go_on)) as (
+            reader,
+            writer,
+            raw,
+            peer,
+        ):
+            writer.write(PAYLOAD)
+            start = time.monotonic()
+            assert await closing.close_writer(writer, TIMEOUT) is True
+            assert time.monotonic() - start < TIMEOUT / 2
+            with pytest.raises(ssl.SSLError) as failed:
+                await writer.wait_closed()
+            assert failed.value.reason == "APPLICATION_DATA_AFTER_CLOSE_NOTIFY"
+            go_on.set()
+            got = await peer.result()
+            assert SMALL <= len(got) < BIG and got == PAYLOAD[: len(got)]
+
+    run(main())
+
+
 def test_over_tls_zero_does_not_count_a_close_notify_still_unread(tls_contexts):
     """a TLS writer's close, which waits for the peer's close_notify or FIN,
     does not complete at once unless asyncio has already read one: one still
@@ -934,8 +988,8 @@ def test_on_3_10_a_peer_that_sent_close_notify_first_gets_none_back(tls_contexts
 
 def test_true_when_another_task_aborts_the_writer_while_it_waits():
     """and also when ... or another task aborted the writer while it waited
-    (on 3.13, Server.abort_clients(), say): that True does not mean the
-    buffer was delivered, as asyncio then drops what is left of it.
+    (on 3.13, Server.abort_clients(), say), ...: that True does not mean
+    the buffer was delivered, as asyncio then drops what is left of it.
 
     16 MB wait for a peer that never reads; while the call waits (timeout
     5 s), another task aborts the transport: True at once, and the peer

@@ -937,3 +937,21 @@ def test_on_a_message_socket_a_reply_that_begins_with_pong_gives_true(sockets, p
     answering = peers.start(answers_pong_and_more, peer)
     assert heartbeat(ours, 5) is True
     assert answering.result() == b"ping"
+
+
+@pytest.mark.parametrize("family", ["TCP", "AF_UNIX"])
+def test_a_listening_socket_gives_false_once_the_whole_deadline_has_run(
+    sockets, tmp_path, family
+):
+    """A listening socket with no connection waiting to be accepted is no
+    connection, and its waits never end early: False once the whole
+    deadline has run."""
+    if family == "TCP":
+        listener = sockets.keep(socket.create_server(("127.0.0.1", 0)))
+    else:
+        listener = sockets.keep(socket.socket(socket.AF_UNIX))
+        listener.bind(str(tmp_path / "listener"))
+        listener.listen()
+    start = time.monotonic()
+    assert heartbeat(listener, 0.2) is False
+    assert 0.2 <= time.monotonic() - start < 0.2 + SLACK

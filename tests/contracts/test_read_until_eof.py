@@ -852,3 +852,20 @@ def test_another_thread_using_the_socket_gets_the_calls_timeout(
     assert isinstance(result, TimeoutError)
     timeout = seen()
     assert timeout is not None and 0 <= timeout <= 0.3
+
+
+@pytest.mark.parametrize("family", ["TCP", "AF_UNIX"])
+def test_a_listening_socket_gives_timeouterror_once_the_whole_timeout_has_run(
+    sockets, tmp_path, family
+):
+    """A listening socket with no connection waiting to be accepted has
+    nothing to read: TimeoutError once the whole timeout has run."""
+    if family == "TCP":
+        listener = sockets.keep(socket.create_server(("127.0.0.1", 0)))
+    else:
+        listener = sockets.keep(socket.socket(socket.AF_UNIX))
+        listener.bind(str(tmp_path / "listener"))
+        listener.listen()
+    result, took = timed(read_until_eof, listener, timeout=0.2)
+    assert type(result) is TimeoutError and result.errno is None
+    assert 0.2 <= took < 0.2 + SLACK

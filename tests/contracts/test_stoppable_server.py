@@ -570,27 +570,65 @@ def test_a_request_reaching_a_connection_once_stop_has_begun_gets_503(
     assert server.errors == []
 
 
-def test_a_request_line_it_cannot_parse_gets_400_instead_of_the_503(app):
-    """A request line that BaseHTTPRequestHandler cannot parse gets its 400
-    instead of the 503, with Connection: close, as at any time.
+REJECTED = {  # what is pipelined: (the status, or the error page's code)
+    "a request line of four words": (
+        f"GET /next extra HTTP/1.1\r\nHost: {HOST}\r\n\r\n",
+        (400, "close"),
+    ),
+    "a request line over 65536 bytes": (
+        f"GET /{'x' * 70_000} HTTP/1.1\r\nHost: {HOST}\r\n\r\n",
+        (414, "close"),
+    ),
+    "101 header lines": (
+        "GET /next HTTP/1.1\r\n" + "X-A: b\r\n" * 101 + "\r\n",
+        (431, "close"),
+    ),
+    "HTTP/2.0": (f"GET /next HTTP/2.0\r\nHost: {HOST}\r\n\r\n", "505"),
+    # BaseHTTPRequestHandler reads headers after an HTTP/0.9 request line too
+    "HTTP/0.9": ("GET /next\r\n\r\n", "503"),
+}
+
+
+@pytest.mark.parametrize("case", REJECTED)
+def test_a_request_it_rejects_gets_that_error_instead_of_the_503(app, case):
+    """A request that BaseHTTPRequestHandler itself rejects (a request line or
+    a header it cannot parse or finds too long, an HTTP version it does
+    not serve) gets that error instead of the 503 (400, 414, 431 or 505),
+    as at any time, and the connection is then closed. An HTTP/0.9 request
+    (a request line with no version), or one whose version it rejects, gets
+    its answer, the 503 or that error, as the error page alone, with no
+    status line and no headers.
 
     As in the 503 test, a second request is pipelined behind one in
-    progress, but its request line has four words: 200 for the first, then
-    400 with Connection: close, then the connection closes."""
+    progress, and the first is let go once stop() has begun: 200 for it,
+    then the error with Connection: close, or for HTTP/2.0 and HTTP/0.9
+    the error page alone (its code in the page), then the connection
+    closes."""
+    pipelined, expected = REJECTED[case]
     server = app(False)
     handler = handler_class(server)
-    with connect(server) as busy:
+    with an_idle_keep_alive(server) as idle, connect(server) as busy:
         send_get(busy, "/slow")
         assert handler.started.wait(TIMEOUT)
-        busy.sendall(f"GET /next extra HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
+        busy.sendall(pipelined.encode())
         stopping = Stopping(server, TIMEOUT)
+        # stop() has begun: it has closed the idle connection
+        assert read_until_eof(idle) == (b"", "EOF")
         handler.release.set()
         data, end = read_until_eof(busy)
         assert stopping.result() == ("returned", True)
     assert end == "EOF"
-    (first, second) = responses(data)
-    assert first == (200, None, b"/slow")
-    assert second[:2] == (400, "close")
+    recorded = _Recorded(data)
+    first = http.client.HTTPResponse(recorded)
+    first.begin()
+    assert (first.status, first.read()) == (200, b"/slow")
+    rest = data[recorded.file.tell() :]
+    if isinstance(expected, tuple):
+        (second,) = responses(rest)
+        assert second[:2] == expected
+    else:
+        assert not rest.startswith(b"HTTP/"), rest[:80]
+        assert f"Error code: {expected}".encode() in rest, rest[:300]
     assert server.errors == []
 
 

@@ -67,7 +67,10 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     earlier call, recv(), send() or getsockopt(SO_ERROR), reported, before
     the call: its shutdown() gets ENOTCONN; on AF_UNIX, which Linux never
     answers with ENOTCONN, True, which then says nothing of whether the
-    peer read your data). An OSError that a
+    peer read your data). A listening socket with no connection waiting to
+    be accepted is no connection, yet never fails the call's waits: False
+    once the whole timeout has run. An
+    OSError that a
     signal handler of yours raises during the call (a TimeoutError, say)
     usually gives False, as a failed connection does, but may propagate,
     or, landing as the timeout is restored, be lost: raise one that is not
@@ -202,7 +205,9 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     for a
     timeout out of range or a max_bytes below 0, TypeError for a max_bytes
     that is not an int (None, a float, a bool), and whatever OSError recv()
-    raises (ConnectionResetError: what was read is lost). On an
+    raises (ConnectionResetError: what was read is lost). A listening
+    socket with no connection waiting to be accepted has nothing to read:
+    TimeoutError once the whole timeout has run. On an
     ssl.SSLSocket made with suppress_ragged_eofs=True (the default), a peer
     that closes without close_notify reads as a FIN, and so does a
     connection error (a reset, the kernel's ETIMEDOUT) on 3.10.13 to 3.12.1
@@ -382,6 +387,9 @@ def heartbeat(sock, deadline):
     wire): a pong, or the rest of one, that arrives in a shorter piece, with
     nothing after it (no FIN), is read only once the time is up, and the
     call returns True then, at the deadline.
+    A listening socket with no connection waiting to be accepted is no
+    connection, and its waits never end early: False once the whole
+    deadline has run.
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     With TCP_CORK on (Linux), the kernel may hold the ping back for up to
     200 ms: a shorter deadline then misses a live peer. Nagle's algorithm
@@ -467,8 +475,10 @@ async def close_writer(writer, timeout=5.0):
     peer's close_notify or FIN received too) within timeout, and also when
     asyncio's ssl_shutdown_timeout (3.11+) ended the wait first, or another
     task aborted the writer while it waited (on 3.13,
-    Server.abort_clients(), say): that True does not mean the buffer was
-    delivered, as asyncio then drops what is left of it. False if it did
+    Server.abort_clients(), say), or, over TLS, the peer sent data after
+    your close_notify (asyncio then fails the close: ssl.SSLError,
+    APPLICATION_DATA_AFTER_CLOSE_NOTIFY): that True does not mean the
+    buffer was delivered, as asyncio then drops what is left of it. False if it did
     not close within timeout: it then aborts what is still open (the rest
     of its buffer is dropped and the peer may get a reset), and a
     connection that failed meanwhile, closed by the failure, needs no
@@ -728,8 +738,13 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     connection after the wake: the woken handler reads no further); one
     that reaches an idle connection earlier,
     while stop() waits for serve_forever(), may be served as usual. A
-    request line that BaseHTTPRequestHandler cannot parse gets its 400
-    instead of the 503, with Connection: close, as at any time. A
+    request that BaseHTTPRequestHandler itself rejects (a request line or
+    a header it cannot parse or finds too long, an HTTP version it does
+    not serve) gets that error instead of the 503 (400, 414, 431 or 505),
+    as at any time, and the connection is then closed. An HTTP/0.9 request
+    (a request line with no version), or one whose version it rejects, gets
+    its answer, the 503 or that error, as the error page alone, with no
+    status line and no headers. A
     request that expects 100 Continue (Expect: 100-continue) gets the 503
     without one, so a client that waits for it sends no body. The 503
     goes out without the request's body being read, and the connection is

@@ -714,9 +714,9 @@ def test_what_a_tls_writer_is_given_after_it_closed_itself_is_lost(tls_contexts)
 
 
 def test_raises_runtime_error_if_another_task_is_reading_from_reader():
-    """It raises RuntimeError if another task is reading from reader (a
-    StreamReader takes one reader at a time); the writer is closed all the
-    same.
+    """while another task is reading from reader (a StreamReader takes one
+    reader at a time), ... raises RuntimeError at its first read that has
+    to wait ...; the writer is closed either way.
 
     Another task waits in reader.read() when the call begins: it raises
     asyncio's RuntimeError at its first read, at once, and the writer is
@@ -737,6 +737,47 @@ def test_raises_runtime_error_if_another_task_is_reading_from_reader():
             finally:
                 other.cancel()
                 await asyncio.wait({other}, timeout=TIMEOUT)
+
+    run(main())
+
+
+@pytest.mark.parametrize(
+    "timeout, max_bytes, expected",
+    [(0, None, False), (TIMEOUT, 10, False), (TIMEOUT, None, RuntimeError)],
+    ids=["timeout 0", "max_bytes spent", "a read that has to wait"],
+)
+def test_with_another_task_reading_it_takes_the_bytes_already_buffered(
+    timeout, max_bytes, expected
+):
+    """Give it the reader alone: while another task is reading from reader
+    (a StreamReader takes one reader at a time), the call takes the bytes
+    already buffered, which that task then misses, and raises RuntimeError
+    at its first read that has to wait (if the time or max_bytes is spent
+    before that, it returns False instead); the writer is closed either way.
+
+    The peer sends 50 bytes, no EOF; another task waits in
+    reader.readexactly(100) with the 50 buffered (a private attribute
+    tells). The call returns False at timeout 0 or with max_bytes 10, and
+    raises RuntimeError otherwise; the writer is closed; the other task,
+    woken by the writer's close, ends without the 50 bytes."""
+
+    async def main():
+        async with connected() as (reader, writer, peer):
+            other = asyncio.ensure_future(reader.readexactly(100))
+            peer.send(PAYLOAD[:50])
+            await until(lambda: len(reader._buffer) == 50 and not other.done())
+            call = closing.close_gracefully_async(reader, writer, timeout, max_bytes)
+            if expected is RuntimeError:
+                with pytest.raises(RuntimeError, match="already waiting"):
+                    await call
+            else:
+                assert await call is expected
+            assert is_closed(writer)
+            done, _ = await asyncio.wait({other}, timeout=TIMEOUT)
+            assert done
+            with pytest.raises(asyncio.IncompleteReadError) as missed:
+                other.result()
+            assert missed.value.partial == b""
 
     run(main())
 
@@ -1027,9 +1068,8 @@ def test_over_pipes_the_reader_stays_open():
 
 
 def test_it_raises_what_close_writer_raises_the_writer_closed():
-    """the writer is closed all the same. So it is when close_writer() raises
-    (NotImplementedError for a writer with no close waiter): this call
-    raises it too.
+    """It is closed too when close_writer() raises (NotImplementedError for
+    a writer with no close waiter): this call raises it too.
 
     A StreamWriter made on asyncio.streams.FlowControlMixin over a pipe
     that nobody reads, 1 MB queued, its reader at EOF: NotImplementedError

@@ -36,6 +36,7 @@ from harness.peers.asyncio_peers import (
     sends_close_notify_first,
     tls_connected,
     unread_pipe_writer,
+    until,
 )
 from harness.peers.run_async import run
 
@@ -865,6 +866,53 @@ def test_over_tls_data_from_the_peer_after_your_close_notify_gives_true(
             go_on.set()
             got = await peer.result()
             assert SMALL <= len(got) < BIG and got == PAYLOAD[: len(got)]
+
+    run(main())
+
+
+def sends_1_mb_then_its_close_notify(tls: ssl.SSLSocket, stop: threading.Event):
+    """Send 1 MB, then a close_notify (unwrap(), which waits for the
+    writer's); how unwrap() ended."""
+    try:
+        tls.sendall(PAYLOAD[:1_000_000])
+        tls.unwrap()
+    except OSError as error:
+        return type(error).__name__
+    return "unwrap ok"
+
+
+def test_over_tls_data_left_unread_fails_the_close_or_hides_the_close_notify(
+    tls_contexts,
+):
+    """Over TLS, with more than twice the reader's limit of the peer's data
+    left unread (asyncio has paused reading), that data counts as data
+    after your close_notify on 3.11 to 3.13 (True at once), and on 3.10
+    hides the peer's close_notify behind it, never read: False at
+    the timeout.
+
+    The TLS peer sends 1 MB, then its close_notify; the application reads
+    nothing (its reader pauses at 128 KiB); then the call, timeout 1 s."""
+
+    async def main():
+        async with tls_connected(tls_contexts, sends_1_mb_then_its_close_notify) as (
+            reader,
+            writer,
+            raw,
+            peer,
+        ):
+            await until(lambda: reader._paused)  # a private attribute: no public one
+            start = time.monotonic()
+            result = await closing.close_writer(writer, 1)
+            took = time.monotonic() - start
+            if sys.version_info >= (3, 11):
+                assert (result, took < SLACK) == (True, True)
+                with pytest.raises(ssl.SSLError) as failed:
+                    await writer.wait_closed()
+                assert failed.value.reason == "APPLICATION_DATA_AFTER_CLOSE_NOTIFY"
+            else:
+                assert (result, 1 <= took < 1 + SLACK) == (False, True)
+            assert writer.transport.is_closing()
+            await peer.result()
 
     run(main())
 

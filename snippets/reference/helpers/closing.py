@@ -478,7 +478,11 @@ async def close_writer(writer, timeout=5.0):
     Server.abort_clients(), say), or, over TLS, the peer sent data after
     your close_notify (asyncio then fails the close: ssl.SSLError,
     APPLICATION_DATA_AFTER_CLOSE_NOTIFY): that True does not mean the
-    buffer was delivered, as asyncio then drops what is left of it. False if it did
+    buffer was delivered, as asyncio then drops what is left of it. Over
+    TLS, with more than twice the reader's limit of the peer's data left
+    unread (asyncio has paused reading), that data counts as data after
+    your close_notify on 3.11 to 3.13 (True at once), and on 3.10 hides the
+    peer's close_notify behind it, never read: False at the timeout. False if it did
     not close within timeout: it then aborts what is still open (the rest
     of its buffer is dropped and the peer may get a reset), and a
     connection that failed meanwhile, closed by the failure, needs no
@@ -617,10 +621,13 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     buffer is dropped, and the socket closed, so with nothing left to send
     or unread the peer sees a FIN, not a reset). A task cancelled before its
     first step runs none of it, and the writer stays open: await this call
-    directly, or close the writer in a finally of your own. It raises
-    RuntimeError if another task is reading from reader (a StreamReader
-    takes one reader at a time); the writer is closed all the same. So it
-    is when close_writer() raises (NotImplementedError for a writer with no
+    directly, or close the writer in a finally of your own. Give it the
+    reader alone: while another task is reading from reader (a StreamReader
+    takes one reader at a time), the call takes the bytes already buffered,
+    which that task then misses, and raises RuntimeError at its first read
+    that has to wait (if the time or max_bytes is spent before that, it
+    returns False instead); the writer is closed either way. It is closed
+    too when close_writer() raises (NotImplementedError for a writer with no
     close waiter): this call raises it too.
     """
     loop = asyncio.get_running_loop()

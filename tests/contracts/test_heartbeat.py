@@ -859,7 +859,8 @@ with ours, peer:
 def test_with_sigpipe_default_a_ping_on_a_dead_connection_kills(case, action, expected):
     """ "It counts on SIGPIPE being ignored, as Python sets it at startup: in a
     process that restored its default action (signal.signal(signal.SIGPIPE,
-    signal.SIG_DFL)), a ping whose send gets EPIPE kills the process, as on
+    signal.SIG_DFL)), a ping whose send on a stream socket gets EPIPE kills
+    the process, as on
     a connection already shut down (a later call, after a miss), one reset
     (once a call has reported the reset, ...), ... or an AF_UNIX one whose
     peer closed": in a child process, the second call after a miss, the call
@@ -890,7 +891,8 @@ with socket.socket(fileno=int(sys.argv[2])) as sock:
 def test_with_sigpipe_default_a_ping_on_a_connection_the_kernel_gave_up_kills(
     sockets,
 ):
-    """ "a ping whose send gets EPIPE kills the process, as on ... one the
+    """ "a ping whose send on a stream socket gets EPIPE kills the process,
+    as on ... one the
     kernel gave up (ETIMEDOUT) once a call has reported that": a vanished
     peer; the kernel gives the connection up and a send() reports it
     (TimeoutError, ETIMEDOUT); then a child process that inherited the

@@ -869,3 +869,19 @@ def test_a_listening_socket_gives_timeouterror_once_the_whole_timeout_has_run(
     result, took = timed(read_until_eof, listener, timeout=0.2)
     assert type(result) is TimeoutError and result.errno is None
     assert 0.2 <= took < 0.2 + SLACK
+
+
+@pytest.mark.parametrize("oobinline", [False, True])
+def test_over_tcp_urgent_data_is_left_out_unless_so_oobinline(sockets, oobinline):
+    """Over TCP, urgent data (the last byte of a send with MSG_OOB) is not in
+    what it returns, unless SO_OOBINLINE is set.
+
+    The peer sends b"abc" with MSG_OOB, then b"def", then its FIN: b"abdef"
+    (the urgent b"c" left out), or with SO_OOBINLINE b"abcdef"."""
+    ours, peer = sockets.pair()
+    if oobinline:
+        ours.setsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE, 1)
+    peer.send(b"abc", socket.MSG_OOB)
+    peer.sendall(b"def")
+    peer.shutdown(socket.SHUT_WR)
+    assert read_until_eof(ours, timeout=5) == (b"abcdef" if oobinline else b"abdef")

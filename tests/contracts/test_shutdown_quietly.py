@@ -263,21 +263,44 @@ def test_a_connect_still_in_progress_is_abandoned(sockets, how):
             ours.send(b"x")
 
 
+@pytest.mark.parametrize("family", ["TCP", "AF_UNIX"])
 @pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])
-def test_a_listening_socket_is_no_error_on_linux(sockets, how):
-    """ "On Linux a listening socket is no error: True (SHUT_RD and SHUT_RDWR
-    stop it listening)": with SHUT_WR it still accepts."""
-    listener = sockets.keep(socket.create_server(("127.0.0.1", 0)))
-    address = listener.getsockname()
-    assert shutdown_quietly(listener, getattr(socket, how)) is True
-    client = sockets.unconnected()
-    if how == "SHUT_WR":
-        client.connect(address)
-        listener.settimeout(5)
-        sockets.keep(listener.accept()[0])
+def test_a_listening_socket_is_no_error_on_linux(sockets, tmp_path, how, family):
+    """ "On Linux a listening socket is no error: True (SHUT_RD and
+    SHUT_RDWR stop it listening: a new connection is refused; over TCP the
+    connections queued unaccepted are reset, on AF_UNIX they can still be
+    accepted)": a connection queued before the call; with SHUT_WR the
+    listener still accepts it and a new one."""
+    if family == "TCP":
+        listener = sockets.keep(socket.create_server(("127.0.0.1", 0)))
+        client = sockets.unconnected()
     else:
-        with pytest.raises(ConnectionRefusedError):
-            client.connect(address)
+        listener = sockets.keep(socket.socket(socket.AF_UNIX))
+        listener.bind(str(tmp_path / "listener"))
+        listener.listen()
+        client = sockets.keep(socket.socket(socket.AF_UNIX))
+        client.settimeout(5)
+    address = listener.getsockname()
+    queued = sockets.keep(socket.socket(listener.family))
+    queued.settimeout(5)
+    queued.connect(address)
+    assert shutdown_quietly(listener, getattr(socket, how)) is True
+    listener.settimeout(5)
+    if how == "SHUT_WR":
+        sockets.keep(listener.accept()[0])
+        client.connect(address)
+        sockets.keep(listener.accept()[0])
+        return
+    with pytest.raises(ConnectionRefusedError):
+        client.connect(address)
+    if family == "TCP":
+        with pytest.raises(ConnectionResetError):
+            queued.recv(1)
+    else:
+        accepted = sockets.keep(listener.accept()[0])
+        queued.sendall(b"request")
+        accepted.settimeout(5)
+        assert accepted.recv(64) == b"request"
 
 
 def tls_records(data: bytes) -> list[tuple[int, int]]:

@@ -205,7 +205,9 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     for a
     timeout out of range or a max_bytes below 0, TypeError for a max_bytes
     that is not an int (None, a float, a bool), and whatever OSError recv()
-    raises (ConnectionResetError: what was read is lost). A listening
+    raises (ConnectionResetError: what was read is lost). Over TCP, urgent
+    data (the last byte of a send with MSG_OOB) is not in what it returns,
+    unless SO_OOBINLINE is set. A listening
     socket with no connection waiting to be accepted has nothing to read:
     TimeoutError once the whole timeout has run. On an
     ssl.SSLSocket made with suppress_ragged_eofs=True (the default), a peer
@@ -299,7 +301,9 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     unused: once another socket reuses it, as the next socket() or
     accept() does, it shuts that socket's connection down, an unrelated
     one). On Linux a listening socket is no error: True (SHUT_RD and
-    SHUT_RDWR stop it listening). On an ssl.SSLSocket, shutdown() ends the
+    SHUT_RDWR stop it listening: a new connection is refused; over TCP the
+    connections queued unaccepted are reset, on AF_UNIX they can still be
+    accepted). On an ssl.SSLSocket, shutdown() ends the
     TLS layer first, without close_notify: later recv() calls read the
     peer's TLS records raw.
     """
@@ -412,11 +416,12 @@ def heartbeat(sock, deadline):
     one, and restoring the timeout sets that descriptor's blocking mode,
     pong or not. It counts on SIGPIPE being ignored, as Python sets it at
     startup: in a process that restored its default action
-    (signal.signal(signal.SIGPIPE, signal.SIG_DFL)), a ping whose send gets
-    EPIPE kills the process, as on a connection already shut down (a later
-    call, after a miss), one reset (once a call has reported the reset, or
-    after the peer's FIN), one the kernel gave up (ETIMEDOUT) once a call
-    has reported that, or an AF_UNIX one whose peer closed. Use
+    (signal.signal(signal.SIGPIPE, signal.SIG_DFL)), a ping whose send on
+    a stream socket gets EPIPE kills the process, as on a connection
+    already shut down (a later call, after a miss), one reset (once a call
+    has reported the reset, or after the peer's FIN), one the kernel gave
+    up (ETIMEDOUT) once a call has reported that, or an AF_UNIX one whose
+    peer closed. Use
     it on a connection whose peer answers each ping with one pong and sends
     nothing else meanwhile. For stream sockets (SOCK_STREAM, TLS over them
     included): on a message socket (SOCK_SEQPACKET, UDP) its recv() cuts a

@@ -583,7 +583,12 @@ REJECTED = {  # what is pipelined: (the status, or the error page's code)
         "GET /next HTTP/1.1\r\n" + "X-A: b\r\n" * 101 + "\r\n",
         (431, "close"),
     ),
+    "a header line over 65536 bytes": (
+        f"GET /next HTTP/1.1\r\nX-A: {'b' * 70_000}\r\n\r\n",
+        (431, "close"),
+    ),
     "HTTP/2.0": (f"GET /next HTTP/2.0\r\nHost: {HOST}\r\n\r\n", "505"),
+    "a version it cannot read": (f"GET /next FOO/1\r\nHost: {HOST}\r\n\r\n", "400"),
     # BaseHTTPRequestHandler reads headers after an HTTP/0.9 request line too
     "HTTP/0.9": ("GET /next\r\n\r\n", "503"),
 }
@@ -591,19 +596,20 @@ REJECTED = {  # what is pipelined: (the status, or the error page's code)
 
 @pytest.mark.parametrize("case", REJECTED)
 def test_a_request_it_rejects_gets_that_error_instead_of_the_503(app, case):
-    """A request that BaseHTTPRequestHandler itself rejects (a request line or
-    a header it cannot parse or finds too long, an HTTP version it does
-    not serve) gets that error instead of the 503 (400, 414, 431 or 505),
-    as at any time, and the connection is then closed. An HTTP/0.9 request
-    (a request line with no version), or one whose version it rejects, gets
-    its answer, the 503 or that error, as the error page alone, with no
-    status line and no headers.
+    """A request that BaseHTTPRequestHandler itself rejects (a request line it
+    cannot parse, 400, or of more than 65536 bytes, 414; more than 100
+    header lines or one of more than 65536 bytes, 431; an HTTP version it
+    cannot read, 400, or from 2.0 on, 505) gets that error instead of the
+    503, as at any time, and the connection is then closed. An HTTP/0.9
+    request (a request line with no version), or one whose version it
+    rejects, gets its answer, the 503 or that error, as the error page
+    alone, with no status line and no headers.
 
     As in the 503 test, a second request is pipelined behind one in
     progress, and the first is let go once stop() has begun: 200 for it,
-    then the error with Connection: close, or for HTTP/2.0 and HTTP/0.9
-    the error page alone (its code in the page), then the connection
-    closes."""
+    then the error with Connection: close, or for a version it rejects and
+    for HTTP/0.9 the error page alone (its code in the page), then the
+    connection closes."""
     pipelined, expected = REJECTED[case]
     server = app(False)
     handler = handler_class(server)

@@ -750,10 +750,11 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     connection after the wake: the woken handler reads no further); one
     that reaches an idle connection earlier,
     while stop() waits for serve_forever(), may be served as usual. A
-    request that BaseHTTPRequestHandler itself rejects (a request line or
-    a header it cannot parse or finds too long, an HTTP version it does
-    not serve) gets that error instead of the 503 (400, 414, 431 or 505),
-    as at any time, and the connection is then closed. An HTTP/0.9 request
+    request that BaseHTTPRequestHandler itself rejects (a request line it
+    cannot parse, 400, or of more than 65536 bytes, 414; more than 100
+    header lines or one of more than 65536 bytes, 431; an HTTP version it
+    cannot read, 400, or from 2.0 on, 505) gets that error instead of the
+    503, as at any time, and the connection is then closed. An HTTP/0.9 request
     (a request line with no version), or one whose version it rejects, gets
     its answer, the 503 or that error, as the error page alone, with no
     status line and no headers. A

@@ -115,7 +115,7 @@ PEERS_THAT_NEVER_FINISH = ["silent", "trickles", "floods", "never reads", "vanis
 
 @pytest.mark.parametrize("peer_kind", PEERS_THAT_NEVER_FINISH)
 def test_timeout_bounds_the_whole_call(sockets, peers, peer_kind):
-    """ "timeout, in seconds from 0 to 1e6, bounds the whole call, ... once
+    """ "timeout, ... in seconds from 0 to 1e6, bounds the whole call, ... once
     timeout is spent: it still discards, without waiting, what has arrived ..., up
     to SO_RCVBUF bytes more": a peer that never sends its FIN (silent, sending
     a byte every 20 ms, sending faster than a slow server reads, reading
@@ -576,7 +576,7 @@ def test_raises_valueerror_for_a_bad_timeout_or_max_bytes_and_closes(sockets, ca
 
 
 def test_timeout_is_in_seconds_from_0_to_1e6(sockets, peers):
-    """ "timeout, in seconds from 0 to 1e6": 1e6 is no error and waits: a
+    """ "timeout, ... in seconds from 0 to 1e6": 1e6 is no error and waits: a
     FIN that comes 0.3 s later gives True."""
     ours, peer = sockets.pair()
     peers.start(peers.silent_then_fin, peer, 0.3)

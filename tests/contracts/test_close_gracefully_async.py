@@ -412,7 +412,7 @@ def test_the_writer_is_closed_when_this_returns_or_raises(role, timeout):
 def test_value_error_for_a_bad_timeout_or_max_bytes_closes_the_writer(
     timeout, max_bytes, message
 ):
-    """timeout, in seconds from 0 to 1e6 ... The writer is closed ... also
+    """timeout, ... in seconds from 0 to 1e6 ... The writer is closed ... also
     when it raises ValueError for a timeout out of range or a max_bytes
     below 0.
 
@@ -438,7 +438,7 @@ def test_value_error_for_a_bad_timeout_or_max_bytes_closes_the_writer(
 
 
 def test_a_timeout_of_1e6_is_in_range():
-    """timeout, in seconds from 0 to 1e6, bounds the whole call.
+    """timeout, ... in seconds from 0 to 1e6, bounds the whole call.
 
     1e6 is no error: against a peer that reads everything then sends EOF,
     True at once."""

@@ -361,7 +361,7 @@ def test_the_writer_is_closed_when_this_returns(role, timeout):
 
 @pytest.mark.parametrize("timeout", [None, -1.0, math.nan, math.inf, 1e10])
 def test_value_error_for_a_timeout_out_of_range_aborts_first(timeout):
-    """timeout, in seconds from 0 to 1e6 ... ValueError for a timeout out of
+    """timeout, ... in seconds from 0 to 1e6 ... ValueError for a timeout out of
     range, ... all abort first.
 
     16 MB wait for a peer that never reads: ValueError at once (for inf
@@ -417,7 +417,7 @@ def test_cancelled_error_if_its_task_is_cancelled_aborts_first(how):
 
 
 def test_a_timeout_of_1e6_is_in_range():
-    """timeout, in seconds from 0 to 1e6, bounds the wait.
+    """timeout, ... in seconds from 0 to 1e6, bounds the wait.
 
     1e6 is no error: 64 KiB reach a peer that reads them, and True at once."""
 

@@ -862,7 +862,7 @@ def test_with_sigpipe_default_a_ping_on_a_dead_connection_kills(case, action, ex
     signal.SIG_DFL)), a ping whose send on a stream socket gets EPIPE kills
     the process, as on
     a connection already shut down (a later call, after a miss), one reset
-    (once a call has reported the reset, ...), ... or an AF_UNIX one whose
+    (once a call has reported the reset, ...), ... an AF_UNIX one whose
     peer closed": in a child process, the second call after a miss, the call
     after a reset a read reported, or the first call on an AF_UNIX
     socketpair whose peer closed, ends it by SIGPIPE; with SIGPIPE ignored
@@ -907,6 +907,28 @@ def test_with_sigpipe_default_a_ping_on_a_connection_the_kernel_gave_up_kills(
             [sys.executable, "-c", HEARTBEAT_ON_INHERITED]
             + [closing.__file__, str(ours.fileno()), action],
             pass_fds=(ours.fileno(),),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert not child.stderr, child.stderr
+        ends.append((child.stdout, child.returncode))
+    assert ends == [("", -signal.SIGPIPE), ("False\n", 0)]
+
+
+def test_with_sigpipe_default_a_ping_on_a_socket_never_connected_kills(sockets):
+    """ "a ping whose send on a stream socket gets EPIPE kills the process,
+    as on ... or a TCP socket never connected": a child process that
+    inherited a TCP socket that never connected calls it: with SIGPIPE at
+    its default action, SIGPIPE ends the child; with it ignored (Python's
+    default), False."""
+    sock = sockets.unconnected()
+    ends = []
+    for action in ("SIG_DFL", "ignored"):
+        child = subprocess.run(
+            [sys.executable, "-c", HEARTBEAT_ON_INHERITED]
+            + [closing.__file__, str(sock.fileno()), action],
+            pass_fds=(sock.fileno(),),
             capture_output=True,
             text=True,
             timeout=30,

@@ -125,7 +125,7 @@ STALLED_PEERS = {
 def test_timeout_bounds_the_whole_call_whatever_timeout_the_socket_has(
     sockets, peers, case
 ):
-    """ "timeout, in seconds above 0 and at most 1e6, bounds the whole call,
+    """ "timeout, ... in seconds above 0 and at most 1e6, bounds the whole call,
     whatever timeout the socket has": a peer that sends no FIN (silent, a byte
     every 20 ms, more than a slow reader takes, or vanished) gets TimeoutError
     after the timeout, not later, on a socket without a timeout, non-blocking,
@@ -438,7 +438,7 @@ def test_never_closes_the_socket(sockets, outcome):
 
 
 def test_a_timeout_of_1e6_is_in_range_and_waits(sockets, peers):
-    """ "timeout, in seconds above 0 and at most 1e6": 1e6 is no error and
+    """ "timeout, ... in seconds above 0 and at most 1e6": 1e6 is no error and
     waits: a FIN that comes 0.3 s later ends the call with what was read."""
     ours, peer = sockets.pair()
     peer.sendall(b"body")
@@ -885,3 +885,33 @@ def test_over_tcp_urgent_data_is_left_out_unless_so_oobinline(sockets, oobinline
     peer.sendall(b"def")
     peer.shutdown(socket.SHUT_WR)
     assert read_until_eof(ours, timeout=5) == (b"abcdef" if oobinline else b"abdef")
+
+
+@pytest.mark.parametrize("how", ["connect()", "connect_ex()"])
+@pytest.mark.parametrize("timeout", [5.0, None], ids=["with a timeout", "blocking"])
+def test_a_refused_connect_on_a_socket_with_a_timeout_reads_as_a_fin(
+    sockets, how, timeout
+):
+    """also a connect() or connect_ex() refused on a socket with a timeout
+    (CPython then connects without blocking and reads the error with
+    getsockopt(SO_ERROR); on a socket with no timeout, the call raises
+    ENOTCONN instead)
+
+    A port nobody listens on (a listener's, closed): the connect is
+    refused; then the call returns b'' at once, or, after a blocking
+    connect, raises OSError ENOTCONN."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        address = listener.getsockname()
+    sock = sockets.unconnected()
+    sock.settimeout(timeout)
+    if how == "connect()":
+        with pytest.raises(ConnectionRefusedError):
+            sock.connect(address)
+    else:
+        assert sock.connect_ex(address) == errno.ECONNREFUSED
+    result, took = timed(read_until_eof, sock, timeout=5)
+    if timeout is None:
+        assert type(result) is OSError and result.errno == errno.ENOTCONN
+    else:
+        assert result == b""
+    assert took < SLACK

@@ -750,7 +750,7 @@ LISTENER_CASES = {
 
 @pytest.mark.parametrize("case", list(LISTENER_CASES))
 def test_the_listening_socket_is_closed_when_stop_returns_or_raises(app, tls, case):
-    """stop() raises ValueError for a timeout that is None, negative or above
+    """stop(timeout) ... raises ValueError for a timeout that is None, negative or above
     1e6, once it has stopped accepting ... The listening socket is closed when
     stop() returns or raises, in every case.
 

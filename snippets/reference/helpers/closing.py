@@ -44,7 +44,8 @@ __all__ = [
 def close_gracefully(sock, timeout=5.0, max_bytes=None):
     """Send FIN, discard what the peer still sends until its FIN, then close.
 
-    timeout, in seconds from 0 to 1e6, bounds the whole call, to within
+    timeout, an int or a float, in seconds from 0 to 1e6, bounds the whole
+    call, to within
     about 1 ms (CPython waits in poll() in whole milliseconds, rounded up:
     the call may return up to about 1 ms after timeout) plus the time it
     takes to copy what it discards once timeout is spent: it still
@@ -179,7 +180,8 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
 def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     """Read until the peer's FIN (recv() returns b''); return what was read.
 
-    timeout, in seconds above 0 and at most 1e6, bounds the whole call,
+    timeout, an int or a float, in seconds above 0 and at most 1e6, bounds
+    the whole call,
     whatever timeout the socket has (an accepted socket has none, unless
     socket.setdefaulttimeout() was called), to within about 1 ms (CPython
     waits in poll() in whole milliseconds, rounded up: the call may return
@@ -218,7 +220,11 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     builds of 3.10 to 3.12 that carry that fix.
     On Linux, so does a connection error (a reset, the kernel's ETIMEDOUT)
     that an earlier call (recv(), send(), getsockopt(SO_ERROR)) already
-    reported (Linux reports it once: recv() then returns b''), and so does
+    reported (Linux reports it once: recv() then returns b''), also a
+    connect() or connect_ex() refused on a socket with a timeout (CPython
+    then connects without blocking and reads the error with
+    getsockopt(SO_ERROR); on a socket with no timeout, the call raises
+    ENOTCONN instead), and so does
     this socket's own shutdown for reading
     (shutdown(SHUT_RD) or SHUT_RDWR, made before the call or by another
     thread to wake it):
@@ -420,8 +426,8 @@ def heartbeat(sock, deadline):
     a stream socket gets EPIPE kills the process, as on a connection
     already shut down (a later call, after a miss), one reset (once a call
     has reported the reset, or after the peer's FIN), one the kernel gave
-    up (ETIMEDOUT) once a call has reported that, or an AF_UNIX one whose
-    peer closed. Use
+    up (ETIMEDOUT) once a call has reported that, an AF_UNIX one whose
+    peer closed, or a TCP socket never connected. Use
     it on a connection whose peer answers each ping with one pong and sends
     nothing else meanwhile. For stream sockets (SOCK_STREAM, TLS over them
     included): on a message socket (SOCK_SEQPACKET, UDP) its recv() cuts a
@@ -491,7 +497,7 @@ async def close_writer(writer, timeout=5.0):
     not close within timeout: it then aborts what is still open (the rest
     of its buffer is dropped and the peer may get a reset), and a
     connection that failed meanwhile, closed by the failure, needs no
-    abort. timeout, in seconds from 0 to 1e6,
+    abort. timeout, an int or a float, in seconds from 0 to 1e6,
     bounds the wait (0 aborts unless the close completes at once, as on a
     plain transport with nothing left to send; a TLS writer's close, which
     waits for the peer's close_notify or FIN, does not complete at once
@@ -580,10 +586,11 @@ async def close_writer(writer, timeout=5.0):
 async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     """Send EOF, discard what the peer still sends until its EOF, then close.
 
-    The asyncio streams twin of close_gracefully(). timeout, in seconds from
-    0 to 1e6, bounds the whole call, the close included (close_writer() gets
-    what is left of it); once it is spent, one more read takes what has
-    arrived, so 0 takes an EOF already received with nothing before it
+    The asyncio streams twin of close_gracefully(). timeout, an int or a
+    float, in seconds from 0 to 1e6, bounds the whole call, the close
+    included (close_writer() gets what is left of it); once it is spent,
+    one more read takes what has arrived, so 0 takes an EOF already
+    received with nothing before it
     (over TLS, one that asyncio has already read, reader.at_eof(): a
     close_notify still unread in the kernel, the event loop busy meanwhile,
     may give False).
@@ -774,8 +781,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     never touches its socket again, or is still in setup() (a TLS
     handshake), outlives stop(), and, its thread not a daemon, holds the
     process's exit until it ends.
-    stop() raises ValueError for a timeout that is None, negative or above
-    1e6, once it has stopped accepting, before it wakes anything. It raises
+    stop(timeout) takes an int or a float, in seconds: it raises
+    ValueError for a timeout that is None, negative or above 1e6, once it
+    has stopped accepting, before it wakes anything. It raises
     RuntimeError, and does nothing, if called from the thread that start()
     serves in (from a server hook such as service_actions() or
     verify_request()): it would wait for that thread, for ever. The

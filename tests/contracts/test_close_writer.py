@@ -14,6 +14,7 @@ import gc
 import math
 import socket
 import ssl
+import struct
 import sys
 import threading
 import time
@@ -913,6 +914,38 @@ def test_over_tls_data_left_unread_fails_the_close_or_hides_the_close_notify(
                 assert (result, 1 <= took < 1 + SLACK) == (False, True)
             assert writer.transport.is_closing()
             await peer.result()
+
+    run(main())
+
+
+def test_with_so_linger_on_with_a_time_close_blocks_the_loop_past_the_timeout():
+    """With SO_LINGER on with a time (not 0), asyncio's close() of the socket
+    waits, blocking the event loop, until the kernel has sent what is queued
+    or that time has run: the timeout does not bound the call then.
+
+    SO_LINGER on with 1 s; a peer that reads nothing, with a 16 KiB receive
+    buffer; 300 kB written, all taken by the kernel (asyncio's buffer empty,
+    the writer's send buffer 1 MB), most of it unsent; timeout 0.3 s: the
+    call returns True after about 1 s."""
+
+    async def main():
+        with socket.create_server(("127.0.0.1", 0)) as listener:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+            opening = asyncio.open_connection(*listener.getsockname())
+            reader, writer = await asyncio.wait_for(opening, TIMEOUT)
+            listener.settimeout(TIMEOUT)
+            peer, _ = listener.accept()
+        with peer:
+            sock = writer.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+            sock.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 1)
+            )
+            writer.write(PAYLOAD[:300_000])
+            assert writer.transport.get_write_buffer_size() == 0
+            start = time.monotonic()
+            assert await closing.close_writer(writer, 0.3) is True
+            assert 0.9 <= time.monotonic() - start < 1 + SLACK
 
     run(main())
 

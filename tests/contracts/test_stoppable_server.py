@@ -570,6 +570,44 @@ def test_a_request_reaching_a_connection_once_stop_has_begun_gets_503(
     assert server.errors == []
 
 
+@pytest.mark.parametrize(
+    "protocol, close_header",
+    [("HTTP/1.0", False), ("HTTP/1.1", True)],
+    ids=["an HTTP/1.0 handler", "the first request says Connection: close"],
+)
+def test_a_pipelined_request_on_a_connection_not_kept_alive_gets_no_answer(
+    app, protocol, close_header
+):
+    """if that request leaves the connection open (keep-alive: the handler's
+    protocol_version "HTTP/1.1", and the request neither HTTP/1.0 nor sent
+    with Connection: close; otherwise the handler closes the connection
+    after its response, as at any time, and the pipelined request gets no
+    answer)
+
+    A second request is pipelined behind one in progress, and stop() is
+    called, as in the 503 test, but the handler keeps
+    BaseHTTPRequestHandler's default protocol_version, "HTTP/1.0", or the
+    first request says Connection: close: the first one's response, then
+    the end, and nothing for the pipelined request; stop() returns True."""
+    server = app(
+        False, base=type("Handler10", (Handler,), {"protocol_version": protocol})
+    )
+    handler = handler_class(server)
+    with connect(server) as busy:
+        extra = "Connection: close\r\n" if close_header else ""
+        busy.sendall(f"GET /slow HTTP/1.1\r\nHost: {HOST}\r\n{extra}\r\n".encode())
+        assert handler.started.wait(TIMEOUT)
+        send_get(busy, "/next")
+        stopping = Stopping(server, TIMEOUT)
+        handler.release.set()
+        data, end = read_until_eof(busy)
+        assert stopping.result() == ("returned", True)
+    assert end == "EOF"
+    [(status, _, body)] = responses(data)
+    assert (status, body) == (200, b"/slow")
+    assert server.errors == []
+
+
 REJECTED = {  # what is pipelined: (the status, or the error page's code)
     "a request line of four words": (
         f"GET /next extra HTTP/1.1\r\nHost: {HOST}\r\n\r\n",

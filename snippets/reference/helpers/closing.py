@@ -512,7 +512,10 @@ async def close_writer(writer, timeout=5.0):
     dropped and no abort); the abort itself takes a few loop iterations more. Like every
     asyncio timeout, it holds while the event loop runs: code that blocks
     the loop (a time.sleep() in another task, say) delays the return by as
-    long. A task cancelled before its first step runs none of it, and the
+    long. With SO_LINGER on with a time (not 0), asyncio's close() of the
+    socket waits, blocking the event loop, until the kernel has sent what
+    is queued or that time has run: the timeout does not bound the call
+    then. A task cancelled before its first step runs none of it, and the
     writer stays open (asyncio.wait_for(close_writer(writer), 0) with the
     default task factory, say):
     await this call directly. Like close(), it closes only
@@ -752,7 +755,11 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     and stop() wakes the waiting connections, the first request that
     reaches a connection before the server closes it is answered 503 with
     Connection: close, also one pipelined behind a request in progress
-    before stop() was called (one woken in the middle of its request line is
+    before stop() was called, if that request leaves the connection open
+    (keep-alive: the handler's protocol_version "HTTP/1.1", and the request
+    neither HTTP/1.0 nor sent with Connection: close; otherwise the handler
+    closes the connection after its response, as at any time, and the
+    pipelined request gets no answer) (one woken in the middle of its request line is
     closed without an answer, and so is one that reaches an idle
     connection after the wake: the woken handler reads no further); one
     that reaches an idle connection earlier,

@@ -4,7 +4,9 @@ Standard library only, Python 3.10+. Download this one file and import it, or
 copy the helpers you need (close_gracefully_async() also needs close_writer(),
 StoppableHTTPServer needs StoppableHTTPRequestHandler). The contract tests in
 the project's tests/contracts/ call each helper under the conditions its
-docstring names, on Linux, on Python 3.10 to 3.13.
+docstring names, on Linux, on Python 3.10 to 3.13. TCP there means
+IPPROTO_TCP: MPTCP sockets (IPPROTO_MPTCP) are outside these contracts, and
+the tests run none.
 
 Every timeout is at most 1e6 seconds (11.5 days): CPython hands a socket's
 timeout to poll() as milliseconds in a C int, and one above about 2.1e6 s

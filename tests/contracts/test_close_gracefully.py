@@ -978,8 +978,8 @@ def test_unsent_data_stays_queued_in_an_orphaned_connection(
     off, the connection outlives the socket: on Linux the kernel keeps it,
     orphaned (in FIN_WAIT1; once the peer's FIN came, in LAST_ACK if it
     came before the call, CLOSING if during it), with that data queued,
-    and goes on sending it; True says the peer's FIN arrived, not that your
-    data did
+    and goes on sending it, ...; True says the peer's FIN arrived, not that
+    your data did
 
     Our socket queues data until the peer, which reads nothing, lets no
     more in; the peer sends its FIN before the call, once the call has

@@ -871,20 +871,41 @@ def test_a_listening_socket_gives_timeouterror_once_the_whole_timeout_has_run(
     assert 0.2 <= took < 0.2 + SLACK
 
 
-@pytest.mark.parametrize("oobinline", [False, True])
-def test_over_tcp_urgent_data_is_left_out_unless_so_oobinline(sockets, oobinline):
-    """Over TCP, urgent data (the last byte of a send with MSG_OOB) is not in
-    what it returns, unless SO_OOBINLINE is set.
+URGENT = {  # what the peer sends, with MSG_OOB or not: what the call returns
+    "one MSG_OOB send": ([(b"abc", True), (b"def", False)], b"abdef"),
+    "two MSG_OOB sends": (
+        [(b"abc", True), (b"def", True), (b"ghi", False)],
+        b"abcdeghi",  # the first urgent byte, overtaken, is data
+    ),
+    "two, with data between": (
+        [(b"abc", True), (b"xyz", False), (b"def", True), (b"ghi", False)],
+        b"abcxyzdeghi",
+    ),
+}
 
-    The peer sends b"abc" with MSG_OOB, then b"def", then its FIN: b"abdef"
-    (the urgent b"c" left out), or with SO_OOBINLINE b"abcdef"."""
+
+@pytest.mark.parametrize("oobinline", [False, True], ids=["", "SO_OOBINLINE"])
+@pytest.mark.parametrize("case", URGENT)
+def test_over_tcp_urgent_data_is_left_out_unless_so_oobinline(sockets, case, oobinline):
+    """Over TCP, urgent data is not in what it returns, unless SO_OOBINLINE is
+    set: the last byte of the latest send with MSG_OOB (TCP keeps one urgent
+    mark: an earlier urgent byte that a later MSG_OOB send arrived after,
+    before the call read past it, is read as data)
+
+    The peer sends, then its FIN, all before the call: b"abc" with MSG_OOB
+    and b"def" gives b"abdef"; two MSG_OOB sends, b"abc" and b"def", then
+    b"ghi", give b"abcdeghi" (only the latest urgent b"f" left out), also
+    with b"xyz" between them; with SO_OOBINLINE, everything sent."""
+    sends, expected = URGENT[case]
     ours, peer = sockets.pair()
     if oobinline:
         ours.setsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE, 1)
-    peer.send(b"abc", socket.MSG_OOB)
-    peer.sendall(b"def")
+    for data, urgent in sends:
+        peer.send(data, socket.MSG_OOB if urgent else 0)
     peer.shutdown(socket.SHUT_WR)
-    assert read_until_eof(ours, timeout=5) == (b"abcdef" if oobinline else b"abdef")
+    sockets.wait_for_state(ours, sockets.TCP_CLOSE_WAIT)  # all of it arrived
+    everything = b"".join(data for data, _ in sends)
+    assert read_until_eof(ours, timeout=5) == (everything if oobinline else expected)
 
 
 @pytest.mark.parametrize("how", ["connect()", "connect_ex()"])

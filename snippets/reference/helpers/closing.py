@@ -128,7 +128,11 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     SO_LINGER off, the connection outlives the socket: on Linux the kernel
     keeps it, orphaned (in FIN_WAIT1; once the peer's FIN came, in LAST_ACK
     if it came before the call, CLOSING if during it), with that data
-    queued, and goes on sending it; True says the
+    queued, and goes on sending it, though not for ever: a peer that
+    keeps its window shut or never answers gets no reset, but the kernel
+    drops the orphan once its probes or retransmissions reach
+    tcp_orphan_retries (tcp_probe_timer() and tcp_write_timeout() in
+    net/ipv4/tcp_timer.c, Linux v6.6, read, not run here); True says the
     peer's FIN arrived, not that your data did. abort() a connection that
     must end at once. For stream
     sockets (SOCK_STREAM, TLS over them included): on a SOCK_SEQPACKET
@@ -210,8 +214,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     timeout out of range or a max_bytes below 0, TypeError for a max_bytes
     that is not an int (None, a float, a bool), and whatever OSError recv()
     raises (ConnectionResetError: what was read is lost). Over TCP, urgent
-    data (the last byte of a send with MSG_OOB) is not in what it returns,
-    unless SO_OOBINLINE is set. A listening
+    data is not in what it returns, unless SO_OOBINLINE is set: the last
+    byte of the latest send with MSG_OOB (TCP keeps one urgent mark: an
+    earlier urgent byte that a later MSG_OOB send arrived after, before
+    the call read past it, is read as data). A listening
     socket with no connection waiting to be accepted has nothing to read:
     TimeoutError once the whole timeout has run. On an
     ssl.SSLSocket made with suppress_ragged_eofs=True (the default), a peer

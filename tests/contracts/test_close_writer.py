@@ -1091,6 +1091,62 @@ def test_true_when_another_task_aborts_the_writer_while_it_waits():
     run(main())
 
 
+@pytest.mark.skipif(
+    sys.version_info < (3, 13), reason="Server.close_clients() is new in Python 3.13"
+)
+def test_true_when_another_task_closes_the_connection_under_a_tls_writer(
+    tls_contexts,
+):
+    """A TLS writer also gives True, with no close_notify from the peer, when
+    another task closed the connection under it while the call waited (on
+    3.13, Server.close_clients()).
+
+    A TLS server writer (start_server(ssl=...)) whose peer reads our
+    close_notify and answers nothing; while the call waits (timeout 5 s),
+    another task calls the server's close_clients(): True at once, with no
+    close_notify from the peer."""
+    server_context, client_context = tls_contexts
+    go = threading.Event()  # the peer may close
+
+    def peer(port: int) -> bytes:
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as raw:
+            with client_context.wrap_socket(raw, server_hostname="localhost") as tls:
+                tls.sendall(b"hi")
+                data = read_tls_until_eof(tls)  # our close_notify, or the end
+                go.wait(TIMEOUT)
+                return data
+
+    async def main():
+        outcome = asyncio.get_running_loop().create_future()
+
+        async def handle(reader, writer):
+            await reader.readexactly(2)
+            call = asyncio.ensure_future(closing.close_writer(writer, TIMEOUT))
+            await asyncio.sleep(0)  # it has called close() and waits
+            assert writer.is_closing() and not call.done()
+            start = time.monotonic()
+            server.close_clients()  # the scenario: another task's
+            result = await asyncio.wait_for(call, TIMEOUT)
+            outcome.set_result((result, time.monotonic() - start))
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=server_context)
+        try:
+            port = server.sockets[0].getsockname()[1]
+            loop = asyncio.get_running_loop()
+            peering = loop.run_in_executor(None, peer, port)
+            result, took = await asyncio.wait_for(outcome, TIMEOUT)
+            go.set()
+            assert await asyncio.wait_for(peering, TIMEOUT) == b""
+        finally:
+            go.set()
+            server.close()
+            await asyncio.wait_for(server.wait_closed(), TIMEOUT)
+        assert result is True
+        assert took < SLACK
+
+    run(main())
+
+
 @pytest.mark.parametrize("how", ["task.cancel() at once", "wait_for(..., 0)"])
 def test_a_task_cancelled_before_its_first_step_leaves_the_writer_open(how):
     """A task cancelled before its first step runs none of it, and the
@@ -1160,8 +1216,8 @@ def test_another_process_holding_the_socket_keeps_the_connection_open():
     ids=["a peer that answers nothing", "a peer that answers close_notify"],
 )
 def test_a_tls_writer_closed_twice_before_the_call(tls_contexts, role, expected):
-    """On 3.11 to 3.13, a TLS writer closed twice before this call (two
-    close() calls, or abort() and then close()) has let go of its TLS
+    """On 3.11 to 3.13, a TLS writer closed twice, before this call ... (two
+    close() calls, or abort() and then close()), has let go of its TLS
     protocol: nothing can abort it, so it closes only once the peer's
     close_notify or FIN arrives, or asyncio's ssl_shutdown_timeout ends it:
     False at the timeout then, the connection still open, not aborted.
@@ -1184,6 +1240,44 @@ def test_a_tls_writer_closed_twice_before_the_call(tls_contexts, role, expected)
                 assert SHORT <= took < SHORT + SLACK
                 assert (raw.fileno() == -1) is (sys.version_info < (3, 11))
                 peer.stop.set()
+            await peer.result()
+
+    run(main())
+
+
+def test_a_tls_writer_closed_again_by_another_task_during_the_call(tls_contexts):
+    """On 3.11 to 3.13, a TLS writer closed twice, before this call or by
+    another task during it (two close() calls, or abort() and then
+    close()), has let go of its TLS protocol: nothing can abort it, so it
+    closes only once the peer's close_notify or FIN arrives, or asyncio's
+    ssl_shutdown_timeout ends it: False at the timeout then, the connection
+    still open, not aborted.
+
+    A TLS writer whose peer answers nothing; once the call has begun (its
+    close() made), another task calls close() again: False at the timeout,
+    the connection still open on 3.11 to 3.13 (aborted on 3.10)."""
+
+    async def main():
+        async with tls_connected(tls_contexts, reads_then_neither) as (
+            _,
+            writer,
+            raw,
+            peer,
+        ):
+
+            async def close_again_once_closing():
+                await until(writer.is_closing)  # the call has closed it once
+                writer.close()  # the scenario: another task's second close()
+
+            again = asyncio.ensure_future(close_again_once_closing())
+            start = time.monotonic()
+            closed = await closing.close_writer(writer, SHORT)
+            took = time.monotonic() - start
+            await asyncio.wait_for(again, TIMEOUT)
+            assert closed is False
+            assert SHORT <= took < SHORT + SLACK
+            assert (raw.fileno() == -1) is (sys.version_info < (3, 11))
+            peer.stop.set()
             await peer.result()
 
     run(main())

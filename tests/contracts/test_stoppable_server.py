@@ -18,6 +18,7 @@ import math
 import os
 import socket
 import ssl
+import struct
 import subprocess
 import sys
 import textwrap
@@ -578,11 +579,10 @@ def test_a_request_reaching_a_connection_once_stop_has_begun_gets_503(
 def test_a_pipelined_request_on_a_connection_not_kept_alive_gets_no_answer(
     app, protocol, close_header
 ):
-    """if that request leaves the connection open (keep-alive: the handler's
-    protocol_version "HTTP/1.1", and the request neither HTTP/1.0 nor sent
-    with Connection: close; otherwise the handler closes the connection
-    after its response, as at any time, and the pipelined request gets no
-    answer)
+    """if that request leaves the connection open (as BaseHTTPRequestHandler
+    decides for every request, ...; otherwise the handler closes the
+    connection after its response, as at any time, and the pipelined
+    request gets no answer)
 
     A second request is pipelined behind one in progress, and stop() is
     called, as in the 503 test, but the handler keeps
@@ -678,8 +678,8 @@ def test_a_request_it_rejects_gets_that_error_instead_of_the_503(app, case):
 
 def test_a_request_reaching_an_idle_connection_after_the_wake_gets_no_answer(app):
     """(one woken in the middle of its request line is closed without an
-    answer, and so is one that reaches an idle connection after the wake:
-    the woken handler reads no further)
+    answer, and so is one that reaches an idle connection after the wake,
+    once the woken handler's read has returned b'': it reads no further
 
     stop() wakes an idle keep-alive connection; its handler's read returns
     b''; the client's next request arrives only then (the test holds the
@@ -699,6 +699,72 @@ def test_a_request_reaching_an_idle_connection_after_the_wake_gets_no_answer(app
     late = b"GET /late HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
     assert handler.outcomes == ["sent", late]  # the first GET's, then unread
     assert server.errors == []
+
+
+class LateAfterWakeServer(Server):
+    """Once stop() is stopping, a handler about to read its next request
+    (woken in waiting(): its connection shut down for reading) sets
+    `woken` and waits, before that read, until `arrived` is set."""
+
+    def __init__(self, handler):
+        self.woken = threading.Event()
+        self.arrived = threading.Event()
+        super().__init__(handler)
+
+    def waiting(self, connection):
+        super().waiting(connection)
+        if self._stopping:  # a private attribute: the test's hook, no more
+            self.woken.set()
+            self.arrived.wait(TIMEOUT)
+
+
+def test_a_request_arriving_after_the_wake_but_before_the_read_gets_503(app):
+    """one that arrives after the wake but before that read (Linux still
+    hands a read the data that arrived after shutdown(SHUT_RD)) gets the
+    503
+
+    A request in progress when stop() begins; once it is answered, its
+    handler is woken as it turns to wait for the next request; the
+    client's next request arrives then, before the handler reads (the test
+    holds it until the bytes are queued on the server's socket): 200, then
+    503 with Connection: close."""
+    server = app(server_class=LateAfterWakeServer)
+    handler = handler_class(server)
+    with an_idle_keep_alive(server) as idle, connect(server) as busy:
+        send_get(busy, "/slow")
+        assert handler.started.wait(TIMEOUT)
+        stopping = Stopping(server, TIMEOUT)
+        assert read_until_eof(idle) == (b"", "EOF")  # stop() has begun
+        server.woken.clear()  # the idle connection's handler was woken too
+        handler.release.set()
+        assert server.woken.wait(TIMEOUT)  # /slow answered, its handler woken
+        send_get(busy, "/late")
+        deadline = time.monotonic() + TIMEOUT
+        while not server_queued(server):  # a bounded poll
+            assert time.monotonic() < deadline, "the request did not arrive"
+            time.sleep(0.001)
+        server.arrived.set()
+        data, end = read_until_eof(busy)
+        assert stopping.result() == ("returned", True)
+    assert end == "EOF"
+    (first, second) = responses(data)
+    assert first == (200, None, b"/slow")
+    assert second[:2] == (503, "close")
+    assert server.errors == []
+
+
+def server_queued(server) -> bool:
+    """Whether bytes wait unread on a connection the server tracks."""
+    import fcntl  # POSIX only
+    import termios
+
+    with server._lock:  # private: the test's view of the tracked sockets
+        connections = list(server._connections)
+    return any(
+        struct.unpack("i", fcntl.ioctl(c, termios.FIONREAD, b"\0" * 4))[0] > 0
+        for c in connections
+        if c.fileno() != -1
+    )
 
 
 @pytest.mark.parametrize("request_kind", ["response cut", "upload cut"])

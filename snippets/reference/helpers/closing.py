@@ -501,7 +501,10 @@ async def close_writer(writer, timeout=5.0):
     TLS, with more than twice the reader's limit of the peer's data left
     unread (asyncio has paused reading), that data counts as data after
     your close_notify on 3.11 to 3.13 (True at once), and on 3.10 hides the
-    peer's close_notify behind it, never read: False at the timeout. False if it did
+    peer's close_notify behind it, never read: False at the timeout. A TLS
+    writer also gives True, with no close_notify from the peer, when
+    another task closed the connection under it while the call waited (on
+    3.13, Server.close_clients()). False if it did
     not close within timeout: it then aborts what is still open (the rest
     of its buffer is dropped and the peer may get a reset), and a
     connection that failed meanwhile, closed by the failure, needs no
@@ -538,8 +541,9 @@ async def close_writer(writer, timeout=5.0):
     has finished closing: above). On 3.10, a TLS writer whose peer sent its
     close_notify first closes without sending its own (a strict peer's
     unwrap() then raises SSLEOFError); 3.11 to 3.13 send it, as run here.
-    On 3.11 to 3.13, a TLS writer closed twice before this call (two
-    close() calls, or abort() and then close()) has let go of its TLS
+    On 3.11 to 3.13, a TLS writer closed twice, before this call or by
+    another task during it (two close() calls, or abort() and then
+    close()), has let go of its TLS
     protocol: nothing can abort it, so it closes only once the peer's
     close_notify or FIN arrives, or asyncio's ssl_shutdown_timeout ends it:
     False at the timeout then, the connection still open, not aborted.
@@ -764,12 +768,18 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     reaches a connection before the server closes it is answered 503 with
     Connection: close, also one pipelined behind a request in progress
     before stop() was called, if that request leaves the connection open
-    (keep-alive: the handler's protocol_version "HTTP/1.1", and the request
-    neither HTTP/1.0 nor sent with Connection: close; otherwise the handler
-    closes the connection after its response, as at any time, and the
-    pipelined request gets no answer) (one woken in the middle of its request line is
-    closed without an answer, and so is one that reaches an idle
-    connection after the wake: the woken handler reads no further); one
+    (as BaseHTTPRequestHandler decides for every request, from the
+    request's version and Connection header, the handler's
+    protocol_version and any Connection header it sends: an HTTP/1.1
+    request without Connection: close, to a handler whose protocol_version
+    is "HTTP/1.1", does; otherwise the handler closes the connection after
+    its response, as at any time, and the pipelined request gets no
+    answer) (one woken in the middle of its request line is closed without
+    an answer, and so is one that reaches an idle connection after the
+    wake, once the woken handler's read has returned b'': it reads no
+    further; one that arrives after the wake but before that read (Linux
+    still hands a read the data that arrived after shutdown(SHUT_RD)) gets
+    the 503); one
     that reaches an idle connection earlier,
     while stop() waits for serve_forever(), may be served as usual. A
     request that BaseHTTPRequestHandler itself rejects (a request line it

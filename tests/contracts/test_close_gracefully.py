@@ -485,8 +485,8 @@ CONNECTION_FAILED = [
 
 @pytest.mark.parametrize("case", CONNECTION_FAILED)
 def test_returns_false_when_the_connection_failed(sockets, peers, case):
-    """ "False if ... the connection failed (reset, never connected, already
-    closed)": False at once, nothing raised; a second call is a call on a
+    """ "False if ... the connection failed (reset, ..., never connected,
+    already closed)": False at once, nothing raised; a second call is a call on a
     closed socket."""
     if case == "never connected":
         ours = sockets.unconnected()
@@ -933,6 +933,25 @@ def test_what_arrives_while_a_wait_that_ran_out_returns_late_is_read(sockets):
 
     late.meanwhile = peer_sends_then_fin
     assert close_gracefully(late, timeout=0.1) is True
+
+
+def test_the_kernels_etimedout_first_reported_after_the_time_is_up_is_false(sockets):
+    """False if ... the connection failed (reset, the kernel's ETIMEDOUT,
+    also one first reported to a read made once the time is up, ...)
+
+    A vanished peer, TCP_USER_TIMEOUT 200 ms; the call sends its FIN, its
+    wait runs out (timeout 0.05 s) and returns late, once the kernel has
+    given the connection up: the read made then gets ETIMEDOUT (a
+    TimeoutError with errno ETIMEDOUT, not the call's own timeout), and
+    the call returns False. (An earlier version took that TimeoutError for
+    its own, read once more, got b'', and returned True.)"""
+    ours, _ = sockets.vanished_pair()
+    ours.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 200)
+    late = sockets.keep(LateReturning(fileno=ours.detach()))
+    late.settimeout(5)
+    late.meanwhile = lambda: sockets.wait_for_state(late, sockets.TCP_CLOSE)
+    assert close_gracefully(late, timeout=0.05) is False
+    assert late.fileno() == -1
 
 
 def test_another_thread_running_python_code_can_delay_the_return(sockets, busy_thread):

@@ -47,9 +47,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
                 sock.settimeout(max(remaining, 0))
                 try:
                     chunk = sock.recv(size)
-                except TimeoutError:
-                    if time.monotonic() < deadline:
-                        raise  # not the wait's own: a signal handler's
+                except TimeoutError as error:
+                    if error.errno is not None or time.monotonic() < deadline:
+                        raise  # not the wait's own: the kernel's, a handler's
                     continue  # the time is up: one more read, without waiting
                 if not chunk:
                     return True

@@ -63,15 +63,16 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     discarded. Another thread running Python code meanwhile can delay the
     return past these bounds by a switch interval (sys.getswitchinterval(),
     5 ms by default) or more: the call waits for the GIL after each system
-    call. Returns True if the peer's FIN arrived in time, False if the
-    time or byte budget ran out or the connection failed (reset, never
-    connected, already closed) or was already over (both FINs exchanged,
-    or a connection error, a reset or the kernel's ETIMEDOUT, that an
-    earlier call, recv(), send() or getsockopt(SO_ERROR), reported, before
-    the call: its shutdown() gets ENOTCONN; on AF_UNIX, which Linux never
-    answers with ENOTCONN, True, which then says nothing of whether the
-    peer read your data). A listening socket with no connection waiting to
-    be accepted is no connection, yet never fails the call's waits: False
+    call. Returns True if the peer's FIN arrived in time, False if the time
+    or byte budget ran out or the connection failed (reset, the kernel's
+    ETIMEDOUT, also one first reported to a read made once the time is up,
+    never connected, already closed) or was already over (both FINs
+    exchanged, or a connection error, a reset or the kernel's ETIMEDOUT,
+    that an earlier call, recv(), send() or getsockopt(SO_ERROR), reported,
+    before the call: its shutdown() gets ENOTCONN; on AF_UNIX, which Linux
+    never answers with ENOTCONN, True, which then says nothing of whether
+    the peer read your data). A listening socket with no connection waiting
+    to be accepted is no connection, yet never fails the call's waits: False
     once the whole timeout has run. An
     OSError that a
     signal handler of yours raises during the call (a TimeoutError, say)
@@ -162,9 +163,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
                 sock.settimeout(max(remaining, 0))
                 try:
                     chunk = sock.recv(size)
-                except TimeoutError:
-                    if time.monotonic() < deadline:
-                        raise  # not the wait's own: a signal handler's
+                except TimeoutError as error:
+                    if error.errno is not None or time.monotonic() < deadline:
+                        raise  # not the wait's own: the kernel's, a handler's
                     continue  # the time is up: one more read, without waiting
                 if not chunk:
                     return True

@@ -371,7 +371,8 @@ def test_a_tls_writer_aborted_while_it_reads_gives_true(tls_contexts):
 @pytest.mark.parametrize("timeout", [0, SHORT])
 @pytest.mark.parametrize("role", [*PEERS, "cancelled"])
 def test_the_writer_is_closed_when_this_returns_or_raises(role, timeout):
-    """The writer is closed when this returns or raises, in every case.
+    """The writer is closed when this returns or raises, in every case but
+    that TLS writer closed twice.
 
     Against each peer, with timeout 0 and a short one, and when its task is
     cancelled while the peer neither reads nor sends EOF: the writer's
@@ -481,7 +482,8 @@ def test_timeout_zero_takes_an_eof_already_received_with_nothing_before_it(befor
 
 @pytest.mark.parametrize("how", ["task.cancel()", "an outer wait_for() times out"])
 def test_its_task_cancelled_closes_the_writer_at_once_aborted(how):
-    """The writer is closed when this returns or raises, in every case: ...
+    """The writer is closed when this returns or raises, in every case but
+    that TLS writer closed twice: ...
     and at once when its task is cancelled once it has started (the transport
     is aborted ...).
 
@@ -1037,8 +1039,9 @@ def test_over_tls_on_3_10_a_spent_byte_budget_may_still_wait_for_the_close(
 def test_over_pipes_the_reader_stays_open():
     """Over pipes only the writer is closed; the reader, the child's stdout,
     stays open: after False, a child still writing blocks once that pipe
-    fills, and on 3.11 and later proc.wait() waits for the pipe too, even
-    after kill(): read it to its EOF.
+    fills, and on 3.11 and later, once the reader's buffer is full (it has
+    paused reading), proc.wait() waits for the pipe too, even after kill():
+    read it to its EOF.
 
     A child writes without end; with max_bytes 1000 the call returns False,
     and the child still runs, until the reader's buffer is full and it

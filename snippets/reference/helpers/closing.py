@@ -634,8 +634,9 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     after, is lost: True says nothing of it. Over pipes only the
     writer is closed; the reader, the child's stdout, stays open: after
     False, a child still writing blocks once that pipe fills, and on 3.11
-    and later proc.wait() waits for the pipe too, even after kill(): read
-    it to its EOF. Over TLS on 3.10, once
+    and later, once the reader's buffer is full (it has paused reading),
+    proc.wait() waits for the pipe too, even after kill(): read it to its
+    EOF. Over TLS on 3.10, once
     more than max_bytes were discarded, the close may still wait for the
     rest of timeout (its TLS shutdown waits for the peer's close_notify,
     which a peer still sending does not send): False, at the latest at the
@@ -643,20 +644,21 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     sent (can_write_eof() is False): it waits for the peer's EOF all the
     same, so a peer that waits for yours makes it
     return False at the timeout. The writer is closed when this returns or
-    raises, in every case: also when it raises ValueError for a timeout out
-    of range or a max_bytes below 0, and at once when its task is cancelled
-    once it has started (the transport is aborted: what is left of its
-    buffer is dropped, and the socket closed, so with nothing left to send
-    or unread the peer sees a FIN, not a reset). A task cancelled before its
-    first step runs none of it, and the writer stays open: await this call
-    directly, or close the writer in a finally of your own. Give it the
-    reader alone: while another task is reading from reader (a StreamReader
-    takes one reader at a time), the call takes the bytes already buffered,
-    which that task then misses, and raises RuntimeError at its first read
-    that has to wait (if the time or max_bytes is spent before that, it
-    returns False instead); the writer is closed either way. It is closed
-    too when close_writer() raises (NotImplementedError for a writer with no
-    close waiter): this call raises it too.
+    raises, in every case but that TLS writer closed twice: also when it
+    raises ValueError for a timeout out of range or a max_bytes below 0, and
+    at once when its task is cancelled once it has started (the transport is
+    aborted: what is left of its buffer is dropped, and the socket closed,
+    so with nothing left to send or unread the peer sees a FIN, not a
+    reset). A task cancelled before its first step runs none of it, and the
+    writer stays open: await this call directly, or close the writer in a
+    finally of your own. Give it the reader alone: while another task is
+    reading from reader (a StreamReader takes one reader at a time), the
+    call takes the bytes already buffered, which that task then misses, and
+    raises RuntimeError at its first read that has to wait (if the time or
+    max_bytes is spent before that, it returns False instead); the writer is
+    closed either way. It is closed too when close_writer() raises
+    (NotImplementedError for a writer with no close waiter): this call
+    raises it too.
     """
     loop = asyncio.get_running_loop()
     deadline = loop.time()

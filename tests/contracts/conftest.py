@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import signal
 import socket
 import ssl
 import struct
@@ -220,6 +221,17 @@ class Sockets:
         )
         self._children.append(child)
         return child
+
+    def alarmed(self, sock: socket.socket, delay: float) -> socket.socket:
+        """sock as a socket whose first recv() sets SIGALRM's timer to delay
+        seconds: the signal lands in that wait, wherever the call under test
+        was when a timer set before it would have run out (on a busy
+        machine, possibly before its try block). sock is detached, and its
+        timeout kept."""
+        alarmed = self.keep(AlarmedOnFirstRecv(fileno=sock.detach()))
+        alarmed.settimeout(WAIT)
+        alarmed.delay = delay
+        return alarmed
 
     def slow(self, sock: socket.socket) -> socket.socket:
         """sock as a socket whose every recv() takes a millisecond more: a
@@ -436,6 +448,19 @@ class RaisingAt(socket.socket):
             self.nth -= 1
             if self.nth == 0:
                 raise self.error("as if from a signal handler")
+
+
+class AlarmedOnFirstRecv(socket.socket):
+    """A socket whose first recv() sets SIGALRM's timer (Sockets.alarmed())."""
+
+    delay = 0.0
+    armed = False
+
+    def recv(self, *args):
+        if not self.armed:
+            self.armed = True
+            signal.setitimer(signal.ITIMER_REAL, self.delay)
+        return super().recv(*args)
 
 
 class SlowReader(socket.socket):

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import gc
 import math
+import os
 import socket
 import ssl
 import struct
@@ -661,6 +662,8 @@ def test_over_tls_a_writer_already_closing_counts_as_closed(tls_contexts, earlie
 PIPE_CASES = [
     "timeout 0, 16 MB queued",
     "timeout 0, nothing queued",
+    "timeout 0, aborted just before",
+    "timeout 0, aborted a loop iteration before",
     "timeout -1",
     "cancelled after 1 loop turn",
     "cancelled after 2 loop turns",
@@ -671,7 +674,9 @@ PIPE_CASES = [
 def test_a_pipe_writer_is_closed_in_every_case_with_no_error_in_the_loop(case):
     """the close of a subprocess's stdin (create_subprocess_exec()), with
     nothing left to send, takes a loop iteration more than 0 allows: False,
-    with nothing dropped and no abort) ... writer
+    with nothing dropped and no abort, and so does one aborted just before
+    the call: False, it counts as closed only a loop iteration later) ...
+    writer
     is closed when this returns or raises, in every case: ValueError for a
     timeout out of range, CancelledError if the task running it is
     cancelled once it has started, ... all abort first (a transport closed
@@ -680,7 +685,8 @@ def test_a_pipe_writer_is_closed_in_every_case_with_no_error_in_the_loop(case):
 
     On the StreamWriter of a subprocess's stdin, the child never reading:
     timeout 0 returns False (16 MB queued: aborted; nothing queued: closed
-    by its close()), a timeout of -1 raises ValueError, a task
+    by its close(); aborted just before the call), True once a loop
+    iteration has passed after the abort, a timeout of -1 raises ValueError, a task
     cancelled one or two loop turns in raises CancelledError; each time
     the pipe is closed and the event loop logs no error. (An earlier
     version aborted a pipe whose close() had already scheduled its end:
@@ -695,7 +701,13 @@ def test_a_pipe_writer_is_closed_in_every_case_with_no_error_in_the_loop(case):
             pipe = writer.get_extra_info("pipe")
             if case == "timeout 0, 16 MB queued":
                 writer.write(PAYLOAD)
-            if case.startswith("timeout 0"):
+            if case.startswith("timeout 0, aborted"):
+                writer.transport.abort()
+                if case.endswith("a loop iteration before"):
+                    await asyncio.sleep(0)
+                expected = case.endswith("a loop iteration before")
+                assert await closing.close_writer(writer, 0) is expected
+            elif case.startswith("timeout 0"):
                 assert await closing.close_writer(writer, 0) is False
             elif case == "timeout -1":
                 with pytest.raises(ValueError):
@@ -1018,8 +1030,8 @@ def test_over_tls_zero_may_give_false_once_the_reader_read_the_close_notify(
 
 @pytest.mark.parametrize("turns, expected", [(0, False), (1, True)])
 def test_over_tls_zero_gives_false_right_after_an_abort(tls_contexts, turns, expected):
-    """that was closed before (even by an abort), counts as closed (over TLS
-    at timeout 0, once its transport has finished closing: above)
+    """that was closed before (even by an abort), counts as closed (at
+    timeout 0, over TLS once its transport has finished closing, ...)
 
     A TLS writer aborted, then at once timeout 0: False (nothing left to
     drop); aborted, then one loop iteration later: True. Its socket is
@@ -1175,37 +1187,67 @@ def test_a_task_cancelled_before_its_first_step_leaves_the_writer_open(how):
     run(main())
 
 
-def test_another_process_holding_the_socket_keeps_the_connection_open():
-    """Like close(), it closes only this process's hold on the socket: while
-    another process holds it too (a child forked meanwhile, as a
-    ProcessPoolExecutor's workers are on Linux), it returns True and the
-    peer gets no FIN
+@pytest.mark.parametrize("holder", ["a dup() in this process", "a child process"])
+def test_another_descriptor_holding_the_socket_keeps_the_connection_open(holder):
+    """Like close(), it closes only this hold on the socket: while another
+    descriptor holds it too (a dup() in this process, or a child forked
+    meanwhile, as a ProcessPoolExecutor's workers are on Linux), it returns
+    True and the peer gets no FIN
 
-    A child process holds the writer's socket (passed to it); the call
-    returns True, and the peer reads nothing more within 0.3 s, no FIN;
-    once the child exits, the peer reads its EOF."""
+    A dup() of the writer's socket, or a child process it was passed to,
+    holds it; the call returns True, and the peer reads nothing more within
+    0.3 s, no FIN; once the dup() is closed, or the child exits, the peer
+    reads its EOF."""
 
     async def main():
         async with connected() as (_, writer, peer):
             fd = writer.get_extra_info("socket").fileno()
-            child = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-S",
-                "-c",
-                "import sys; sys.stdin.read()",
-                stdin=asyncio.subprocess.PIPE,
-                pass_fds=(fd,),
-            )
+            if holder == "a child process":
+                child = await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-S",
+                    "-c",
+                    "import sys; sys.stdin.read()",
+                    stdin=asyncio.subprocess.PIPE,
+                    pass_fds=(fd,),
+                )
+            else:
+                copy = os.dup(fd)
             try:
                 assert await closing.close_writer(writer, TIMEOUT) is True
                 peer.settimeout(0.3)
                 with pytest.raises(TimeoutError):
                     peer.recv(1)
             finally:
-                child.stdin.close()  # its read ends: it exits
-                await asyncio.wait_for(child.wait(), TIMEOUT)
+                if holder == "a child process":
+                    child.stdin.close()  # its read ends: it exits
+                    await asyncio.wait_for(child.wait(), TIMEOUT)
+                else:
+                    os.close(copy)
             peer.settimeout(TIMEOUT)
             assert peer.recv(1) == b""
+
+    run(main())
+
+
+def test_with_so_linger_on_and_0_it_gives_true_and_the_peer_a_reset():
+    """With SO_LINGER on and 0 (abort()'s setting), asyncio's close() of the
+    socket resets the connection: True all the same, and the peer gets a
+    reset, not a FIN.
+
+    SO_LINGER on and 0 on the writer's socket, b"hi" written: True, and
+    the peer's reads end in a reset."""
+
+    async def main():
+        async with connected() as (_, writer, peer):
+            sock = writer.get_extra_info("socket")
+            sock.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+            )
+            writer.write(b"hi")
+            assert await closing.close_writer(writer, TIMEOUT) is True
+            _, end = await read_all(peer)
+            assert end == "reset"
 
     run(main())
 

@@ -11,6 +11,7 @@ import errno
 import math
 import os
 import select
+import signal
 import socket
 import ssl
 import struct
@@ -936,3 +937,29 @@ def test_a_refused_connect_on_a_socket_with_a_timeout_reads_as_a_fin(
     else:
         assert result == b""
     assert took < SLACK
+
+
+def test_a_signal_handlers_exception_propagates_the_timeout_restored(sockets):
+    """An exception that a signal handler of yours raises during the call
+    propagates, the timeout restored: a TimeoutError from it has errno None,
+    as the call's own has; raise another kind to tell them apart.
+
+    SIGALRM's handler raises TimeoutError("watchdog") 0.3 s into the call's
+    first wait (timeout 5 s, the peer silent): that TimeoutError, errno
+    None, at 0.3 s; the socket's own timeout back, the socket open."""
+
+    def handler(signum, frame):
+        raise TimeoutError("watchdog")
+
+    ours, peer = sockets.pair()
+    ours = sockets.alarmed(ours, 0.3)
+    previous = signal.signal(signal.SIGALRM, handler)
+    try:
+        result, took = timed(read_until_eof, ours, timeout=5)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert type(result) is TimeoutError and str(result) == "watchdog"
+    assert result.errno is None
+    assert 0.3 <= took < 0.3 + SLACK
+    assert ours.gettimeout() == WAIT and ours.fileno() != -1

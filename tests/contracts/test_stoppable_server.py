@@ -571,27 +571,39 @@ def test_a_request_reaching_a_connection_once_stop_has_begun_gets_503(
     assert server.errors == []
 
 
+class SaysCloseHandler(Handler):
+    """Answers with Connection: close (as a handler of yours may)."""
+
+    def end_headers(self):
+        self.send_header("Connection", "close")
+        super().end_headers()
+
+
 @pytest.mark.parametrize(
-    "protocol, close_header",
-    [("HTTP/1.0", False), ("HTTP/1.1", True)],
-    ids=["an HTTP/1.0 handler", "the first request says Connection: close"],
+    "protocol, close_header, says_close",
+    [("HTTP/1.0", False, False), ("HTTP/1.1", True, False), ("HTTP/1.1", False, True)],
+    ids=[
+        "an HTTP/1.0 handler",
+        "the first request says Connection: close",
+        "the handler says Connection: close",
+    ],
 )
 def test_a_pipelined_request_on_a_connection_not_kept_alive_gets_no_answer(
-    app, protocol, close_header
+    app, protocol, close_header, says_close
 ):
     """if that request leaves the connection open (as BaseHTTPRequestHandler
-    decides for every request, ...; otherwise the handler closes the
-    connection after its response, as at any time, and the pipelined
+    decides for every request, ...; when it does not, the handler closes
+    the connection after its response, as at any time, and the pipelined
     request gets no answer)
 
     A second request is pipelined behind one in progress, and stop() is
     called, as in the 503 test, but the handler keeps
     BaseHTTPRequestHandler's default protocol_version, "HTTP/1.0", or the
-    first request says Connection: close: the first one's response, then
-    the end, and nothing for the pipelined request; stop() returns True."""
-    server = app(
-        False, base=type("Handler10", (Handler,), {"protocol_version": protocol})
-    )
+    first request says Connection: close, or the handler answers it with
+    Connection: close: the first one's response, then the end, and nothing
+    for the pipelined request; stop() returns True."""
+    base = SaysCloseHandler if says_close else Handler
+    server = app(False, base=type("Handler10", (base,), {"protocol_version": protocol}))
     handler = handler_class(server)
     with connect(server) as busy:
         extra = "Connection: close\r\n" if close_header else ""
@@ -848,20 +860,22 @@ LISTENER_CASES = {
     "timeout=None": None,
     "timeout=inf": math.inf,
     "timeout=1e10": 1e10,
+    "timeout=nan": math.nan,
     "timeout=1e6": 1e6,
 }
 
 
 @pytest.mark.parametrize("case", list(LISTENER_CASES))
 def test_the_listening_socket_is_closed_when_stop_returns_or_raises(app, tls, case):
-    """stop(timeout) ... raises ValueError for a timeout that is None, negative or above
-    1e6, once it has stopped accepting ... The listening socket is closed when
-    stop() returns or raises, in every case.
+    """stop(timeout) ... raises ValueError for a timeout that is None,
+    negative, NaN or above 1e6, once it has stopped accepting ... The
+    listening socket is closed when stop() returns or raises, in every
+    case.
 
     With a handler that wraps its connection in TLS in setup(), stop()
     returns True (an earlier version raised EBADF for the detached socket
-    and left the listener open); stop(None), stop(inf) and stop(1e10)
-    raise ValueError (earlier, inf and 1e10 raised OverflowError), and
+    and left the listener open); stop(None), stop(inf), stop(1e10) and
+    stop(nan) raise ValueError (earlier, inf and 1e10 raised OverflowError), and
     stop(1e6) returns True. Either way the listener is closed: a new
     connection is refused."""
     use_tls = case.startswith("TLS")

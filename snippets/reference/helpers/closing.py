@@ -87,8 +87,8 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     when an exception raised asynchronously, by a signal handler or Ctrl+C,
     lands as the call begins, before its try block, or in the few bytecodes
     of the close() call itself: no Python code can cover that): also
-    when it raises ValueError for a timeout that is None, negative or above
-    1e6, or a max_bytes below 0. If another object still holds the
+    when it raises ValueError for a timeout that is None, negative, NaN or
+    above 1e6, or a max_bytes below 0. If another object still holds the
     descriptor (a makefile(), a dup(), a child process), the FIN still goes
     out (not after that ValueError, raised before the call's shutdown(),
     nor after an exception that lands before it: then no FIN, until the
@@ -214,7 +214,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     for a
     timeout out of range or a max_bytes below 0, TypeError for a max_bytes
     that is not an int (None, a float, a bool), and whatever OSError recv()
-    raises (ConnectionResetError: what was read is lost). Over TCP, urgent
+    raises (ConnectionResetError: what was read is lost). An exception that
+    a signal handler of yours raises during the call propagates, the
+    timeout restored: a TimeoutError from it has errno None, as the call's
+    own has; raise another kind to tell them apart. Over TCP, urgent
     data is not in what it returns, unless SO_OOBINLINE is set: the last
     byte of the latest send with MSG_OOB (TCP keeps one urgent mark: an
     earlier urgent byte that a later MSG_OOB send arrived after, before
@@ -521,26 +524,32 @@ async def close_writer(writer, timeout=5.0):
     right after an abort on every version, as run here); the close of a
     subprocess's stdin (create_subprocess_exec()), with nothing left to
     send, takes a loop iteration more than 0 allows: False, with nothing
-    dropped and no abort); the abort itself takes a few loop iterations more. Like every
-    asyncio timeout, it holds while the event loop runs: code that blocks
-    the loop (a time.sleep() in another task, say) delays the return by as
-    long. With SO_LINGER on with a time (not 0), asyncio's close() of the
-    socket waits, blocking the event loop, until the kernel has sent what
-    is queued or that time has run: the timeout does not bound the call
-    then. A task cancelled before its first step runs none of it, and the
+    dropped and no abort, and so does one aborted just before the call:
+    False, it counts as closed only a loop iteration later); the abort
+    itself takes a few loop iterations more. Like every asyncio timeout, it
+    holds while the event loop runs: code that blocks the loop (a
+    time.sleep() in another task, say) delays the return by as long. With
+    SO_LINGER on and 0 (abort()'s setting), asyncio's close() of the socket
+    resets the connection: True all the same, and the peer gets a reset, not
+    a FIN. With SO_LINGER on with a time (not 0), asyncio's close() of the
+    socket waits, blocking the event loop, until the kernel has sent what is
+    queued or that time has run: the timeout does not bound the call then. A
+    task cancelled before its first step runs none of it, and the
     writer stays open (asyncio.wait_for(close_writer(writer), 0) with the
     default task factory, say):
     await this call directly. Like close(), it closes only
-    this process's hold on the socket: while another process holds it too
-    (a child forked meanwhile, as a ProcessPoolExecutor's workers are on
-    Linux), it returns True and the peer gets no FIN (close_gracefully_async()
+    this hold on the socket: while another descriptor holds it too (a
+    dup() in this process, or a child forked meanwhile, as a
+    ProcessPoolExecutor's workers are on Linux), it returns True and the
+    peer gets no FIN (close_gracefully_async()
     sends one first: write_eof() shuts the connection down). Also returns
     False, after abort(), when an earlier wait_for(wait_closed()) was
     cancelled, which leaves wait_closed() raising CancelledError. A
     connection that fails while closing, or that was closed before (even by
-    an abort), counts as closed (over TLS at timeout 0, once its transport
-    has finished closing: above). On 3.10, a TLS writer whose peer sent its
-    close_notify first closes without sending its own (a strict peer's
+    an abort), counts as closed (at timeout 0, over TLS once its transport
+    has finished closing, and a subprocess's stdin aborted just before only
+    a loop iteration later: above). On 3.10, a TLS writer whose peer sent
+    its close_notify first closes without sending its own (a strict peer's
     unwrap() then raises SSLEOFError); 3.11 to 3.13 send it, as run here.
     On 3.11 to 3.13, a TLS writer closed twice, before this call or by
     another task during it (two close() calls, or abort() and then
@@ -766,24 +775,23 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     ended, within timeout seconds of the call (its wait, of up to 0.1 s,
     for serve_forever() to notice included: with a timeout shorter than
     that wait, a handler that ends during it counts as in time, and stop()
-    returns True up to 0.1 s after the call). Once serve_forever() has returned
-    and stop() wakes the waiting connections, the first request that
-    reaches a connection before the server closes it is answered 503 with
-    Connection: close, also one pipelined behind a request in progress
-    before stop() was called, if that request leaves the connection open
-    (as BaseHTTPRequestHandler decides for every request, from the
-    request's version and Connection header, the handler's
-    protocol_version and any Connection header it sends: an HTTP/1.1
-    request without Connection: close, to a handler whose protocol_version
-    is "HTTP/1.1", does; otherwise the handler closes the connection after
-    its response, as at any time, and the pipelined request gets no
-    answer) (one woken in the middle of its request line is closed without
-    an answer, and so is one that reaches an idle connection after the
-    wake, once the woken handler's read has returned b'': it reads no
+    returns True up to 0.1 s after the call). Once serve_forever() has
+    returned and stop() wakes the waiting connections, the first request
+    that reaches a connection before the server closes it is answered 503
+    with Connection: close, also one pipelined behind a request in progress
+    before stop() was called, if that request leaves the connection open (as
+    BaseHTTPRequestHandler decides for every request, from the request's
+    version and Connection header, the handler's protocol_version and any
+    Connection header it sends: an HTTP/1.1 request without Connection:
+    close, to a handler whose protocol_version is "HTTP/1.1" and that sends
+    no Connection: close, does; when it does not, the handler closes the
+    connection after its response, as at any time, and the pipelined request
+    gets no answer) (one woken in the middle of its request line is closed
+    without an answer, and so is one that reaches an idle connection after
+    the wake, once the woken handler's read has returned b'': it reads no
     further; one that arrives after the wake but before that read (Linux
     still hands a read the data that arrived after shutdown(SHUT_RD)) gets
-    the 503); one
-    that reaches an idle connection earlier,
+    the 503); one that reaches an idle connection earlier,
     while stop() waits for serve_forever(), may be served as usual. A
     request that BaseHTTPRequestHandler itself rejects (a request line it
     cannot parse, 400, or of more than 65536 bytes, 414; more than 100
@@ -809,9 +817,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     never touches its socket again, or is still in setup() (a TLS
     handshake), outlives stop(), and, its thread not a daemon, holds the
     process's exit until it ends.
-    stop(timeout) takes an int or a float, in seconds: it raises
-    ValueError for a timeout that is None, negative or above 1e6, once it
-    has stopped accepting, before it wakes anything. It raises
+    stop(timeout) takes an int or a float, in seconds: it raises ValueError
+    for a timeout that is None, negative, NaN or above 1e6, once it has
+    stopped accepting, before it wakes anything. It raises
     RuntimeError, and does nothing, if called from the thread that start()
     serves in (from a server hook such as service_actions() or
     verify_request()): it would wait for that thread, for ever. The

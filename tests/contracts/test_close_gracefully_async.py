@@ -717,8 +717,8 @@ def test_what_a_tls_writer_is_given_after_it_closed_itself_is_lost(tls_contexts)
 
 def test_raises_runtime_error_if_another_task_is_reading_from_reader():
     """while another task is reading from reader (a StreamReader takes one
-    reader at a time), ... raises RuntimeError at its first read that has
-    to wait ...; the writer is closed either way.
+    reader at a time), ... the first that finds nothing buffered raises
+    RuntimeError; ... the writer is closed either way.
 
     Another task waits in reader.read() when the call begins: it raises
     asyncio's RuntimeError at its first read, at once, and the writer is
@@ -744,30 +744,50 @@ def test_raises_runtime_error_if_another_task_is_reading_from_reader():
 
 
 @pytest.mark.parametrize(
-    "timeout, max_bytes, expected",
-    [(0, None, False), (TIMEOUT, 10, False), (TIMEOUT, None, RuntimeError)],
-    ids=["timeout 0", "max_bytes spent", "a read that has to wait"],
+    "buffered, timeout, max_bytes, expected",
+    [
+        (50, 0, None, False),
+        (50, TIMEOUT, 10, False),
+        (50, TIMEOUT, 50, RuntimeError),
+        (50, TIMEOUT, None, RuntimeError),
+        (0, 0, None, RuntimeError),
+    ],
+    ids=[
+        "timeout 0",
+        "more than max_bytes taken",
+        "max_bytes taken, not more",
+        "a read that finds nothing",
+        "timeout 0, nothing buffered",
+    ],
 )
 def test_with_another_task_reading_it_takes_the_bytes_already_buffered(
-    timeout, max_bytes, expected
+    buffered, timeout, max_bytes, expected
 ):
     """Give it the reader alone: while another task is reading from reader
-    (a StreamReader takes one reader at a time), the call takes the bytes
-    already buffered, which that task then misses, and raises RuntimeError
-    at its first read that has to wait (if the time or max_bytes is spent
-    before that, it returns False instead); the writer is closed either way.
+    (a StreamReader takes one reader at a time), each of the call's reads
+    takes what is buffered, which that task then misses, and the first that
+    finds nothing buffered raises RuntimeError; the call makes one read in
+    every case, timeout 0 included, and another after each while time is
+    left and no more than max_bytes were taken (so it returns False instead
+    once the time is spent, or more than max_bytes were taken, by reads
+    that found bytes); the writer is closed either way.
 
-    The peer sends 50 bytes, no EOF; another task waits in
-    reader.readexactly(100) with the 50 buffered (a private attribute
-    tells). The call returns False at timeout 0 or with max_bytes 10, and
-    raises RuntimeError otherwise; the writer is closed; the other task,
-    woken by the writer's close, ends without the 50 bytes."""
+    Another task waits in reader.readexactly(100); the peer has sent 50
+    bytes (buffered, a private attribute tells), or nothing, and no EOF.
+    With the 50 buffered: False at timeout 0 or with max_bytes 10; with
+    max_bytes 50 or None, the next read finds nothing: RuntimeError. With
+    nothing buffered, timeout 0: RuntimeError. The writer is closed; the
+    other task, woken by the writer's close, ends without the 50 bytes."""
 
     async def main():
         async with connected() as (reader, writer, peer):
             other = asyncio.ensure_future(reader.readexactly(100))
-            peer.send(PAYLOAD[:50])
-            await until(lambda: len(reader._buffer) == 50 and not other.done())
+            if buffered:
+                peer.send(PAYLOAD[:buffered])
+                await until(lambda: len(reader._buffer) == buffered)
+            else:
+                await asyncio.sleep(0)  # the other task waits
+            assert not other.done()
             call = closing.close_gracefully_async(reader, writer, timeout, max_bytes)
             if expected is RuntimeError:
                 with pytest.raises(RuntimeError, match="already waiting"):

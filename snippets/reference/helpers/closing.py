@@ -661,11 +661,14 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     reset). A task cancelled before its first step runs none of it, and the
     writer stays open: await this call directly, or close the writer in a
     finally of your own. Give it the reader alone: while another task is
-    reading from reader (a StreamReader takes one reader at a time), the
-    call takes the bytes already buffered, which that task then misses, and
-    raises RuntimeError at its first read that has to wait (if the time or
-    max_bytes is spent before that, it returns False instead); the writer is
-    closed either way. It is closed too when close_writer() raises
+    reading from reader (a StreamReader takes one reader at a time), each
+    of the call's reads takes what is buffered, which that task then
+    misses, and the first that finds nothing buffered raises RuntimeError;
+    the call makes one read in every case, timeout 0 included, and another
+    after each while time is left and no more than max_bytes were taken
+    (so it returns False instead once the time is spent, or more than
+    max_bytes were taken, by reads that found bytes); the writer is closed
+    either way. It is closed too when close_writer() raises
     (NotImplementedError for a writer with no close waiter): this call
     raises it too.
     """

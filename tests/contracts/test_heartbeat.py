@@ -971,7 +971,11 @@ def test_a_listening_socket_gives_false_once_the_whole_deadline_has_run(
 ):
     """A listening socket with no connection waiting to be accepted is no
     connection, and its waits never end early: False once the whole
-    deadline has run."""
+    deadline has run, and the miss's shutdown stops it listening (a new
+    connection is refused).
+
+    A TCP or AF_UNIX listener, nothing connecting: False after the 0.2 s
+    deadline; then a connect() to it is refused."""
     if family == "TCP":
         listener = sockets.keep(socket.create_server(("127.0.0.1", 0)))
     else:
@@ -981,3 +985,7 @@ def test_a_listening_socket_gives_false_once_the_whole_deadline_has_run(
     start = time.monotonic()
     assert heartbeat(listener, 0.2) is False
     assert 0.2 <= time.monotonic() - start < 0.2 + SLACK
+    client = sockets.keep(socket.socket(listener.family))
+    client.settimeout(5)
+    with pytest.raises(ConnectionRefusedError):
+        client.connect(listener.getsockname())

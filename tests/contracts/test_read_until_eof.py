@@ -885,26 +885,34 @@ URGENT = {  # what the peer sends, with MSG_OOB or not: what the call returns
 }
 
 
+@pytest.mark.parametrize("family", ["TCP", "AF_UNIX"])
 @pytest.mark.parametrize("oobinline", [False, True], ids=["", "SO_OOBINLINE"])
 @pytest.mark.parametrize("case", URGENT)
-def test_over_tcp_urgent_data_is_left_out_unless_so_oobinline(sockets, case, oobinline):
-    """Over TCP, urgent data is not in what it returns, unless SO_OOBINLINE is
-    set: the last byte of the latest send with MSG_OOB (TCP keeps one urgent
-    mark: an earlier urgent byte that a later MSG_OOB send arrived after,
-    before the call read past it, is read as data)
+def test_urgent_data_is_left_out_unless_so_oobinline(sockets, case, oobinline, family):
+    """Over TCP, and over AF_UNIX stream sockets on a kernel that supports
+    MSG_OOB there (as the one run here does), urgent data is not in what it
+    returns, unless SO_OOBINLINE is set: the last byte of the latest send
+    with MSG_OOB (one urgent mark is kept: an earlier urgent byte that a
+    later MSG_OOB send arrived after, before the call read past it, is read
+    as data)
 
     The peer sends, then its FIN, all before the call: b"abc" with MSG_OOB
     and b"def" gives b"abdef"; two MSG_OOB sends, b"abc" and b"def", then
     b"ghi", give b"abcdeghi" (only the latest urgent b"f" left out), also
-    with b"xyz" between them; with SO_OOBINLINE, everything sent."""
+    with b"xyz" between them; with SO_OOBINLINE, everything sent. The same
+    over TCP and over an AF_UNIX socketpair()."""
     sends, expected = URGENT[case]
-    ours, peer = sockets.pair()
+    if family == "TCP":
+        ours, peer = sockets.pair()
+    else:
+        ours, peer = (sockets.keep(s) for s in socket.socketpair())
     if oobinline:
         ours.setsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE, 1)
     for data, urgent in sends:
         peer.send(data, socket.MSG_OOB if urgent else 0)
     peer.shutdown(socket.SHUT_WR)
-    sockets.wait_for_state(ours, sockets.TCP_CLOSE_WAIT)  # all of it arrived
+    if family == "TCP":
+        sockets.wait_for_state(ours, sockets.TCP_CLOSE_WAIT)  # all of it arrived
     everything = b"".join(data for data, _ in sends)
     assert read_until_eof(ours, timeout=5) == (everything if oobinline else expected)
 

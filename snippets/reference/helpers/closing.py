@@ -217,11 +217,12 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     raises (ConnectionResetError: what was read is lost). An exception that
     a signal handler of yours raises during the call propagates, the
     timeout restored: a TimeoutError from it has errno None, as the call's
-    own has; raise another kind to tell them apart. Over TCP, urgent
-    data is not in what it returns, unless SO_OOBINLINE is set: the last
-    byte of the latest send with MSG_OOB (TCP keeps one urgent mark: an
-    earlier urgent byte that a later MSG_OOB send arrived after, before
-    the call read past it, is read as data). A listening
+    own has; raise another kind to tell them apart. Over TCP, and over
+    AF_UNIX stream sockets on a kernel that supports MSG_OOB there (as the
+    one run here does), urgent data is not in what it returns, unless
+    SO_OOBINLINE is set: the last byte of the latest send with MSG_OOB (one
+    urgent mark is kept: an earlier urgent byte that a later MSG_OOB send
+    arrived after, before the call read past it, is read as data). A listening
     socket with no connection waiting to be accepted has nothing to read:
     TimeoutError once the whole timeout has run. On an
     ssl.SSLSocket made with suppress_ragged_eofs=True (the default), a peer
@@ -411,7 +412,8 @@ def heartbeat(sock, deadline):
     call returns True then, at the deadline.
     A listening socket with no connection waiting to be accepted is no
     connection, and its waits never end early: False once the whole
-    deadline has run.
+    deadline has run, and the miss's shutdown stops it listening (a new
+    connection is refused).
     Patience is the deadline: to tolerate a slow peer, pass a longer one.
     With TCP_CORK on (Linux), the kernel may hold the ping back for up to
     200 ms: a shorter deadline then misses a live peer. Nagle's algorithm

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import signal
 import socket
 import ssl
 import sys
@@ -868,6 +869,51 @@ def test_a_tls_writer_closed_by_the_peers_eof_with_data_unread_gives_true(
             if sys.version_info >= (3, 11):
                 await until(writer.is_closing)
             await true_at_once(reader, writer, raw, peer, TIMEOUT)
+
+    run(main())
+
+
+# A child that reads nothing, says it is ready, and on SIGUSR1 closes its
+# stdin and its stdout (the writer's pipe breaks, the reader gets its EOF),
+# then, or on SIGUSR2 at once, ends: alive, or gone, while the call closes.
+BREAKS_ITS_STDIN = """
+import os, signal, sys
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1, signal.SIGUSR2})
+print("ready", flush=True)
+if signal.sigwait({signal.SIGUSR1, signal.SIGUSR2}) == signal.SIGUSR1:
+    os.close(0)
+    os.close(1)
+    signal.sigwait({signal.SIGUSR2})
+"""
+
+
+@pytest.mark.parametrize("child", ["alive", "gone"])
+def test_a_pipe_writer_that_breaks_during_its_own_close_gives_false(child):
+    """A pipe writer that was not closing when the call began, and breaks
+    while the call's own close still sends (the child closed its stdin or
+    went, with data of yours unread), gives False.
+
+    1 MB written to a child that reads nothing (most of it left in the
+    writer's buffer), then the call (timeout 5 s), which sends its EOF and
+    closes; then the child closes its stdin and stdout and stays alive, or
+    exits: False, the writer closed. (An earlier version returned True.)"""
+
+    async def main():
+        async with python_child(BREAKS_ITS_STDIN) as process:
+            reader, writer = process.stdout, process.stdin
+            assert await asyncio.wait_for(reader.readline(), TIMEOUT) == b"ready\n"
+            writer.write(PAYLOAD[:1_000_000])
+            assert writer.transport.get_write_buffer_size() > 0
+            call = asyncio.ensure_future(
+                closing.close_gracefully_async(reader, writer, TIMEOUT)
+            )
+            await asyncio.sleep(0)  # it has begun: its EOF sent, the writer closing
+            assert writer.is_closing() and not call.done()
+            process.send_signal(signal.SIGUSR1 if child == "alive" else signal.SIGUSR2)
+            assert await asyncio.wait_for(call, TIMEOUT) is False
+            assert writer.transport.is_closing()
+            if child == "alive":
+                assert process.returncode is None
 
     run(main())
 

@@ -68,6 +68,7 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     loop = asyncio.get_running_loop()
     deadline = loop.time()
     saw_eof = pipe = False
+    closing_before = True  # the writer was closing when the call began
     try:
         if timeout is None or not 0 <= timeout <= 1e6:
             raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
@@ -80,7 +81,8 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
             pipe = writer.get_extra_info("pipe") is not None
         except AttributeError:  # a TLS writer closed twice (3.11+): close_writer()
             tls, pipe = True, False
-        if writer.is_closing() and not (tls or pipe):
+        closing_before = writer.is_closing()
+        if closing_before and not (tls or pipe):
             return False  # its reader's EOF may be its own close's
         if writer.can_write_eof():
             writer.write_eof()  # (1)!
@@ -127,7 +129,8 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
         raise
     finally:
         closed = await close_writer(writer, max(deadline - loop.time(), 0))  # (6)!
-    if saw_eof and closed and not pipe:  # a pipe fails as its child goes
+    # A pipe that closed itself as its child went fails for that, not for us
+    if saw_eof and closed and not (pipe and closing_before):
         try:
             await writer.wait_closed()  # done: raises what ended the connection
         except OSError:

@@ -642,7 +642,10 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     EOF; on 3.11 to 3.13, one closed twice too, but nothing can abort it,
     and it is the one writer this call may leave open: close_writer()).
     What such a writer had not sent when it closed itself, or is given
-    after, is lost: True says nothing of it. Over pipes only the
+    after, is lost: True says nothing of it. A pipe writer that was not
+    closing when the call began, and breaks while the call's own close
+    still sends (the child closed its stdin or went, with data of yours
+    unread), gives False. Over pipes only the
     writer is closed; the reader, the child's stdout, stays open: after
     False, a child still writing blocks once that pipe fills, and on 3.11
     and later, once the reader's buffer is full (it has paused reading),
@@ -677,6 +680,7 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     loop = asyncio.get_running_loop()
     deadline = loop.time()
     saw_eof = pipe = False
+    closing_before = True  # the writer was closing when the call began
     try:
         if timeout is None or not 0 <= timeout <= 1e6:
             raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")
@@ -689,7 +693,8 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
             pipe = writer.get_extra_info("pipe") is not None
         except AttributeError:  # a TLS writer closed twice (3.11+): close_writer()
             tls, pipe = True, False
-        if writer.is_closing() and not (tls or pipe):
+        closing_before = writer.is_closing()
+        if closing_before and not (tls or pipe):
             return False  # its reader's EOF may be its own close's
         if writer.can_write_eof():
             writer.write_eof()
@@ -736,7 +741,8 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
         raise
     finally:
         closed = await close_writer(writer, max(deadline - loop.time(), 0))
-    if saw_eof and closed and not pipe:  # a pipe fails as its child goes
+    # A pipe that closed itself as its child went fails for that, not for us
+    if saw_eof and closed and not (pipe and closing_before):
         try:
             await writer.wait_closed()  # done: raises what ended the connection
         except OSError:

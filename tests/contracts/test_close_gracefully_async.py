@@ -768,10 +768,10 @@ def test_with_another_task_reading_it_takes_the_bytes_already_buffered(
     (a StreamReader takes one reader at a time), each of the call's reads
     takes what is buffered, which that task then misses, and the first that
     finds nothing buffered raises RuntimeError; the call makes one read in
-    every case, timeout 0 included, and another after each while time is
-    left and no more than max_bytes were taken (so it returns False instead
-    once the time is spent, or more than max_bytes were taken, by reads
-    that found bytes); the writer is closed either way.
+    every case but one ..., timeout 0 included, and another after each
+    while time is left and no more than max_bytes were taken (so it returns
+    False instead once the time is spent, or more than max_bytes were
+    taken, by reads that found bytes); the writer is closed either way.
 
     Another task waits in reader.readexactly(100); the peer has sent 50
     bytes (buffered, a private attribute tells), or nothing, and no EOF.

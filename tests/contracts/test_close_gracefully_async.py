@@ -768,7 +768,7 @@ def test_with_another_task_reading_it_takes_the_bytes_already_buffered(
     (a StreamReader takes one reader at a time), each of the call's reads
     takes what is buffered, which that task then misses, and the first that
     finds nothing buffered raises RuntimeError; the call makes one read in
-    every case but one ..., timeout 0 included, and another after each
+    every case but two ..., timeout 0 included, and another after each
     while time is left and no more than max_bytes were taken (so it returns
     False instead once the time is spent, or more than max_bytes were
     taken, by reads that found bytes); the writer is closed either way.
@@ -801,6 +801,37 @@ def test_with_another_task_reading_it_takes_the_bytes_already_buffered(
             with pytest.raises(asyncio.IncompleteReadError) as missed:
                 other.result()
             assert missed.value.partial == b""
+
+    run(main())
+
+
+def test_a_reset_asyncio_has_not_seen_fails_write_eof_false_with_no_read():
+    """the call makes one read in every case but two (... and so does one
+    whose write_eof() fails: over TCP, a connection reset or given up that
+    asyncio has not yet seen)
+
+    5 bytes buffered in the reader; the peer resets; the event loop does
+    not run until the kernel has the reset (the test waits for it without
+    awaiting): the call returns False at once, its write_eof() having
+    failed (ENOTCONN), and the 5 bytes are still buffered: no read."""
+
+    async def main():
+        async with connected() as (reader, writer, peer):
+            peer.send(b"hello")
+            await until(lambda: len(reader._buffer) == 5)  # private: no public view
+            reset(peer)
+            raw = writer.get_extra_info("socket")
+            deadline = time.monotonic() + TIMEOUT
+            while raw.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[0] != 7:
+                assert time.monotonic() < deadline, "no reset"  # 7: TCP_CLOSE
+                time.sleep(0.001)  # the scenario: a loop that does not run
+            start = time.monotonic()
+            assert (
+                await closing.close_gracefully_async(reader, writer, TIMEOUT) is False
+            )
+            assert time.monotonic() - start < SLACK
+            assert bytes(reader._buffer) == b"hello"
+            assert is_closed(writer)
 
     run(main())
 

@@ -669,10 +669,11 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     reading from reader (a StreamReader takes one reader at a time), each
     of the call's reads takes what is buffered, which that task then
     misses, and the first that finds nothing buffered raises RuntimeError;
-    the call makes one read in every case but one (a plain-socket writer
-    already closing gives False at once, above), timeout 0 included, and
-    another after each while time is left and no more than max_bytes were
-    taken
+    the call makes one read in every case but two (a plain-socket writer
+    already closing gives False at once, above, and so does one whose
+    write_eof() fails: over TCP, a connection reset or given up that
+    asyncio has not yet seen), timeout 0 included, and another after each
+    while time is left and no more than max_bytes were taken
     (so it returns False instead once the time is spent, or more than
     max_bytes were taken, by reads that found bytes); the writer is closed
     either way. It is closed too when close_writer() raises

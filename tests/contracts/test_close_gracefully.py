@@ -258,7 +258,7 @@ def test_with_so_linger_on_and_0_close_resets_unless_all_is_sent_and_true(
     accepted socket inherits from a listener that has it; ...), close()
     resets the connection,
     dropping the data of yours still unsent, unless the peer's FIN is in
-    (True) and nothing of yours is left to send: then no reset goes out":
+    (True) and nothing of yours is left to send: then close() sends no reset":
     a listener with SO_LINGER on and 0 accepts a connection whose socket
     has it too. With more queued for the peer than it has read, the call
     returns True (the peer's FIN came) or False (a silent peer, at the

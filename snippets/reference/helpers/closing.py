@@ -108,9 +108,13 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     listener that has it; Linux ignores it on AF_UNIX), close() resets the
     connection, dropping the data of yours
     still unsent, unless the peer's FIN is in (True) and nothing of yours is
-    left to send: then no reset goes out, as run here on Linux (where what
-    the peer has not yet acknowledged is then not sent again: tcp_close()
-    and tcp_disconnect() in net/ipv4/tcp.c, read, not run here). On a TCP
+    left to send: then close() sends no reset, as run here on Linux (where
+    what the peer has not yet acknowledged is then not sent again:
+    tcp_close() and tcp_disconnect() in net/ipv4/tcp.c, read, not run
+    here), but the connection is gone from the kernel at once, so a segment
+    of the peer's that arrives after close() (on a link with a round-trip
+    time, its acknowledgement of your FIN) draws a reset (tcp_v4_rcv() in
+    net/ipv4/tcp_ipv4.c, read, not run here). On a TCP
     socket with SO_RCVLOWAT above 1 (Linux ignores it on AF_UNIX),
     fewer bytes than that, with no FIN after them, end no wait: they are
     read only once the time is up, by the call's reads without waiting. On
@@ -350,7 +354,11 @@ def abort(sock):
     of yours left unsent and nothing of the peer's unread: no RST, and what
     the peer has not acknowledged is not sent again, so a peer that never
     got your FIN waits for it: Linux's tcp_disconnect() in net/ipv4/tcp.c,
-    read, not run here), and unsent data is dropped, when the last
+    read, not run here; the connection is gone at once, though, so a
+    segment of the peer's that arrives after the call, such as its
+    acknowledgement of your FIN, draws a reset: tcp_v4_rcv() in
+    net/ipv4/tcp_ipv4.c, read, not run here), and unsent data is dropped,
+    when the last
     reference to the
     connection closes: at once if sock is the only one; while a makefile()
     object, a dup(), a child process, or another thread blocked in a call on

@@ -890,6 +890,26 @@ with socket.socket(fileno=int(sys.argv[2])) as sock:
 """
 
 
+def heartbeat_in_children(sock: socket.socket) -> list[tuple[str, int]]:
+    """heartbeat(sock, 0.05) in a child that inherits sock, first with
+    SIGPIPE's default action restored, then with it ignored (the kill first:
+    before the second child's miss shuts the connection down): each child's
+    (stdout, returncode)."""
+    ends = []
+    for action in ("SIG_DFL", "ignored"):
+        child = subprocess.run(
+            [sys.executable, "-c", HEARTBEAT_ON_INHERITED]
+            + [closing.__file__, str(sock.fileno()), action],
+            pass_fds=(sock.fileno(),),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert not child.stderr, child.stderr
+        ends.append((child.stdout, child.returncode))
+    return ends
+
+
 def test_with_sigpipe_default_a_ping_on_a_connection_the_kernel_gave_up_kills(
     sockets,
 ):
@@ -903,19 +923,7 @@ def test_with_sigpipe_default_a_ping_on_a_connection_the_kernel_gave_up_kills(
     ours = sockets.given_up()
     with pytest.raises(TimeoutError):
         ours.send(b"y")
-    ends = []
-    for action in ("SIG_DFL", "ignored"):  # the kill first: before any shutdown
-        child = subprocess.run(
-            [sys.executable, "-c", HEARTBEAT_ON_INHERITED]
-            + [closing.__file__, str(ours.fileno()), action],
-            pass_fds=(ours.fileno(),),
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-        assert not child.stderr, child.stderr
-        ends.append((child.stdout, child.returncode))
-    assert ends == [("", -signal.SIGPIPE), ("False\n", 0)]
+    assert heartbeat_in_children(ours) == [("", -signal.SIGPIPE), ("False\n", 0)]
 
 
 def test_with_sigpipe_default_a_ping_on_a_socket_never_connected_kills(sockets):
@@ -925,19 +933,7 @@ def test_with_sigpipe_default_a_ping_on_a_socket_never_connected_kills(sockets):
     its default action, SIGPIPE ends the child; with it ignored (Python's
     default), False."""
     sock = sockets.unconnected()
-    ends = []
-    for action in ("SIG_DFL", "ignored"):
-        child = subprocess.run(
-            [sys.executable, "-c", HEARTBEAT_ON_INHERITED]
-            + [closing.__file__, str(sock.fileno()), action],
-            pass_fds=(sock.fileno(),),
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
-        assert not child.stderr, child.stderr
-        ends.append((child.stdout, child.returncode))
-    assert ends == [("", -signal.SIGPIPE), ("False\n", 0)]
+    assert heartbeat_in_children(sock) == [("", -signal.SIGPIPE), ("False\n", 0)]
 
 
 def answers_pong_and_more(sock, stop) -> bytes:

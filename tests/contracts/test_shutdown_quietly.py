@@ -93,7 +93,7 @@ def test_returns_true_when_the_peer_vanished(sockets):
 @pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])
 @pytest.mark.parametrize("closed_by", ["close()", "a with block", "TLS close()"])
 def test_returns_false_if_the_socket_is_already_closed(sockets, how, closed_by):
-    """ "Returns False if the socket is already closed (fileno() is -1)":
+    """ "Returns False if the socket is already closed (fileno() is -1...)":
     no EBADF."""
     if closed_by == "TLS close()":
         ours, _ = sockets.tls_pair()
@@ -128,6 +128,19 @@ def test_returns_false_once_the_connection_is_over(sockets):
     peer.close()
     assert ours.recv(1024) == b""  # the peer's FIN
     assert shutdown_quietly(ours) is False
+
+
+def test_after_a_close_that_a_makefile_outlives_the_shutdown_happens(sockets):
+    """ "(fileno() is -1: after a close() that a makefile() object outlives,
+    it is not yet, and the shutdown happens)": close(), then the call, with
+    a makefile() object still open: True, and the peer reads b''."""
+    ours, peer = sockets.pair()
+    with ours.makefile("rb") as file:
+        ours.close()
+        assert ours.fileno() != -1
+        assert shutdown_quietly(ours) is True
+        assert peer.recv(1) == b""
+    assert file.closed
 
 
 def test_returns_true_on_linux_if_the_peer_closed_first(sockets):

@@ -102,17 +102,29 @@ class Handler(closing.StoppableHTTPRequestHandler):
 
 
 class TLSHandler(Handler):
-    """Wraps its connection in TLS in setup(), as the docstring shows: the
-    socket it was given is detached, the server's `request` no longer holds
-    a descriptor. No finish() of its own: StoppableHTTPRequestHandler closes
-    the wrapper."""
+    """Wraps its connection in TLS in setup(), as the docstring shows, the
+    handshake left to the first read: the socket it was given is detached,
+    the server's `request` no longer holds a descriptor. No finish() of its
+    own: StoppableHTTPRequestHandler closes the wrapper."""
 
     context: ssl.SSLContext
 
     def setup(self):
         self.request.settimeout(TIMEOUT)  # bounds the handshake
-        self.request = self.context.wrap_socket(self.request, server_side=True)
+        self.request = self.context.wrap_socket(
+            self.request, server_side=True, do_handshake_on_connect=False
+        )
         super().setup()
+
+
+class HandshakeInSetupHandler(TLSHandler):
+    """As TLSHandler, but with the handshake in setup() (wrap_socket()'s
+    default), which the docstring advises against."""
+
+    def setup(self):
+        self.request.settimeout(TIMEOUT)
+        self.request = self.context.wrap_socket(self.request, server_side=True)
+        super(TLSHandler, self).setup()
 
 
 class QuitHandler(Handler):
@@ -779,7 +791,7 @@ def server_queued(server) -> bool:
 
 @pytest.mark.parametrize("request_kind", ["response cut", "upload cut"])
 def test_past_the_timeout_the_connections_still_open_are_shut_down(app, request_kind):
-    """Past the timeout, the connections still open are shut down (their
+    """Past the timeout, the connections still open (...) are shut down (their
     requests are cut ...; a handler reading a request body,
     self.rfile.read(n), gets it short, with no error ...) ... and stop()
     returns False after at most one second more.
@@ -814,15 +826,21 @@ def test_past_the_timeout_the_connections_still_open_are_shut_down(app, request_
 def test_a_handler_that_never_touches_its_socket_again_outlives_stop(app, tls, stuck):
     """... stop() returns False after at most one second more; a handler that
     never touches its socket again, or is still in setup() (a TLS
-    handshake), outlives stop(), and, its thread not a daemon, holds the
+    handshake there, whose connection stays open until setup() returns),
+    outlives stop(), and, its thread not a daemon, holds the
     process's exit until it ends.
 
     stop(0) returns False one second after its timeout; the handler's
     thread is still alive, and not a daemon (Python's exit waits for it).
     The one waiting on an Event had its connection shut down: its client
-    reads EOF, and its late response fails."""
+    reads EOF, and its late response fails. The one whose handshake (in
+    setup()) waits for a hello had not: its client reads nothing, no EOF,
+    until it closes."""
     before = set(threading.enumerate())
-    server = app(use_tls=stuck != "waits on an Event")
+    if stuck == "waits on an Event":
+        server = app()
+    else:
+        server = app(use_tls=True, base=HandshakeInSetupHandler)
     handler = handler_class(server)
     with connect(server) as client:
         if stuck == "waits on an Event":
@@ -844,6 +862,10 @@ def test_a_handler_that_never_touches_its_socket_again_outlives_stop(app, tls, s
         if stuck == "waits on an Event":
             assert read_until_eof(client) == (b"", "EOF")
             handler.release.set()
+        else:
+            client.settimeout(SHORT)
+            with pytest.raises(TimeoutError):
+                client.recv(1)  # not shut down: no EOF
     for thread in stuck_threads:
         thread.join(TIMEOUT)
     if stuck == "waits on an Event":
@@ -851,6 +873,28 @@ def test_a_handler_that_never_touches_its_socket_again_outlives_stop(app, tls, s
         assert server.errors == []
     else:
         assert [type(e).__name__ for e in server.errors] == ["SSLEOFError"]
+
+
+def test_a_handshake_in_the_first_read_is_woken_as_any_wait_for_a_request(app):
+    """So wrapped, the handshake happens in the handler's first read, its
+    wait for the first request, which stop() wakes as it wakes any (the
+    timeout bounds it meanwhile: a client that never sends its hello cannot
+    hold it)
+
+    A TLS handler wrapped as the docstring shows; a client connects and
+    never says hello; stop() returns True at once (no timeout to wait
+    out), and the client's connection ends: it reads a TLS alert record
+    (content type 21), then EOF; no handler error."""
+    server = app(use_tls=True)
+    with connect(server) as client:
+        assert wait_for_state(server, "waiting")  # its handshake reads
+        stopping = Stopping(server, TIMEOUT)
+        assert stopping.result() == ("returned", True)
+        assert stopping.took < SLACK
+        data, end = read_until_eof(client)
+    assert data[:1] == b"\x15"  # an alert
+    assert end == "EOF"
+    assert server.errors == []
 
 
 LISTENER_CASES = {
@@ -1223,7 +1267,7 @@ def wait_for_state(server, state, limit=TIMEOUT):
 
 
 def test_a_request_cut_while_its_headers_arrive_never_reaches_the_handler(app):
-    """Past the timeout, the connections still open are shut down (their
+    """Past the timeout, the connections still open (...) are shut down (their
     requests are cut: a request that had not reached do_GET() never does ...).
 
     A POST whose headers stop half-way: stop(SHORT) returns False, do_POST()
@@ -1301,7 +1345,7 @@ def test_stop_may_be_called_from_two_handlers_at_once(app):
 
 
 def test_a_handler_calling_stop_keeps_its_own_connection_past_the_timeout(app):
-    """Past the timeout, the connections still open are shut down (...), but
+    """Past the timeout, the connections still open (...) are shut down (...), but
     for a call from a handler not those of the handlers inside stop(), its
     own included (each can answer once its stop() returns, and its
     connection then closes).
@@ -1330,7 +1374,7 @@ def test_a_handler_calling_stop_keeps_its_own_connection_past_the_timeout(app):
 def test_a_request_on_a_connection_cut_before_it_was_parsed_never_reaches_do_get(
     app,
 ):
-    """Past the timeout, the connections still open are shut down (their
+    """Past the timeout, the connections still open (...) are shut down (their
     requests are cut: a request that had not reached do_GET() never does,
     and gets no answer ...).
 
@@ -1358,7 +1402,7 @@ def test_a_request_on_a_connection_cut_before_it_was_parsed_never_reaches_do_get
 
 
 def test_a_connection_cut_while_its_handler_works_answers_no_later_request(app):
-    """Past the timeout, the connections still open are shut down (their
+    """Past the timeout, the connections still open (...) are shut down (their
     requests are cut: a request that had not reached do_GET() never does,
     and gets no answer ...).
 
@@ -2000,7 +2044,9 @@ def own_tls(ignore_unexpected_eof: bool, handshake_timeout: float = TIMEOUT):
 
         def setup(self):
             self.request.settimeout(handshake_timeout)
-            self.request = server_context.wrap_socket(self.request, server_side=True)
+            self.request = server_context.wrap_socket(
+                self.request, server_side=True, do_handshake_on_connect=False
+            )
             super().setup()
 
     return OwnTLSHandler, client_context

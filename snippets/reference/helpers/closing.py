@@ -300,7 +300,9 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
 
     Returns True if it shut the connection down (or, below, the kernel took
     the shutdown of a socket with no connection yet). Returns False if the socket
-    is already closed (fileno() is -1) or the kernel answers ENOTCONN: the
+    is already closed (fileno() is -1: after a close() that a makefile()
+    object outlives, it is not yet, and the shutdown happens) or the kernel
+    answers ENOTCONN: the
     connection was reset, or it is over (you shut it down, the peer sent its
     FIN, and yours was acknowledged), or the kernel timed it out
     (keepalive, TCP_USER_TIMEOUT), or (on macOS, by its source, for
@@ -777,13 +779,18 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     from another thread first, then stop(); stop() alone returns, and
     leaves that loop polling the closed listener without a pause (a CPU
     kept busy) until shutdown(). Add TLS per connection, in the handler's
-    setup() (self.request.settimeout(...), so that a client that never
-    sends its hello cannot hold the handshake, then self.request =
-    context.wrap_socket(self.request, ...), then super().setup()), not by
-    wrapping the listening socket: a handshake inside accept() would hold
-    serve_forever(), and stop() with it. That timeout stays on the
-    connection, as its wait for each request, unless the handler's timeout
-    attribute sets another. The
+    setup() (self.request.settimeout(...), then self.request =
+    context.wrap_socket(self.request, server_side=True,
+    do_handshake_on_connect=False), then super().setup()), not by wrapping
+    the listening socket: a handshake inside accept() would hold
+    serve_forever(), and stop() with it. So wrapped, the handshake happens
+    in the handler's first read, its wait for the first request, which
+    stop() wakes as it wakes any (the timeout bounds it meanwhile: a client
+    that never sends its hello cannot hold it); a handshake in setup()
+    (do_handshake_on_connect=True, the default) comes before that wait:
+    stop() neither wakes nor shuts down its connection. That timeout stays
+    on the connection, as its wait for each request, unless the handler's
+    timeout attribute sets another. The
     handler closes such a wrapper when it finishes (the server closes only
     the socket it accepted, which the wrapping detached). Over TLS
     (OpenSSL 3), the client of a connection stop() wakes gets a
@@ -828,8 +835,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     goes out without the request's body being read, and the connection is
     then closed: a client that sends a whole body before it reads (as
     http.client does) may get BrokenPipeError or ConnectionResetError
-    instead of the 503. Past the timeout, the connections still open are
-    shut down (their requests are cut: a request that had not reached
+    instead of the 503. Past the timeout, the connections still open (but
+    one whose handler is still in setup(), below) are shut down (their
+    requests are cut: a request that had not reached
     do_GET() never does, and gets no answer; a handler reading a request
     body, self.rfile.read(n), gets it short, with no error: compare its
     length with Content-Length), but for a call from a handler
@@ -837,8 +845,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     answer once its stop() returns, and its connection then closes),
     and stop() returns False after at most one second more; a handler that
     never touches its socket again, or is still in setup() (a TLS
-    handshake), outlives stop(), and, its thread not a daemon, holds the
-    process's exit until it ends.
+    handshake there, whose connection stays open until setup() returns),
+    outlives stop(), and, its thread not a daemon, holds the process's exit
+    until it ends.
     stop(timeout) takes an int or a float, in seconds: it raises ValueError
     for a timeout that is None, negative, NaN or above 1e6, once it has
     stopped accepting, before it wakes anything. It raises

@@ -875,7 +875,10 @@ def test_a_handler_that_never_touches_its_socket_again_outlives_stop(app, tls, s
         assert [type(e).__name__ for e in server.errors] == ["SSLEOFError"]
 
 
-def test_a_handshake_in_the_first_read_is_woken_as_any_wait_for_a_request(app):
+@pytest.mark.parametrize(
+    "ignore", [False, True], ids=["default", "OP_IGNORE_UNEXPECTED_EOF"]
+)
+def test_a_handshake_in_the_first_read_is_woken_as_any_wait_for_a_request(app, ignore):
     """So wrapped, the handshake happens in the handler's first read, its
     wait for the first request, which stop() wakes as it wakes any (the
     timeout bounds it meanwhile: a client that never sends its hello cannot
@@ -884,15 +887,17 @@ def test_a_handshake_in_the_first_read_is_woken_as_any_wait_for_a_request(app):
     A TLS handler wrapped as the docstring shows; a client connects and
     never says hello; stop() returns True at once (no timeout to wait
     out), and the client's connection ends: it reads a TLS alert record
-    (content type 21), then EOF; no handler error."""
-    server = app(use_tls=True)
+    (content type 21), then EOF, or with ssl.OP_IGNORE_UNEXPECTED_EOF on
+    the server's context only EOF; no handler error."""
+    handler, _ = own_tls(ignore)
+    server = app(base=handler)
     with connect(server) as client:
         assert wait_for_state(server, "waiting")  # its handshake reads
         stopping = Stopping(server, TIMEOUT)
         assert stopping.result() == ("returned", True)
         assert stopping.took < SLACK
         data, end = read_until_eof(client)
-    assert data[:1] == b"\x15"  # an alert
+    assert data[:1] == (b"" if ignore else b"\x15")  # 21: an alert
     assert end == "EOF"
     assert server.errors == []
 

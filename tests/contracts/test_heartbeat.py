@@ -155,6 +155,20 @@ def test_on_a_miss_shuts_the_connection_down_both_ways_and_returns_false(
         ours.send(b"more")
 
 
+def test_over_tcp_a_late_pong_after_a_miss_draws_a_reset(sockets):
+    """ "(over TCP, a late pong, or anything else the peer sends after the
+    miss, makes this side's kernel reset the connection)": the peer reads the
+    ping but answers only after the miss; its end is then reset (CLOSE), and
+    its next send() fails."""
+    ours, peer = sockets.pair()
+    assert heartbeat(ours, 0.05) is False
+    assert peer.recv(64) == b"ping"
+    peer.sendall(b"pong")
+    sockets.wait_for_state(peer, sockets.TCP_CLOSE)
+    with pytest.raises((ConnectionResetError, BrokenPipeError)):
+        peer.send(b"more")
+
+
 @pytest.mark.parametrize(
     "case", ["reset", "vanished", "never connected", "already closed"]
 )

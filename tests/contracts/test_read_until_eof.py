@@ -548,6 +548,34 @@ def test_its_own_shutdown_for_reading_reads_as_a_fin(sockets, when):
     assert sockets.tcp_state(peer) in (TCP_ESTABLISHED, sockets.TCP_CLOSE_WAIT)
 
 
+@pytest.mark.parametrize("how", ["SHUT_RDWR", "SHUT_RD"])
+def test_over_tcp_data_after_its_own_shut_rdwr_resets(sockets, how):
+    """ "Over TCP, after SHUT_RDWR, data the peer sends once it is made resets
+    the connection (this side's own kernel sends the reset): the call then
+    raises ConnectionResetError, and what it had read is lost; after
+    SHUT_RD alone, Linux still hands such data to the call, which returns
+    it": the peer sends half a message, we shut down, the peer sends the
+    rest; after SHUT_RDWR the peer's end is reset (CLOSE) and the call
+    raises ConnectionResetError at once; after SHUT_RD it returns both
+    parts at once."""
+    ours, peer = sockets.pair()
+    half, rest = b"PUT /x 100\n0123456789", b"rest"
+    peer.sendall(half)
+    sockets.wait_until_queued(ours, len(half))
+    ours.shutdown(getattr(socket, how))
+    peer.sendall(rest)
+    if how == "SHUT_RDWR":
+        sockets.wait_for_state(peer, sockets.TCP_CLOSE)  # our reset came
+        start = time.monotonic()
+        with pytest.raises(ConnectionResetError):
+            read_until_eof(ours, timeout=WAIT)
+        assert time.monotonic() - start < SLACK
+    else:
+        sockets.wait_until_queued(ours, len(half + rest))
+        result, took = timed(read_until_eof, ours, timeout=WAIT)
+        assert (result, took < SLACK) == (half + rest, True)
+
+
 def test_an_ssl_socket_without_ragged_eofs_raises_on_its_own_shutdown_for_reading(
     sockets,
 ):

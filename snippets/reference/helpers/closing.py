@@ -248,6 +248,11 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     recv() then returns b'' with no FIN from the peer, and what was read
     may be incomplete (an ssl.SSLSocket made with
     suppress_ragged_eofs=False raises ssl.SSLEOFError there instead).
+    Over TCP, after SHUT_RDWR, data the peer sends once it is made resets
+    the connection (this side's own kernel sends the reset): the call then
+    raises ConnectionResetError, and what it had read is lost; after
+    SHUT_RD alone, Linux still hands such data to the call, which returns
+    it.
     Shut an ssl.SSLSocket down for reading with
     socket.socket.shutdown(sock, socket.SHUT_RD): SSLSocket.shutdown() ends
     the TLS layer first, and the call then returns the peer's TLS records
@@ -404,7 +409,9 @@ def heartbeat(sock, deadline):
     after the deadline while the call ran late. On a miss (no pong in time,
     another answer, b'', an OSError) it shuts the connection down in both
     directions and returns False: a late pong could otherwise answer the
-    next ping, so every later call on this socket returns False too. An
+    next ping, so every later call on this socket returns False too (over
+    TCP, a late pong, or anything else the peer sends after the miss, makes
+    this side's kernel reset the connection). An
     exception raised while the call runs (KeyboardInterrupt from Ctrl+C,
     or one a signal handler raises) shuts the connection down too, then
     propagates; one that is an OSError (a TimeoutError, say) may instead

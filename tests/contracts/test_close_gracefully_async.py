@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import math
+import os
 import signal
 import socket
 import ssl
@@ -1224,9 +1225,10 @@ def test_over_tls_with_a_small_reader_limit_each_byte_counts_once(
 
 
 def test_over_tls_zero_may_miss_a_close_notify_still_unread(tls_contexts):
-    """so 0 takes an EOF already received with nothing before it (over TLS,
-    one that asyncio has already read, reader.at_eof(): a close_notify still
-    unread in the kernel, the event loop busy meanwhile, may give False).
+    """so 0 takes an EOF already received with nothing before it (over TLS
+    ..., one that asyncio has already read, reader.at_eof(): a close_notify
+    ... still unread in the kernel, the event loop busy meanwhile, may give
+    False).
 
     The TLS peer sends its close_notify first, while the event loop is busy
     (0.3 s), so that it waits unread in the kernel (the reader is not at
@@ -1248,6 +1250,43 @@ def test_over_tls_zero_may_miss_a_close_notify_still_unread(tls_contexts):
                 assert result is False
             assert writer.transport.is_closing() and raw.fileno() == -1
             await peer.result()
+
+    run(main())
+
+
+# Closes its stdout (fd 1 then points to /dev/null), then reads its stdin
+# to the end.
+CLOSES_STDOUT_THEN_READS = (
+    "import os, sys; os.close(1); os.open(os.devnull, os.O_WRONLY); "
+    "sys.stdin.buffer.read()"
+)
+
+
+def test_over_pipes_zero_may_miss_an_eof_still_unread():
+    """so 0 takes an EOF already received with nothing before it (over ...
+    a subprocess's pipes, one that asyncio has already read,
+    reader.at_eof(): ... a pipe's end, still unread in the kernel, the event
+    loop busy meanwhile, may give False).
+
+    A child closes its stdout while the event loop does not run (the test
+    waits, blocking, until the child's fd 1 is no longer the pipe): the
+    reader is not at EOF, and timeout 0 gives False (asyncio takes a
+    pipe's end in several turns of the loop), on every version here; the
+    child still gets our EOF and exits."""
+
+    async def main():
+        async with python_child(CLOSES_STDOUT_THEN_READS) as process:
+            reader, writer = process.stdout, process.stdin
+            stdout = f"/proc/{process.pid}/fd/1"
+            for _ in range(2000):  # bounded: until the child has closed it
+                if not os.readlink(stdout).startswith("pipe:"):
+                    break
+                time.sleep(0.005)  # the scenario: the loop does not run
+            assert not os.readlink(stdout).startswith("pipe:")
+            assert not reader.at_eof()
+            result = await closing.close_gracefully_async(reader, writer, 0)
+            assert result is False
+            assert await asyncio.wait_for(process.wait(), TIMEOUT) == 0
 
     run(main())
 

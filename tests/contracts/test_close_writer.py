@@ -931,9 +931,10 @@ def test_over_tls_data_left_unread_fails_the_close_or_hides_the_close_notify(
 
 
 def test_with_so_linger_on_with_a_time_close_blocks_the_loop_past_the_timeout():
-    """With SO_LINGER on with a time (not 0), asyncio's close() of the socket
-    waits, blocking the event loop, until the kernel has sent what is queued
-    or that time has run: the timeout does not bound the call then.
+    """Over TCP, ... with SO_LINGER on with a time (not 0), asyncio's close()
+    of the socket waits, blocking the event loop, until the kernel has sent
+    what is queued or that time has run: the timeout does not bound the call
+    then.
 
     SO_LINGER on with 1 s; a peer that reads nothing, with a 16 KiB receive
     buffer; 300 kB written, all taken by the kernel (asyncio's buffer empty,
@@ -1231,9 +1232,9 @@ def test_another_descriptor_holding_the_socket_keeps_the_connection_open(holder)
 
 
 def test_with_so_linger_on_and_0_it_gives_true_and_the_peer_a_reset():
-    """With SO_LINGER on and 0 (abort()'s setting), asyncio's close() of the
-    socket resets the connection: True all the same, and the peer gets a
-    reset, not a FIN.
+    """Over TCP, with SO_LINGER on and 0 (abort()'s setting), asyncio's
+    close() of the socket resets the connection: True all the same, and the
+    peer gets a reset, not a FIN
 
     SO_LINGER on and 0 on the writer's socket, b"hi" written: True, and
     the peer's reads end in a reset."""
@@ -1248,6 +1249,37 @@ def test_with_so_linger_on_and_0_it_gives_true_and_the_peer_a_reset():
             assert await closing.close_writer(writer, TIMEOUT) is True
             _, end = await read_all(peer)
             assert end == "reset"
+
+    run(main())
+
+
+@pytest.mark.parametrize("linger", [0, 2], ids=["SO_LINGER 0", "SO_LINGER 2 s"])
+def test_on_af_unix_linux_ignores_so_linger(linger):
+    """On AF_UNIX, Linux ignores SO_LINGER.
+
+    An AF_UNIX socketpair, SO_LINGER on. With 0 and b"hi" written: True, and
+    the peer reads b"hi", then its end, no reset. With 2 s and 16 MB
+    written that the peer does not read: timeout 0.3 s gives False within
+    it (the close does not block the loop), the writer aborted."""
+
+    async def main():
+        ours, peer = socket.socketpair()
+        with peer:
+            peer.setblocking(False)
+            reader, writer = await asyncio.open_connection(sock=ours)
+            ours.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, linger)
+            )
+            if linger == 0:
+                writer.write(b"hi")
+                assert await closing.close_writer(writer, TIMEOUT) is True
+                assert await read_all(peer) == (b"hi", "EOF")
+            else:
+                writer.write(PAYLOAD)
+                start = time.monotonic()
+                assert await closing.close_writer(writer, 0.3) is False
+                assert time.monotonic() - start < 0.3 + SLACK
+                assert writer.transport.is_closing() and ours.fileno() == -1
 
     run(main())
 

@@ -551,13 +551,14 @@ def test_its_own_shutdown_for_reading_reads_as_a_fin(sockets, when):
 @pytest.mark.parametrize("how", ["SHUT_RDWR", "SHUT_RD"])
 def test_over_tcp_data_after_its_own_shut_rdwr_resets(sockets, how):
     """ "Over TCP, after SHUT_RDWR, data the peer sends once it is made resets
-    the connection (this side's own kernel sends the reset): the call then
-    raises ConnectionResetError, and what it had read is lost; after
-    SHUT_RD alone, Linux still hands such data to the call, which returns
-    it": the peer sends half a message, we shut down, the peer sends the
-    rest; after SHUT_RDWR the peer's end is reset (CLOSE) and the call
-    raises ConnectionResetError at once; after SHUT_RD it returns both
-    parts at once."""
+    the connection (this side's own kernel sends the reset): if it arrives
+    before the call's next read, the call raises ConnectionResetError, and
+    what it had read is lost; after SHUT_RD alone, Linux still hands such
+    data to the call, which returns it": the peer sends half a message, we
+    shut down, the peer sends the rest, which arrives before the call;
+    after SHUT_RDWR the peer's end is reset (CLOSE) and the call raises
+    ConnectionResetError at once; after SHUT_RD it returns both parts at
+    once."""
     ours, peer = sockets.pair()
     half, rest = b"PUT /x 100\n0123456789", b"rest"
     peer.sendall(half)
@@ -574,6 +575,30 @@ def test_over_tcp_data_after_its_own_shut_rdwr_resets(sockets, how):
         sockets.wait_until_queued(ours, len(half + rest))
         result, took = timed(read_until_eof, ours, timeout=WAIT)
         assert (result, took < SLACK) == (half + rest, True)
+
+
+@pytest.mark.parametrize("how", ["SHUT_RDWR", "SHUT_RD"])
+def test_data_after_the_call_returned_is_left_to_the_next_read(sockets, how):
+    """ "Data that arrives once the call has returned (a call woken by
+    another thread returns at once) is left to the next read: the reset, or
+    the data": the peer sends half a message, we shut down, the call
+    returns that half; only then the peer sends the rest; the next call
+    raises ConnectionResetError (SHUT_RDWR: the peer's end is reset) or
+    returns the rest (SHUT_RD)."""
+    ours, peer = sockets.pair()
+    half, rest = b"PUT /x 100\n0123456789", b"rest"
+    peer.sendall(half)
+    sockets.wait_until_queued(ours, len(half))
+    ours.shutdown(getattr(socket, how))
+    assert read_until_eof(ours, timeout=WAIT) == half
+    peer.sendall(rest)
+    if how == "SHUT_RDWR":
+        sockets.wait_for_state(peer, sockets.TCP_CLOSE)
+        with pytest.raises(ConnectionResetError):
+            read_until_eof(ours, timeout=WAIT)
+    else:
+        sockets.wait_until_queued(ours, len(rest))
+        assert read_until_eof(ours, timeout=WAIT) == rest
 
 
 def test_an_ssl_socket_without_ragged_eofs_raises_on_its_own_shutdown_for_reading(

@@ -664,6 +664,7 @@ REJECTED = {  # what is pipelined: (the status, or the error page's code)
     "a version it cannot read": (f"GET /next FOO/1\r\nHost: {HOST}\r\n\r\n", "400"),
     # BaseHTTPRequestHandler reads headers after an HTTP/0.9 request line too
     "HTTP/0.9": ("GET /next\r\n\r\n", "503"),
+    "a single word (no version)": ("NEXT\r\n\r\n", "400"),
 }
 
 

@@ -137,7 +137,10 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     keeps its window shut or never answers gets no reset, but the kernel
     drops the orphan once its probes or retransmissions reach
     tcp_orphan_retries (tcp_probe_timer() and tcp_write_timeout() in
-    net/ipv4/tcp_timer.c, Linux v6.6, read, not run here); True says the
+    net/ipv4/tcp_timer.c, Linux v6.6, read, not run here), and resets it at
+    once when the system is over tcp_max_orphans or short of TCP memory
+    (tcp_check_oom() from tcp_close(), net/ipv4/tcp.c; tcp(7); not run
+    here); True says the
     peer's FIN arrived, not that your data did. abort() a connection that
     must end at once. For stream
     sockets (SOCK_STREAM, TLS over them included): on a SOCK_SEQPACKET
@@ -249,10 +252,12 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     may be incomplete (an ssl.SSLSocket made with
     suppress_ragged_eofs=False raises ssl.SSLEOFError there instead).
     Over TCP, after SHUT_RDWR, data the peer sends once it is made resets
-    the connection (this side's own kernel sends the reset): the call then
-    raises ConnectionResetError, and what it had read is lost; after
-    SHUT_RD alone, Linux still hands such data to the call, which returns
-    it.
+    the connection (this side's own kernel sends the reset): if it arrives
+    before the call's next read, the call raises ConnectionResetError, and
+    what it had read is lost; after SHUT_RD alone, Linux still hands such
+    data to the call, which returns it. Data that arrives once the call has
+    returned (a call woken by another thread returns at once) is left to
+    the next read: the reset, or the data.
     Shut an ssl.SSLSocket down for reading with
     socket.socket.shutdown(sock, socket.SHUT_RD): SSLSocket.shutdown() ends
     the TLS layer first, and the call then returns the peer's TLS records
@@ -547,12 +552,13 @@ async def close_writer(writer, timeout=5.0):
     False, it counts as closed only a loop iteration later); the abort
     itself takes a few loop iterations more. Like every asyncio timeout, it
     holds while the event loop runs: code that blocks the loop (a
-    time.sleep() in another task, say) delays the return by as long. With
-    SO_LINGER on and 0 (abort()'s setting), asyncio's close() of the socket
-    resets the connection: True all the same, and the peer gets a reset, not
-    a FIN. With SO_LINGER on with a time (not 0), asyncio's close() of the
-    socket waits, blocking the event loop, until the kernel has sent what is
-    queued or that time has run: the timeout does not bound the call then. A
+    time.sleep() in another task, say) delays the return by as long. Over
+    TCP, with SO_LINGER on and 0 (abort()'s setting), asyncio's close() of
+    the socket resets the connection: True all the same, and the peer gets a
+    reset, not a FIN; with SO_LINGER on with a time (not 0), asyncio's
+    close() of the socket waits, blocking the event loop, until the kernel
+    has sent what is queued or that time has run: the timeout does not bound
+    the call then. On AF_UNIX, Linux ignores SO_LINGER. A
     task cancelled before its first step runs none of it, and the
     writer stays open (asyncio.wait_for(close_writer(writer), 0) with the
     default task factory, say):
@@ -635,9 +641,9 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     included (close_writer() gets what is left of it); once it is spent,
     one more read takes what has arrived, so 0 takes an EOF already
     received with nothing before it
-    (over TLS, one that asyncio has already read, reader.at_eof(): a
-    close_notify still unread in the kernel, the event loop busy meanwhile,
-    may give False).
+    (over TLS or a subprocess's pipes, one that asyncio has already read,
+    reader.at_eof(): a close_notify, or a pipe's end, still unread in the
+    kernel, the event loop busy meanwhile, may give False).
     Like every asyncio timeout, it holds while the event loop runs: code
     that blocks the loop (a time.sleep() in another task, say) delays the
     return by as long.

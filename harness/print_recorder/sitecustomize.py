@@ -5,9 +5,10 @@ this only records, for the suite, which line of the program each print() call
 came from and what it printed, one JSON line per call, in the file named by
 $RECORD_PRINTS, with the time (harness/capture/ places prints among the
 segments it captured). pytest-examples then compares those calls with the
-#> lines (harness/examples_compat.py). It also refuses, through an audit hook, any bind
-or connect to an address that is not loopback: the site's programs talk to
-127.0.0.1 and ::1 only.
+#> lines (harness/examples_compat.py). It also refuses, through an audit hook, a bind,
+connect, sendto() or sendmsg() to an address that is not loopback, and says so
+on stderr (which fails the run): the site's programs talk to 127.0.0.1 and ::1
+only.
 Standard library only, so the program starts as fast as it would alone.
 """
 
@@ -24,11 +25,16 @@ _RECORD = os.environ.get("RECORD_PRINTS")
 
 
 def _loopback_only(event, args):
-    if event not in ("socket.bind", "socket.connect", "socket.sendto"):
+    if event not in (
+        "socket.bind",
+        "socket.connect",
+        "socket.sendto",
+        "socket.sendmsg",
+    ):
         return
     address = args[1]
     if not isinstance(address, tuple):
-        return  # AF_UNIX paths and other families stay on this machine
+        return  # AF_UNIX paths, other families, sendmsg() with no address
     host = address[0]
     try:
         if ipaddress.ip_address(host.split("%")[0]).is_loopback:
@@ -37,6 +43,9 @@ def _loopback_only(event, args):
         if host == "localhost":
             return
     message = f"{event} to {address!r}: the site's programs use 127.0.0.1 or ::1 only"
+    # Also on stderr, which fails the run: a program that catches OSError
+    # would otherwise swallow the refusal and pass.
+    os.write(2, f"refused: {message}\n".encode())
     raise PermissionError(errno.EACCES, message)
 
 

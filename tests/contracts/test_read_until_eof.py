@@ -548,24 +548,27 @@ def test_its_own_shutdown_for_reading_reads_as_a_fin(sockets, when):
     assert sockets.tcp_state(peer) in (TCP_ESTABLISHED, sockets.TCP_CLOSE_WAIT)
 
 
-@pytest.mark.parametrize("how", ["SHUT_RDWR", "SHUT_RD"])
+@pytest.mark.parametrize("how", ["SHUT_RDWR", "SHUT_RD", "SHUT_WR, then SHUT_RD"])
 def test_over_tcp_data_after_its_own_shut_rdwr_resets(sockets, how):
     """ "Over TCP, after SHUT_RDWR, data the peer sends once it is made resets
     the connection (this side's own kernel sends the reset): if it arrives
     before the call's next read, the call raises ConnectionResetError, and
-    what it had read is lost; after SHUT_RD alone, Linux still hands such
-    data to the call, which returns it": the peer sends half a message, we
-    shut down, the peer sends the rest, which arrives before the call;
-    after SHUT_RDWR the peer's end is reset (CLOSE) and the call raises
-    ConnectionResetError at once; after SHUT_RD it returns both parts at
-    once."""
+    what it had read is lost; after SHUT_RD alone, on a socket whose
+    sending is still open, Linux still hands such data to the call, which
+    returns it (once its sending is shut down too, SHUT_WR before or after,
+    SHUT_RD acts as SHUT_RDWR)": the peer sends half a message, we shut
+    down, the peer sends the rest, which arrives before the call; after
+    SHUT_RDWR, or SHUT_WR then SHUT_RD, the peer's end is reset (CLOSE) and
+    the call raises ConnectionResetError at once; after SHUT_RD alone it
+    returns both parts at once."""
     ours, peer = sockets.pair()
     half, rest = b"PUT /x 100\n0123456789", b"rest"
     peer.sendall(half)
     sockets.wait_until_queued(ours, len(half))
-    ours.shutdown(getattr(socket, how))
+    for name in how.split(", then "):
+        ours.shutdown(getattr(socket, name))
     peer.sendall(rest)
-    if how == "SHUT_RDWR":
+    if how != "SHUT_RD":
         sockets.wait_for_state(peer, sockets.TCP_CLOSE)  # our reset came
         start = time.monotonic()
         with pytest.raises(ConnectionResetError):

@@ -129,6 +129,16 @@ BAD_PROGRAMS = {
         "    pass\n",
         ["[Errno 13] socket.bind to ('0.0.0.0', 0)", "127.0.0.1 or ::1 only"],
     ),
+    "catches_the_refusal.py": (  # a program that swallows the refusal fails too
+        "import socket\n\n"
+        "with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:\n"
+        "    try:\n"
+        '        sock.sendmsg([b"x"], [], 0, ("192.0.2.1", 9))\n'
+        "    except OSError:\n"
+        '        print("refused")\n'
+        "        #> refused\n",
+        ["wrote to stderr", "refused: socket.sendmsg to ('192.0.2.1', 9)"],
+    ),
 }
 
 

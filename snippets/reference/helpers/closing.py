@@ -254,8 +254,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     Over TCP, after SHUT_RDWR, data the peer sends once it is made resets
     the connection (this side's own kernel sends the reset): if it arrives
     before the call's next read, the call raises ConnectionResetError, and
-    what it had read is lost; after SHUT_RD alone, Linux still hands such
-    data to the call, which returns it. Data that arrives once the call has
+    what it had read is lost; after SHUT_RD alone, on a socket whose
+    sending is still open, Linux still hands such data to the call, which
+    returns it (once its sending is shut down too, SHUT_WR before or after,
+    SHUT_RD acts as SHUT_RDWR). Data that arrives once the call has
     returned (a call woken by another thread returns at once) is left to
     the next read: the reset, or the data.
     Shut an ssl.SSLSocket down for reading with

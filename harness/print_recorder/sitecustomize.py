@@ -36,8 +36,10 @@ def _loopback_only(event, args):
     if not isinstance(address, tuple):
         return  # AF_UNIX paths, other families, sendmsg() with no address
     host = address[0]
+    if isinstance(host, (bytes, bytearray)):  # the socket module takes these too
+        host = bytes(host).decode("ascii", "replace")
     try:
-        if ipaddress.ip_address(host.split("%")[0]).is_loopback:
+        if ipaddress.ip_address(str(host).split("%")[0]).is_loopback:
             return
     except ValueError:
         if host == "localhost":

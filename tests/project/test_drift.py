@@ -139,6 +139,16 @@ BAD_PROGRAMS = {
         "        #> refused\n",
         ["wrote to stderr", "refused: socket.sendmsg to ('192.0.2.1', 9)"],
     ),
+    "bytes_host.py": (  # a host given as bytes is an address too
+        "import socket\n\n"
+        "with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:\n"
+        "    try:\n"
+        '        sock.sendto(b"x", (b"192.0.2.1", 9))\n'
+        "    except Exception:\n"
+        '        print("refused")\n'
+        "        #> refused\n",
+        ["wrote to stderr", "refused: socket.sendto to (b'192.0.2.1', 9)"],
+    ),
 }
 
 

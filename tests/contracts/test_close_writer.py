@@ -1294,13 +1294,16 @@ def test_a_tls_writer_closed_twice_before_the_call(tls_contexts, role, expected)
     close() calls, or abort() and then close()), has let go of its TLS
     protocol: nothing can abort it, so it closes only once the peer's
     close_notify or FIN arrives, or asyncio's ssl_shutdown_timeout ends it:
-    False at the timeout then, the connection still open, not aborted.
+    False at the timeout then, the connection still open, not aborted, and
+    the wait this call gives up cancels the writer's own: a later
+    writer.wait_closed() raises CancelledError, even once it has closed.
 
     A TLS writer whose close() was called twice: against a peer that
     answers nothing, False at the timeout (no AttributeError: an earlier
     version raised one on 3.11 to 3.13), the connection aborted on 3.10
-    and still open after it; against a peer that answers the close_notify,
-    True."""
+    and still open after it, and on 3.11 to 3.13 a later wait_closed(),
+    once the peer has closed, raises CancelledError; against a peer that
+    answers the close_notify, True."""
 
     async def main():
         async with tls_connected(tls_contexts, role) as (_, writer, raw, peer):
@@ -1315,6 +1318,10 @@ def test_a_tls_writer_closed_twice_before_the_call(tls_contexts, role, expected)
                 assert (raw.fileno() == -1) is (sys.version_info < (3, 11))
                 peer.stop.set()
             await peer.result()
+            if not expected and sys.version_info >= (3, 11):
+                await until(lambda: raw.fileno() == -1)  # closed at the peer's end
+                with pytest.raises(asyncio.CancelledError):
+                    await writer.wait_closed()
 
     run(main())
 

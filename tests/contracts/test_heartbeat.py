@@ -156,10 +156,10 @@ def test_on_a_miss_shuts_the_connection_down_both_ways_and_returns_false(
 
 
 def test_over_tcp_a_late_pong_after_a_miss_draws_a_reset(sockets):
-    """ "(over TCP, a late pong, or anything else the peer sends after the
-    miss, makes this side's kernel reset the connection)": the peer reads the
-    ping but answers only after the miss; its end is then reset (CLOSE), and
-    its next send() fails."""
+    """ "(over TCP, a late pong, or anything else the peer sends once the miss
+    has shut the connection down, makes this side's kernel reset it)": the
+    peer reads the ping but answers only after the miss; its end is then
+    reset (CLOSE), and its next send() fails."""
     ours, peer = sockets.pair()
     assert heartbeat(ours, 0.05) is False
     assert peer.recv(64) == b"ping"

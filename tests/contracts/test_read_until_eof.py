@@ -604,6 +604,60 @@ def test_data_after_the_call_returned_is_left_to_the_next_read(sockets, how):
         assert read_until_eof(ours, timeout=WAIT) == rest
 
 
+@pytest.mark.parametrize("ragged", [True, False], ids=["default", "strict EOFs"])
+def test_over_tls_the_reset_after_its_own_shut_rdwr_differs_by_version(sockets, ragged):
+    """ "on an ssl.SSLSocket the reset raises ConnectionResetError on 3.13,
+    while on 3.10.13 to 3.12.1 it reads as the end (the call returns what it
+    had read; ssl.SSLEOFError with suppress_ragged_eofs=False)": the TLS
+    peer sends half a message; socket.socket.shutdown(ours, SHUT_RDWR); the
+    peer sends the rest, which draws our reset (its end in CLOSE); then the
+    call."""
+    ours, peer = sockets.tls_pair(ours_is_client=False, suppress_ragged_eofs=ragged)
+    half = b"PUT /x 100\n0123456789"
+    peer.sendall(half)
+    sockets.wait_until_queued(ours, len(half))
+    socket.socket.shutdown(ours, socket.SHUT_RDWR)
+    peer.sendall(b"rest")
+    sockets.wait_for_state(peer, sockets.TCP_CLOSE)
+    if sys.version_info >= (3, 13):
+        with pytest.raises(ConnectionResetError):
+            read_until_eof(ours, timeout=WAIT)
+    elif ragged:
+        assert read_until_eof(ours, timeout=WAIT) == half
+    else:
+        with pytest.raises(ssl.SSLEOFError):
+            read_until_eof(ours, timeout=WAIT)
+
+
+@pytest.mark.parametrize("ragged", [True, False], ids=["default", "strict EOFs"])
+def test_over_tls_data_after_a_read_ended_at_its_own_shutdown_is_never_read(
+    sockets, ragged
+):
+    """ "once a read has ended at its own shutdown, later reads end the same
+    way (b'', or that error): data that arrives after it is never returned":
+    the TLS peer sends half a message; socket.socket.shutdown(ours,
+    SHUT_RD); the call ends (the half, or SSLEOFError); the peer then sends
+    the rest, which is queued in the kernel; the next call ends the same
+    way: b'', or SSLEOFError."""
+    ours, peer = sockets.tls_pair(ours_is_client=False, suppress_ragged_eofs=ragged)
+    half = b"PUT /x 100\n0123456789"
+    peer.sendall(half)
+    sockets.wait_until_queued(ours, len(half))
+    socket.socket.shutdown(ours, socket.SHUT_RD)
+    if ragged:
+        assert read_until_eof(ours, timeout=WAIT) == half
+    else:
+        with pytest.raises(ssl.SSLEOFError):
+            read_until_eof(ours, timeout=WAIT)
+    peer.sendall(b"rest")
+    sockets.wait_until_queued(ours, len(b"rest"))
+    if ragged:
+        assert read_until_eof(ours, timeout=WAIT) == b""
+    else:
+        with pytest.raises(ssl.SSLEOFError):
+            read_until_eof(ours, timeout=WAIT)
+
+
 def test_an_ssl_socket_without_ragged_eofs_raises_on_its_own_shutdown_for_reading(
     sockets,
 ):

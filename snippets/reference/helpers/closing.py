@@ -259,7 +259,12 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     returns it (once its sending is shut down too, SHUT_WR before or after,
     SHUT_RD acts as SHUT_RDWR). Data that arrives once the call has
     returned (a call woken by another thread returns at once) is left to
-    the next read: the reset, or the data.
+    the next read: the reset, or the data. That is a plain socket's; on an
+    ssl.SSLSocket the reset raises ConnectionResetError on 3.13, while on
+    3.10.13 to 3.12.1 it reads as the end (the call returns what it had
+    read; ssl.SSLEOFError with suppress_ragged_eofs=False), and once a read
+    has ended at its own shutdown, later reads end the same way (b'', or
+    that error): data that arrives after it is never returned.
     Shut an ssl.SSLSocket down for reading with
     socket.socket.shutdown(sock, socket.SHUT_RD): SSLSocket.shutdown() ends
     the TLS layer first, and the call then returns the peer's TLS records
@@ -417,8 +422,8 @@ def heartbeat(sock, deadline):
     another answer, b'', an OSError) it shuts the connection down in both
     directions and returns False: a late pong could otherwise answer the
     next ping, so every later call on this socket returns False too (over
-    TCP, a late pong, or anything else the peer sends after the miss, makes
-    this side's kernel reset the connection). An
+    TCP, a late pong, or anything else the peer sends once the miss has
+    shut the connection down, makes this side's kernel reset it). An
     exception raised while the call runs (KeyboardInterrupt from Ctrl+C,
     or one a signal handler raises) shuts the connection down too, then
     propagates; one that is an OSError (a TimeoutError, say) may instead
@@ -583,7 +588,9 @@ async def close_writer(writer, timeout=5.0):
     close()), has let go of its TLS
     protocol: nothing can abort it, so it closes only once the peer's
     close_notify or FIN arrives, or asyncio's ssl_shutdown_timeout ends it:
-    False at the timeout then, the connection still open, not aborted.
+    False at the timeout then, the connection still open, not aborted, and
+    the wait this call gives up cancels the writer's own: a later
+    writer.wait_closed() raises CancelledError, even once it has closed.
     Every other writer is closed when this returns or
     raises, in every case: ValueError for a timeout out of range,
     CancelledError if the task running it is cancelled once it has started,

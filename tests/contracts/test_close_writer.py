@@ -1291,7 +1291,7 @@ def test_on_af_unix_linux_ignores_so_linger(linger):
 )
 def test_a_tls_writer_closed_twice_before_the_call(tls_contexts, role, expected):
     """On 3.11 to 3.13, a TLS writer closed twice, before this call ... (two
-    close() calls, or abort() and then close()), has let go of its TLS
+    close() calls; ...), has let go of its TLS
     protocol: nothing can abort it, so it closes only once the peer's
     close_notify or FIN arrives, or asyncio's ssl_shutdown_timeout ends it:
     False at the timeout then, the connection still open, not aborted, and
@@ -1326,10 +1326,38 @@ def test_a_tls_writer_closed_twice_before_the_call(tls_contexts, role, expected)
     run(main())
 
 
+def test_a_tls_writer_aborted_then_closed_before_the_call_gives_true(tls_contexts):
+    """(two close() calls; one aborted first, abort() and then close(), is
+    closed by the abort: True)
+
+    A TLS writer whose peer answers nothing; abort(), then close(), before
+    the call: True at once, the socket closed, and a later wait_closed()
+    returns."""
+
+    async def main():
+        async with tls_connected(tls_contexts, reads_then_neither) as (
+            _,
+            writer,
+            raw,
+            peer,
+        ):
+            writer.transport.abort()
+            writer.close()  # the scenario: abort(), then close()
+            start = time.monotonic()
+            assert await closing.close_writer(writer, SHORT) is True
+            assert time.monotonic() - start < SLACK
+            assert raw.fileno() == -1
+            await asyncio.wait_for(writer.wait_closed(), TIMEOUT)
+            peer.stop.set()
+            await peer.result()
+
+    run(main())
+
+
 def test_a_tls_writer_closed_again_by_another_task_during_the_call(tls_contexts):
     """On 3.11 to 3.13, a TLS writer closed twice, before this call or by
-    another task during it (two close() calls, or abort() and then
-    close()), has let go of its TLS protocol: nothing can abort it, so it
+    another task during it (two close() calls; ...), has let go of its TLS
+    protocol: nothing can abort it, so it
     closes only once the peer's close_notify or FIN arrives, or asyncio's
     ssl_shutdown_timeout ends it: False at the timeout then, the connection
     still open, not aborted.

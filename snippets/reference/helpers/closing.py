@@ -584,8 +584,8 @@ async def close_writer(writer, timeout=5.0):
     its close_notify first closes without sending its own (a strict peer's
     unwrap() then raises SSLEOFError); 3.11 to 3.13 send it, as run here.
     On 3.11 to 3.13, a TLS writer closed twice, before this call or by
-    another task during it (two close() calls, or abort() and then
-    close()), has let go of its TLS
+    another task during it (two close() calls; one aborted first, abort()
+    and then close(), is closed by the abort: True), has let go of its TLS
     protocol: nothing can abort it, so it closes only once the peer's
     close_notify or FIN arrives, or asyncio's ssl_shutdown_timeout ends it:
     False at the timeout then, the connection still open, not aborted, and

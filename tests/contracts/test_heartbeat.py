@@ -156,7 +156,7 @@ def test_on_a_miss_shuts_the_connection_down_both_ways_and_returns_false(
 
 
 def test_over_tcp_a_late_pong_after_a_miss_draws_a_reset(sockets):
-    """ "(over TCP, a late pong, or anything else the peer sends once the miss
+    """ "(over TCP, a late pong, or any other data the peer sends once the miss
     has shut the connection down, makes this side's kernel reset it)": the
     peer reads the ping but answers only after the miss; its end is then
     reset (CLOSE), and its next send() fails."""

@@ -137,10 +137,12 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     keeps its window shut or never answers gets no reset, but the kernel
     drops the orphan once its probes or retransmissions reach
     tcp_orphan_retries (tcp_probe_timer() and tcp_write_timeout() in
-    net/ipv4/tcp_timer.c, Linux v6.6, read, not run here), and resets it at
-    once when the system is over tcp_max_orphans or short of TCP memory
-    (tcp_check_oom() from tcp_close(), net/ipv4/tcp.c; tcp(7); not run
-    here); True says the
+    net/ipv4/tcp_timer.c, Linux v6.6, read, not run here); and while the
+    system is over tcp_max_orphans or short of TCP memory, the kernel
+    resets an orphan instead, at the close or at one of its timers later
+    (tcp_check_oom() from tcp_close() in net/ipv4/tcp.c,
+    tcp_out_of_resources() in net/ipv4/tcp_timer.c; tcp(7); not run here);
+    True says the
     peer's FIN arrived, not that your data did. abort() a connection that
     must end at once. For stream
     sockets (SOCK_STREAM, TLS over them included): on a SOCK_SEQPACKET
@@ -422,7 +424,7 @@ def heartbeat(sock, deadline):
     another answer, b'', an OSError) it shuts the connection down in both
     directions and returns False: a late pong could otherwise answer the
     next ping, so every later call on this socket returns False too (over
-    TCP, a late pong, or anything else the peer sends once the miss has
+    TCP, a late pong, or any other data the peer sends once the miss has
     shut the connection down, makes this side's kernel reset it). An
     exception raised while the call runs (KeyboardInterrupt from Ctrl+C,
     or one a signal handler raises) shuts the connection down too, then

@@ -1326,6 +1326,42 @@ def test_a_tls_writer_closed_twice_before_the_call(tls_contexts, role, expected)
     run(main())
 
 
+def test_a_tls_writer_closed_twice_cuts_a_concurrent_call_short(tls_contexts):
+    """the wait this call gives up cancels the writer's own: ... another
+    close_writer() on the writer meanwhile returns False with this one, at
+    this call's timeout
+
+    A TLS writer closed twice, whose peer answers nothing; two calls at
+    once, with timeouts SHORT and TIMEOUT: on 3.11 to 3.13 both give False
+    at SHORT; on 3.10 the first aborts the writer, and the second counts
+    that as closed: True."""
+
+    async def main():
+        async with tls_connected(tls_contexts, reads_then_neither) as (
+            _,
+            writer,
+            raw,
+            peer,
+        ):
+            writer.close()
+            writer.close()  # the scenario: a second close(), before the calls
+            start = time.monotonic()
+            results = await asyncio.gather(
+                closing.close_writer(writer, SHORT),
+                closing.close_writer(writer, TIMEOUT),
+            )
+            took = time.monotonic() - start
+            if sys.version_info >= (3, 11):
+                assert results == [False, False]
+                assert SHORT <= took < SHORT + SLACK
+            else:
+                assert results == [False, True]
+            peer.stop.set()
+            await peer.result()
+
+    run(main())
+
+
 def test_a_tls_writer_aborted_then_closed_before_the_call_gives_true(tls_contexts):
     """(two close() calls; one aborted first, abort() and then close(), is
     closed by the abort: True)

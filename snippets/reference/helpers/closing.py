@@ -592,7 +592,10 @@ async def close_writer(writer, timeout=5.0):
     close_notify or FIN arrives, or asyncio's ssl_shutdown_timeout ends it:
     False at the timeout then, the connection still open, not aborted, and
     the wait this call gives up cancels the writer's own: a later
-    writer.wait_closed() raises CancelledError, even once it has closed.
+    writer.wait_closed() raises CancelledError, even once it has closed, so
+    does one already waiting in another task, and another close_writer()
+    on the writer meanwhile returns False with this one, at this call's
+    timeout (a close_gracefully_async() then gives False too).
     Every other writer is closed when this returns or
     raises, in every case: ValueError for a timeout out of range,
     CancelledError if the task running it is cancelled once it has started,

@@ -4,7 +4,8 @@
 
 Runs `pytest tests/contracts -n auto` RUNS times (default 50) while one
 busy-looping process per core competes for the CPU, and reports every test
-that failed in any run, with the number of runs it failed in. Exits 1 if
+that failed in any run, with the number of runs it failed in, and under each
+failed run the error lines pytest printed for it. Exits 1 if
 any run failed. A soak, not a test: `make test` runs the suite once.
 """
 
@@ -62,6 +63,11 @@ def main(runs: int) -> int:
                     failures.update(failed or [f"(exit {result.returncode})"])
                 state = "ok" if result.returncode == 0 else f"FAILED {failed}"
                 print(f"run {run}/{runs}: {took:.1f} s {state}", flush=True)
+                if result.returncode != 0:  # why, in pytest's own words
+                    lines = result.stdout.splitlines()
+                    why = [line for line in lines if line.startswith(("E ", "ERROR"))]
+                    for line in why[:40]:
+                        print(f"    {line}", flush=True)
     finally:
         for process in busy:
             process.kill()

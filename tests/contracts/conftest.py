@@ -233,6 +233,24 @@ class Sockets:
         alarmed.delay = delay
         return alarmed
 
+    @contextlib.contextmanager
+    def watchdog(self, sock: socket.socket, delay: float):
+        """A signal handler of yours that raises TimeoutError("watchdog")
+        delay seconds into the first wait (alarmed()): yields the alarmed
+        socket with that SIGALRM handler installed; on exit the timer is
+        cancelled and the previous handler restored."""
+
+        def handler(signum, frame):
+            raise TimeoutError("watchdog")
+
+        alarmed = self.alarmed(sock, delay)
+        previous = signal.signal(signal.SIGALRM, handler)
+        try:
+            yield alarmed
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
     def slow(self, sock: socket.socket) -> socket.socket:
         """sock as a socket whose every recv() takes a millisecond more: a
         busy server, which a fast peer outpaces. sock is detached."""

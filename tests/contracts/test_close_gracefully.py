@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import math
 import os
-import signal
 import socket
 import ssl
 import struct
@@ -822,17 +821,9 @@ def test_an_oserror_a_signal_handler_raises_usually_gives_false(sockets):
     land before the call's try block on a busy machine), the peer silent,
     a timeout of 5 s: False at once, the socket closed."""
 
-    def handler(signum, frame):
-        raise TimeoutError("watchdog")
-
     ours, peer = sockets.pair()
-    ours = sockets.alarmed(ours, 0.3)
-    previous = signal.signal(signal.SIGALRM, handler)
-    try:
+    with sockets.watchdog(ours, 0.3) as ours:
         result, took = timed(close_gracefully, ours, timeout=5)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
     assert result is False
     assert 0.3 <= took < 0.3 + SLACK
     assert ours.fileno() == -1

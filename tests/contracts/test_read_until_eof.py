@@ -11,7 +11,6 @@ import errno
 import math
 import os
 import select
-import signal
 import socket
 import ssl
 import struct
@@ -1066,17 +1065,9 @@ def test_a_signal_handlers_exception_propagates_the_timeout_restored(sockets):
     first wait (timeout 5 s, the peer silent): that TimeoutError, errno
     None, at 0.3 s; the socket's own timeout back, the socket open."""
 
-    def handler(signum, frame):
-        raise TimeoutError("watchdog")
-
     ours, peer = sockets.pair()
-    ours = sockets.alarmed(ours, 0.3)
-    previous = signal.signal(signal.SIGALRM, handler)
-    try:
+    with sockets.watchdog(ours, 0.3) as ours:
         result, took = timed(read_until_eof, ours, timeout=5)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
     assert type(result) is TimeoutError and str(result) == "watchdog"
     assert result.errno is None
     assert 0.3 <= took < 0.3 + SLACK

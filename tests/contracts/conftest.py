@@ -131,6 +131,11 @@ class Sockets:
         """The connection's TCP state (tcpi_state)."""
         return tcp_state(sock)
 
+    @staticmethod
+    def unacknowledged(sock: socket.socket) -> tuple[int, int]:
+        """(tcpi_unacked, tcpi_last_data_sent in ms): see unacknowledged()."""
+        return unacknowledged(sock)
+
     def unconnected(self) -> socket.socket:
         """A TCP socket that never connected."""
         sock = self.keep(socket.socket())
@@ -509,6 +514,13 @@ os.write(1, data)
 def tcp_state(sock: socket.socket) -> int:
     """The connection's TCP state (tcpi_state, the first byte of tcp_info)."""
     return sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 8)[0]
+
+
+def unacknowledged(sock: socket.socket) -> tuple[int, int]:
+    """(segments this end sent that are not yet acknowledged, milliseconds
+    since it last sent data): tcpi_unacked and tcpi_last_data_sent."""
+    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 48)
+    return struct.unpack_from("I", info, 24)[0], struct.unpack_from("I", info, 44)[0]
 
 
 def _set_loopback_up(up: bool) -> None:

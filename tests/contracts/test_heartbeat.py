@@ -764,14 +764,18 @@ def test_with_tcp_cork_the_ping_may_wait_200_ms(sockets, peers, deadline, expect
 
 
 def answers_pings_after_a_note(sock, stop) -> list[bytes]:
-    """Answer pings with pongs; a b"note" gets no answer. Return what came."""
+    """Answer pings with pongs; a b"note" gets no answer, and once it is read
+    SO_RCVLOWAT goes back to 1 (the test raises it before the note; Linux
+    then holds a 4-byte read back too). Return what came."""
     got = []
     for _ in range(100):
         message = read_exactly(sock, 4)
         got.append(message)
         if message == b"ping":
             sock.sendall(b"pong")
-        elif message != b"note":
+        elif message == b"note":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 1)
+        else:
             break
     return got
 
@@ -786,25 +790,43 @@ def test_nagle_holds_a_ping_behind_an_unacknowledged_message(sockets, peers, nod
 
     After 20 pings answered (the connection settles into delayed ACKs), we
     send b"note", which the peer does not answer, then ping with a deadline
-    of 15 ms: with Nagle's algorithm on, a miss; with TCP_NODELAY, True."""
-    ours, peer = sockets.pair()
-    if nodelay:
-        ours.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    peers.start(answers_pings_after_a_note, peer)
-    for _ in range(20):
-        assert heartbeat(ours, WAIT) is True
-    ours.sendall(b"note")
-    assert heartbeat(ours, 0.015) is nodelay
+    of 15 ms: with Nagle's algorithm on, a miss; with TCP_NODELAY, True.
+
+    The scenario needs the peer's ACK of the note still to come when the
+    ping leaves, and not for a while: the peer's SO_RCVLOWAT is 8 by then,
+    so it reads the note (a read that can send the ACK at once) only once
+    the ping is there too, which leaves the ACK to its delayed-ACK timer (40
+    ms at least on Linux); and the ping leaves within 20 ms of the note. On a
+    loaded machine this thread can lose the CPU between the two, so with
+    Nagle's algorithm on, the note is checked to be unacknowledged and less
+    than 20 ms old just before the ping, and an attempt where it was not is
+    run again (5 at most): the assertion is on an attempt where it was."""
+    for _ in range(5):  # bounded: until the ping left with the note unacknowledged
+        ours, peer = sockets.pair()
+        if nodelay:
+            ours.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        peers.start(answers_pings_after_a_note, peer)
+        for _ in range(20):
+            assert heartbeat(ours, WAIT) is True
+        peer.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 8)
+        ours.sendall(b"note")
+        unacknowledged, since = sockets.unacknowledged(ours)
+        alive = heartbeat(ours, 0.015)
+        if nodelay or (unacknowledged and since < 20):  # the scenario
+            break
+    else:
+        pytest.fail("in 5 attempts, the note was acknowledged or old before the ping")
+    assert alive is nodelay
 
 
-def answer_noting_unacknowledged(sock, stop) -> int:
-    """Answer one ping with b"pong"; return how many of this end's segments
-    were unacknowledged when the ping arrived (tcpi_unacked)."""
+def answer_noting_unacknowledged(sock, stop, unacknowledged) -> tuple[int, int]:
+    """Answer one ping with b"pong"; return, as the ping arrived, how many of
+    this end's segments were unacknowledged and how many ms since it last
+    sent data (unacknowledged(sock): tcpi_unacked, tcpi_last_data_sent)."""
     assert read_exactly(sock, 4) == b"ping"
-    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
-    unacknowledged = struct.unpack_from("I", info, 24)[0]  # tcpi_unacked
+    state = unacknowledged(sock)
     sock.sendall(b"pong")
-    return unacknowledged
+    return state
 
 
 @pytest.mark.parametrize(
@@ -823,26 +845,30 @@ def test_over_tls_1_3_the_peers_nagle_holds_the_pong_behind_its_tickets(
     algorithm holds the pong; True with TCP_NODELAY on the peer too.
 
     "Right after" is the scenario: a ping that leaves once our delayed ACK
-    (about 40 ms) has acknowledged the tickets finds nothing for Nagle's
-    algorithm to wait for. On a loaded machine the ping can be that late, so
-    the peer reports whether its tickets were still unacknowledged when the
-    ping came, and with Nagle's algorithm on the peer an attempt where they
-    were not is run again (5 at most): the assertion is on an attempt where
-    they were. (TCP_NODELAY, set on the peer after the handshake, sends
-    what Nagle's algorithm held at once: True whatever our ACKs.)"""
+    (40 ms at least on Linux) has acknowledged the tickets finds nothing for
+    Nagle's algorithm to wait for, and one that leaves just before it waits
+    less than the deadline. On a loaded machine the ping can be that late,
+    so the peer reports whether its tickets were still unacknowledged when
+    the ping came, and less than 20 ms old; with Nagle's algorithm on the
+    peer an attempt where they were not is run again (5 at most): the
+    assertion is on an attempt where they were. (TCP_NODELAY, set on the
+    peer after the handshake, sends what Nagle's algorithm held at once:
+    True whatever our ACKs.)"""
     for _ in range(5):  # bounded: until the ping came before our delayed ACK
         ours, peer = sockets.tls_pair(ours_is_client=True)
         assert ours.version() == "TLSv1.3"
         ours.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if peer_nodelay:
             peer.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        answering = peers.start(answer_noting_unacknowledged, peer)
+        answering = peers.start(
+            answer_noting_unacknowledged, peer, sockets.unacknowledged
+        )
         alive = heartbeat(ours, 0.015)
-        unacknowledged = answering.result()
-        if peer_nodelay or unacknowledged:  # the scenario: tickets unacknowledged
+        tickets, since = answering.result()
+        if peer_nodelay or (tickets and since < 20):  # the scenario
             break
     else:
-        pytest.fail("in 5 attempts, every ping came after our delayed ACK")
+        pytest.fail("in 5 attempts, the tickets were acknowledged or old at the ping")
     assert alive is peer_nodelay
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import platform
 import select
 import signal
 import socket
@@ -412,6 +413,27 @@ class Sockets:
         assert readable, f"nothing arrived within {WAIT} s"
 
     @staticmethod
+    def wait_until_waiting(sock: socket.socket, thread_id: int) -> None:
+        """Wait (WAIT at most) until nothing is queued for sock and the thread
+        whose native id is thread_id is blocked in poll() (CPython waits for
+        a socket with a timeout there, the ssl module too): a call of that
+        thread on sock is waiting for what comes next. Reads nothing."""
+        import fcntl  # POSIX only: this module is imported on Windows too
+        import termios
+
+        task = Path(f"/proc/self/task/{thread_id}/syscall")
+        deadline = time.monotonic() + WAIT
+        while True:
+            queued = struct.unpack(
+                "i", fcntl.ioctl(sock, termios.FIONREAD, b"\0\0\0\0")
+            )[0]
+            number = task.read_text().split(maxsplit=1)[0]
+            if not queued and number in POLL_SYSCALLS:
+                return
+            assert time.monotonic() < deadline, f"{queued} queued; syscall {number}"
+            select.select([], [], [], 0.001)  # a bounded poll, 1 ms at a time
+
+    @staticmethod
     def wait_for_state(sock: socket.socket, state: int) -> None:
         """Wait (WAIT at most) until sock's connection is in this TCP state:
         TCP_CLOSE_WAIT once the peer's FIN (and all before it) has arrived,
@@ -509,6 +531,12 @@ while select.select([0], [], [], {WAIT})[0]:
     data += chunk
 os.write(1, data)
 """
+
+
+# poll() and ppoll() in /proc/<pid>/task/<tid>/syscall, by architecture
+POLL_SYSCALLS = {"x86_64": {"7", "271"}, "aarch64": {"73"}}.get(
+    platform.machine(), set()
+)
 
 
 def tcp_state(sock: socket.socket) -> int:

@@ -577,6 +577,24 @@ def test_an_oserror_a_signal_handler_raises_may_count_as_a_miss(sockets, peers):
     assert responder.result() == (b"ping", b"")
 
 
+def answer_each_piece_once_waited_for(
+    sock, stop, sockets, ours, caller, pieces
+) -> list[bytes]:
+    """Read the ping; send each piece once all this end sent is acknowledged
+    (so it has arrived: Nagle's algorithm may hold a piece back) and the
+    caller (a native thread id) waits in poll() on ours with nothing
+    queued. Return the pings read."""
+    ping = read_exactly(sock, 4)
+    for piece in pieces:
+        deadline = time.monotonic() + WAIT
+        while sockets.unacknowledged(sock)[0]:
+            assert time.monotonic() < deadline, "not acknowledged"
+            select.select([], [], [], 0.001)  # a bounded poll, 1 ms at a time
+        sockets.wait_until_waiting(ours, caller)
+        sock.sendall(piece)
+    return [ping]
+
+
 @pytest.mark.parametrize(
     ("transport", "lowat", "pieces"),
     [
@@ -592,24 +610,70 @@ def test_with_so_rcvlowat_above_1_a_short_pong_is_read_at_the_deadline(
 ):
     """On a TCP socket whose SO_RCVLOWAT is above 1, poll() waits until that
     many bytes are queued (over TLS, counted on the wire): a pong, or the
-    rest of one, that arrives in a shorter piece, with nothing after it (no
-    FIN), is read only once the time is up, and the call returns True then,
-    at the deadline
+    rest of one, that arrives in a shorter piece while the call waits, with
+    nothing after it (no FIN), is read only once the time is up, and the
+    call returns True then, at the deadline
 
-    The peer answers at once, in one piece or with its last byte 50 ms
-    later (over TLS, a record each: 23 bytes for b"g", below 24): True,
-    after the deadline, within SLACK. (An earlier body gave up at the
-    deadline without reading: a miss, the pong left unread.)"""
+    The peer sends the pong in one piece, or with its last byte alone (over
+    TLS, a record each: 23 bytes for b"g", below 24), each piece once the
+    call waits in poll() with nothing queued: True, after the deadline,
+    within SLACK. (An earlier body gave up at the deadline without reading:
+    a miss, the pong left unread.)"""
     if transport == "TLS":
         ours, peer = sockets.tls_pair()
     else:
         ours, peer = sockets.pair()
     ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, lowat)
-    responder = peers.start(answer, peer, pieces, 0.0 if len(pieces) == 1 else 0.05)
+    caller = threading.get_native_id()
+    responder = peers.start(
+        answer_each_piece_once_waited_for, peer, sockets, ours, caller, pieces
+    )
     result, took = timed(heartbeat, ours, 0.3)
     assert result is True
     assert 0.3 <= took < 0.3 + SLACK
     assert responder.result() == [b"ping"]
+
+
+def test_over_tls_a_pong_already_queued_when_the_call_reads_is_read_at_once(
+    sockets, peers
+):
+    """(Over TLS
+    one already queued when the call reads is read at once: the ssl module
+    reads before it waits.)
+
+    TLS 1.3, SO_RCVLOWAT 64 (set after a first ping, whose call read the
+    session tickets): a trace function holds the second call before its
+    first read until the pong's record (26 bytes on the wire, below 64) is
+    queued: True at once, long before the deadline (1 s). Over plain TCP
+    the same hold gives True at the deadline (the test above)."""
+    ours, peer = sockets.tls_pair()
+    assert ours.version() == "TLSv1.3"
+    responder = peers.start(answer, peer, (b"pong",), 0.0, 2)
+    assert heartbeat(ours, WAIT) is True
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 64)
+    line = "sock.settimeout(max(end - time.monotonic(), 0))"
+    held = []
+
+    def in_heartbeat(frame, event, arg):
+        if event == "line" and not held:
+            source = Path(frame.f_code.co_filename).read_text().splitlines()
+            if source[frame.f_lineno - 1].strip() == line:
+                held.append(True)
+                sockets.wait_until_queued(ours, 26)
+        return in_heartbeat
+
+    def trace(frame, event, arg):
+        return in_heartbeat if frame.f_code is heartbeat.__code__ else None
+
+    sys.settrace(trace)
+    try:
+        result, took = timed(heartbeat, ours, 1.0)
+    finally:
+        sys.settrace(None)
+    assert held
+    assert result is True
+    assert took < 0.5
+    assert responder.result() == [b"ping", b"ping"]
 
 
 @pytest.mark.parametrize("sent", [0.0, 0.3], ids=["in time", "after the deadline"])

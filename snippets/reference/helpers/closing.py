@@ -438,9 +438,11 @@ def heartbeat(sock, deadline):
     last few bytecodes (its cleanup's check and shutdown() call): no Python
     code can cover those. On a TCP socket whose SO_RCVLOWAT is above 1,
     poll() waits until that many bytes are queued (over TLS, counted on the
-    wire): a pong, or the rest of one, that arrives in a shorter piece, with
-    nothing after it (no FIN), is read only once the time is up, and the
-    call returns True then, at the deadline.
+    wire): a pong, or the rest of one, that arrives in a shorter piece while
+    the call waits, with nothing after it (no FIN), is read only once the
+    time is up, and the call returns True then, at the deadline. (Over TLS
+    one already queued when the call reads is read at once: the ssl module
+    reads before it waits.)
     A listening socket with no connection waiting to be accepted is no
     connection, and its waits never end early: False once the whole
     deadline has run, and the miss's shutdown stops it listening (a new

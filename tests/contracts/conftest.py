@@ -421,17 +421,21 @@ class Sockets:
         import fcntl  # POSIX only: this module is imported on Windows too
         import termios
 
-        task = Path(f"/proc/self/task/{thread_id}/syscall")
         deadline = time.monotonic() + WAIT
         while True:
             queued = struct.unpack(
                 "i", fcntl.ioctl(sock, termios.FIONREAD, b"\0\0\0\0")
             )[0]
-            number = task.read_text().split(maxsplit=1)[0]
-            if not queued and number in POLL_SYSCALLS:
+            waiting = waits_in_poll(thread_id)
+            if not queued and waiting:
                 return
-            assert time.monotonic() < deadline, f"{queued} queued; syscall {number}"
+            assert time.monotonic() < deadline, f"{queued} queued; waiting: {waiting}"
             select.select([], [], [], 0.001)  # a bounded poll, 1 ms at a time
+
+    @staticmethod
+    def waits_in_poll(thread_id: int) -> bool:
+        """Whether that thread sleeps in poll(), select() or epoll_wait()."""
+        return waits_in_poll(thread_id)
 
     @staticmethod
     def wait_for_state(sock: socket.socket, state: int) -> None:
@@ -537,6 +541,16 @@ os.write(1, data)
 POLL_SYSCALLS = {"x86_64": {"7", "271"}, "aarch64": {"73"}}.get(
     platform.machine(), set()
 )
+
+
+def waits_in_poll(thread_id: int) -> bool:
+    """Whether the thread whose native id is thread_id sleeps in the kernel
+    in poll() (or select() or epoll_wait(), which sleep there too), by
+    Linux's /proc."""
+    task = Path(f"/proc/self/task/{thread_id}")
+    if "poll" in (task / "wchan").read_text():
+        return True
+    return (task / "syscall").read_text().split(maxsplit=1)[0] in POLL_SYSCALLS
 
 
 def tcp_state(sock: socket.socket) -> int:

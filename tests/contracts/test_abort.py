@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import errno
 import os
-import platform
+import select
+import selectors
 import socket
 import struct
 import sys
@@ -77,9 +78,8 @@ def test_drops_unsent_data(sockets):
 
 @pytest.mark.parametrize("holder", ["makefile()", "dup()", "child process"])
 def test_the_reset_waits_for_the_last_reference(sockets, holder):
-    """ "while a makefile() object, a dup(), a child process, or another
-    thread blocked in a call on sock still holds it, only when that lets go
-    too": after abort(), the connection still carries data to the holder; the
+    """ "while a makefile() object, a dup(), a child process, ... still holds
+    it, only when that lets go too": after abort(), the connection still carries data to the holder; the
     reset goes out when the holder closes."""
     ours, peer = sockets.pair()
     read_through = sockets.hold(ours, holder)
@@ -93,24 +93,9 @@ def test_the_reset_waits_for_the_last_reference(sockets, holder):
     assert sockets.ending(peer) == (b"", "RST")
 
 
-# poll() and ppoll(), by machine: what a recv() with a timeout waits in
-POLL_SYSCALLS = {"x86_64": {7, 271}, "aarch64": {73}}
-
-
-def waits_in_poll(thread: threading.Thread) -> bool:
-    """Whether thread sleeps in the kernel in poll() (Linux /proc)."""
-    task = f"/proc/self/task/{thread.native_id}"
-    with open(f"{task}/wchan") as wchan:
-        if "poll" in wchan.read():
-            return True
-    with open(f"{task}/syscall") as syscall:
-        number = syscall.read().split()[0]
-    return number.isdigit() and int(number) in POLL_SYSCALLS.get(platform.machine(), ())
-
-
 def test_the_reset_waits_for_a_thread_blocked_in_a_call_on_sock(sockets):
-    """ "while ... another thread blocked in a call on sock still holds it,
-    only when that lets go too": a thread waits in ours.recv() (timeout
+    """ "while ... another thread blocked in a call on sock, ... still holds
+    it, only when that lets go too": a thread waits in ours.recv() (timeout
     1 s) when abort() is called. abort() returns at once and the socket is
     closed, but the peer gets nothing while the recv() waits; the reset
     arrives when it returns (with an OSError), not before."""
@@ -130,10 +115,10 @@ def test_the_reset_waits_for_a_thread_blocked_in_a_call_on_sock(sockets):
     thread.start()
     try:
         for _ in range(5000):  # bounded: 5 s at most
-            if waits_in_poll(thread):
+            if sockets.waits_in_poll(thread.native_id):
                 break
             time.sleep(0.001)  # a test's poll, not a synchronisation
-        assert waits_in_poll(thread), "the reader is not waiting in recv()"
+        assert sockets.waits_in_poll(thread.native_id), "not waiting in recv()"
         start = time.monotonic()
         assert abort(ours) is None
         assert time.monotonic() - start < SLACK
@@ -149,6 +134,98 @@ def test_the_reset_waits_for_a_thread_blocked_in_a_call_on_sock(sockets):
     assert arrived - outcome["started"] >= blocked - 0.01, "the reset came early"
     assert arrived <= outcome["ended"] + SLACK
     assert sockets.ending(peer) == (b"", "RST")
+
+
+WAITERS = {
+    "select()": lambda fd, timeout: select.select([fd], [], [], timeout),
+    "poll()": lambda fd, timeout: poll_once(select.poll(), fd, timeout),
+    "PollSelector": lambda fd, timeout: select_once(
+        selectors.PollSelector, fd, timeout
+    ),
+    "SelectSelector": lambda fd, timeout: select_once(
+        selectors.SelectSelector, fd, timeout
+    ),
+    "EpollSelector": lambda fd, timeout: select_once(
+        selectors.EpollSelector, fd, timeout
+    ),
+}
+
+
+def poll_once(poller, fd: int, timeout: float):
+    poller.register(fd, select.POLLIN)
+    return poller.poll(timeout * 1000)
+
+
+def select_once(kind, fd: int, timeout: float):
+    with kind() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        return selector.select(timeout)
+
+
+def abort_while_another_thread_waits(sockets, waiter: str, blocked: float):
+    """Abort ours while another thread waits for it to be readable with
+    waiter (blocked seconds at most); return (when the reset reached the
+    peer, when the wait began, when it ended)."""
+    ours, peer = sockets.pair()
+    fd = ours.fileno()
+    times = {}
+
+    def wait():
+        times["started"] = time.monotonic()
+        try:
+            WAITERS[waiter](fd, blocked)
+        except OSError:
+            pass  # the descriptor is closed when the wait returns
+        times["ended"] = time.monotonic()
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    try:
+        for _ in range(5000):  # bounded: 5 s at most
+            if sockets.waits_in_poll(thread.native_id):
+                break
+            time.sleep(0.001)  # a test's poll, not a synchronisation
+        assert sockets.waits_in_poll(thread.native_id), f"not waiting in {waiter}"
+        abort(ours)
+        assert ours.fileno() == -1
+        sockets.wait_readable(peer)
+        arrived = time.monotonic()
+    finally:
+        thread.join(blocked + 5)
+    assert not thread.is_alive()
+    assert sockets.ending(peer) == (b"", "RST")
+    return arrived, times["started"], times["ended"]
+
+
+@pytest.mark.parametrize(
+    "waiter", ["select()", "poll()", "PollSelector", "SelectSelector"]
+)
+def test_the_reset_waits_for_a_thread_waiting_for_it_in_select_or_poll(sockets, waiter):
+    """or one waiting for its descriptor in select() or poll() (selectors'
+    PollSelector and SelectSelector too)
+
+    Another thread waits for ours to be readable (0.5 s at most) when
+    abort() is called: the peer gets nothing while it waits; the reset
+    arrives as the wait ends, not before."""
+    blocked = 0.5
+    arrived, started, ended = abort_while_another_thread_waits(sockets, waiter, blocked)
+    assert arrived - started >= blocked - 0.01, "the reset came early"
+    assert arrived <= ended + SLACK
+
+
+def test_a_thread_waiting_for_it_in_epoll_does_not_hold_it(sockets):
+    """a thread waiting in epoll, selectors.DefaultSelector on Linux, holds
+    nothing
+
+    Another thread waits for ours to be readable with an EpollSelector (1.2
+    s at most) when abort() is called: the reset arrives at once, while that
+    wait goes on."""
+    blocked = 1.2
+    arrived, started, ended = abort_while_another_thread_waits(
+        sockets, "EpollSelector", blocked
+    )
+    assert arrived - started < SLACK
+    assert ended - arrived >= 0.7  # the wait went on after the reset
 
 
 def test_the_reset_goes_at_once_if_sock_is_the_only_reference(sockets):

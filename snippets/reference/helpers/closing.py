@@ -382,8 +382,11 @@ def abort(sock):
     when the last
     reference to the
     connection closes: at once if sock is the only one; while a makefile()
-    object, a dup(), a child process, or another thread blocked in a call on
-    sock still holds it, only when that lets go too. A second call, or a
+    object, a dup(), a child process, another thread blocked in a call on
+    sock, or one waiting for its descriptor in select() or poll() (selectors'
+    PollSelector and SelectSelector too), still holds it, only when that
+    lets go too (a thread waiting in epoll, selectors.DefaultSelector on
+    Linux, holds nothing). A second call, or a
     call on a closed socket (fileno() is -1), does nothing (like close());
     after a close() that a makefile() outlives, fileno() is not -1 yet, and
     abort() still makes the last close a reset. Raises OSError if

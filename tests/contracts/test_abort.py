@@ -79,8 +79,8 @@ def test_drops_unsent_data(sockets):
 @pytest.mark.parametrize("holder", ["makefile()", "dup()", "child process"])
 def test_the_reset_waits_for_the_last_reference(sockets, holder):
     """ "while a makefile() object, a dup(), a child process, ... still holds
-    it, only when that lets go too": after abort(), the connection still carries data to the holder; the
-    reset goes out when the holder closes."""
+    it, only when that lets go too": after abort(), the connection still
+    carries data to the holder; the reset goes out when the holder closes."""
     ours, peer = sockets.pair()
     read_through = sockets.hold(ours, holder)
     abort(ours)

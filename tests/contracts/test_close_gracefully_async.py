@@ -15,6 +15,7 @@ import os
 import signal
 import socket
 import ssl
+import struct
 import sys
 import threading
 import time
@@ -1378,5 +1379,74 @@ def test_a_tls_writer_aborted_then_closed_still_gives_true_at_its_eof(tls_contex
             assert result is True
             peer.stop.set()
             await peer.result()
+
+    run(main())
+
+
+@contextlib.asynccontextmanager
+async def lingering(seconds: int):
+    """(reader, writer, peer): a TCP connection whose writer's socket has
+    SO_LINGER on with seconds, with 300 kB written, all taken by the kernel
+    (asyncio's buffer empty) and most of it unsent: the peer, with a 16 KiB
+    receive buffer, reads nothing."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+        opening = asyncio.open_connection(*listener.getsockname())
+        reader, writer = await asyncio.wait_for(opening, TIMEOUT)
+        listener.settimeout(TIMEOUT)
+        peer, _ = listener.accept()
+    with peer:
+        sock = writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+        linger = struct.pack("ii", 1, seconds)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+        writer.write(PAYLOAD[:300_000])
+        assert writer.transport.get_write_buffer_size() == 0
+        try:
+            yield reader, writer, peer
+        finally:
+            writer.transport.abort()
+
+
+def test_with_so_linger_on_with_a_time_true_can_come_after_the_timeout():
+    """So does the call's own close over TCP with SO_LINGER
+    on with a time (not 0): closing the socket, or aborting it, blocks the
+    loop until the kernel has sent what is queued or that time has run
+    (close_writer()), so the timeout does not bound the call then, True can
+    come after it
+
+    SO_LINGER on with 1 s, most of 300 kB unsent to a peer that reads
+    nothing but has sent its EOF; timeout 0.3 s: True, after about 1 s."""
+
+    async def main():
+        async with lingering(1) as (reader, writer, peer):
+            peer.shutdown(socket.SHUT_WR)
+            start = time.monotonic()
+            assert await closing.close_gracefully_async(reader, writer, 0.3) is True
+            assert 0.9 <= time.monotonic() - start < 1 + SLACK
+
+    run(main())
+
+
+def test_with_so_linger_on_with_a_time_a_cancelled_calls_close_is_not_at_once():
+    """and a cancelled call's close is not at once either.
+
+    SO_LINGER on with 1 s, most of 300 kB unsent to a silent peer; the call
+    (timeout 10 s) is cancelled while it reads: the task ends about 1 s
+    after the cancel, not at once, with the writer closed."""
+
+    async def main():
+        async with lingering(1) as (reader, writer, peer):
+            call = asyncio.ensure_future(
+                closing.close_gracefully_async(reader, writer, 10)
+            )
+            await asyncio.sleep(0.2)  # the scenario: the call is reading
+            assert not call.done()
+            start = time.monotonic()
+            call.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await call
+            assert 0.9 <= time.monotonic() - start < 1 + SLACK
+            assert writer.transport.is_closing()
 
     run(main())

@@ -572,7 +572,8 @@ async def close_writer(writer, timeout=5.0):
     reset, not a FIN; with SO_LINGER on with a time (not 0), asyncio's
     close() of the socket waits, blocking the event loop, until the kernel
     has sent what is queued or that time has run: the timeout does not bound
-    the call then. On AF_UNIX, Linux ignores SO_LINGER. A
+    the call then, and True means it closed, after the timeout or not. On
+    AF_UNIX, Linux ignores SO_LINGER. A
     task cancelled before its first step runs none of it, and the
     writer stays open (asyncio.wait_for(close_writer(writer), 0) with the
     default task factory, say):
@@ -665,7 +666,11 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     kernel, the event loop busy meanwhile, may give False).
     Like every asyncio timeout, it holds while the event loop runs: code
     that blocks the loop (a time.sleep() in another task, say) delays the
-    return by as long.
+    return by as long. So does the call's own close over TCP with SO_LINGER
+    on with a time (not 0): closing the socket, or aborting it, blocks the
+    loop until the kernel has sent what is queued or that time has run
+    (close_writer()), so the timeout does not bound the call then, True can
+    come after it, and a cancelled call's close is not at once either.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
     failed, also while the close still sent, the close had to abort, or,

@@ -699,6 +699,23 @@ def test_a_request_it_rejects_gets_that_error_instead_of_the_503(app, case):
         assert f"Error code: {expected}".encode() in rest, rest[:300]
 
 
+def test_an_empty_line_before_a_pipelined_request_ends_the_connection(app):
+    """An empty line before a request (which RFC
+    9112 says a server should ignore) ends the connection instead, with no
+    answer, as at any time.
+
+    As in the 503 test, a request is pipelined behind one in progress, with
+    an empty line before it: 200 for the first, then nothing, and the
+    connection closes."""
+    pipelined = f"\r\nGET /next HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode()
+    data = stop_behind_a_slow_request(app(False), pipelined, True)
+    recorded = _Recorded(data)
+    first = http.client.HTTPResponse(recorded)
+    first.begin()
+    assert (first.status, first.read()) == (200, b"/slow")
+    assert data[recorded.file.tell() :] == b""
+
+
 def test_a_request_reaching_an_idle_connection_after_the_wake_gets_no_answer(app):
     """(one woken in the middle of its request line is closed without an
     answer, and so is one that reaches an idle connection after the wake,

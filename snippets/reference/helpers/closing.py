@@ -866,7 +866,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     503, as at any time, and the connection is then closed. An HTTP/0.9 request
     (a request line with no version), or one whose version it rejects, gets
     its answer, the 503 or that error, as the error page alone, with no
-    status line and no headers. A
+    status line and no headers. An empty line before a request (which RFC
+    9112 says a server should ignore) ends the connection instead, with no
+    answer, as at any time. A
     request that expects 100 Continue (Expect: 100-continue) gets the 503
     without one, so a client that waits for it sends no body. The 503
     goes out without the request's body being read, and the connection is

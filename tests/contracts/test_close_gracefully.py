@@ -465,6 +465,20 @@ def test_max_bytes_lets_a_peer_send_that_many_then_its_fin(sockets, max_bytes):
     assert close_gracefully(ours, timeout=5, max_bytes=max_bytes) is True
 
 
+@pytest.mark.parametrize("max_bytes", [0, 10])
+def test_max_bytes_gives_false_even_with_the_fin_right_behind(sockets, max_bytes):
+    """discarded (False, even when the peer's FIN came right behind them).
+
+    The peer sends max_bytes + 10 bytes, then its FIN, all queued before the
+    call: one read takes the bytes, more than max_bytes, and the call
+    returns False without reading on to the FIN."""
+    ours, peer = sockets.pair()
+    peer.sendall(b"m" * (max_bytes + 10))
+    peer.shutdown(socket.SHUT_WR)
+    sockets.wait_for_state(ours, sockets.TCP_CLOSE_WAIT)
+    assert close_gracefully(ours, timeout=5, max_bytes=max_bytes) is False
+
+
 def reset_after_fin(sock, stop):
     """Read until our FIN, then reset the connection."""
     got = sock.recv(1024)

@@ -60,7 +60,8 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     AF_UNIX the sender's SO_SNDBUF bounds what is queued, which can be more:
     then 0 may return False with the FIN queued). max_bytes,
     if not None, also stops the wait once more than that many bytes were
-    discarded. Another thread running Python code meanwhile can delay the
+    discarded (False, even when the peer's FIN came right behind them).
+    Another thread running Python code meanwhile can delay the
     return past these bounds by a switch interval (sys.getswitchinterval(),
     5 ms by default) or more: the call waits for the GIL after each system
     call. Returns True if the peer's FIN arrived in time, False if the time

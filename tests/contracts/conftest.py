@@ -373,14 +373,9 @@ class Sockets:
     def wait_until_queued(sock: socket.socket, size: int) -> None:
         """Wait (WAIT at most) until size bytes are in sock's receive queue
         (FIONREAD), read by no one."""
-        import fcntl  # POSIX only: this module is imported on Windows too
-        import termios
-
         deadline = time.monotonic() + WAIT
         while True:
-            queued = struct.unpack(
-                "i", fcntl.ioctl(sock, termios.FIONREAD, b"\0\0\0\0")
-            )[0]
+            queued = queued_bytes(sock)
             if queued >= size:
                 return
             assert time.monotonic() < deadline, f"{queued} of {size} bytes queued"
@@ -418,19 +413,19 @@ class Sockets:
         whose native id is thread_id is blocked in poll() (CPython waits for
         a socket with a timeout there, the ssl module too): a call of that
         thread on sock is waiting for what comes next. Reads nothing."""
-        import fcntl  # POSIX only: this module is imported on Windows too
-        import termios
-
         deadline = time.monotonic() + WAIT
         while True:
-            queued = struct.unpack(
-                "i", fcntl.ioctl(sock, termios.FIONREAD, b"\0\0\0\0")
-            )[0]
+            queued = queued_bytes(sock)
             waiting = waits_in_poll(thread_id)
             if not queued and waiting:
                 return
             assert time.monotonic() < deadline, f"{queued} queued; waiting: {waiting}"
             select.select([], [], [], 0.001)  # a bounded poll, 1 ms at a time
+
+    @staticmethod
+    def queued_bytes(sock: socket.socket) -> int:
+        """How many bytes are in sock's receive queue (FIONREAD)."""
+        return queued_bytes(sock)
 
     @staticmethod
     def waits_in_poll(thread_id: int) -> bool:
@@ -551,6 +546,14 @@ def waits_in_poll(thread_id: int) -> bool:
     if "poll" in (task / "wchan").read_text():
         return True
     return (task / "syscall").read_text().split(maxsplit=1)[0] in POLL_SYSCALLS
+
+
+def queued_bytes(sock: socket.socket) -> int:
+    """How many bytes are in sock's receive queue, read by no one (FIONREAD)."""
+    import fcntl  # POSIX only: this module is imported on Windows too
+    import termios
+
+    return struct.unpack("i", fcntl.ioctl(sock, termios.FIONREAD, b"\0\0\0\0"))[0]
 
 
 def tcp_state(sock: socket.socket) -> int:

@@ -586,10 +586,7 @@ def answer_each_piece_once_waited_for(
     queued. Return the pings read."""
     ping = read_exactly(sock, 4)
     for piece in pieces:
-        deadline = time.monotonic() + WAIT
-        while sockets.unacknowledged(sock)[0]:
-            assert time.monotonic() < deadline, "not acknowledged"
-            select.select([], [], [], 0.001)  # a bounded poll, 1 ms at a time
+        sockets.wait_until_sent(sock)
         sockets.wait_until_waiting(ours, caller)
         sock.sendall(piece)
     return [ping]

@@ -492,20 +492,12 @@ def test_a_default_ssl_socket_takes_the_kernels_etimedout_for_the_fin_before_3_1
     assert took < 5  # the kernel's 200 ms, not the call's 30 s
 
 
-def unread(sock) -> int:
-    """How many bytes wait in sock's receive queue (FIONREAD)."""
-    import fcntl
-    import termios
-
-    return struct.unpack("i", fcntl.ioctl(sock, termios.FIONREAD, b"\0\0\0\0"))[0]
-
-
-def shut_for_reading_once_read(sock, done) -> None:
+def shut_for_reading_once_read(sockets, sock, done) -> None:
     """Once sock's receive queue is empty (the call read what had come),
     shut sock down for reading, as a thread does to wake a blocked recv();
     WAIT at most."""
     deadline = time.monotonic() + WAIT
-    while unread(sock) and time.monotonic() < deadline:
+    while sockets.queued_bytes(sock) and time.monotonic() < deadline:
         select.select([], [], [], 0.001)  # a bounded poll, not a sleep
     sock.shutdown(socket.SHUT_RD)
     done.set()
@@ -532,7 +524,9 @@ def test_its_own_shutdown_for_reading_reads_as_a_fin(sockets, when):
     sockets.wait_until_queued(ours, len(half))
     woken = threading.Event()
     if when == "SHUT_RD by another thread":
-        waker = threading.Thread(target=shut_for_reading_once_read, args=(ours, woken))
+        waker = threading.Thread(
+            target=shut_for_reading_once_read, args=(sockets, ours, woken)
+        )
         waker.start()
     else:
         ours.shutdown(getattr(socket, when.split()[0]))

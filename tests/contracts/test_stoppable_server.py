@@ -19,7 +19,6 @@ import math
 import os
 import socket
 import ssl
-import struct
 import subprocess
 import sys
 import textwrap
@@ -758,7 +757,7 @@ class LateAfterWakeServer(Server):
             self.arrived.wait(TIMEOUT)
 
 
-def test_a_request_arriving_after_the_wake_but_before_the_read_gets_503(app):
+def test_a_request_arriving_after_the_wake_but_before_the_read_gets_503(app, sockets):
     """one that arrives after the wake but before that read (Linux still
     hands a read the data that arrived after shutdown(SHUT_RD)) gets the
     503
@@ -780,7 +779,7 @@ def test_a_request_arriving_after_the_wake_but_before_the_read_gets_503(app):
         assert server.woken.wait(TIMEOUT)  # /slow answered, its handler woken
         send_get(busy, "/late")
         deadline = time.monotonic() + TIMEOUT
-        while not server_queued(server):  # a bounded poll
+        while not server_queued(server, sockets):  # a bounded poll
             assert time.monotonic() < deadline, "the request did not arrive"
             time.sleep(0.001)
         server.arrived.set()
@@ -793,18 +792,11 @@ def test_a_request_arriving_after_the_wake_but_before_the_read_gets_503(app):
     assert server.errors == []
 
 
-def server_queued(server) -> bool:
+def server_queued(server, sockets) -> bool:
     """Whether bytes wait unread on a connection the server tracks."""
-    import fcntl  # POSIX only
-    import termios
-
     with server._lock:  # private: the test's view of the tracked sockets
         connections = list(server._connections)
-    return any(
-        struct.unpack("i", fcntl.ioctl(c, termios.FIONREAD, b"\0" * 4))[0] > 0
-        for c in connections
-        if c.fileno() != -1
-    )
+    return any(sockets.queued_bytes(c) > 0 for c in connections if c.fileno() != -1)
 
 
 @pytest.mark.parametrize("request_kind", ["response cut", "upload cut"])

@@ -25,6 +25,31 @@ PAYLOAD = random.Random(0).randbytes(BIG)  # random: a lost chunk cannot hide
 
 
 @contextlib.asynccontextmanager
+async def lingering(seconds: int):
+    """(reader, writer, peer): a TCP connection whose writer's socket has
+    SO_LINGER on with seconds, with 300 kB written, all taken by the kernel
+    (asyncio's buffer empty) and most of it unsent: the peer, with a 16 KiB
+    receive buffer, reads nothing."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
+        opening = asyncio.open_connection(*listener.getsockname())
+        reader, writer = await asyncio.wait_for(opening, TIMEOUT)
+        listener.settimeout(TIMEOUT)
+        peer, _ = listener.accept()
+    with peer:
+        sock = writer.get_extra_info("socket")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
+        linger = struct.pack("ii", 1, seconds)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+        writer.write(PAYLOAD[:300_000])
+        assert writer.transport.get_write_buffer_size() == 0
+        try:
+            yield reader, writer, peer
+        finally:
+            writer.transport.abort()
+
+
+@contextlib.asynccontextmanager
 async def connected():
     """(reader, writer) under test, and the peer's socket (non-blocking).
 

@@ -423,6 +423,15 @@ class Sockets:
             select.select([], [], [], 0.001)  # a bounded poll, 1 ms at a time
 
     @staticmethod
+    def wait_until_in_poll(thread: threading.Thread, what: str) -> None:
+        """Wait (WAIT at most) until thread sleeps in poll(), select() or
+        epoll_wait(); fails naming what it was to wait in."""
+        deadline = time.monotonic() + WAIT
+        while not waits_in_poll(thread.native_id):
+            assert time.monotonic() < deadline, f"not waiting in {what}"
+            select.select([], [], [], 0.001)  # a bounded poll, 1 ms at a time
+
+    @staticmethod
     def queued_bytes(sock: socket.socket) -> int:
         """How many bytes are in sock's receive queue (FIONREAD)."""
         return queued_bytes(sock)

@@ -114,11 +114,7 @@ def test_the_reset_waits_for_a_thread_blocked_in_a_call_on_sock(sockets):
     thread = threading.Thread(target=reader)
     thread.start()
     try:
-        for _ in range(5000):  # bounded: 5 s at most
-            if sockets.waits_in_poll(thread.native_id):
-                break
-            time.sleep(0.001)  # a test's poll, not a synchronisation
-        assert sockets.waits_in_poll(thread.native_id), "not waiting in recv()"
+        sockets.wait_until_in_poll(thread, "recv()")
         start = time.monotonic()
         assert abort(ours) is None
         assert time.monotonic() - start < SLACK
@@ -181,11 +177,7 @@ def abort_while_another_thread_waits(sockets, waiter: str, blocked: float):
     thread = threading.Thread(target=wait)
     thread.start()
     try:
-        for _ in range(5000):  # bounded: 5 s at most
-            if sockets.waits_in_poll(thread.native_id):
-                break
-            time.sleep(0.001)  # a test's poll, not a synchronisation
-        assert sockets.waits_in_poll(thread.native_id), f"not waiting in {waiter}"
+        sockets.wait_until_in_poll(thread, waiter)
         abort(ours)
         assert ours.fileno() == -1
         sockets.wait_readable(peer)

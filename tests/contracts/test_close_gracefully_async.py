@@ -15,7 +15,6 @@ import os
 import signal
 import socket
 import ssl
-import struct
 import sys
 import threading
 import time
@@ -31,6 +30,7 @@ from harness.peers.asyncio_peers import (
     TIMEOUT,
     connected,
     is_closed,
+    lingering,
     python_child,
     read_all,
     read_tls_until_eof,
@@ -1381,31 +1381,6 @@ def test_a_tls_writer_aborted_then_closed_still_gives_true_at_its_eof(tls_contex
             await peer.result()
 
     run(main())
-
-
-@contextlib.asynccontextmanager
-async def lingering(seconds: int):
-    """(reader, writer, peer): a TCP connection whose writer's socket has
-    SO_LINGER on with seconds, with 300 kB written, all taken by the kernel
-    (asyncio's buffer empty) and most of it unsent: the peer, with a 16 KiB
-    receive buffer, reads nothing."""
-    with socket.create_server(("127.0.0.1", 0)) as listener:
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
-        opening = asyncio.open_connection(*listener.getsockname())
-        reader, writer = await asyncio.wait_for(opening, TIMEOUT)
-        listener.settimeout(TIMEOUT)
-        peer, _ = listener.accept()
-    with peer:
-        sock = writer.get_extra_info("socket")
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
-        linger = struct.pack("ii", 1, seconds)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
-        writer.write(PAYLOAD[:300_000])
-        assert writer.transport.get_write_buffer_size() == 0
-        try:
-            yield reader, writer, peer
-        finally:
-            writer.transport.abort()
 
 
 def test_with_so_linger_on_with_a_time_true_can_come_after_the_timeout():

@@ -31,6 +31,7 @@ from harness.peers.asyncio_peers import (
     TIMEOUT,
     connected,
     is_closed,
+    lingering,
     python_child,
     read_all,
     read_tls_until_eof,
@@ -942,20 +943,7 @@ def test_with_so_linger_on_with_a_time_close_blocks_the_loop_past_the_timeout():
     call returns True after about 1 s."""
 
     async def main():
-        with socket.create_server(("127.0.0.1", 0)) as listener:
-            listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
-            opening = asyncio.open_connection(*listener.getsockname())
-            reader, writer = await asyncio.wait_for(opening, TIMEOUT)
-            listener.settimeout(TIMEOUT)
-            peer, _ = listener.accept()
-        with peer:
-            sock = writer.get_extra_info("socket")
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
-            sock.setsockopt(
-                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 1)
-            )
-            writer.write(PAYLOAD[:300_000])
-            assert writer.transport.get_write_buffer_size() == 0
+        async with lingering(1) as (reader, writer, peer):
             start = time.monotonic()
             assert await closing.close_writer(writer, 0.3) is True
             assert 0.9 <= time.monotonic() - start < 1 + SLACK

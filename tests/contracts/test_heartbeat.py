@@ -577,6 +577,35 @@ def test_an_oserror_a_signal_handler_raises_may_count_as_a_miss(sockets, peers):
     assert responder.result() == (b"ping", b"")
 
 
+FIRST_READ = "sock.settimeout(max(end - time.monotonic(), 0))"
+
+
+def held_before_its_first_read(hold, *args) -> tuple[bool, float, bool]:
+    """heartbeat(*args), with a trace function that calls hold(frame) once,
+    as the call reaches the line before its first read (a thread that gets
+    the CPU late); returns (the result, how long the call took, whether it
+    was held)."""
+    held = []
+
+    def in_heartbeat(frame, event, arg):
+        if event == "line" and not held:
+            source = Path(frame.f_code.co_filename).read_text().splitlines()
+            if source[frame.f_lineno - 1].strip() == FIRST_READ:
+                held.append(True)
+                hold(frame)
+        return in_heartbeat
+
+    def trace(frame, event, arg):
+        return in_heartbeat if frame.f_code is heartbeat.__code__ else None
+
+    sys.settrace(trace)
+    try:
+        result, took = timed(heartbeat, *args)
+    finally:
+        sys.settrace(None)
+    return result, took, bool(held)
+
+
 def answer_each_piece_once_waited_for(
     sock, stop, sockets, ours, caller, pieces
 ) -> list[bytes]:
@@ -648,25 +677,9 @@ def test_over_tls_a_pong_already_queued_when_the_call_reads_is_read_at_once(
     responder = peers.start(answer, peer, (b"pong",), 0.0, 2)
     assert heartbeat(ours, WAIT) is True
     ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 64)
-    line = "sock.settimeout(max(end - time.monotonic(), 0))"
-    held = []
-
-    def in_heartbeat(frame, event, arg):
-        if event == "line" and not held:
-            source = Path(frame.f_code.co_filename).read_text().splitlines()
-            if source[frame.f_lineno - 1].strip() == line:
-                held.append(True)
-                sockets.wait_until_queued(ours, 26)
-        return in_heartbeat
-
-    def trace(frame, event, arg):
-        return in_heartbeat if frame.f_code is heartbeat.__code__ else None
-
-    sys.settrace(trace)
-    try:
-        result, took = timed(heartbeat, ours, 1.0)
-    finally:
-        sys.settrace(None)
+    result, took, held = held_before_its_first_read(
+        lambda frame: sockets.wait_until_queued(ours, 26), ours, 1.0
+    )
     assert held
     assert result is True
     assert took < 0.5
@@ -686,27 +699,15 @@ def test_a_pong_queued_when_the_time_is_up_counts(sockets, peers, sent):
     miss, with the pong queued.)"""
     ours, peer = sockets.pair()
     responder = peers.start(answer, peer, (b"pong",), sent)
-    line = "sock.settimeout(max(end - time.monotonic(), 0))"
-    held = []
 
-    def in_heartbeat(frame, event, arg):
-        if event == "line" and not held:
-            source = Path(frame.f_code.co_filename).read_text().splitlines()
-            if source[frame.f_lineno - 1].strip() == line:
-                held.append(True)
-                sockets.wait_until_queued(ours, 4)
-                late = frame.f_locals["end"] - time.monotonic()
-                select.select([], [], [], max(late, 0) + 0.01)  # the time is up
-        return in_heartbeat
+    def until_queued_and_the_time_is_up(frame):
+        sockets.wait_until_queued(ours, 4)
+        late = frame.f_locals["end"] - time.monotonic()
+        select.select([], [], [], max(late, 0) + 0.01)  # the time is up
 
-    def trace(frame, event, arg):
-        return in_heartbeat if frame.f_code is heartbeat.__code__ else None
-
-    sys.settrace(trace)
-    try:
-        result = heartbeat(ours, 0.2)
-    finally:
-        sys.settrace(None)
+    result, _, held = held_before_its_first_read(
+        until_queued_and_the_time_is_up, ours, 0.2
+    )
     assert held
     assert result is True
     assert responder.result() == [b"ping"]

@@ -101,6 +101,32 @@ def test_returns_what_a_tls_peer_sent_until_its_fin(sockets, peers):
     tls.result()
 
 
+def test_over_tls_a_close_notify_with_no_fin_after_it_ends_the_read(sockets, peers):
+    """On an ssl.SSLSocket the
+    peer's close_notify ends the read as its FIN does, with no FIN after it
+    (a peer that unwrap()s and keeps the connection open).
+
+    The TLS peer sends 100 kB, then its close_notify (unwrap(), without
+    waiting for ours), and keeps the TCP connection open: the call returns
+    the 100 kB well before its timeout (5 s), the connection still
+    ESTABLISHED."""
+    ours, peer = sockets.tls_pair()
+    sent = message(100_000)
+
+    def send_then_unwrap(sock, stop):
+        sock.sendall(sent)
+        sock.setblocking(False)  # unwrap() sends close_notify, waits for none
+        with pytest.raises(ssl.SSLWantReadError):
+            sock.unwrap()
+        stop.wait(WAIT)  # keeps the connection open, no FIN
+
+    peers.start(send_then_unwrap, peer)
+    result, took = timed(read_until_eof, ours, timeout=5)
+    assert result == sent
+    assert took < 1
+    assert sockets.tcp_state(ours) == TCP_ESTABLISHED
+
+
 def test_a_second_call_after_the_fin_returns_nothing(sockets):
     """ "Read until the peer's FIN ...; return what was read": called again
     after the FIN, nothing more is read: b''."""

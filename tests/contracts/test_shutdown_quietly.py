@@ -255,7 +255,7 @@ def test_a_bad_how_leaves_an_ssl_socket_speaking_tls(sockets):
     assert peer.recv(1024) == b"still TLS"
 
 
-@pytest.mark.parametrize("how", ["SHUT_WR", "SHUT_RDWR"])
+@pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_WR", "SHUT_RDWR"])
 def test_a_connect_still_in_progress_is_abandoned(sockets, how):
     """ "a connect() still in progress (non-blocking, SYN_SENT) is
     abandoned: True, and a later send() raises ConnectionResetError". The

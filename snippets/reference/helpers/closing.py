@@ -234,7 +234,9 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     urgent mark is kept: an earlier urgent byte that a later MSG_OOB send
     arrived after, before the call read past it, is read as data). A listening
     socket with no connection waiting to be accepted has nothing to read:
-    TimeoutError once the whole timeout has run. On an
+    TimeoutError once the whole timeout has run. On an ssl.SSLSocket the
+    peer's close_notify ends the read as its FIN does, with no FIN after it
+    (a peer that unwrap()s and keeps the connection open). On an
     ssl.SSLSocket made with suppress_ragged_eofs=True (the default), a peer
     that closes without close_notify reads as a FIN, and so does a
     connection error (a reset, the kernel's ETIMEDOUT) on 3.10.13 to 3.12.1

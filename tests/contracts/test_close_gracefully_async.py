@@ -1385,10 +1385,10 @@ def test_a_tls_writer_aborted_then_closed_still_gives_true_at_its_eof(tls_contex
 
 def test_with_so_linger_on_with_a_time_true_can_come_after_the_timeout():
     """So does the call's own close over TCP with SO_LINGER
-    on with a time (not 0): closing the socket, or aborting it, blocks the
-    loop until the kernel has sent what is queued or that time has run
-    (close_writer()), so the timeout does not bound the call then, True can
-    come after it
+    on with a time (not 0): closing the socket, or aborting it, with nothing
+    of the peer's unread, blocks the loop until the peer has acknowledged
+    what is queued and the FIN, or that time has run (close_writer()), so
+    the timeout does not bound the call then, True can come after it
 
     SO_LINGER on with 1 s, most of 300 kB unsent to a peer that reads
     nothing but has sent its EOF; timeout 0.3 s: True, after about 1 s."""

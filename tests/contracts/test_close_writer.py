@@ -932,10 +932,12 @@ def test_over_tls_data_left_unread_fails_the_close_or_hides_the_close_notify(
 
 
 def test_with_so_linger_on_with_a_time_close_blocks_the_loop_past_the_timeout():
-    """Over TCP, ... with SO_LINGER on with a time (not 0), asyncio's close()
-    of the socket waits, blocking the event loop, until the kernel has sent
-    what is queued or that time has run: the timeout does not bound the call
-    then, and True means it closed, after the timeout or not.
+    """Over TCP, ... with SO_LINGER on with a time (not 0), and nothing of
+    the peer's unread (else the reset above, at once), asyncio's close() of
+    the socket waits, blocking the event loop, until the peer has
+    acknowledged what is queued and the FIN, or that time has run: the
+    timeout does not bound the call then, and True means it closed, after
+    the timeout or not.
 
     SO_LINGER on with 1 s; a peer that reads nothing, with a 16 KiB receive
     buffer; 300 kB written, all taken by the kernel (asyncio's buffer empty,

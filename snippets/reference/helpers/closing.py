@@ -572,11 +572,12 @@ async def close_writer(writer, timeout=5.0):
     time.sleep() in another task, say) delays the return by as long. Over
     TCP, with SO_LINGER on and 0 (abort()'s setting), asyncio's close() of
     the socket resets the connection: True all the same, and the peer gets a
-    reset, not a FIN; with SO_LINGER on with a time (not 0), asyncio's
-    close() of the socket waits, blocking the event loop, until the kernel
-    has sent what is queued or that time has run: the timeout does not bound
-    the call then, and True means it closed, after the timeout or not. On
-    AF_UNIX, Linux ignores SO_LINGER. A
+    reset, not a FIN; with SO_LINGER on with a time (not 0), and nothing of
+    the peer's unread (else the reset above, at once), asyncio's
+    close() of the socket waits, blocking the event loop, until the peer has
+    acknowledged what is queued and the FIN, or that time has run: the
+    timeout does not bound the call then, and True means it closed, after
+    the timeout or not. On AF_UNIX, Linux ignores SO_LINGER. A
     task cancelled before its first step runs none of it, and the
     writer stays open (asyncio.wait_for(close_writer(writer), 0) with the
     default task factory, say):
@@ -670,10 +671,11 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     Like every asyncio timeout, it holds while the event loop runs: code
     that blocks the loop (a time.sleep() in another task, say) delays the
     return by as long. So does the call's own close over TCP with SO_LINGER
-    on with a time (not 0): closing the socket, or aborting it, blocks the
-    loop until the kernel has sent what is queued or that time has run
-    (close_writer()), so the timeout does not bound the call then, True can
-    come after it, and a cancelled call's close is not at once either.
+    on with a time (not 0): closing the socket, or aborting it, with nothing
+    of the peer's unread, blocks the loop until the peer has acknowledged
+    what is queued and the FIN, or that time has run (close_writer()), so
+    the timeout does not bound the call then, True can come after it, and a
+    cancelled call's close is not at once either.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
     failed, also while the close still sent, the close had to abort, or,

@@ -1443,6 +1443,12 @@ def test_a_connection_cut_while_its_handler_works_answers_no_later_request(app):
     assert server.errors == []
 
 
+def target_of(thread: threading.Thread):
+    """The function thread runs (a private attribute: the test's view), or
+    None once it has finished (Thread.run() deletes it)."""
+    return getattr(thread, "_target", None)
+
+
 def test_stop_after_a_handler_thread_failed_to_start(app, monkeypatch):
     """stop(timeout) ... returns True once every handler thread has ended.
 
@@ -1457,7 +1463,7 @@ def test_stop_after_a_handler_thread_failed_to_start(app, monkeypatch):
     failed = []
 
     def start_or_fail(thread):
-        if not failed and thread._target == server.process_request_thread:
+        if not failed and target_of(thread) == server.process_request_thread:
             failed.append(thread)
             raise RuntimeError("can't start new thread")
         return start(thread)
@@ -1527,7 +1533,7 @@ def serving_thread_fails_to_start(server, monkeypatch):
     start = threading.Thread.start
 
     def start_or_fail(thread):
-        if thread._target == server._serve:
+        if target_of(thread) == server._serve:
             raise RuntimeError("can't start new thread")
         return start(thread)
 
@@ -1604,9 +1610,7 @@ def test_start_raises_runtime_error_if_called_again_or_after_stop(app, when):
                 threading.Thread(target=server.shutdown, daemon=True).start()
         assert outcome == ("returned", True)
         assert stopping.took < POLL + SLACK
-    serving = [
-        t for t in threading.enumerate() if getattr(t, "_target", None) == server._serve
-    ]
+    serving = [t for t in threading.enumerate() if target_of(t) == server._serve]
     assert serving == []
     assert listener_closed(server)
 
@@ -1616,7 +1620,7 @@ def serving_threads(server) -> list[threading.Thread]:
     return [
         t
         for t in threading.enumerate()
-        if getattr(t, "_target", None) == server._serve and t.is_alive()
+        if target_of(t) == server._serve and t.is_alive()
     ]
 
 
@@ -1636,7 +1640,7 @@ def test_ctrl_c_in_start_after_its_thread_began_serving_stop_ends_it(app, monkey
 
     def start_then_ctrl_c(thread):
         start(thread)
-        if thread._target == server._serve:
+        if target_of(thread) == server._serve:
             with connect(server) as sock:  # it serves
                 assert get(sock) == (200, b"/")
             raise KeyboardInterrupt
@@ -1680,7 +1684,7 @@ def test_ctrl_c_in_start_before_its_thread_served_start_may_be_called_again(
         server._serve = serve_when_released  # the target start() gives its thread
 
     def ctrl_c(thread):
-        if thread._target == server._serve:
+        if target_of(thread) == server._serve:
             if when == "before it served":
                 start(thread)
             raise KeyboardInterrupt
@@ -1844,7 +1848,7 @@ def test_start_raises_runtime_error_after_a_stop_that_ran_while_ctrl_c_cut_it_sh
     start = threading.Thread.start
 
     def stop_then_ctrl_c(thread):
-        if thread._target == server._serve:
+        if target_of(thread) == server._serve:
             assert Stopping(server, TIMEOUT).result() == ("returned", True)
             raise KeyboardInterrupt
         start(thread)
@@ -2010,7 +2014,7 @@ def test_ctrl_c_in_your_own_serve_forever_as_a_handler_starts(app, monkeypatch, 
     start = threading.Thread.start
 
     def ctrl_c(thread):
-        if thread._target == server.process_request_thread:
+        if target_of(thread) == server.process_request_thread:
             if when == "after the thread began":
                 start(thread)
                 assert handler.started.wait(TIMEOUT)

@@ -8,6 +8,7 @@ raw TCP stream.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import select
@@ -203,6 +204,38 @@ def test_the_reset_waits_for_a_thread_waiting_for_it_in_select_or_poll(sockets, 
     arrived, started, ended = abort_while_another_thread_waits(sockets, waiter, blocked)
     assert arrived - started >= blocked - 0.01, "the reset came early"
     assert arrived <= ended + SLACK
+
+
+@pytest.mark.parametrize("waiter", ["select()", "poll()"])
+def test_a_select_or_poll_wait_ends_at_the_sockets_next_event(sockets, waiter):
+    """a select() or poll() wait ends at the socket's
+    next event, data or a FIN from the peer, not only at its timeout
+
+    Another thread waits for ours to be readable (5 s at most) when abort()
+    is called; the peer then sends a byte: the wait ends, and the reset
+    reaches the peer, within SLACK, not at the wait's timeout."""
+    ours, peer = sockets.pair()
+    fd = ours.fileno()
+    ended = threading.Event()
+
+    def wait():
+        with contextlib.suppress(OSError):  # the descriptor is closed by then
+            WAITERS[waiter](fd, 5.0)
+        ended.set()
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    try:
+        sockets.wait_until_in_poll(thread, waiter)
+        abort(ours)
+        start = time.monotonic()
+        peer.sendall(b"x")  # the scenario: an event on the socket
+        assert ended.wait(SLACK), "the wait went on"
+        sockets.wait_readable(peer)
+        assert time.monotonic() - start < SLACK
+    finally:
+        thread.join(5 + 1)
+    assert sockets.ending(peer) == (b"", "RST")
 
 
 def test_a_thread_waiting_for_it_in_epoll_does_not_hold_it(sockets):

@@ -389,9 +389,11 @@ def abort(sock):
     sock, or one waiting for its descriptor in select() or poll() (selectors'
     PollSelector and SelectSelector too), still holds it, only when that
     lets go too (a thread waiting in epoll, selectors.DefaultSelector on
-    Linux, holds nothing). A second call, or a
-    call on a closed socket (fileno() is -1), does nothing (like close());
-    after a close() that a makefile() outlives, fileno() is not -1 yet, and
+    Linux, holds nothing; a select() or poll() wait ends at the socket's
+    next event, data or a FIN from the peer, not only at its timeout). A
+    second call, or a call on a closed socket (fileno() is -1), does nothing
+    (like close()); after a close() that a makefile() outlives, fileno() is
+    not -1 yet, and
     abort() still makes the last close a reset. Raises OSError if
     setsockopt() fails (EINVAL on a socket the peer has already reset, on
     some systems, not Linux; EBADF for a descriptor closed behind the

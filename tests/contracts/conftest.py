@@ -387,14 +387,9 @@ class Sockets:
         sent (TIOCOUTQ: nothing unacknowledged). Nagle's algorithm may hold
         a small send back until an earlier one is acknowledged: a segment
         that is not sent yet, and would be lost if the path then died."""
-        import fcntl  # POSIX only: this module is imported on Windows too
-        import termios
-
         deadline = time.monotonic() + WAIT
         while True:
-            unsent = struct.unpack(
-                "i", fcntl.ioctl(sock, termios.TIOCOUTQ, b"\0\0\0\0")
-            )[0]
+            unsent = unacknowledged_bytes(sock)
             if not unsent:
                 return
             assert time.monotonic() < deadline, f"{unsent} bytes unacknowledged"
@@ -430,6 +425,12 @@ class Sockets:
         while not waits_in_poll(thread.native_id):
             assert time.monotonic() < deadline, f"not waiting in {what}"
             select.select([], [], [], 0.001)  # a bounded poll, 1 ms at a time
+
+    @staticmethod
+    def unacknowledged_bytes(sock: socket.socket) -> int:
+        """How many bytes sock sent or queued that its peer has not yet
+        acknowledged (TIOCOUTQ)."""
+        return unacknowledged_bytes(sock)
 
     @staticmethod
     def queued_bytes(sock: socket.socket) -> int:
@@ -555,6 +556,15 @@ def waits_in_poll(thread_id: int) -> bool:
     if "poll" in (task / "wchan").read_text():
         return True
     return (task / "syscall").read_text().split(maxsplit=1)[0] in POLL_SYSCALLS
+
+
+def unacknowledged_bytes(sock: socket.socket) -> int:
+    """How many bytes sock sent or queued that its peer has not yet
+    acknowledged (TIOCOUTQ)."""
+    import fcntl  # POSIX only: this module is imported on Windows too
+    import termios
+
+    return struct.unpack("i", fcntl.ioctl(sock, termios.TIOCOUTQ, b"\0\0\0\0"))[0]
 
 
 def queued_bytes(sock: socket.socket) -> int:

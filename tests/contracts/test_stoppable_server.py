@@ -912,6 +912,62 @@ def test_a_handshake_in_the_first_read_is_woken_as_any_wait_for_a_request(app, i
     assert server.errors == []
 
 
+def test_a_handshake_still_sending_its_reply_is_cut_at_the_timeout(app, sockets):
+    """while the handshake waits to
+    read: one still sending its reply to a client that reads nothing (a
+    certificate chain larger than the send buffer and the client's window
+    hold) is not woken, and is cut at stop()'s timeout (False)
+
+    The server's certificate comes with a chain of 8 RSA CAs (about 9 kB),
+    its connection's SO_SNDBUF set to 4096 in setup(); the client (SO_RCVBUF
+    1, the least Linux allows) sends its hello and reads nothing. Once the
+    server has data it cannot send, stop(1) returns False, at the timeout."""
+    ca = trustme.CA(key_type=trustme.KeyType.RSA)
+    for _ in range(7):
+        ca = ca.create_child_ca(key_type=trustme.KeyType.RSA)
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert(HOST, key_type=trustme.KeyType.RSA).configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    ca.configure_trust(client_context)
+
+    class SmallSendBufferTLSHandler(Handler):
+        def setup(self):
+            self.request.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+            self.request.settimeout(TIMEOUT)
+            self.request = server_context.wrap_socket(
+                self.request, server_side=True, do_handshake_on_connect=False
+            )
+            super().setup()
+
+    server = app(base=SmallSendBufferTLSHandler)
+    hello = ssl.MemoryBIO()
+    tls = client_context.wrap_bio(ssl.MemoryBIO(), hello, server_hostname=HOST)
+    with pytest.raises(ssl.SSLWantReadError):
+        tls.do_handshake()
+    with socket.socket() as client:
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1)
+        client.settimeout(TIMEOUT)
+        client.connect(server.server_address)
+        client.sendall(hello.read())
+        deadline = time.monotonic() + TIMEOUT
+        while not unsent_on_a_connection(server, sockets):  # a bounded poll
+            assert time.monotonic() < deadline, "the server's reply all left"
+            time.sleep(0.01)
+        stopping = Stopping(server, 1)
+        assert stopping.result() == ("returned", False)
+        assert 1 - 0.05 <= stopping.took < 1 + SLACK
+
+
+def unsent_on_a_connection(server, sockets) -> bool:
+    """Whether a connection the server tracks holds data its peer has not
+    acknowledged."""
+    with server._lock:  # private: the test's view of the tracked sockets
+        connections = list(server._connections)
+    return any(
+        sockets.unacknowledged_bytes(c) > 0 for c in connections if c.fileno() != -1
+    )
+
+
 LISTENER_CASES = {
     "TLS handler (its socket detached)": TIMEOUT,
     "timeout=None": None,

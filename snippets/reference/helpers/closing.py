@@ -830,7 +830,11 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     serve_forever(), and stop() with it. So wrapped, the handshake happens
     in the handler's first read, its wait for the first request, which
     stop() wakes as it wakes any (the timeout bounds it meanwhile: a client
-    that never sends its hello cannot hold it); a handshake in setup()
+    that never sends its hello cannot hold it), while the handshake waits to
+    read: one still sending its reply to a client that reads nothing (a
+    certificate chain larger than the send buffer and the client's window
+    hold) is not woken, and is cut at stop()'s timeout (False); a handshake
+    in setup()
     (do_handshake_on_connect=True, the default) comes before that wait:
     stop() neither wakes nor shuts down its connection. That timeout stays
     on the connection, as its wait for each request, unless the handler's

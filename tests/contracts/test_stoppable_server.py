@@ -912,16 +912,26 @@ def test_a_handshake_in_the_first_read_is_woken_as_any_wait_for_a_request(app, i
     assert server.errors == []
 
 
-def test_a_handshake_still_sending_its_reply_is_cut_at_the_timeout(app, sockets):
+@pytest.mark.parametrize(
+    ("connection_timeout", "stop_timeout", "returned"),
+    [(TIMEOUT, 1.0, False), (0.5, 3.0, True)],
+    ids=["cut at stop()'s timeout", "the connection's timeout first"],
+)
+def test_a_handshake_still_sending_its_reply_is_not_woken(
+    app, sockets, connection_timeout, stop_timeout, returned
+):
     """while the handshake waits to
     read: one still sending its reply to a client that reads nothing (a
     certificate chain larger than the send buffer and the client's window
-    hold) is not woken, and is cut at stop()'s timeout (False)
+    hold) is not woken: the connection's timeout ends it if that comes
+    first (True), else it is cut at stop()'s timeout (False)
 
     The server's certificate comes with a chain of 8 RSA CAs (about 9 kB),
     its connection's SO_SNDBUF set to 4096 in setup(); the client (SO_RCVBUF
     1, the least Linux allows) sends its hello and reads nothing. Once the
-    server has data it cannot send, stop(1) returns False, at the timeout."""
+    server has data it cannot send: with the connection's timeout at 5 s,
+    stop(1) returns False at its timeout; at 0.5 s, stop(3) returns True
+    once that timeout has ended the handshake, not at once."""
     ca = trustme.CA(key_type=trustme.KeyType.RSA)
     for _ in range(7):
         ca = ca.create_child_ca(key_type=trustme.KeyType.RSA)
@@ -931,9 +941,11 @@ def test_a_handshake_still_sending_its_reply_is_cut_at_the_timeout(app, sockets)
     ca.configure_trust(client_context)
 
     class SmallSendBufferTLSHandler(Handler):
+        timeout = None  # StreamRequestHandler's default: the socket's own stays
+
         def setup(self):
             self.request.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
-            self.request.settimeout(TIMEOUT)
+            self.request.settimeout(connection_timeout)
             self.request = server_context.wrap_socket(
                 self.request, server_side=True, do_handshake_on_connect=False
             )
@@ -953,9 +965,10 @@ def test_a_handshake_still_sending_its_reply_is_cut_at_the_timeout(app, sockets)
         while not unsent_on_a_connection(server, sockets):  # a bounded poll
             assert time.monotonic() < deadline, "the server's reply all left"
             time.sleep(0.01)
-        stopping = Stopping(server, 1)
-        assert stopping.result() == ("returned", False)
-        assert 1 - 0.05 <= stopping.took < 1 + SLACK
+        stopping = Stopping(server, stop_timeout)
+        assert stopping.result() == ("returned", returned)
+        ended_by = min(connection_timeout, stop_timeout)
+        assert ended_by - 0.1 <= stopping.took < ended_by + SLACK
 
 
 def unsent_on_a_connection(server, sockets) -> bool:

@@ -833,7 +833,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     that never sends its hello cannot hold it), while the handshake waits to
     read: one still sending its reply to a client that reads nothing (a
     certificate chain larger than the send buffer and the client's window
-    hold) is not woken, and is cut at stop()'s timeout (False); a handshake
+    hold) is not woken: the connection's timeout ends it if that comes
+    first (True), else it is cut at stop()'s timeout (False); a handshake
     in setup()
     (do_handshake_on_connect=True, the default) comes before that wait:
     stop() neither wakes nor shuts down its connection. That timeout stays

@@ -434,10 +434,47 @@ def listener_closed(server) -> bool:
     return True
 
 
+class DaemonThreadsServer(Server):
+    daemon_threads = True  # ThreadingMixIn's attribute, which the class overrides
+
+
+def test_its_threads_are_not_daemons_whatever_thread_called_start(app):
+    """That thread is not a daemon, nor is any
+    handler thread, whatever thread called start() and whatever
+    daemon_threads says
+
+    start() is called from a daemon thread, on a server whose
+    daemon_threads is True: the serving thread and the handler thread of a
+    request in progress are not daemons. (An earlier body let them copy the
+    daemon flag of the thread that made them: both were daemons, and the
+    process could exit with the request unanswered.)"""
+    server = app(start=False, server_class=DaemonThreadsServer)
+    starter = threading.Thread(target=server.start, daemon=True)
+    starter.start()
+    starter.join(TIMEOUT)
+    assert not starter.is_alive()
+    handler = handler_class(server)
+    with connect(server) as busy:
+        busy.sendall(f"GET /slow HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode())
+        assert handler.started.wait(TIMEOUT)
+        threads = [
+            t
+            for t in threading.enumerate()
+            if target_of(t) in (server._serve, server.process_request_thread)
+        ]
+        assert len(threads) == 2
+        assert not any(t.daemon for t in threads)
+        handler.release.set()
+        response = http.client.HTTPResponse(busy)
+        response.begin()
+        assert (response.status, response.read()) == (200, b"/slow")
+        response.close()
+
+
 def test_start_serves_in_a_new_thread(app):
     """serve with start(), which serves in a new thread ... That thread is
-    not a daemon: until stop() (a with block calls it), the process does
-    not exit.
+    not a daemon, ... until stop() (a with block calls it), the process
+    does not exit.
 
     start() returns at once; the test's own thread then gets answers. The
     serving thread is a new one, and not a daemon (Python's exit waits for

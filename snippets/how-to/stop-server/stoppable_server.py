@@ -75,7 +75,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         super().__init__(*args, **kwargs)
 
     def start(self):
-        serving = threading.Thread(target=self._serve)  # Ctrl+C here: no harm
+        # daemon=False: a thread takes its creator's flag by default, and a
+        # daemon's start() would make the serving and handler threads daemons
+        serving = threading.Thread(target=self._serve, daemon=False)  # Ctrl+C: ok
         try:
             with self._lock:  # a stop() meanwhile waits, then finds the thread
                 if self._started:
@@ -101,7 +103,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
 
     def process_request(self, request, client_address):
         thread = threading.Thread(
-            target=self.process_request_thread, args=(request, client_address)
+            target=self.process_request_thread,
+            args=(request, client_address),
+            daemon=False,  # whatever daemon_threads says: never cut at exit
         )
         try:
             with self._lock:  # before start(): it may end at once

@@ -814,8 +814,10 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
 
     Handlers must derive from StoppableHTTPRequestHandler; serve with
     start(), which serves in a new thread, and raises RuntimeError if
-    called again or after stop(). That thread is not a daemon: until stop()
-    (a with block calls it), the process does not exit. If start() raises
+    called again or after stop(). That thread is not a daemon, nor is any
+    handler thread, whatever thread called start() and whatever
+    daemon_threads says: until stop() (a with block calls it), the process
+    does not exit. If start() raises
     (no thread could start, or KeyboardInterrupt cut it short), start() may
     be called again if its thread had not begun serving (that thread then
     never serves), and stop() ends the serving if it had.
@@ -944,7 +946,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
         super().__init__(*args, **kwargs)
 
     def start(self):
-        serving = threading.Thread(target=self._serve)  # Ctrl+C here: no harm
+        # daemon=False: a thread takes its creator's flag by default, and a
+        # daemon's start() would make the serving and handler threads daemons
+        serving = threading.Thread(target=self._serve, daemon=False)  # Ctrl+C: ok
         try:
             with self._lock:  # a stop() meanwhile waits, then finds the thread
                 if self._started:
@@ -970,7 +974,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
 
     def process_request(self, request, client_address):
         thread = threading.Thread(
-            target=self.process_request_thread, args=(request, client_address)
+            target=self.process_request_thread,
+            args=(request, client_address),
+            daemon=False,  # whatever daemon_threads says: never cut at exit
         )
         try:
             with self._lock:  # before start(): it may end at once

@@ -79,8 +79,9 @@ def test_drops_unsent_data(sockets):
 
 @pytest.mark.parametrize("holder", ["makefile()", "dup()", "child process"])
 def test_the_reset_waits_for_the_last_reference(sockets, holder):
-    """ "while a makefile() object, a dup(), a child process, ... still holds
-    it, only when that lets go too": after abort(), the connection still
+    """ "while another
+    reference still holds it (a makefile() object, a dup(), a child
+    process, ... only when that lets go too": after abort(), the connection still
     carries data to the holder; the reset goes out when the holder closes."""
     ours, peer = sockets.pair()
     read_through = sockets.hold(ours, holder)
@@ -95,11 +96,13 @@ def test_the_reset_waits_for_the_last_reference(sockets, holder):
 
 
 def test_the_reset_waits_for_a_thread_blocked_in_a_call_on_sock(sockets):
-    """ "while ... another thread blocked in a call on sock, ... still holds
-    it, only when that lets go too": a thread waits in ours.recv() (timeout
-    1 s) when abort() is called. abort() returns at once and the socket is
-    closed, but the peer gets nothing while the recv() waits; the reset
-    arrives when it returns (with an OSError), not before."""
+    """ "while another
+    reference still holds it (... another thread
+    blocked in a call on sock, ... only when that lets go too": a thread
+    waits in ours.recv() (timeout 1 s) when abort() is called. abort()
+    returns at once and the socket is closed, but the peer gets nothing
+    while the recv() waits; the reset arrives when it returns (with an
+    OSError), not before."""
     blocked = 1.0  # seconds: the recv()'s timeout
     ours, peer = sockets.pair(timeout=blocked)
     outcome = {}
@@ -194,8 +197,8 @@ def abort_while_another_thread_waits(sockets, waiter: str, blocked: float):
     "waiter", ["select()", "poll()", "PollSelector", "SelectSelector"]
 )
 def test_the_reset_waits_for_a_thread_waiting_for_it_in_select_or_poll(sockets, waiter):
-    """or one waiting for its descriptor in select() or poll() (selectors'
-    PollSelector and SelectSelector too)
+    """or one waiting for its descriptor in select()
+    or poll(), selectors' PollSelector and SelectSelector too)
 
     Another thread waits for ours to be readable (0.5 s at most) when
     abort() is called: the peer gets nothing while it waits; the reset
@@ -208,8 +211,9 @@ def test_the_reset_waits_for_a_thread_waiting_for_it_in_select_or_poll(sockets, 
 
 @pytest.mark.parametrize("waiter", ["select()", "poll()"])
 def test_a_select_or_poll_wait_ends_at_the_sockets_next_event(sockets, waiter):
-    """a select() or poll() wait ends at the socket's
-    next event, data or a FIN from the peer, not only at its timeout
+    """a select() or poll() wait for it to be readable
+    ends at the socket's next event, data or a FIN from the peer, not only
+    at its timeout
 
     Another thread waits for ours to be readable (5 s at most) when abort()
     is called; the peer then sends a byte: the wait ends, and the reset
@@ -235,6 +239,25 @@ def test_a_select_or_poll_wait_ends_at_the_sockets_next_event(sockets, waiter):
         assert time.monotonic() - start < SLACK
     finally:
         thread.join(5 + 1)
+    assert sockets.ending(peer) == (b"", "RST")
+
+
+def test_the_reset_waits_for_a_copy_in_flight_in_an_scm_rights_message(sockets):
+    """a copy in flight in an SCM_RIGHTS message
+
+    ours's descriptor is sent over an AF_UNIX socketpair (socket.send_fds())
+    and not yet received when abort() is called: the peer gets nothing
+    while the message waits; the reset arrives when the receiving socket
+    closes, which drops the copy."""
+    ours, peer = sockets.pair()
+    sender, receiver = (sockets.keep(s) for s in socket.socketpair())
+    socket.send_fds(sender, [b"x"], [ours.fileno()])
+    abort(ours)
+    assert ours.fileno() == -1
+    readable, _, _ = select.select([peer], [], [], 0.3)
+    assert not readable, "the reset came while the copy was in flight"
+    receiver.close()
+    sockets.wait_readable(peer)
     assert sockets.ending(peer) == (b"", "RST")
 
 

@@ -870,8 +870,8 @@ def test_an_oserror_a_signal_handler_raises_may_propagate_or_be_lost(
 
 
 def test_with_so_rcvlowat_above_1_fewer_bytes_are_read_once_the_time_is_up(sockets):
-    """On a TCP socket with SO_RCVLOWAT above 1 (Linux ignores it on
-    AF_UNIX), fewer bytes than that, with no FIN after
+    """On a TCP socket with SO_RCVLOWAT above 1 (Linux's poll() ignores it
+    on AF_UNIX), fewer bytes than that, with no FIN after
     them, end no wait: they are read only once the time is up, by the
     call's reads without waiting
 
@@ -891,7 +891,7 @@ def test_with_so_rcvlowat_above_1_fewer_bytes_are_read_once_the_time_is_up(socke
 
 
 def test_on_af_unix_so_rcvlowat_is_ignored(sockets):
-    """(Linux ignores it on AF_UNIX)
+    """(Linux's poll() ignores it on AF_UNIX)
 
     The same 10 bytes and SO_RCVLOWAT 64 on a socketpair(), with max_bytes
     5: the bytes end the first wait, False at once (max_bytes spent)."""

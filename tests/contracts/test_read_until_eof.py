@@ -814,8 +814,8 @@ def test_the_kernels_etimedout_already_reported_reads_as_a_fin(sockets):
 
 
 def test_with_so_rcvlowat_above_1_fewer_bytes_end_no_wait(sockets):
-    """On a TCP socket with SO_RCVLOWAT above 1 (Linux ignores it
-    on AF_UNIX), fewer bytes than that, or a TLS
+    """On a TCP socket with SO_RCVLOWAT above 1 (Linux's poll()
+    ignores it on AF_UNIX), fewer bytes than that, or a TLS
     close_notify in a record shorter than that, end no wait: the call may
     raise TimeoutError with them queued.
 
@@ -833,7 +833,7 @@ def test_with_so_rcvlowat_above_1_fewer_bytes_end_no_wait(sockets):
 
 
 def test_on_af_unix_so_rcvlowat_is_ignored(sockets):
-    """(Linux ignores it on AF_UNIX)
+    """(Linux's poll() ignores it on AF_UNIX)
 
     The same 10 bytes and SO_RCVLOWAT 64 on a socketpair(), with max_bytes
     5: the bytes end the first wait, ValueError at once (more than

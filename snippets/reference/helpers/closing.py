@@ -116,7 +116,7 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     of the peer's that arrives after close() (on a link with a round-trip
     time, its acknowledgement of your FIN) draws a reset (tcp_v4_rcv() in
     net/ipv4/tcp_ipv4.c, read, not run here). On a TCP
-    socket with SO_RCVLOWAT above 1 (Linux ignores it on AF_UNIX),
+    socket with SO_RCVLOWAT above 1 (Linux's poll() ignores it on AF_UNIX),
     fewer bytes than that, with no FIN after them, end no wait: they are
     read only once the time is up, by the call's reads without waiting. On
     an ssl.SSLSocket, no close_notify is sent: call unwrap() first if the
@@ -275,8 +275,8 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     the TLS layer first, and the call then returns the peer's TLS records
     raw. It reads the socket itself: what a makefile() object (a
     StreamRequestHandler's rfile) has already buffered is not in what it
-    returns. On a TCP socket with SO_RCVLOWAT above 1 (Linux ignores it
-    on AF_UNIX), fewer bytes than that, or a TLS
+    returns. On a TCP socket with SO_RCVLOWAT above 1 (Linux's poll()
+    ignores it on AF_UNIX), fewer bytes than that, or a TLS
     close_notify in a record shorter than that, end no wait: the call may
     raise TimeoutError with them queued. It never closes the socket. A
     descriptor closed
@@ -384,13 +384,15 @@ def abort(sock):
     net/ipv4/tcp_ipv4.c, read, not run here), and unsent data is dropped,
     when the last
     reference to the
-    connection closes: at once if sock is the only one; while a makefile()
-    object, a dup(), a child process, another thread blocked in a call on
-    sock, or one waiting for its descriptor in select() or poll() (selectors'
-    PollSelector and SelectSelector too), still holds it, only when that
-    lets go too (a thread waiting in epoll, selectors.DefaultSelector on
-    Linux, holds nothing; a select() or poll() wait ends at the socket's
-    next event, data or a FIN from the peer, not only at its timeout). A
+    connection closes: at once if sock is the only one; while another
+    reference still holds it (a makefile() object, a dup(), a child
+    process, a copy in flight in an SCM_RIGHTS message, another thread
+    blocked in a call on sock, or one waiting for its descriptor in select()
+    or poll(), selectors' PollSelector and SelectSelector too), only when
+    that lets go too (a thread waiting in epoll, selectors.DefaultSelector
+    on Linux, holds nothing; a select() or poll() wait for it to be readable
+    ends at the socket's next event, data or a FIN from the peer, not only
+    at its timeout). A
     second call, or a call on a closed socket (fileno() is -1), does nothing
     (like close()); after a close() that a makefile() outlives, fileno() is
     not -1 yet, and

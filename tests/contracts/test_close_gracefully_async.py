@@ -845,7 +845,7 @@ ECHO_CHILD = "import sys; sys.stdout.buffer.write(sys.stdin.buffer.read())"
 
 def test_over_a_subprocess_pipes_the_childs_eof_gives_true():
     """Over TLS and over a subprocess's pipes ... the call still reads to EOF
-    and gives True if that comes in time (from a pipe, the EOF is the
+    and gives True if that comes in time (... from a pipe, the EOF is the
     child's ...)
 
     With the child's stdout as reader and its stdin as writer: write_eof()
@@ -1423,5 +1423,29 @@ def test_with_so_linger_on_with_a_time_a_cancelled_calls_close_is_not_at_once():
                 await call
             assert 0.9 <= time.monotonic() - start < 1 + SLACK
             assert writer.transport.is_closing()
+
+    run(main())
+
+
+def test_after_an_earlier_cancelled_wait_closed_a_closing_writer_gives_false():
+    """comes in time (False after an earlier cancelled
+    wait_for(writer.wait_closed()), as close_writer() gives
+
+    A child that reads its stdin to the end, echoes it and exits; 1 MB
+    written, the writer closed, then wait_for(writer.wait_closed()) cancelled
+    by its timeout: the call reads the child's EOF, and the writer closes,
+    yet the result is False."""
+
+    async def main():
+        async with python_child(ECHO_CHILD) as process:
+            reader, writer = process.stdout, process.stdin
+            writer.write(PAYLOAD[: 1 << 20])
+            writer.close()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(writer.wait_closed(), 0.001)
+            result = await closing.close_gracefully_async(reader, writer, TIMEOUT)
+            assert result is False
+            assert reader.at_eof()
+            assert await asyncio.wait_for(process.wait(), TIMEOUT) == 0
 
     run(main())

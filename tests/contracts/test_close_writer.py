@@ -266,14 +266,18 @@ def test_zero_aborts_unless_nothing_is_left_to_send(left, expected):
 def test_returns_false_after_abort_when_an_earlier_wait_closed_was_cancelled(
     peer_reads, timeout
 ):
-    """Also returns False, after abort(), when an earlier wait_for(wait_closed())
-    was cancelled, which leaves wait_closed() raising CancelledError.
+    """Also returns
+    False when an earlier wait_for(wait_closed()) was cancelled, which
+    leaves wait_closed() raising CancelledError: after abort() if the writer
+    had not closed yet, and with no abort, everything delivered or not, if
+    it had.
 
     16 MB wait for a peer; wait_for(wait_closed(), 0.05) times out. If the
-    peer never reads, the peer gets part of the 16 MB; if it then reads them
-    all, the close ends by itself before the call. False either way, at
-    once. Earlier versions let the CancelledError escape, and raised
-    AttributeError when the close had ended by itself."""
+    peer never reads, the call aborts: the peer gets part of the 16 MB; if
+    it then reads them all, the close ends by itself before the call, and
+    the peer has everything. False either way, at once. Earlier versions let
+    the CancelledError escape, and raised AttributeError when the close had
+    ended by itself."""
 
     async def main():
         async with connected() as (_, writer, peer):

@@ -591,8 +591,10 @@ async def close_writer(writer, timeout=5.0):
     ProcessPoolExecutor's workers are on Linux), it returns True and the
     peer gets no FIN (close_gracefully_async()
     sends one first: write_eof() shuts the connection down). Also returns
-    False, after abort(), when an earlier wait_for(wait_closed()) was
-    cancelled, which leaves wait_closed() raising CancelledError. A
+    False when an earlier wait_for(wait_closed()) was cancelled, which
+    leaves wait_closed() raising CancelledError: after abort() if the writer
+    had not closed yet, and with no abort, everything delivered or not, if
+    it had. But for that, a
     connection that fails while closing, or that was closed before (even by
     an abort), counts as closed (at timeout 0, over TLS once its transport
     has finished closing, and a subprocess's stdin aborted just before only
@@ -692,10 +694,12 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     writer already closing is no exception: asyncio's TLS transport (3.11+)
     closes itself once the peer's EOF arrives, and a pipe writer once the
     child has gone, so the call still reads to EOF and gives True if that
-    comes in time (from a pipe, the EOF is the child's; over TLS, a writer
-    that you, an earlier call, or another task while this call reads, closed
-    or aborted looks the same, and gives True too once its reader reads
-    EOF; on 3.11 to 3.13, one closed twice too, but nothing can abort it,
+    comes in time (False after an earlier cancelled
+    wait_for(writer.wait_closed()), as close_writer() gives; from a pipe,
+    the EOF is the child's; over TLS, a writer that you, an earlier call,
+    or another task while this call reads, closed or aborted looks the
+    same, and gives True too once its reader reads EOF; on 3.11 to 3.13,
+    one closed twice too, but nothing can abort it,
     and it is the one writer this call may leave open: close_writer()).
     What such a writer had not sent when it closed itself, or is given
     after, is lost: True says nothing of it. A pipe writer that was not

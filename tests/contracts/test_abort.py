@@ -242,6 +242,40 @@ def test_a_select_or_poll_wait_ends_at_the_sockets_next_event(sockets, waiter):
     assert sockets.ending(peer) == (b"", "RST")
 
 
+def test_with_so_rcvlowat_a_wait_to_read_ends_at_that_many_bytes(sockets):
+    """but on a TCP socket with SO_RCVLOWAT above 1, data only
+    once that many bytes are queued
+
+    ours has SO_RCVLOWAT 1000; another thread waits in select() for it to be
+    readable (5 s at most) when abort() is called: the peer's 5 bytes end
+    neither the wait nor the connection (no reset within 0.3 s); its FIN
+    then ends both."""
+    ours, peer = sockets.pair()
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 1000)
+    fd = ours.fileno()
+    ended = threading.Event()
+
+    def wait():
+        with contextlib.suppress(OSError):  # the descriptor is closed by then
+            select.select([fd], [], [], 5.0)
+        ended.set()
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    try:
+        sockets.wait_until_in_poll(thread, "select()")
+        abort(ours)
+        peer.sendall(b"hello")
+        readable, _, _ = select.select([peer], [], [], 0.3)
+        assert not readable and not ended.is_set(), "5 bytes ended the wait"
+        peer.shutdown(socket.SHUT_WR)  # the peer's FIN
+        assert ended.wait(SLACK), "the FIN did not end the wait"
+        sockets.wait_readable(peer)
+    finally:
+        thread.join(5 + 1)
+    assert sockets.ending(peer) == (b"", "RST")
+
+
 def test_the_reset_waits_for_a_copy_in_flight_in_an_scm_rights_message(sockets):
     """a copy in flight in an SCM_RIGHTS message
 

@@ -392,7 +392,8 @@ def abort(sock):
     that lets go too (a thread waiting in epoll, selectors.DefaultSelector
     on Linux, holds nothing; a select() or poll() wait for it to be readable
     ends at the socket's next event, data or a FIN from the peer, not only
-    at its timeout). A
+    at its timeout, but on a TCP socket with SO_RCVLOWAT above 1, data only
+    once that many bytes are queued). A
     second call, or a call on a closed socket (fileno() is -1), does nothing
     (like close()); after a close() that a makefile() outlives, fileno() is
     not -1 yet, and

@@ -136,28 +136,38 @@ COPY_ALL = f"""async selector => {{
     // replaces it). Read there, the copy needs no round trip to the
     // clipboard, which took seconds per block with both cores busy (a
     // 50 s budget ran out on the helpers page). A copy made another way
-    // fires no such event: then the clipboard is read, as before, waiting
-    // for each copy to land within one budget shorter than the visit's
-    // bound (the copy test then names a block whose copy never landed).
-    let fromEvent = null;
+    // fires no such event: then the clipboard is read. Each click waits for
+    // its own copy, the event or the clipboard, within one budget shorter
+    // than the visit's bound, before the next click: a copy taken from
+    // whatever came first once gave a block the previous block's text (the
+    // copy test then names a block whose copy never landed).
+    const copies = [];
     document.addEventListener("copy", event => {{
         const target = event.target;
-        fromEvent = typeof target?.value === "string"
+        copies.push(typeof target?.value === "string"
             ? target.value.slice(target.selectionStart, target.selectionEnd)
-            : String(document.getSelection());
+            : String(document.getSelection()));
     }}, true);
     const deadline = performance.now() + {COPY_BUDGET};
     for (const button of document.querySelectorAll(selector)) {{
         for (let d = button.closest("details"); d;
              d = d.parentElement.closest("details"))
             d.open = true;
-        fromEvent = null;
         await navigator.clipboard.writeText("");
+        const before = copies.length;
         button.dispatchEvent(new MouseEvent("click", {{bubbles: true}}));
-        let text = fromEvent ?? await navigator.clipboard.readText();
-        while (!text && fromEvent === null && performance.now() < deadline) {{
+        let text = "";
+        while (performance.now() < deadline) {{
+            if (copies.length > before) {{
+                text = copies[before];
+                break;
+            }}
+            text = await navigator.clipboard.readText();
+            if (text || copies.length > before) {{
+                text = copies.length > before ? copies[before] : text;
+                break;
+            }}
             await new Promise(wake => setTimeout(wake, 50));
-            text = fromEvent ?? await navigator.clipboard.readText();
         }}
         texts.push(text);
     }}

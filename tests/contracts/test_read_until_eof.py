@@ -82,21 +82,31 @@ def test_returns_what_was_read_until_the_fin(sockets, peers, peer_ends, size):
     assert read_until_eof(ours, timeout=5) == sent
 
 
+def send_then_unwrap(sent: bytes, keep_open: bool):
+    """A TLS peer's role: send `sent`, then its close_notify (unwrap(),
+    without waiting for ours); then close, or keep the TCP connection open
+    (no FIN) until the test ends."""
+
+    def role(sock, stop):
+        sock.sendall(sent)
+        sock.setblocking(False)  # unwrap() sends close_notify, waits for none
+        with pytest.raises(ssl.SSLWantReadError):
+            sock.unwrap()
+        if keep_open:
+            stop.wait(WAIT)
+        else:
+            sock.close()
+
+    return role
+
+
 def test_returns_what_a_tls_peer_sent_until_its_fin(sockets, peers):
     """ "Read until the peer's FIN ...; return what was read": on an
     ssl.SSLSocket too, the plaintext (its recv() returns b'' at the peer's
     close_notify)."""
     ours, peer = sockets.tls_pair()
     sent = message(100_000)
-
-    def send_then_close(sock, stop):
-        sock.sendall(sent)
-        sock.setblocking(False)  # unwrap() sends close_notify, waits for none
-        with pytest.raises(ssl.SSLWantReadError):
-            sock.unwrap()
-        sock.close()
-
-    tls = peers.start(send_then_close, peer)
+    tls = peers.start(send_then_unwrap(sent, keep_open=False), peer)
     assert read_until_eof(ours, timeout=5) == sent
     tls.result()
 
@@ -112,15 +122,7 @@ def test_over_tls_a_close_notify_with_no_fin_after_it_ends_the_read(sockets, pee
     ESTABLISHED."""
     ours, peer = sockets.tls_pair()
     sent = message(100_000)
-
-    def send_then_unwrap(sock, stop):
-        sock.sendall(sent)
-        sock.setblocking(False)  # unwrap() sends close_notify, waits for none
-        with pytest.raises(ssl.SSLWantReadError):
-            sock.unwrap()
-        stop.wait(WAIT)  # keeps the connection open, no FIN
-
-    peers.start(send_then_unwrap, peer)
+    peers.start(send_then_unwrap(sent, keep_open=True), peer)
     result, took = timed(read_until_eof, ours, timeout=5)
     assert result == sent
     assert took < 1

@@ -403,16 +403,19 @@ class Sockets:
         assert readable, f"nothing arrived within {WAIT} s"
 
     @staticmethod
-    def wait_until_waiting(sock: socket.socket, thread_id: int) -> None:
-        """Wait (WAIT at most) until nothing is queued for sock and the thread
-        whose native id is thread_id is blocked in poll() (CPython waits for
-        a socket with a timeout there, the ssl module too): a call of that
-        thread on sock is waiting for what comes next. Reads nothing."""
+    def wait_until_waiting(
+        sock: socket.socket, thread_id: int, leaving: int = 0
+    ) -> None:
+        """Wait (WAIT at most) until nothing is queued for sock (at most
+        `leaving` bytes) and the thread whose native id is thread_id is
+        blocked in poll() (CPython waits for a socket with a timeout there,
+        the ssl module too): a call of that thread on sock is waiting for
+        what comes next. Reads nothing."""
         deadline = time.monotonic() + WAIT
         while True:
             queued = queued_bytes(sock)
             waiting = waits_in_poll(thread_id)
-            if not queued and waiting:
+            if queued <= leaving and waiting:
                 return
             assert time.monotonic() < deadline, f"{queued} queued; waiting: {waiting}"
             select.select([], [], [], 0.001)  # a bounded poll, 1 ms at a time

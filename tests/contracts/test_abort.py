@@ -276,6 +276,78 @@ def test_with_so_rcvlowat_a_wait_to_read_ends_at_that_many_bytes(sockets):
     assert sockets.ending(peer) == (b"", "RST")
 
 
+def test_with_so_rcvlowat_fewer_bytes_end_the_wait_once_they_fill_the_buffer(
+    sockets,
+):
+    """or fewer once they fill the receive
+    buffer, as many small segments can
+
+    ours has SO_RCVBUF 8192 and SO_RCVLOWAT 4000; another thread waits in
+    select() for it to be readable (5 s at most) when abort() is called;
+    the peer (TCP_NODELAY) sends 10-byte segments, 2 ms apart, 3990 bytes
+    at most: the wait ends, and the reset reaches the peer (each segment
+    costs the buffer far more than its 10 bytes)."""
+    ours, peer = sockets.pair()
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 4000)
+    peer.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    fd = ours.fileno()
+    ended = threading.Event()
+
+    def wait():
+        with contextlib.suppress(OSError):  # the descriptor is closed by then
+            select.select([fd], [], [], 5.0)
+        ended.set()
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    try:
+        sockets.wait_until_in_poll(thread, "select()")
+        abort(ours)
+        for _ in range(399):  # 3990 bytes at most: below SO_RCVLOWAT
+            peer.send(b"0123456789")
+            if ended.wait(0.002):  # a bounded wait, for the segment to land
+                break
+        assert ended.wait(SLACK), "3990 bytes in 10-byte segments: still waiting"
+    finally:
+        thread.join(5 + 1)
+    assert sockets.ending(peer)[1] == "RST"
+
+
+def test_a_wait_on_several_descriptors_ends_at_an_event_on_any_of_them(sockets):
+    """and a wait on several descriptors
+    ends at an event on any of them
+
+    Another thread waits in select() for ours or a pipe to be readable (5 s
+    at most) when abort() is called; nothing comes on ours, a byte on the
+    pipe: the wait ends, and the reset reaches the peer, within SLACK."""
+    ours, peer = sockets.pair()
+    fd = ours.fileno()
+    wake, wakes = os.pipe()
+    ended = threading.Event()
+
+    def wait():
+        with contextlib.suppress(OSError):  # the descriptor is closed by then
+            select.select([fd, wake], [], [], 5.0)
+        ended.set()
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    try:
+        sockets.wait_until_in_poll(thread, "select()")
+        abort(ours)
+        start = time.monotonic()
+        os.write(wakes, b"x")  # the scenario: an event on the other descriptor
+        assert ended.wait(SLACK), "the wait went on"
+        sockets.wait_readable(peer)
+        assert time.monotonic() - start < SLACK
+    finally:
+        thread.join(5 + 1)
+        os.close(wake)
+        os.close(wakes)
+    assert sockets.ending(peer) == (b"", "RST")
+
+
 def test_the_reset_waits_for_a_copy_in_flight_in_an_scm_rights_message(sockets):
     """a copy in flight in an SCM_RIGHTS message
 

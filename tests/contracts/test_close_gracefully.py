@@ -872,7 +872,7 @@ def test_an_oserror_a_signal_handler_raises_may_propagate_or_be_lost(
 def test_with_so_rcvlowat_above_1_fewer_bytes_are_read_once_the_time_is_up(sockets):
     """On a TCP socket with SO_RCVLOWAT above 1 (Linux's poll() ignores it
     on AF_UNIX), fewer bytes than that, with no FIN after
-    them, end no wait: they are read only once the time is up, by the
+    them, end no wait, ...: they are read only once the time is up, by the
     call's reads without waiting
 
     SO_RCVLOWAT 64, and a peer that sends 10 bytes and no FIN: False at

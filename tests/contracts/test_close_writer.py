@@ -48,6 +48,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 SHORT = 0.2  # seconds: the timeout given to close_writer() when a test waits it out
+TCP_ESTABLISHED = 1  # tcpi_state (include/net/tcp_states.h)
 
 # What each peer does, and how much the writer has queued for it.
 PEERS = {
@@ -1221,6 +1222,50 @@ def test_another_descriptor_holding_the_socket_keeps_the_connection_open(holder)
                     os.close(copy)
             peer.settimeout(TIMEOUT)
             assert peer.recv(1) == b""
+
+    run(main())
+
+
+def sends_close_notify_and_no_fin(tls: ssl.SSLSocket, stop: threading.Event):
+    """A TLSPeer role: send a close_notify (unwrap(), not waiting for the
+    writer's), then keep the connection open, no FIN, until the test ends."""
+    tls.setblocking(False)
+    with pytest.raises(ssl.SSLWantReadError):
+        tls.unwrap()
+    stop.wait(TIMEOUT)
+
+
+@pytest.mark.parametrize("transport", ["plain socket", "TLS"])
+def test_close_gracefully_async_sends_a_fin_past_a_dup_over_a_plain_socket_only(
+    sockets, tls_contexts, transport
+):
+    """(close_gracefully_async()
+    sends one first over a plain socket: write_eof() shuts the connection
+    down; over TLS it sends close_notify, and no FIN while the other
+    descriptor holds the socket)
+
+    A dup() of the writer's socket holds it; the peer sends its EOF (a FIN;
+    over TLS a close_notify and no FIN); close_gracefully_async() returns
+    True, and then the connection has sent its FIN (no longer ESTABLISHED
+    or CLOSE_WAIT) over the plain socket, and not over TLS (ESTABLISHED)."""
+
+    async def main():
+        if transport == "TLS":
+            opened = tls_connected(tls_contexts, sends_close_notify_and_no_fin)
+        else:
+            opened = connected()
+        async with opened as (reader, writer, *_, peer):
+            fd = writer.get_extra_info("socket").fileno()
+            copy = sockets.keep(socket.socket(fileno=os.dup(fd)))
+            if transport != "TLS":
+                peer.shutdown(socket.SHUT_WR)
+            assert await closing.close_gracefully_async(reader, writer, TIMEOUT)
+            state = sockets.tcp_state(copy)
+            if transport == "TLS":
+                assert state == TCP_ESTABLISHED
+                peer.stop.set()
+            else:
+                assert state not in (TCP_ESTABLISHED, sockets.TCP_CLOSE_WAIT)
 
     run(main())
 

@@ -635,8 +635,8 @@ def test_with_so_rcvlowat_above_1_a_short_pong_is_read_at_the_deadline(
     sockets, peers, transport, lowat, pieces
 ):
     """On a TCP socket whose SO_RCVLOWAT is above 1, poll() waits until that
-    many bytes are queued (over TLS, counted on the wire): a pong, or the
-    rest of one, that arrives in a shorter piece while the call waits, with
+    many bytes are queued (over TLS, counted on the wire), ...: a pong, or
+    the rest of one, that arrives in a shorter piece while the call waits, with
     nothing after it (no FIN), is read only once the time is up, and the
     call returns True then, at the deadline
 

@@ -818,8 +818,8 @@ def test_the_kernels_etimedout_already_reported_reads_as_a_fin(sockets):
 def test_with_so_rcvlowat_above_1_fewer_bytes_end_no_wait(sockets):
     """On a TCP socket with SO_RCVLOWAT above 1 (Linux's poll()
     ignores it on AF_UNIX), fewer bytes than that, or a TLS
-    close_notify in a record shorter than that, end no wait: the call may
-    raise TimeoutError with them queued.
+    close_notify in a record shorter than that, end no wait, ...: the call
+    may raise TimeoutError with them queued.
 
     SO_RCVLOWAT 64, and a peer that sends 10 bytes and nothing more: the
     call raises TimeoutError at its timeout, and the 10 bytes are still
@@ -1022,16 +1022,16 @@ URGENT = {  # what the peer sends, with MSG_OOB or not: what the call returns
 def test_urgent_data_is_left_out_unless_so_oobinline(sockets, case, oobinline, family):
     """Over TCP, and over AF_UNIX stream sockets on a kernel that supports
     MSG_OOB there (as the one run here does), urgent data is not in what it
-    returns, unless SO_OOBINLINE is set: the last byte of the latest send
-    with MSG_OOB (one urgent mark is kept: an earlier urgent byte that a
-    later MSG_OOB send arrived after, before the call read past it, is read
-    as data)
+    returns, unless SO_OOBINLINE is set: ... One urgent mark is kept: an
+    earlier urgent byte the call had not reached when a later MSG_OOB send
+    arrived is read as data
 
     The peer sends, then its FIN, all before the call: b"abc" with MSG_OOB
     and b"def" gives b"abdef"; two MSG_OOB sends, b"abc" and b"def", then
     b"ghi", give b"abcdeghi" (only the latest urgent b"f" left out), also
-    with b"xyz" between them; with SO_OOBINLINE, everything sent. The same
-    over TCP and over an AF_UNIX socketpair()."""
+    with b"xyz" between them, and recv(1, MSG_OOB) then raises EINVAL; with
+    SO_OOBINLINE, everything sent. The same over TCP and over an AF_UNIX
+    socketpair()."""
     sends, expected = URGENT[case]
     if family == "TCP":
         ours, peer = sockets.pair()
@@ -1046,6 +1046,51 @@ def test_urgent_data_is_left_out_unless_so_oobinline(sockets, case, oobinline, f
         sockets.wait_for_state(ours, sockets.TCP_CLOSE_WAIT)  # all of it arrived
     everything = b"".join(data for data, _ in sends)
     assert read_until_eof(ours, timeout=5) == (everything if oobinline else expected)
+    if not oobinline:
+        with pytest.raises(OSError) as lost:
+            ours.recv(1, socket.MSG_OOB)
+        assert lost.value.errno == errno.EINVAL
+
+
+def send_each_once_waited_for(sock, stop, sockets, ours, caller, sends) -> None:
+    """Send each (data, urgent), then the FIN: each once what came before
+    has arrived and the caller (a native thread id) waits in poll() on ours
+    having read it all and stepped over each urgent byte (on AF_UNIX one
+    stepped over stays queued, unread: Linux's manage_oob())."""
+    tcp = sock.family != socket.AF_UNIX
+    stepped_over = 0  # urgent bytes queued on AF_UNIX that the call passed
+    for data, urgent in sends:
+        if tcp:
+            sockets.wait_until_sent(sock)
+        sockets.wait_until_waiting(ours, caller, leaving=stepped_over)
+        sock.send(data, socket.MSG_OOB if urgent else 0)
+        stepped_over += urgent and not tcp
+    sock.shutdown(socket.SHUT_WR)
+
+
+@pytest.mark.parametrize("family", ["TCP", "AF_UNIX"])
+def test_an_urgent_byte_the_call_reached_first_is_left_out_too(sockets, peers, family):
+    """the last byte of each send with MSG_OOB that was still the latest
+    when the call's reads reached it (the latest send's, and an earlier
+    send's that the call reached before the next MSG_OOB send arrived), and
+    it is lost: recv() with MSG_OOB finds no urgent byte after the call
+
+    The peer sends b"abc" with MSG_OOB while the call waits, then, once it
+    waits again, b"def" with MSG_OOB, then b"ghi" and its FIN: b"abdeghi",
+    both urgent bytes left out; then recv(1, MSG_OOB) raises EINVAL. The
+    same over TCP and over an AF_UNIX socketpair()."""
+    if family == "TCP":
+        ours, peer = sockets.pair()
+    else:
+        ours, peer = (sockets.keep(s) for s in socket.socketpair())
+    sends = [(b"abc", True), (b"def", True), (b"ghi", False)]
+    peers.start(
+        send_each_once_waited_for, peer, sockets, ours, threading.get_native_id(), sends
+    )
+    assert read_until_eof(ours, timeout=5) == b"abdeghi"
+    with pytest.raises(OSError) as lost:
+        ours.recv(1, socket.MSG_OOB)
+    assert lost.value.errno == errno.EINVAL
 
 
 @pytest.mark.parametrize("how", ["connect()", "connect_ex()"])

@@ -117,8 +117,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     time, its acknowledgement of your FIN) draws a reset (tcp_v4_rcv() in
     net/ipv4/tcp_ipv4.c, read, not run here). On a TCP
     socket with SO_RCVLOWAT above 1 (Linux's poll() ignores it on AF_UNIX),
-    fewer bytes than that, with no FIN after them, end no wait: they are
-    read only once the time is up, by the call's reads without waiting. On
+    fewer bytes than that, with no FIN after them, end no wait, unless they
+    fill the receive buffer (as many small segments can): they are read only
+    once the time is up, by the call's reads without waiting. On
     an ssl.SSLSocket, no close_notify is sent: call unwrap() first if the
     peer needs one; its shutdown() ends the TLS layer, so what the call
     discards is the peer's TLS records, raw, and max_bytes counts their
@@ -230,9 +231,13 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     own has; raise another kind to tell them apart. Over TCP, and over
     AF_UNIX stream sockets on a kernel that supports MSG_OOB there (as the
     one run here does), urgent data is not in what it returns, unless
-    SO_OOBINLINE is set: the last byte of the latest send with MSG_OOB (one
-    urgent mark is kept: an earlier urgent byte that a later MSG_OOB send
-    arrived after, before the call read past it, is read as data). A listening
+    SO_OOBINLINE is set: the last byte of each send with MSG_OOB that was
+    still the latest when the call's reads reached it (the latest send's,
+    and an earlier send's that the call reached before the next MSG_OOB
+    send arrived), and it is lost: recv() with MSG_OOB finds no urgent byte
+    after the call. One urgent mark is kept: an earlier urgent byte the call
+    had not reached when a later MSG_OOB send arrived is read as data. A
+    listening
     socket with no connection waiting to be accepted has nothing to read:
     TimeoutError once the whole timeout has run. On an ssl.SSLSocket the
     peer's close_notify ends the read as its FIN does, with no FIN after it
@@ -277,7 +282,8 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     StreamRequestHandler's rfile) has already buffered is not in what it
     returns. On a TCP socket with SO_RCVLOWAT above 1 (Linux's poll()
     ignores it on AF_UNIX), fewer bytes than that, or a TLS
-    close_notify in a record shorter than that, end no wait: the call may
+    close_notify in a record shorter than that, end no wait, unless they
+    fill the receive buffer (as many small segments can): the call may
     raise TimeoutError with them queued. It never closes the socket. A
     descriptor closed
     behind the socket's back whose number another socket has since reused
@@ -393,7 +399,9 @@ def abort(sock):
     on Linux, holds nothing; a select() or poll() wait for it to be readable
     ends at the socket's next event, data or a FIN from the peer, not only
     at its timeout, but on a TCP socket with SO_RCVLOWAT above 1, data only
-    once that many bytes are queued). A
+    once that many bytes are queued, or fewer once they fill the receive
+    buffer, as many small segments can; and a wait on several descriptors
+    ends at an event on any of them). A
     second call, or a call on a closed socket (fileno() is -1), does nothing
     (like close()); after a close() that a makefile() outlives, fileno() is
     not -1 yet, and
@@ -449,7 +457,8 @@ def heartbeat(sock, deadline):
     last few bytecodes (its cleanup's check and shutdown() call): no Python
     code can cover those. On a TCP socket whose SO_RCVLOWAT is above 1,
     poll() waits until that many bytes are queued (over TLS, counted on the
-    wire): a pong, or the rest of one, that arrives in a shorter piece while
+    wire), or fewer fill the receive buffer (as many small segments can): a
+    pong, or the rest of one, that arrives in a shorter piece while
     the call waits, with nothing after it (no FIN), is read only once the
     time is up, and the call returns True then, at the deadline. (Over TLS
     one already queued when the call reads is read at once: the ssl module
@@ -591,7 +600,9 @@ async def close_writer(writer, timeout=5.0):
     dup() in this process, or a child forked meanwhile, as a
     ProcessPoolExecutor's workers are on Linux), it returns True and the
     peer gets no FIN (close_gracefully_async()
-    sends one first: write_eof() shuts the connection down). Also returns
+    sends one first over a plain socket: write_eof() shuts the connection
+    down; over TLS it sends close_notify, and no FIN while the other
+    descriptor holds the socket). Also returns
     False when an earlier wait_for(wait_closed()) was cancelled, which
     leaves wait_closed() raising CancelledError: after abort() if the writer
     had not closed yet, and with no abort, everything delivered or not, if

@@ -810,7 +810,7 @@ def test_with_another_task_reading_it_takes_the_bytes_already_buffered(
 def test_a_reset_asyncio_has_not_seen_fails_write_eof_false_with_no_read():
     """the call makes one read in every case but two (... and so does one
     whose write_eof() fails: over TCP, a connection reset or given up that
-    asyncio has not yet seen)
+    asyncio has not yet seen, ...)
 
     5 bytes buffered in the reader; the peer resets; the event loop does
     not run until the kernel has the reset (the test waits for it without
@@ -836,6 +836,25 @@ def test_a_reset_asyncio_has_not_seen_fails_write_eof_false_with_no_read():
             assert is_closed(writer)
 
     run(main())
+
+
+def test_a_socket_never_connected_fails_write_eof_false_with_no_read(sockets):
+    """the call makes one read in every case but two (... and so does one
+    whose write_eof() fails: ... or a socket never connected)
+
+    A writer made with open_connection(sock=) from a TCP socket that never
+    connected: the call returns False at once (its write_eof() fails with
+    ENOTCONN), with timeout 5 s and 0, and the writer is closed."""
+
+    async def main(timeout):
+        reader, writer = await asyncio.open_connection(sock=sockets.unconnected())
+        start = time.monotonic()
+        assert await closing.close_gracefully_async(reader, writer, timeout) is False
+        assert time.monotonic() - start < SLACK
+        assert is_closed(writer)
+
+    for timeout in (TIMEOUT, 0):
+        run(main(timeout))
 
 
 # A child that reads its stdin to the end, writes what it read back to its

@@ -744,7 +744,8 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     the call makes one read in every case but two (a plain-socket writer
     already closing gives False at once, above, and so does one whose
     write_eof() fails: over TCP, a connection reset or given up that
-    asyncio has not yet seen), timeout 0 included, and another after each
+    asyncio has not yet seen, or a socket never connected), timeout 0
+    included, and another after each
     while time is left and no more than max_bytes were taken
     (so it returns False instead once the time is spent, or more than
     max_bytes were taken, by reads that found bytes); the writer is closed

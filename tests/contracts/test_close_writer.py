@@ -1226,6 +1226,36 @@ def test_another_descriptor_holding_the_socket_keeps_the_connection_open(holder)
     run(main())
 
 
+def test_a_makefile_of_the_socket_keeps_the_connection_open(sockets):
+    """A makefile() of a socket you gave
+    asyncio (open_connection(sock=...)) holds it the same way, though it is
+    no other descriptor: the descriptor stays open until that file is
+    closed.
+
+    A connected socket, a makefile() of it, then open_connection(sock=): the
+    call returns True, the socket's fileno() is not -1 yet, and the peer
+    reads nothing more within 0.3 s, no FIN; once the file is closed, the
+    descriptor is, and the peer reads its EOF."""
+
+    async def main():
+        ours, peer = sockets.pair()
+        held = ours.makefile("rb")
+        try:
+            _, writer = await asyncio.open_connection(sock=ours)
+            assert await closing.close_writer(writer, TIMEOUT) is True
+            assert ours.fileno() != -1
+            peer.settimeout(0.3)
+            with pytest.raises(TimeoutError):
+                peer.recv(1)
+        finally:
+            held.close()
+        assert ours.fileno() == -1
+        peer.settimeout(TIMEOUT)
+        assert peer.recv(1) == b""
+
+    run(main())
+
+
 def sends_close_notify_and_no_fin(tls: ssl.SSLSocket, stop: threading.Event):
     """A TLSPeer role: send a close_notify (unwrap(), not waiting for the
     writer's), then keep the connection open, no FIN, until the test ends."""

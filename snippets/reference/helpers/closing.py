@@ -602,7 +602,10 @@ async def close_writer(writer, timeout=5.0):
     peer gets no FIN (close_gracefully_async()
     sends one first over a plain socket: write_eof() shuts the connection
     down; over TLS it sends close_notify, and no FIN while the other
-    descriptor holds the socket). Also returns
+    descriptor holds the socket). A makefile() of a socket you gave
+    asyncio (open_connection(sock=...)) holds it the same way, though it is
+    no other descriptor: the descriptor stays open until that file is
+    closed. Also returns
     False when an earlier wait_for(wait_closed()) was cancelled, which
     leaves wait_closed() raising CancelledError: after abort() if the writer
     had not closed yet, and with no abort, everything delivered or not, if

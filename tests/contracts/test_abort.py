@@ -13,6 +13,7 @@ import errno
 import os
 import select
 import selectors
+import signal
 import socket
 import struct
 import sys
@@ -315,7 +316,7 @@ def test_with_so_rcvlowat_fewer_bytes_end_the_wait_once_they_fill_the_buffer(
 
 
 def test_a_wait_on_several_descriptors_ends_at_an_event_on_any_of_them(sockets):
-    """and a wait on several descriptors
+    """a wait on several descriptors
     ends at an event on any of them
 
     Another thread waits in select() for ours or a pipe to be readable (5 s
@@ -346,6 +347,72 @@ def test_a_wait_on_several_descriptors_ends_at_an_event_on_any_of_them(sockets):
         os.close(wake)
         os.close(wakes)
     assert sockets.ending(peer) == (b"", "RST")
+
+
+def test_a_signal_that_interrupts_the_wait_ends_the_hold(sockets):
+    """and a signal with a handler, delivered
+    to the waiting thread, ends the kernel's wait too, even though CPython
+    then waits again, PEP 475
+
+    Another thread waits in select() for ours to be readable (5 s at most)
+    when abort() is called; nothing comes from the peer; SIGUSR1, which has
+    a handler, is sent to that thread: the reset reaches the peer within
+    SLACK."""
+    ours, peer = sockets.pair()
+    fd = ours.fileno()
+
+    def wait():
+        with contextlib.suppress(OSError):  # the descriptor is closed by then
+            select.select([fd], [], [], 5.0)
+
+    previous = signal.signal(signal.SIGUSR1, lambda signum, frame: None)
+    thread = threading.Thread(target=wait)
+    thread.start()
+    try:
+        sockets.wait_until_in_poll(thread, "select()")
+        abort(ours)
+        start = time.monotonic()
+        signal.pthread_kill(thread.ident, signal.SIGUSR1)
+        sockets.wait_readable(peer)
+        assert time.monotonic() - start < SLACK
+    finally:
+        thread.join(5 + 1)
+        signal.signal(signal.SIGUSR1, previous)
+    assert sockets.ending(peer) == (b"", "RST")
+
+
+def test_so_rcvlowat_is_the_value_read_back(sockets):
+    """(as many as getsockopt() reads back:
+    Linux may cap what you set)
+
+    ours has SO_RCVBUF 65536 (the kernel doubles it), then SO_RCVLOWAT set
+    to 1 000 000, which reads back as less; another thread waits in
+    select() for ours to be readable when abort() is called; the peer sends
+    that many bytes read back (fewer than a million): the wait ends, and
+    the reset reaches the peer."""
+    ours, peer = sockets.pair()
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+    ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 1_000_000)
+    lowat = ours.getsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT)
+    assert lowat < 1_000_000
+    fd = ours.fileno()
+    ended = threading.Event()
+
+    def wait():
+        with contextlib.suppress(OSError):  # the descriptor is closed by then
+            select.select([fd], [], [], 5.0)
+        ended.set()
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    try:
+        sockets.wait_until_in_poll(thread, "select()")
+        abort(ours)
+        peer.sendall(b"x" * lowat)
+        assert ended.wait(SLACK), f"{lowat} bytes did not end the wait"
+    finally:
+        thread.join(5 + 1)
+    assert sockets.ending(peer)[1] == "RST"
 
 
 def test_the_reset_waits_for_a_copy_in_flight_in_an_scm_rights_message(sockets):

@@ -330,7 +330,7 @@ def test_over_tls_max_bytes_counts_the_records_on_the_wire(
 
 
 def test_after_the_valueerror_a_holder_keeps_the_connection_without_fin(sockets):
-    """ "the FIN still goes out (not after that ValueError, raised before the
+    """ "the FIN still goes out (not after that ValueError ..., raised before the
     call's shutdown(), nor after an exception that lands before it: then no
     FIN, until the last holder closes)": a dup() holds the descriptor;
     timeout=None raises ValueError, the socket is closed, and the peer
@@ -570,13 +570,14 @@ BAD_ARGUMENTS = {
     "timeout inf": {"timeout": math.inf},
     "timeout 1e10": {"timeout": 1e10},
     "max_bytes -1": {"timeout": 5, "max_bytes": -1},
+    "max_bytes NaN": {"timeout": 5, "max_bytes": math.nan},
 }
 
 
 @pytest.mark.parametrize("case", BAD_ARGUMENTS)
 def test_raises_valueerror_for_a_bad_timeout_or_max_bytes_and_closes(sockets, case):
     """ "also when it raises ValueError for a timeout that is None, negative,
-    NaN or above 1e6, or a max_bytes below 0": ValueError (for inf, not the
+    NaN or above 1e6, or a max_bytes below 0 or NaN": ValueError (for inf, not the
     OverflowError of settimeout(), and for 1e10 no wait), at once, and the
     socket is closed. (The peer sends nothing: a call that waited would
     wait for ever.)"""
@@ -586,6 +587,26 @@ def test_raises_valueerror_for_a_bad_timeout_or_max_bytes_and_closes(sockets, ca
         close_gracefully(ours, **BAD_ARGUMENTS[case])
     assert time.monotonic() - start < SLACK
     assert ours.fileno() == -1
+
+
+@pytest.mark.parametrize("max_bytes", ["5", [1], b"5"], ids=["str", "list", "bytes"])
+def test_raises_typeerror_for_a_max_bytes_that_is_no_number_and_closes(
+    sockets, max_bytes
+):
+    """ "or TypeError for a max_bytes
+    that is no number (a str, say)": at once, the socket closed, and with a
+    dup() holding the descriptor the peer gets no FIN (raised before the
+    call's shutdown())."""
+    ours, peer = sockets.pair()
+    holder = sockets.keep(ours.dup())
+    start = time.monotonic()
+    with pytest.raises(TypeError):
+        close_gracefully(ours, timeout=5, max_bytes=max_bytes)
+    assert time.monotonic() - start < SLACK
+    assert ours.fileno() == -1
+    assert sockets.ending(peer, timeout=0.3) == (b"", "no end")
+    holder.close()
+    assert sockets.ending(peer) == (b"", "FIN")
 
 
 def test_timeout_is_in_seconds_from_0_to_1e6(sockets, peers):

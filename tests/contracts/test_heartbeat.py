@@ -8,6 +8,7 @@ all.
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import select
@@ -153,6 +154,39 @@ def test_on_a_miss_shuts_the_connection_down_both_ways_and_returns_false(
     assert ours.recv(1024) == b""
     with pytest.raises(BrokenPipeError):
         ours.send(b"more")
+
+
+def test_a_miss_in_syn_sent_abandons_the_connect_and_records_no_shutdown(
+    sockets, peers
+):
+    """A miss
+    while a non-blocking connect() is still in progress (SYN_SENT) abandons
+    that connect instead, and leaves the socket unconnected with no
+    shutdown recorded: connected again before any other call, later calls
+    ping the new connection.
+
+    A listener whose accept queue is full (backlog 0 holds one connection)
+    drops our SYN: the call, deadline 0.3 s, returns False and the socket
+    is unconnected (TCP_CLOSE); connect() to another listener then
+    succeeds, and a call pings that connection: True."""
+    with socket.create_server(("127.0.0.1", 0), backlog=0) as full:
+        address = full.getsockname()
+        sockets.keep(socket.create_connection(address, timeout=WAIT))  # queued
+        ours = sockets.unconnected()
+        ours.setblocking(False)
+        assert ours.connect_ex(address) == errno.EINPROGRESS
+        assert sockets.tcp_state(ours) == sockets.TCP_SYN_SENT
+        assert heartbeat(ours, 0.3) is False
+        assert sockets.tcp_state(ours) == sockets.TCP_CLOSE
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(WAIT)
+        ours.settimeout(WAIT)
+        ours.connect(listener.getsockname())
+        peer = sockets.keep(listener.accept()[0])
+    peer.settimeout(WAIT)
+    responder = peers.start(answer, peer)
+    assert heartbeat(ours, WAIT) is True
+    assert responder.result() == [b"ping"]
 
 
 def test_over_tcp_a_late_pong_after_a_miss_draws_a_reset(sockets):

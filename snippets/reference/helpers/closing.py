@@ -13,6 +13,9 @@ timeout to poll() as milliseconds in a C int, and one above about 2.1e6 s
 wraps around: to a wrong wait, shorter or longer, or to none at all
 (Modules/socketmodule.c).
 
+SO_RCVLOWAT, where a clause below names it, is the value getsockopt() reads
+back: Linux caps what you set (at half an SO_RCVBUF you set, say).
+
 read_until_eof(), heartbeat() and close_gracefully() set the socket's timeout
 while they wait, and set its own back after: that sets O_NONBLOCK on the open
 file, which a dup() or a child process holding the same descriptor shares (a
@@ -89,9 +92,11 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     lands as the call begins, before its try block, or in the few bytecodes
     of the close() call itself: no Python code can cover that): also
     when it raises ValueError for a timeout that is None, negative, NaN or
-    above 1e6, or a max_bytes below 0. If another object still holds the
+    above 1e6, or a max_bytes below 0 or NaN, or TypeError for a max_bytes
+    that is no number (a str, say). If another object still holds the
     descriptor (a makefile(), a dup(), a child process), the FIN still goes
-    out (not after that ValueError, raised before the call's shutdown(),
+    out (not after that ValueError or TypeError, raised before the call's
+    shutdown(),
     nor after an exception that lands before it: then no FIN, until the
     last holder closes), but close() only drops this reference; the
     socket's own timeout is
@@ -399,9 +404,12 @@ def abort(sock):
     on Linux, holds nothing; a select() or poll() wait for it to be readable
     ends at the socket's next event, data or a FIN from the peer, not only
     at its timeout, but on a TCP socket with SO_RCVLOWAT above 1, data only
-    once that many bytes are queued, or fewer once they fill the receive
-    buffer, as many small segments can; and a wait on several descriptors
-    ends at an event on any of them). A
+    once that many bytes are queued (as many as getsockopt() reads back:
+    Linux may cap what you set), or fewer once they fill the receive
+    buffer, as many small segments can; a wait on several descriptors
+    ends at an event on any of them; and a signal with a handler, delivered
+    to the waiting thread, ends the kernel's wait too, even though CPython
+    then waits again, PEP 475). A
     second call, or a call on a closed socket (fileno() is -1), does nothing
     (like close()); after a close() that a makefile() outlives, fileno() is
     not -1 yet, and
@@ -444,7 +452,11 @@ def heartbeat(sock, deadline):
     directions and returns False: a late pong could otherwise answer the
     next ping, so every later call on this socket returns False too (over
     TCP, a late pong, or any other data the peer sends once the miss has
-    shut the connection down, makes this side's kernel reset it). An
+    shut the connection down, makes this side's kernel reset it). A miss
+    while a non-blocking connect() is still in progress (SYN_SENT) abandons
+    that connect instead, and leaves the socket unconnected with no
+    shutdown recorded: connected again before any other call, later calls
+    ping the new connection. An
     exception raised while the call runs (KeyboardInterrupt from Ctrl+C,
     or one a signal handler raises) shuts the connection down too, then
     propagates; one that is an OSError (a TimeoutError, say) may instead

@@ -16,12 +16,15 @@ import selectors
 import signal
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
+import closing
 from closing import abort
 
 pytestmark = pytest.mark.skipif(
@@ -29,6 +32,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 SLACK = 0.4  # how late a bounded call may return on a busy machine, in seconds
+WAIT = 5.0  # the longest any one step may take
 LINGER_ZERO = struct.pack("ii", 1, 0)
 
 
@@ -350,9 +354,10 @@ def test_a_wait_on_several_descriptors_ends_at_an_event_on_any_of_them(sockets):
 
 
 def test_a_signal_that_interrupts_the_wait_ends_the_hold(sockets):
-    """and a signal with a handler, delivered
-    to the waiting thread, ends the kernel's wait too, even though CPython
-    then waits again, PEP 475
+    """whatever makes the kernel leave a
+    wait or a blocked call lets go of the socket too, even when the call
+    then waits again: a signal with a handler delivered to the waiting
+    thread (CPython waits again, PEP 475)
 
     Another thread waits in select() for ours to be readable (5 s at most)
     when abort() is called; nothing comes from the peer; SIGUSR1, which has
@@ -378,6 +383,67 @@ def test_a_signal_that_interrupts_the_wait_ends_the_hold(sockets):
     finally:
         thread.join(5 + 1)
         signal.signal(signal.SIGUSR1, previous)
+    assert sockets.ending(peer) == (b"", "RST")
+
+
+# A child whose thread waits for its socket in select(), or in recv() with a
+# timeout, while its main thread aborts the socket; it then reads its stdin.
+STOPPED_CHILD = """
+import importlib.util, select, socket, sys, threading, time
+spec = importlib.util.spec_from_file_location("closing", sys.argv[1])
+closing = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(closing)
+sock = socket.create_connection(("127.0.0.1", int(sys.argv[2])), timeout=5)
+def wait():
+    try:
+        if sys.argv[3] == "select()":
+            select.select([sock.fileno()], [], [], 5)
+        else:
+            sock.recv(1)
+    except OSError:
+        pass  # the descriptor is closed by then
+thread = threading.Thread(target=wait, daemon=True)
+thread.start()
+deadline = time.monotonic() + 5
+while "poll" not in open(f"/proc/self/task/{thread.native_id}/wchan").read():
+    assert time.monotonic() < deadline, "the thread does not wait"
+    select.select([], [], [], 0.001)
+closing.abort(sock)
+print("aborted", flush=True)
+sys.stdin.read()
+"""
+
+
+@pytest.mark.parametrize("waiter", ["select()", "recv()"])
+def test_a_stop_of_the_process_ends_the_hold(sockets, waiter):
+    """a stop of the process (SIGSTOP
+    or Ctrl+Z's SIGTSTP: the reset goes out while it is stopped)
+
+    A child process connects; a thread of it waits for its socket in
+    select(), or in recv() (timeout 5 s), and its main thread aborts the
+    socket: the peer, in this process, gets nothing within 0.3 s; SIGSTOP
+    to the child: the reset reaches the peer within SLACK, the child still
+    stopped."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(WAIT)
+        port = str(listener.getsockname()[1])
+        command = [sys.executable, "-c", STOPPED_CHILD, closing.__file__, port, waiter]
+        child = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        try:
+            peer = sockets.keep(listener.accept()[0])
+            assert child.stdout.readline() == "aborted\n"
+            readable, _, _ = select.select([peer], [], [], 0.3)
+            assert not readable, "the reset came before the stop"
+            os.kill(child.pid, signal.SIGSTOP)
+            start = time.monotonic()
+            sockets.wait_readable(peer)
+            assert time.monotonic() - start < SLACK
+            assert Path(f"/proc/{child.pid}/stat").read_text().split()[2] == "T"
+        finally:
+            child.kill()  # stopped or not
+            child.communicate(timeout=WAIT)
     assert sockets.ending(peer) == (b"", "RST")
 
 

@@ -1379,7 +1379,7 @@ def test_a_tls_writer_aborted_then_closed_still_gives_true_at_its_eof(tls_contex
     """over TLS, a writer that you, an earlier call, or another task while
     this call reads, closed or aborted looks the same, and gives True too
     once its reader reads EOF; on 3.11 to 3.13, one closed twice too, but
-    nothing can abort it
+    close_writer() cannot abort it
 
     A TLS writer aborted, then closed (a broken writer on 3.11 to 3.13,
     whose get_extra_info() raises AttributeError): True, on every version.

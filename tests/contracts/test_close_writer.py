@@ -1361,11 +1361,10 @@ def test_on_af_unix_linux_ignores_so_linger(linger):
 def test_a_tls_writer_closed_twice_before_the_call(tls_contexts, role, expected):
     """On 3.11 to 3.13, a TLS writer closed twice, before this call ... (two
     close() calls; ...), has let go of its TLS
-    protocol: nothing can abort it, so it closes only once the peer's
-    close_notify or FIN arrives, or asyncio's ssl_shutdown_timeout ends it:
-    False at the timeout then, the connection still open, not aborted, and
-    the wait this call gives up cancels the writer's own: a later
-    writer.wait_closed() raises CancelledError, even once it has closed.
+    protocol: this call cannot abort it ... else False at the timeout, the
+    connection still open, not aborted, and the wait this call gives up
+    cancels the writer's own: a later writer.wait_closed() raises
+    CancelledError, even once it has closed.
 
     A TLS writer whose close() was called twice: against a peer that
     answers nothing, False at the timeout (no AttributeError: an earlier
@@ -1391,6 +1390,102 @@ def test_a_tls_writer_closed_twice_before_the_call(tls_contexts, role, expected)
                 await until(lambda: raw.fileno() == -1)  # closed at the peer's end
                 with pytest.raises(asyncio.CancelledError):
                     await writer.wait_closed()
+
+    run(main())
+
+
+def resets_when_told(tls: ssl.SSLSocket, stop: threading.Event) -> None:
+    """A TLSPeer role: once stop is set, reset the connection (SO_LINGER 0,
+    then the close TLSPeer makes when the role returns)."""
+    stop.wait(TIMEOUT)
+    tls.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+
+def test_a_tls_writer_closed_twice_closes_at_a_reset_from_the_peer(tls_contexts):
+    """so it closes only once the peer's close_notify,
+    FIN or reset arrives, ...: True then, if in time
+
+    A TLS writer closed twice, whose peer answers nothing; once the call
+    waits (timeout 5 s), the peer resets the connection: True, within
+    SLACK of the reset, the socket closed."""
+
+    async def main():
+        async with tls_connected(tls_contexts, resets_when_told) as (
+            _,
+            writer,
+            raw,
+            peer,
+        ):
+            writer.close()
+            writer.close()  # the scenario: a second close(), before the call
+            call = asyncio.ensure_future(closing.close_writer(writer, TIMEOUT))
+            await asyncio.sleep(0)  # it has started and waits
+            assert not call.done()
+            start = time.monotonic()
+            peer.stop.set()
+            assert await asyncio.wait_for(call, TIMEOUT) is True
+            assert time.monotonic() - start < SLACK
+            assert raw.fileno() == -1
+            await peer.result()
+
+    run(main())
+
+
+@pytest.mark.skipif(
+    sys.version_info < (3, 13), reason="Server.close_clients() is new in Python 3.13"
+)
+@pytest.mark.parametrize("how", ["close_clients", "abort_clients"])
+def test_a_tls_writer_closed_twice_closes_when_the_server_closes_its_clients(
+    tls_contexts, how
+):
+    """or
+    something closes the TCP transport beneath it (on 3.13,
+    Server.close_clients() or abort_clients(), which hold that transport):
+    True then, if in time
+
+    A TLS server writer closed twice, whose peer reads our close_notify and
+    answers nothing; while the call waits (timeout 5 s), another task calls
+    the server's close_clients() or abort_clients(): True at once."""
+    server_context, client_context = tls_contexts
+    go = threading.Event()  # the peer may close
+
+    def peer(port: int) -> bytes:
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as raw:
+            with client_context.wrap_socket(raw, server_hostname="localhost") as tls:
+                tls.sendall(b"hi")
+                data = read_tls_until_eof(tls)  # our close_notify, or the end
+                go.wait(TIMEOUT)
+                return data
+
+    async def main():
+        outcome = asyncio.get_running_loop().create_future()
+
+        async def handle(reader, writer):
+            await reader.readexactly(2)
+            writer.close()
+            writer.close()  # the scenario: a second close(), before the call
+            call = asyncio.ensure_future(closing.close_writer(writer, TIMEOUT))
+            await asyncio.sleep(0)  # it has started and waits
+            assert not call.done()
+            start = time.monotonic()
+            getattr(server, how)()  # the scenario: another task's
+            result = await asyncio.wait_for(call, TIMEOUT)
+            outcome.set_result((result, time.monotonic() - start))
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=server_context)
+        try:
+            port = server.sockets[0].getsockname()[1]
+            loop = asyncio.get_running_loop()
+            peering = loop.run_in_executor(None, peer, port)
+            result, took = await asyncio.wait_for(outcome, TIMEOUT)
+            go.set()
+            assert await asyncio.wait_for(peering, TIMEOUT) == b""
+        finally:
+            go.set()
+            server.close()
+            await asyncio.wait_for(server.wait_closed(), TIMEOUT)
+        assert result is True
+        assert took < SLACK
 
     run(main())
 
@@ -1462,10 +1557,8 @@ def test_a_tls_writer_aborted_then_closed_before_the_call_gives_true(tls_context
 def test_a_tls_writer_closed_again_by_another_task_during_the_call(tls_contexts):
     """On 3.11 to 3.13, a TLS writer closed twice, before this call or by
     another task during it (two close() calls; ...), has let go of its TLS
-    protocol: nothing can abort it, so it
-    closes only once the peer's close_notify or FIN arrives, or asyncio's
-    ssl_shutdown_timeout ends it: False at the timeout then, the connection
-    still open, not aborted.
+    protocol: this call cannot abort it ... else False at the timeout, the
+    connection still open, not aborted.
 
     A TLS writer whose peer answers nothing; once the call has begun (its
     close() made), another task calls close() again: False at the timeout,

@@ -407,9 +407,11 @@ def abort(sock):
     once that many bytes are queued (as many as getsockopt() reads back:
     Linux may cap what you set), or fewer once they fill the receive
     buffer, as many small segments can; a wait on several descriptors
-    ends at an event on any of them; and a signal with a handler, delivered
-    to the waiting thread, ends the kernel's wait too, even though CPython
-    then waits again, PEP 475). A
+    ends at an event on any of them; and whatever makes the kernel leave a
+    wait or a blocked call lets go of the socket too, even when the call
+    then waits again: a signal with a handler delivered to the waiting
+    thread (CPython waits again, PEP 475), a stop of the process (SIGSTOP
+    or Ctrl+Z's SIGTSTP: the reset goes out while it is stopped), say). A
     second call, or a call on a closed socket (fileno() is -1), does nothing
     (like close()); after a close() that a makefile() outlives, fileno() is
     not -1 yet, and
@@ -631,10 +633,14 @@ async def close_writer(writer, timeout=5.0):
     On 3.11 to 3.13, a TLS writer closed twice, before this call or by
     another task during it (two close() calls; one aborted first, abort()
     and then close(), is closed by the abort: True), has let go of its TLS
-    protocol: nothing can abort it, so it closes only once the peer's
-    close_notify or FIN arrives, or asyncio's ssl_shutdown_timeout ends it:
-    False at the timeout then, the connection still open, not aborted, and
-    the wait this call gives up cancels the writer's own: a later
+    protocol: this call cannot abort it (writer.transport.abort() reaches
+    only that protocol), so it closes only once the peer's close_notify,
+    FIN or reset arrives, asyncio's ssl_shutdown_timeout ends it, or
+    something closes the TCP transport beneath it (on 3.13,
+    Server.close_clients() or abort_clients(), which hold that transport):
+    True then, if in time; else False at the timeout, the connection still
+    open, not aborted, and the wait this call gives up cancels the writer's
+    own: a later
     writer.wait_closed() raises CancelledError, even once it has closed, so
     does one already waiting in another task, and another close_writer()
     on the writer meanwhile returns False with this one, at this call's
@@ -726,7 +732,7 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     the EOF is the child's; over TLS, a writer that you, an earlier call,
     or another task while this call reads, closed or aborted looks the
     same, and gives True too once its reader reads EOF; on 3.11 to 3.13,
-    one closed twice too, but nothing can abort it,
+    one closed twice too, but close_writer() cannot abort it,
     and it is the one writer this call may leave open: close_writer()).
     What such a writer had not sent when it closed itself, or is given
     after, is lost: True says nothing of it. A pipe writer that was not

@@ -17,6 +17,7 @@ import http.server
 import io
 import math
 import os
+import select
 import socket
 import ssl
 import subprocess
@@ -236,13 +237,20 @@ class HoldingAcceptServer(HoldingServer):
 
 
 class StopThenAnswerHandler(Handler):
-    """GET /quit calls stop(SHORT), then answers with what it returned;
-    `outcomes` gets what the answer's send did ("sent", or the error)."""
+    """GET /quit calls stop(stop_timeout), then answers with what it
+    returned; `outcomes` gets what the answer's send did ("sent", or the
+    error)."""
+
+    stop_timeout = SHORT
 
     def do_GET(self):
         if self.path != "/quit":
             return super().do_GET()
-        self.send(repr(self.server.stop(SHORT)).encode())
+        self.send(repr(self.server.stop(self.stop_timeout)).encode())
+
+
+class StopLongThenAnswerHandler(StopThenAnswerHandler):
+    stop_timeout = TIMEOUT
 
 
 class Stopping:
@@ -1469,7 +1477,7 @@ def test_a_handler_calling_stop_keeps_its_own_connection_past_the_timeout(app):
     """Past the timeout, the connections still open (...) are shut down (...), but
     for a call from a handler not those of the handlers inside stop(), its
     own included (each can answer once its stop() returns, and its
-    connection then closes).
+    connection then closes, ...).
 
     A request in progress outlasts stop(0.3), which the handler of GET
     /quit calls: that request's connection is cut, stop() returns False,
@@ -1489,6 +1497,36 @@ def test_a_handler_calling_stop_keeps_its_own_connection_past_the_timeout(app):
         got = read_until_eof(quitting)
     assert (responses(got[0]), got[1]) == ([(200, None, b"False")], "EOF")
     assert sorted(handler.outcomes) == ["BrokenPipeError", "sent"]
+    assert server.errors == []
+
+
+def test_a_stop_from_no_handler_cuts_a_stopping_handlers_connection_too(app):
+    """(each can
+    answer once its stop() returns, and its connection then closes, unless
+    a call from a thread that is no handler, which spares none, cuts it
+    first at its own timeout)
+
+    A request in progress; the handler of GET /quit is inside stop(5) when
+    another thread calls stop(0): that call cuts both connections at once,
+    /quit's client reads EOF with no answer, both answers (once the request
+    in progress ends) fail with BrokenPipeError, and the other call returns
+    False."""
+    server = app(base=StopLongThenAnswerHandler)
+    handler = handler_class(server)
+    with connect(server) as busy, connect(server) as quitting:
+        send_get(busy, "/slow")
+        assert handler.started.wait(TIMEOUT)
+        send_get(quitting, "/quit")
+        deadline = time.monotonic() + TIMEOUT
+        while not server._stoppers:  # private: no public view of who stops
+            assert time.monotonic() < deadline, "the handler did not call stop()"
+            select.select([], [], [], 0.001)  # a bounded poll, 1 ms at a time
+        stopping = Stopping(server, 0)  # the scenario: no handler, no spare
+        assert read_until_eof(quitting) == (b"", "EOF")
+        assert read_until_eof(busy) == (b"", "EOF")
+        handler.release.set()
+        assert stopping.result() == ("returned", False)
+    assert sorted(handler.outcomes) == ["BrokenPipeError", "BrokenPipeError"]
     assert server.errors == []
 
 
@@ -2241,7 +2279,7 @@ class StopsItselfServer(Server):
 def test_stop_from_the_serving_thread_raises_runtime_error_and_does_nothing(app):
     """It raises RuntimeError, and does nothing, if called from the thread
     that start() serves in (from a server hook such as service_actions() or
-    verify_request()): it would wait for that thread, for ever. The
+    verify_request()): it would wait for that thread, for ever; ... The
     listening socket is closed when stop() returns or raises, in every case
     (except for that RuntimeError
 

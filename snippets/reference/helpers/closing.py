@@ -935,7 +935,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     body, self.rfile.read(n), gets it short, with no error: compare its
     length with Content-Length), but for a call from a handler
     not those of the handlers inside stop(), its own included (each can
-    answer once its stop() returns, and its connection then closes),
+    answer once its stop() returns, and its connection then closes, unless
+    a call from a thread that is no handler, which spares none, cuts it
+    first at its own timeout),
     and stop() returns False after at most one second more; a handler that
     never touches its socket again, or is still in setup() (a TLS
     handshake there, whose connection stays open until setup() returns),
@@ -946,7 +948,10 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     stopped accepting, before it wakes anything. It raises
     RuntimeError, and does nothing, if called from the thread that start()
     serves in (from a server hook such as service_actions() or
-    verify_request()): it would wait for that thread, for ever. The
+    verify_request()): it would wait for that thread, for ever; catch it
+    there, for socketserver calls these hooks outside any try, so it would
+    end serve_forever() and that thread (Lib/socketserver.py, read, not run
+    here). The
     listening socket is closed when stop() returns or raises, in every case
     (except for that RuntimeError, and when an exception raised
     asynchronously, by a signal handler or Ctrl+C, lands as the call

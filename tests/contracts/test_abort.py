@@ -355,9 +355,8 @@ def test_a_wait_on_several_descriptors_ends_at_an_event_on_any_of_them(sockets):
 
 def test_a_signal_that_interrupts_the_wait_ends_the_hold(sockets):
     """whatever makes the kernel leave a
-    wait or a blocked call lets go of the socket too, even when the call
-    then waits again: a signal with a handler delivered to the waiting
-    thread (CPython waits again, PEP 475)
+    wait or a blocked call lets go of the socket too: a signal with a
+    handler delivered to the waiting thread itself
 
     Another thread waits in select() for ours to be readable (5 s at most)
     when abort() is called; nothing comes from the peer; SIGUSR1, which has

@@ -583,6 +583,34 @@ def test_over_tls_true_when_ssl_shutdown_timeout_ends_the_wait(tls_contexts):
     run(main())
 
 
+@pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="ssl_shutdown_timeout is new in Python 3.11"
+)
+def test_a_tls_writer_closed_twice_closes_at_ssl_shutdown_timeout(tls_contexts):
+    """so it closes only once the peer's close_notify,
+    FIN or reset arrives, asyncio's ssl_shutdown_timeout ends it, ...: True
+    then, if in time
+
+    A TLS writer opened with ssl_shutdown_timeout=SHORT and closed twice,
+    whose peer answers nothing: True at SHORT, long before close_writer()'s
+    own timeout (5 s), the socket closed."""
+
+    async def main():
+        async with tls_connected(
+            tls_contexts, reads_then_neither, ssl_shutdown_timeout=SHORT
+        ) as (_, writer, raw, peer):
+            writer.close()
+            writer.close()  # the scenario: a second close(), before the call
+            start = time.monotonic()
+            assert await closing.close_writer(writer, TIMEOUT) is True
+            assert time.monotonic() - start < SHORT + SLACK
+            assert raw.fileno() == -1
+            peer.stop.set()
+            await peer.result()
+
+    run(main())
+
+
 # A child whose stdin the writer feeds: it never reads it (killed at the
 # end), or reads it all and prints how many bytes it read.
 CHILDREN = {

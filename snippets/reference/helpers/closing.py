@@ -408,10 +408,10 @@ def abort(sock):
     Linux may cap what you set), or fewer once they fill the receive
     buffer, as many small segments can; a wait on several descriptors
     ends at an event on any of them; and whatever makes the kernel leave a
-    wait or a blocked call lets go of the socket too, even when the call
-    then waits again: a signal with a handler delivered to the waiting
-    thread (CPython waits again, PEP 475), a stop of the process (SIGSTOP
-    or Ctrl+Z's SIGTSTP: the reset goes out while it is stopped), say). A
+    wait or a blocked call lets go of the socket too: a signal with a
+    handler delivered to the waiting thread itself, a stop of the process
+    (SIGSTOP or Ctrl+Z's SIGTSTP: the reset goes out while it is stopped),
+    say). A
     second call, or a call on a closed socket (fileno() is -1), does nothing
     (like close()); after a close() that a makefile() outlives, fileno() is
     not -1 yet, and

@@ -1123,6 +1123,33 @@ def test_a_refused_connect_on_a_socket_with_a_timeout_reads_as_a_fin(
     assert took < SLACK
 
 
+@pytest.mark.parametrize(
+    ("error", "outcome"),
+    [(TimeoutError, "returned"), (KeyboardInterrupt, "raised")],
+    ids=["an OSError: lost", "another kind: propagates"],
+)
+def test_an_oserror_landing_as_the_timeout_is_restored_is_lost(sockets, error, outcome):
+    """An OSError (a
+    TimeoutError, say) landing as the timeout is restored is lost instead,
+    and the call returns: raise one that is not an OSError to interrupt
+    the call for sure.
+
+    The peer sends b"data" and its FIN; the exception is raised as the
+    call restores the socket's timeout (its third settimeout(), after one
+    before each of its two reads), as a
+    signal handler's would: a TimeoutError is lost and the call returns
+    b"data"; a KeyboardInterrupt propagates."""
+    ours, peer = sockets.pair()
+    peer.sendall(b"data")
+    peer.shutdown(socket.SHUT_WR)
+    ours = sockets.raising(ours, "settimeout", 3, error)
+    if outcome == "raised":
+        with pytest.raises(error, match="as if from a signal handler"):
+            read_until_eof(ours, timeout=5)
+    else:
+        assert read_until_eof(ours, timeout=5) == b"data"
+
+
 def test_a_signal_handlers_exception_propagates_the_timeout_restored(sockets):
     """An exception that a signal handler of yours raises during the call
     propagates, the timeout restored: a TimeoutError from it has errno None,

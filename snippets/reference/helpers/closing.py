@@ -233,7 +233,10 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     raises (ConnectionResetError: what was read is lost). An exception that
     a signal handler of yours raises during the call propagates, the
     timeout restored: a TimeoutError from it has errno None, as the call's
-    own has; raise another kind to tell them apart. Over TCP, and over
+    own has; raise another kind to tell them apart. An OSError (a
+    TimeoutError, say) landing as the timeout is restored is lost instead,
+    and the call returns: raise one that is not an OSError to interrupt
+    the call for sure. Over TCP, and over
     AF_UNIX stream sockets on a kernel that supports MSG_OOB there (as the
     one run here does), urgent data is not in what it returns, unless
     SO_OOBINLINE is set: the last byte of each send with MSG_OOB that was

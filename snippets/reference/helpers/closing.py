@@ -14,7 +14,8 @@ wraps around: to a wrong wait, shorter or longer, or to none at all
 (Modules/socketmodule.c).
 
 SO_RCVLOWAT, where a clause below names it, is the value getsockopt() reads
-back: Linux caps what you set (at half an SO_RCVBUF you set, say).
+back: Linux caps what you set (at the SO_RCVBUF you set, half the size
+getsockopt() then reads back for it, say).
 
 read_until_eof(), heartbeat() and close_gracefully() set the socket's timeout
 while they wait, and set its own back after: that sets O_NONBLOCK on the open

@@ -247,6 +247,30 @@ def test_a_select_or_poll_wait_ends_at_the_sockets_next_event(sockets, waiter):
     assert sockets.ending(peer) == (b"", "RST")
 
 
+@contextlib.contextmanager
+def aborted_while_select_waits(sockets, ours, others=()):
+    """Abort ours while another thread waits in select() (5 s at most) for
+    it, or one of the descriptors in others, to be readable; yield (that
+    thread, an Event set once its wait has ended). The thread is joined on
+    exit."""
+    descriptors = [ours.fileno(), *others]
+    ended = threading.Event()
+
+    def wait():
+        with contextlib.suppress(OSError):  # the descriptor is closed by then
+            select.select(descriptors, [], [], 5.0)
+        ended.set()
+
+    thread = threading.Thread(target=wait)
+    thread.start()
+    try:
+        sockets.wait_until_in_poll(thread, "select()")
+        abort(ours)
+        yield thread, ended
+    finally:
+        thread.join(5 + 1)
+
+
 def test_with_so_rcvlowat_a_wait_to_read_ends_at_that_many_bytes(sockets):
     """but on a TCP socket with SO_RCVLOWAT above 1, data only
     once that many bytes are queued
@@ -257,27 +281,13 @@ def test_with_so_rcvlowat_a_wait_to_read_ends_at_that_many_bytes(sockets):
     then ends both."""
     ours, peer = sockets.pair()
     ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 1000)
-    fd = ours.fileno()
-    ended = threading.Event()
-
-    def wait():
-        with contextlib.suppress(OSError):  # the descriptor is closed by then
-            select.select([fd], [], [], 5.0)
-        ended.set()
-
-    thread = threading.Thread(target=wait)
-    thread.start()
-    try:
-        sockets.wait_until_in_poll(thread, "select()")
-        abort(ours)
+    with aborted_while_select_waits(sockets, ours) as (_, ended):
         peer.sendall(b"hello")
         readable, _, _ = select.select([peer], [], [], 0.3)
         assert not readable and not ended.is_set(), "5 bytes ended the wait"
         peer.shutdown(socket.SHUT_WR)  # the peer's FIN
         assert ended.wait(SLACK), "the FIN did not end the wait"
         sockets.wait_readable(peer)
-    finally:
-        thread.join(5 + 1)
     assert sockets.ending(peer) == (b"", "RST")
 
 
@@ -296,26 +306,12 @@ def test_with_so_rcvlowat_fewer_bytes_end_the_wait_once_they_fill_the_buffer(
     ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
     ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 4000)
     peer.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    fd = ours.fileno()
-    ended = threading.Event()
-
-    def wait():
-        with contextlib.suppress(OSError):  # the descriptor is closed by then
-            select.select([fd], [], [], 5.0)
-        ended.set()
-
-    thread = threading.Thread(target=wait)
-    thread.start()
-    try:
-        sockets.wait_until_in_poll(thread, "select()")
-        abort(ours)
+    with aborted_while_select_waits(sockets, ours) as (_, ended):
         for _ in range(399):  # 3990 bytes at most: below SO_RCVLOWAT
             peer.send(b"0123456789")
             if ended.wait(0.002):  # a bounded wait, for the segment to land
                 break
         assert ended.wait(SLACK), "3990 bytes in 10-byte segments: still waiting"
-    finally:
-        thread.join(5 + 1)
     assert sockets.ending(peer)[1] == "RST"
 
 
@@ -327,27 +323,15 @@ def test_a_wait_on_several_descriptors_ends_at_an_event_on_any_of_them(sockets):
     at most) when abort() is called; nothing comes on ours, a byte on the
     pipe: the wait ends, and the reset reaches the peer, within SLACK."""
     ours, peer = sockets.pair()
-    fd = ours.fileno()
     wake, wakes = os.pipe()
-    ended = threading.Event()
-
-    def wait():
-        with contextlib.suppress(OSError):  # the descriptor is closed by then
-            select.select([fd, wake], [], [], 5.0)
-        ended.set()
-
-    thread = threading.Thread(target=wait)
-    thread.start()
     try:
-        sockets.wait_until_in_poll(thread, "select()")
-        abort(ours)
-        start = time.monotonic()
-        os.write(wakes, b"x")  # the scenario: an event on the other descriptor
-        assert ended.wait(SLACK), "the wait went on"
-        sockets.wait_readable(peer)
-        assert time.monotonic() - start < SLACK
+        with aborted_while_select_waits(sockets, ours, [wake]) as (_, ended):
+            start = time.monotonic()
+            os.write(wakes, b"x")  # the scenario: an event on the other descriptor
+            assert ended.wait(SLACK), "the wait went on"
+            sockets.wait_readable(peer)
+            assert time.monotonic() - start < SLACK
     finally:
-        thread.join(5 + 1)
         os.close(wake)
         os.close(wakes)
     assert sockets.ending(peer) == (b"", "RST")
@@ -363,24 +347,14 @@ def test_a_signal_that_interrupts_the_wait_ends_the_hold(sockets):
     a handler, is sent to that thread: the reset reaches the peer within
     SLACK."""
     ours, peer = sockets.pair()
-    fd = ours.fileno()
-
-    def wait():
-        with contextlib.suppress(OSError):  # the descriptor is closed by then
-            select.select([fd], [], [], 5.0)
-
     previous = signal.signal(signal.SIGUSR1, lambda signum, frame: None)
-    thread = threading.Thread(target=wait)
-    thread.start()
     try:
-        sockets.wait_until_in_poll(thread, "select()")
-        abort(ours)
-        start = time.monotonic()
-        signal.pthread_kill(thread.ident, signal.SIGUSR1)
-        sockets.wait_readable(peer)
-        assert time.monotonic() - start < SLACK
+        with aborted_while_select_waits(sockets, ours) as (thread, _):
+            start = time.monotonic()
+            signal.pthread_kill(thread.ident, signal.SIGUSR1)
+            sockets.wait_readable(peer)
+            assert time.monotonic() - start < SLACK
     finally:
-        thread.join(5 + 1)
         signal.signal(signal.SIGUSR1, previous)
     assert sockets.ending(peer) == (b"", "RST")
 
@@ -451,32 +425,18 @@ def test_so_rcvlowat_is_the_value_read_back(sockets):
     Linux may cap what you set)
 
     ours has SO_RCVBUF 65536 (the kernel doubles it), then SO_RCVLOWAT set
-    to 1 000 000, which reads back as 65536, the SO_RCVBUF set; another thread waits in
-    select() for ours to be readable when abort() is called; the peer sends
-    that many bytes read back (fewer than a million): the wait ends, and
-    the reset reaches the peer."""
+    to 1 000 000, which reads back as 65536, the SO_RCVBUF set; another
+    thread waits in select() for ours to be readable when abort() is
+    called; the peer sends those 65536 bytes: the wait ends, and the reset
+    reaches the peer."""
     ours, peer = sockets.pair()
     ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
     ours.setsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT, 1_000_000)
     lowat = ours.getsockopt(socket.SOL_SOCKET, socket.SO_RCVLOWAT)
     assert lowat == 65536
-    fd = ours.fileno()
-    ended = threading.Event()
-
-    def wait():
-        with contextlib.suppress(OSError):  # the descriptor is closed by then
-            select.select([fd], [], [], 5.0)
-        ended.set()
-
-    thread = threading.Thread(target=wait)
-    thread.start()
-    try:
-        sockets.wait_until_in_poll(thread, "select()")
-        abort(ours)
+    with aborted_while_select_waits(sockets, ours) as (_, ended):
         peer.sendall(b"x" * lowat)
         assert ended.wait(SLACK), f"{lowat} bytes did not end the wait"
-    finally:
-        thread.join(5 + 1)
     assert sockets.ending(peer)[1] == "RST"
 
 

@@ -1127,20 +1127,13 @@ def test_true_when_another_task_aborts_the_writer_while_it_waits():
     run(main())
 
 
-@pytest.mark.skipif(
-    sys.version_info < (3, 13), reason="Server.close_clients() is new in Python 3.13"
-)
-def test_true_when_another_task_closes_the_connection_under_a_tls_writer(
-    tls_contexts,
-):
-    """A TLS writer also gives True, with no close_notify from the peer, when
-    another task closed the connection under it while the call waited (on
-    3.13, Server.close_clients()).
-
-    A TLS server writer (start_server(ssl=...)) whose peer reads our
-    close_notify and answers nothing; while the call waits (timeout 5 s),
-    another task calls the server's close_clients(): True at once, with no
-    close_notify from the peer."""
+def closed_by_the_server_while_it_waits(tls_contexts, how: str, twice: bool):
+    """close_writer(writer, TIMEOUT) on a TLS server writer
+    (start_server(ssl=...)), closed twice before the call if twice, whose
+    peer reads our close_notify and answers nothing; once the call waits,
+    another task calls the server's how(), close_clients() or
+    abort_clients() (3.13). Return what the call returned, and how long it
+    took after that."""
     server_context, client_context = tls_contexts
     go = threading.Event()  # the peer may close
 
@@ -1157,11 +1150,14 @@ def test_true_when_another_task_closes_the_connection_under_a_tls_writer(
 
         async def handle(reader, writer):
             await reader.readexactly(2)
+            if twice:
+                writer.close()
+                writer.close()  # the scenario: a second close(), before the call
             call = asyncio.ensure_future(closing.close_writer(writer, TIMEOUT))
             await asyncio.sleep(0)  # it has called close() and waits
             assert writer.is_closing() and not call.done()
             start = time.monotonic()
-            server.close_clients()  # the scenario: another task's
+            getattr(server, how)()  # the scenario: another task's
             result = await asyncio.wait_for(call, TIMEOUT)
             outcome.set_result((result, time.monotonic() - start))
 
@@ -1170,17 +1166,37 @@ def test_true_when_another_task_closes_the_connection_under_a_tls_writer(
             port = server.sockets[0].getsockname()[1]
             loop = asyncio.get_running_loop()
             peering = loop.run_in_executor(None, peer, port)
-            result, took = await asyncio.wait_for(outcome, TIMEOUT)
+            result = await asyncio.wait_for(outcome, TIMEOUT)
             go.set()
             assert await asyncio.wait_for(peering, TIMEOUT) == b""
         finally:
             go.set()
             server.close()
             await asyncio.wait_for(server.wait_closed(), TIMEOUT)
-        assert result is True
-        assert took < SLACK
+        return result
 
-    run(main())
+    return run(main())
+
+
+@pytest.mark.skipif(
+    sys.version_info < (3, 13), reason="Server.close_clients() is new in Python 3.13"
+)
+def test_true_when_another_task_closes_the_connection_under_a_tls_writer(
+    tls_contexts,
+):
+    """A TLS writer also gives True, with no close_notify from the peer, when
+    another task closed the connection under it while the call waited (on
+    3.13, Server.close_clients()).
+
+    A TLS server writer (start_server(ssl=...)) whose peer reads our
+    close_notify and answers nothing; while the call waits (timeout 5 s),
+    another task calls the server's close_clients(): True at once, with no
+    close_notify from the peer."""
+    result, took = closed_by_the_server_while_it_waits(
+        tls_contexts, "close_clients", twice=False
+    )
+    assert result is True
+    assert took < SLACK
 
 
 @pytest.mark.parametrize("how", ["task.cancel() at once", "wait_for(..., 0)"])
@@ -1474,48 +1490,9 @@ def test_a_tls_writer_closed_twice_closes_when_the_server_closes_its_clients(
     A TLS server writer closed twice, whose peer reads our close_notify and
     answers nothing; while the call waits (timeout 5 s), another task calls
     the server's close_clients() or abort_clients(): True at once."""
-    server_context, client_context = tls_contexts
-    go = threading.Event()  # the peer may close
-
-    def peer(port: int) -> bytes:
-        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as raw:
-            with client_context.wrap_socket(raw, server_hostname="localhost") as tls:
-                tls.sendall(b"hi")
-                data = read_tls_until_eof(tls)  # our close_notify, or the end
-                go.wait(TIMEOUT)
-                return data
-
-    async def main():
-        outcome = asyncio.get_running_loop().create_future()
-
-        async def handle(reader, writer):
-            await reader.readexactly(2)
-            writer.close()
-            writer.close()  # the scenario: a second close(), before the call
-            call = asyncio.ensure_future(closing.close_writer(writer, TIMEOUT))
-            await asyncio.sleep(0)  # it has started and waits
-            assert not call.done()
-            start = time.monotonic()
-            getattr(server, how)()  # the scenario: another task's
-            result = await asyncio.wait_for(call, TIMEOUT)
-            outcome.set_result((result, time.monotonic() - start))
-
-        server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=server_context)
-        try:
-            port = server.sockets[0].getsockname()[1]
-            loop = asyncio.get_running_loop()
-            peering = loop.run_in_executor(None, peer, port)
-            result, took = await asyncio.wait_for(outcome, TIMEOUT)
-            go.set()
-            assert await asyncio.wait_for(peering, TIMEOUT) == b""
-        finally:
-            go.set()
-            server.close()
-            await asyncio.wait_for(server.wait_closed(), TIMEOUT)
-        assert result is True
-        assert took < SLACK
-
-    run(main())
+    result, took = closed_by_the_server_while_it_waits(tls_contexts, how, twice=True)
+    assert result is True
+    assert took < SLACK
 
 
 def test_a_tls_writer_closed_twice_cuts_a_concurrent_call_short(tls_contexts):

@@ -445,9 +445,9 @@ def test_false_with_the_peers_bytes_unread_resets_and_drops_yours(
 
 @pytest.mark.parametrize("max_bytes", [0, 1, 100_000])
 def test_max_bytes_stops_the_wait_once_more_were_discarded(sockets, max_bytes):
-    """ "max_bytes, if not None, also stops the wait once more than that many
-    bytes were discarded": a silent peer that sent max_bytes + 1 gets False
-    long before the timeout."""
+    """ "max_bytes, None, an int or a float, if not None also stops the wait
+    once more than that many bytes were discarded": a silent peer that sent
+    max_bytes + 1 gets False long before the timeout."""
     ours, peer = sockets.pair()
     peer.sendall(b"m" * (max_bytes + 1))
     result, took = timed(close_gracefully, ours, timeout=2, max_bytes=max_bytes)
@@ -594,7 +594,7 @@ def test_raises_typeerror_for_a_max_bytes_that_is_no_number_and_closes(
     sockets, max_bytes
 ):
     """ "or TypeError for a max_bytes
-    that is no number (a str, say)": at once, the socket closed, and with a
+    that is no number (a str, say; ...)": at once, the socket closed, and with a
     dup() holding the descriptor the peer gets no FIN (raised before the
     call's shutdown())."""
     ours, peer = sockets.pair()

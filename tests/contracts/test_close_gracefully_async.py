@@ -411,6 +411,7 @@ def test_the_writer_is_closed_when_this_returns_or_raises(role, timeout):
         (math.inf, None, "timeout must be from 0 to 1e6, not inf"),
         (1e10, None, "timeout must be from 0 to 1e6, not 10000000000.0"),
         (TIMEOUT, -1, "max_bytes must be None or >= 0, not -1"),
+        (TIMEOUT, math.nan, "max_bytes must be None or >= 0, not nan"),
     ],
 )
 def test_value_error_for_a_bad_timeout_or_max_bytes_closes_the_writer(
@@ -418,7 +419,7 @@ def test_value_error_for_a_bad_timeout_or_max_bytes_closes_the_writer(
 ):
     """timeout, ... in seconds from 0 to 1e6 ... The writer is closed ... also
     when it raises ValueError for a timeout out of range or a max_bytes
-    below 0.
+    below 0 or NaN
 
     16 MB wait for a peer that never reads: ValueError at once, the writer
     closed. Earlier versions raised TypeError for None, and left the writer
@@ -435,6 +436,25 @@ def test_value_error_for_a_bad_timeout_or_max_bytes_closes_the_writer(
                     TIMEOUT,
                 )
             assert str(raised.value) == message
+            assert time.monotonic() - start < SLACK
+            assert is_closed(writer)
+
+    run(main())
+
+
+@pytest.mark.parametrize("max_bytes", ["5", [1], b"5"], ids=["str", "list", "bytes"])
+def test_type_error_for_a_max_bytes_that_is_no_number_closes_the_writer(max_bytes):
+    """The writer is closed ... also when it
+    raises ValueError for a timeout out of range or a max_bytes below 0 or
+    NaN, or TypeError for a max_bytes that is no number
+
+    A peer that never reads: TypeError at once, the writer closed."""
+
+    async def main():
+        async with connected() as (reader, writer, peer):
+            start = time.monotonic()
+            with pytest.raises(TypeError):
+                await closing.close_gracefully_async(reader, writer, TIMEOUT, max_bytes)
             assert time.monotonic() - start < SLACK
             assert is_closed(writer)
 

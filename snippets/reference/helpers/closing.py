@@ -62,9 +62,10 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     over TCP 0 takes a FIN already queued, behind data or not
     (unless SO_RCVBUF was lowered once the connection was up; on
     AF_UNIX the sender's SO_SNDBUF bounds what is queued, which can be more:
-    then 0 may return False with the FIN queued). max_bytes,
-    if not None, also stops the wait once more than that many bytes were
-    discarded (False, even when the peer's FIN came right behind them).
+    then 0 may return False with the FIN queued). max_bytes, None,
+    an int or a float, if not None also stops the wait once more than that
+    many bytes were discarded (False, even when the peer's FIN came right
+    behind them).
     Another thread running Python code meanwhile can delay the
     return past these bounds by a switch interval (sys.getswitchinterval(),
     5 ms by default) or more: the call waits for the GIL after each system
@@ -94,7 +95,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     of the close() call itself: no Python code can cover that): also
     when it raises ValueError for a timeout that is None, negative, NaN or
     above 1e6, or a max_bytes below 0 or NaN, or TypeError for a max_bytes
-    that is no number (a str, say). If another object still holds the
+    that is no number (a str, say; a number of another type than those
+    above, a Decimal or a complex, is outside this contract). If another
+    object still holds the
     descriptor (a makefile(), a dup(), a child process), the FIN still goes
     out (not after that ValueError or TypeError, raised before the call's
     shutdown(),
@@ -719,6 +722,8 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     what is queued and the FIN, or that time has run (close_writer()), so
     the timeout does not bound the call then, True can come after it, and a
     cancelled call's close is not at once either.
+    max_bytes, None, an int or a float, if not None also stops the reading
+    once more than that many bytes were discarded.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
     failed, also while the close still sent, the close had to abort, or,
@@ -756,7 +761,8 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     same, so a peer that waits for yours makes it
     return False at the timeout. The writer is closed when this returns or
     raises, in every case but that TLS writer closed twice: also when it
-    raises ValueError for a timeout out of range or a max_bytes below 0, and
+    raises ValueError for a timeout out of range or a max_bytes below 0 or
+    NaN, or TypeError for a max_bytes that is no number, and
     at once when its task is cancelled once it has started (the transport is
     aborted: what is left of its buffer is dropped, and the socket closed,
     so with nothing left to send or unread the peer sees a FIN, not a

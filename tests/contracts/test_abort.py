@@ -248,17 +248,17 @@ def test_a_select_or_poll_wait_ends_at_the_sockets_next_event(sockets, waiter):
 
 
 @contextlib.contextmanager
-def aborted_while_select_waits(sockets, ours, others=()):
-    """Abort ours while another thread waits in select() (5 s at most) for
-    it, or one of the descriptors in others, to be readable; yield (that
-    thread, an Event set once its wait has ended). The thread is joined on
-    exit."""
+def aborted_while_select_waits(sockets, ours, others=(), wait_for=5.0):
+    """Abort ours while another thread waits in select() (wait_for seconds
+    at most) for it, or one of the descriptors in others, to be readable;
+    yield (that thread, an Event set once its wait has ended). The thread is
+    joined on exit."""
     descriptors = [ours.fileno(), *others]
     ended = threading.Event()
 
     def wait():
         with contextlib.suppress(OSError):  # the descriptor is closed by then
-            select.select(descriptors, [], [], 5.0)
+            select.select(descriptors, [], [], wait_for)
         ended.set()
 
     thread = threading.Thread(target=wait)
@@ -268,7 +268,38 @@ def aborted_while_select_waits(sockets, ours, others=()):
         abort(ours)
         yield thread, ended
     finally:
-        thread.join(5 + 1)
+        thread.join(wait_for + 1)
+
+
+def test_a_wait_whose_number_was_reused_ends_once_what_it_names_is_ready(sockets):
+    """(unless the descriptor's number was reused meanwhile, by
+    the next socket(), accept() or pipe(): the wait then checks what that
+    number names now, and ends only once that is ready)
+
+    Another thread waits in select() for ours (1 s at most) when abort() is
+    called; the read end of a pipe with nothing to read then takes the
+    freed number (dup2(), where the next pipe() would take the lowest free
+    one); the peer's data and FIN
+    end neither the wait nor the connection (no reset within 0.3 s); the
+    wait ends at its timeout, and the reset goes out then."""
+    ours, peer = sockets.pair()
+    number = ours.fileno()
+    reading, writing = os.pipe()  # nothing to read: not ready
+    with aborted_while_select_waits(sockets, ours, wait_for=1.0) as (_, ended):
+        start = time.monotonic()
+        os.dup2(reading, number)  # the scenario: the number taken again
+        try:
+            peer.sendall(b"data")
+            peer.shutdown(socket.SHUT_WR)
+            readable, _, _ = select.select([peer], [], [], 0.3)
+            assert not readable and not ended.is_set(), "the socket's event ended it"
+            assert ended.wait(1.0 + SLACK), "the wait outlived its timeout"
+            sockets.wait_readable(peer)
+            assert time.monotonic() - start >= 1.0 - 0.3 - 0.05
+        finally:
+            for descriptor in (number, reading, writing):
+                os.close(descriptor)
+    assert sockets.ending(peer) == (b"", "RST")
 
 
 def test_with_so_rcvlowat_a_wait_to_read_ends_at_that_many_bytes(sockets):

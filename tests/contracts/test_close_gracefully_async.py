@@ -1033,6 +1033,42 @@ def sends_200_kb_then_its_eof(tls: ssl.SSLSocket, stop: threading.Event):
         tls.unwrap()
 
 
+def reads_5_bytes_then_closes(tls: ssl.SSLSocket, stop: threading.Event) -> bytes:
+    """A TLSPeer role: read the writer's 5 bytes, then close: a FIN, no
+    close_notify."""
+    data = b""
+    while len(data) < 5:  # bounded: the socket's timeout
+        data += tls.recv(5 - len(data))
+    return data
+
+
+@pytest.mark.parametrize("timeout", [0, TIMEOUT])
+def test_over_tls_a_fin_without_close_notify_is_the_peers_eof(tls_contexts, timeout):
+    """Over TLS the peer's EOF is its close_notify, or a FIN without one.
+
+    The TLS peer reads our b"hello", then closes with a FIN and no
+    close_notify; once the reader is at EOF, the call returns True at once,
+    with timeout 0 and 5 s."""
+
+    async def main():
+        async with tls_connected(tls_contexts, reads_5_bytes_then_closes) as (
+            reader,
+            writer,
+            raw,
+            peer,
+        ):
+            writer.write(b"hello")
+            assert await peer.result() == b"hello"
+            await until(reader.at_eof)
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(reader, writer, timeout)
+            assert result is True
+            assert time.monotonic() - start < SLACK
+            assert writer.transport.is_closing() and raw.fileno() == -1
+
+    run(main())
+
+
 def test_a_tls_peer_whose_reply_and_eof_all_arrived_gives_true(tls_contexts):
     """Returns True if the peer's EOF arrived and the writer closed in time
 

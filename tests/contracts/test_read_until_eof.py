@@ -1131,8 +1131,8 @@ def test_a_refused_connect_on_a_socket_with_a_timeout_reads_as_a_fin(
 def test_an_oserror_landing_as_the_timeout_is_restored_is_lost(sockets, error, outcome):
     """An OSError (a
     TimeoutError, say) landing as the timeout is restored is lost instead,
-    and the call returns: raise one that is not an OSError to interrupt
-    the call for sure.
+    and the call ends as it would have (returns, or raises its own error):
+    raise one that is not an OSError to interrupt the call for sure.
 
     The peer sends b"data" and its FIN; the exception is raised as the
     call restores the socket's timeout (its third settimeout(), after one

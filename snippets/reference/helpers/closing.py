@@ -14,8 +14,8 @@ wraps around: to a wrong wait, shorter or longer, or to none at all
 (Modules/socketmodule.c).
 
 SO_RCVLOWAT, where a clause below names it, is the value getsockopt() reads
-back: Linux caps what you set (at the SO_RCVBUF you set, half the size
-getsockopt() then reads back for it, say).
+back: Linux caps what you set (at half the size getsockopt() reads back
+for SO_RCVBUF, say).
 
 read_until_eof(), heartbeat() and close_gracefully() set the socket's timeout
 while they wait, and set its own back after: that sets O_NONBLOCK on the open
@@ -239,7 +239,8 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     timeout restored: a TimeoutError from it has errno None, as the call's
     own has; raise another kind to tell them apart. An OSError (a
     TimeoutError, say) landing as the timeout is restored is lost instead,
-    and the call returns: raise one that is not an OSError to interrupt
+    and the call ends as it would have (returns, or raises its own error):
+    raise one that is not an OSError to interrupt
     the call for sure. Over TCP, and over
     AF_UNIX stream sockets on a kernel that supports MSG_OOB there (as the
     one run here does), urgent data is not in what it returns, unless
@@ -410,7 +411,10 @@ def abort(sock):
     that lets go too (a thread waiting in epoll, selectors.DefaultSelector
     on Linux, holds nothing; a select() or poll() wait for it to be readable
     ends at the socket's next event, data or a FIN from the peer, not only
-    at its timeout, but on a TCP socket with SO_RCVLOWAT above 1, data only
+    at its timeout (unless the descriptor's number was reused meanwhile, by
+    the next socket(), accept() or pipe(): the wait then checks what that
+    number names now, and ends only once that is ready), but on a
+    TCP socket with SO_RCVLOWAT above 1, data only
     once that many bytes are queued (as many as getsockopt() reads back:
     Linux may cap what you set), or fewer once they fill the receive
     buffer, as many small segments can; a wait on several descriptors
@@ -724,6 +728,7 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     cancelled call's close is not at once either.
     max_bytes, None, an int or a float, if not None also stops the reading
     once more than that many bytes were discarded.
+    Over TLS the peer's EOF is its close_notify, or a FIN without one.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
     failed, also while the close still sent, the close had to abort, or,

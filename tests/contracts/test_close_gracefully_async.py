@@ -1033,6 +1033,36 @@ def sends_200_kb_then_its_eof(tls: ssl.SSLSocket, stop: threading.Event):
         tls.unwrap()
 
 
+@pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_RDWR"])
+@pytest.mark.parametrize("by", ["its socket", "a dup()"])
+def test_a_socket_already_shut_down_for_reading_gives_true_at_once(how, by):
+    """A
+    writer whose socket is already shut down for reading (shutdown(SHUT_RD)
+    or SHUT_RDWR, through writer.get_extra_info("socket") or another holder
+    of it) while the connection is still open reads EOF at once: True then
+    says nothing of the peer; abort such a writer.
+
+    The writer's socket, or a dup() of it, is shut down for reading; the
+    peer sends nothing and no EOF: the call returns True at once (timeout
+    5 s), the writer closed."""
+
+    async def main():
+        async with connected() as (reader, writer, peer):
+            sock = writer.get_extra_info("socket")
+            if by == "a dup()":
+                with socket.socket(fileno=os.dup(sock.fileno())) as holder:
+                    holder.shutdown(getattr(socket, how))
+            else:
+                sock.shutdown(getattr(socket, how))
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(reader, writer, TIMEOUT)
+            assert result is True
+            assert time.monotonic() - start < SLACK
+            assert is_closed(writer)
+
+    run(main())
+
+
 def reads_5_bytes_then_closes(tls: ssl.SSLSocket, stop: threading.Event) -> bytes:
     """A TLSPeer role: read the writer's 5 bytes, then close: a FIN, no
     close_notify."""

@@ -728,7 +728,11 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     cancelled call's close is not at once either.
     max_bytes, None, an int or a float, if not None also stops the reading
     once more than that many bytes were discarded.
-    Over TLS the peer's EOF is its close_notify, or a FIN without one.
+    Over TLS the peer's EOF is its close_notify, or a FIN without one. A
+    writer whose socket is already shut down for reading (shutdown(SHUT_RD)
+    or SHUT_RDWR, through writer.get_extra_info("socket") or another holder
+    of it) while the connection is still open reads EOF at once: True then
+    says nothing of the peer; abort such a writer.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
     failed, also while the close still sent, the close had to abort, or,

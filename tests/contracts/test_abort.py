@@ -271,31 +271,50 @@ def aborted_while_select_waits(sockets, ours, others=(), wait_for=5.0):
         thread.join(wait_for + 1)
 
 
-def test_a_wait_whose_number_was_reused_ends_once_what_it_names_is_ready(sockets):
+@pytest.mark.parametrize("ready", [False, True], ids=["not ready", "ready"])
+def test_a_wait_whose_number_was_reused_ends_at_its_timeout_or_if_that_is_ready(
+    sockets, ready
+):
     """(unless the descriptor's number was reused meanwhile, by
-    the next socket(), accept() or pipe(): the wait then checks what that
-    number names now, and ends only once that is ready)
+    any call that makes a descriptor, such as the next socket(), accept()
+    or pipe(): the wait then ends at its timeout, or at the socket's next
+    event if what that number names now is ready then; its becoming ready
+    does not end the wait)
 
     Another thread waits in select() for ours (1 s at most) when abort() is
-    called; the read end of a pipe with nothing to read then takes the
-    freed number (dup2(), where the next pipe() would take the lowest free
-    one); the peer's data and FIN
-    end neither the wait nor the connection (no reset within 0.3 s); the
-    wait ends at its timeout, and the reset goes out then."""
+    called; the read end of a pipe then takes the freed number (dup2(),
+    where the next pipe() would take the lowest free one). With a byte
+    already in the pipe, the peer's data ends the wait, and the reset goes
+    out, within SLACK. With the pipe empty, the peer's data and FIN end
+    neither the wait nor the connection (no reset within 0.3 s), nor does
+    a byte then written to the pipe (0.2 s more); the wait ends at its
+    timeout, and the reset goes out then."""
     ours, peer = sockets.pair()
     number = ours.fileno()
-    reading, writing = os.pipe()  # nothing to read: not ready
+    reading, writing = os.pipe()
+    if ready:
+        os.write(writing, b"x")
     with aborted_while_select_waits(sockets, ours, wait_for=1.0) as (_, ended):
         start = time.monotonic()
         os.dup2(reading, number)  # the scenario: the number taken again
         try:
             peer.sendall(b"data")
-            peer.shutdown(socket.SHUT_WR)
-            readable, _, _ = select.select([peer], [], [], 0.3)
-            assert not readable and not ended.is_set(), "the socket's event ended it"
-            assert ended.wait(1.0 + SLACK), "the wait outlived its timeout"
-            sockets.wait_readable(peer)
-            assert time.monotonic() - start >= 1.0 - 0.3 - 0.05
+            if ready:
+                assert ended.wait(SLACK), "the socket's event did not end it"
+                sockets.wait_readable(peer)
+                assert time.monotonic() - start < SLACK
+            else:
+                peer.shutdown(socket.SHUT_WR)
+                readable, _, _ = select.select([peer], [], [], 0.3)
+                assert not readable and not ended.is_set(), (
+                    "the socket's event ended it"
+                )
+                os.write(writing, b"x")  # what the number names becomes ready
+                readable, _, _ = select.select([peer], [], [], 0.2)
+                assert not readable and not ended.is_set(), "the pipe's byte ended it"
+                assert ended.wait(1.0 + SLACK), "the wait outlived its timeout"
+                sockets.wait_readable(peer)
+                assert time.monotonic() - start >= 1.0 - 0.3 - 0.05
         finally:
             for descriptor in (number, reading, writing):
                 os.close(descriptor)

@@ -329,6 +329,24 @@ def tls_records(data: bytes) -> list[tuple[int, int]]:
     return records
 
 
+def test_on_an_ssl_socket_after_shut_rd_later_sends_are_plaintext(sockets):
+    """and after SHUT_RD, which leaves sending open,
+    later send() calls send plaintext.
+
+    shutdown_quietly(ours, SHUT_RD) on a TLS connection: True; then
+    ours.sendall(b"secret"), and the peer's raw socket reads b"secret", the
+    plaintext, not a TLS record."""
+    ours, peer = sockets.tls_pair()
+    assert shutdown_quietly(ours, socket.SHUT_RD) is True
+    ours.sendall(b"secret")
+    raw = bytearray()
+    for _ in range(100):  # bounded; each recv() by the socket's timeout
+        raw += socket.socket.recv(peer, 6 - len(raw))
+        if len(raw) == 6:
+            break
+    assert bytes(raw) == b"secret"
+
+
 def test_on_an_ssl_socket_later_recv_calls_read_the_peers_tls_records_raw(sockets):
     """ "On an ssl.SSLSocket, shutdown() ends the TLS layer first, without
     close_notify: later recv() calls read the peer's TLS records raw".

@@ -14,8 +14,8 @@ wraps around: to a wrong wait, shorter or longer, or to none at all
 (Modules/socketmodule.c).
 
 SO_RCVLOWAT, where a clause below names it, is the value getsockopt() reads
-back: Linux caps what you set (at half the size getsockopt() reads back
-for SO_RCVBUF, say).
+back: Linux may cap what you set (once you have set SO_RCVBUF, at half
+the size getsockopt() then reads back for it).
 
 read_until_eof(), heartbeat() and close_gracefully() set the socket's timeout
 while they wait, and set its own back after: that sets O_NONBLOCK on the open
@@ -371,7 +371,8 @@ def shutdown_quietly(sock, how=socket.SHUT_WR):
     connections queued unaccepted are reset, on AF_UNIX they can still be
     accepted). On an ssl.SSLSocket, shutdown() ends the
     TLS layer first, without close_notify: later recv() calls read the
-    peer's TLS records raw.
+    peer's TLS records raw, and after SHUT_RD, which leaves sending open,
+    later send() calls send plaintext.
     """
     shut = (socket.SHUT_RD, socket.SHUT_WR, socket.SHUT_RDWR)
     if isinstance(how, bool) or not isinstance(how, int) or how not in shut:
@@ -412,8 +413,10 @@ def abort(sock):
     on Linux, holds nothing; a select() or poll() wait for it to be readable
     ends at the socket's next event, data or a FIN from the peer, not only
     at its timeout (unless the descriptor's number was reused meanwhile, by
-    the next socket(), accept() or pipe(): the wait then checks what that
-    number names now, and ends only once that is ready), but on a
+    any call that makes a descriptor, such as the next socket(), accept()
+    or pipe(): the wait then ends at its timeout, or at the socket's next
+    event if what that number names now is ready then; its becoming ready
+    does not end the wait), but on a
     TCP socket with SO_RCVLOWAT above 1, data only
     once that many bytes are queued (as many as getsockopt() reads back:
     Linux may cap what you set), or fewer once they fill the receive

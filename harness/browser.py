@@ -154,7 +154,10 @@ COPY_ALL = f"""async selector => {{
         for (let d = button.closest("details"); d;
              d = d.parentElement.closest("details"))
             d.open = true;
-        await navigator.clipboard.writeText("");
+        // A marker, not "": an empty write may leave the previous block's
+        // copy on the clipboard, for a read to take as this one's.
+        const marker = `copy test: block ${{texts.length}} not copied yet`;
+        await navigator.clipboard.writeText(marker);
         let before = copies.length;
         button.dispatchEvent(new MouseEvent("click", {{bubbles: true}}));
         let text = "";
@@ -172,9 +175,10 @@ COPY_ALL = f"""async selector => {{
                 text = copies[before];
                 break;
             }}
-            text = await navigator.clipboard.readText();
-            if (text || copies.length > before) {{
-                text = copies.length > before ? copies[before] : text;
+            const read = await navigator.clipboard.readText();
+            if (copies.length > before) continue;  // an event came: above
+            if (read && read !== marker) {{
+                text = read;
                 break;
             }}
             await new Promise(wake => setTimeout(wake, 50));

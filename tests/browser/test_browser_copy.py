@@ -25,6 +25,10 @@ def test_copy_button_copies_what_the_page_shows(page: Path, seen: Visit):
     assert not missing, (
         "no copy button on the page copies exactly the included code of:\n"
         + "\n".join(missing)
+        + "\nthe copies, in page order (lines, first line): "
+        + "; ".join(
+            f"{len(text.splitlines())} {text.splitlines()[:1]!r}" for text in copied
+        )
     )
 
 

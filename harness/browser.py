@@ -163,8 +163,8 @@ COPY_ALL = f"""async selector => {{
         let text = "";
         while (performance.now() < deadline) {{
             // A copy event that repeats the previous block's copy, for a
-            // block whose code differs, is that block's, late (seen in CI
-            // on the helpers page with both cores busy): wait for this one.
+            // block whose code differs, is taken as that block's, arriving
+            // late on a busy machine: wait for this block's own.
             if (copies.length > before && texts.length
                     && copies[before] === texts[texts.length - 1]
                     && button.dataset.clipboardTarget !== previousTarget) {{

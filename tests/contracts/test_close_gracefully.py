@@ -443,6 +443,21 @@ def test_false_with_the_peers_bytes_unread_resets_and_drops_yours(
     assert sender.result() == "ConnectionResetError"
 
 
+@pytest.mark.parametrize(("max_bytes", "sent"), [(10.5, 11), (10.5, 10)])
+def test_a_float_max_bytes_is_a_budget_too(sockets, max_bytes, sent):
+    """ "max_bytes, None, an int or a float, if not None also stops the wait
+    once more than that many bytes were discarded": with 10.5, a silent peer
+    that sent 11 bytes gets False long before the timeout; one that sent 10
+    and its FIN, True."""
+    ours, peer = sockets.pair()
+    peer.sendall(b"m" * sent)
+    if sent == 10:
+        peer.shutdown(socket.SHUT_WR)
+    result, took = timed(close_gracefully, ours, timeout=5, max_bytes=max_bytes)
+    assert result is (sent == 10)
+    assert took < SLACK
+
+
 @pytest.mark.parametrize("max_bytes", [0, 1, 100_000])
 def test_max_bytes_stops_the_wait_once_more_were_discarded(sockets, max_bytes):
     """ "max_bytes, None, an int or a float, if not None also stops the wait

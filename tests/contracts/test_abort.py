@@ -271,40 +271,45 @@ def aborted_while_select_waits(sockets, ours, others=(), wait_for=5.0):
         thread.join(wait_for + 1)
 
 
-@pytest.mark.parametrize("ready", [False, True], ids=["not ready", "ready"])
+@pytest.mark.parametrize("ready", ["before", "between", "never"])
 def test_a_wait_whose_number_was_reused_ends_at_its_timeout_or_if_that_is_ready(
     sockets, ready
 ):
     """(unless the descriptor's number was reused meanwhile, by
     any call that makes a descriptor, such as the next socket(), accept()
-    or pipe(): the wait then ends at its timeout, or at the socket's next
-    event if what that number names now is ready then; its becoming ready
-    does not end the wait)
+    or pipe(): the wait then ends at its timeout, or at the first event of
+    the socket's that finds what that number names now ready (each event
+    checks it again); its becoming ready does not end the wait)
 
-    Another thread waits in select() for ours (1 s at most) when abort() is
-    called; the read end of a pipe then takes the freed number (dup2(),
-    where the next pipe() would take the lowest free one). With a byte
-    already in the pipe, the peer's data ends the wait, and the reset goes
-    out, within SLACK. With the pipe empty, the peer's data and FIN end
-    neither the wait nor the connection (no reset within 0.3 s), nor does
-    a byte then written to the pipe (0.2 s more); the wait ends at its
-    timeout, and the reset goes out then."""
+    Another thread waits in select() for ours (3 s at most; 1 s "never")
+    when abort() is called; the read end of a pipe then takes the freed
+    number (dup2(), where the next pipe() would take the lowest free one).
+    With a byte in
+    the pipe before the peer's data, that data ends the wait, and the reset
+    goes out, within SLACK. With the pipe empty, the peer's data ends
+    neither the wait nor the connection (no reset within 0.3 s), nor does a
+    byte then written to the pipe (0.2 s more); then, "between", the
+    peer's next data ends both within SLACK (an earlier clause said only
+    the socket's next event could); "never", the peer's FIN comes before
+    the byte, and the wait ends at its timeout, the reset with it."""
     ours, peer = sockets.pair()
     number = ours.fileno()
     reading, writing = os.pipe()
-    if ready:
+    if ready == "before":
         os.write(writing, b"x")
-    with aborted_while_select_waits(sockets, ours, wait_for=1.0) as (_, ended):
+    wait_for = 1.0 if ready == "never" else 3.0
+    with aborted_while_select_waits(sockets, ours, wait_for=wait_for) as (_, ended):
         start = time.monotonic()
         os.dup2(reading, number)  # the scenario: the number taken again
         try:
             peer.sendall(b"data")
-            if ready:
+            if ready == "before":
                 assert ended.wait(SLACK), "the socket's event did not end it"
                 sockets.wait_readable(peer)
                 assert time.monotonic() - start < SLACK
             else:
-                peer.shutdown(socket.SHUT_WR)
+                if ready == "never":
+                    peer.shutdown(socket.SHUT_WR)
                 readable, _, _ = select.select([peer], [], [], 0.3)
                 assert not readable and not ended.is_set(), (
                     "the socket's event ended it"
@@ -312,9 +317,15 @@ def test_a_wait_whose_number_was_reused_ends_at_its_timeout_or_if_that_is_ready(
                 os.write(writing, b"x")  # what the number names becomes ready
                 readable, _, _ = select.select([peer], [], [], 0.2)
                 assert not readable and not ended.is_set(), "the pipe's byte ended it"
-                assert ended.wait(1.0 + SLACK), "the wait outlived its timeout"
-                sockets.wait_readable(peer)
-                assert time.monotonic() - start >= 1.0 - 0.3 - 0.05
+                if ready == "between":
+                    peer.sendall(b"more")  # the socket's next event
+                    assert ended.wait(SLACK), "the socket's later event did not end it"
+                    sockets.wait_readable(peer)
+                    assert time.monotonic() - start < 0.5 + SLACK
+                else:
+                    assert ended.wait(1.0 + SLACK), "the wait outlived its timeout"
+                    sockets.wait_readable(peer)
+                    assert time.monotonic() - start >= 1.0 - 0.3 - 0.05
         finally:
             for descriptor in (number, reading, writing):
                 os.close(descriptor)

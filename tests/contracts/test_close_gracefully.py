@@ -514,7 +514,7 @@ CONNECTION_FAILED = [
 @pytest.mark.parametrize("case", CONNECTION_FAILED)
 def test_returns_false_when_the_connection_failed(sockets, peers, case):
     """ "False if ... the connection failed (reset, ..., never connected,
-    already closed)": False at once, nothing raised; a second call is a call on a
+    ..., already closed)": False at once, nothing raised; a second call is a call on a
     closed socket."""
     if case == "never connected":
         ours = sockets.unconnected()
@@ -681,18 +681,49 @@ def test_an_interrupt_just_before_the_restore_leaves_a_holder_non_blocking(
     assert os.get_blocking(holder.fileno()) is False
 
 
-def test_on_a_socket_shut_down_for_reading_true_says_nothing_of_the_peer(sockets):
-    """ "A socket already shut down for reading (shutdown(SHUT_RD) or
-    SHUT_RDWR, as a heartbeat() miss does) whose connection is still open
-    reads b'' at once: True then says nothing of the peer": True at once,
-    while the peer, which sent no FIN, is still open (its end is in
-    CLOSE_WAIT: it got ours)."""
+@pytest.mark.parametrize("max_bytes", [None, 100])
+@pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_RDWR"])
+def test_on_a_socket_shut_down_for_reading_true_says_nothing_of_the_peer(
+    sockets, how, max_bytes
+):
+    """ "A socket already shut
+    down for reading (shutdown(SHUT_RD) or SHUT_RDWR, as a heartbeat() miss
+    does) whose connection is still open reads, without waiting, what had
+    already arrived, then b'': True then says nothing of the peer (False
+    if what had arrived was more than max_bytes)".
+
+    The peer's 5000 bytes arrive, then ours is shut down for reading: the
+    call returns at once, True with no max_bytes, False with max_bytes 100
+    (an earlier clause said b'' came at once), while the peer, which sent
+    no FIN, is still open (its end is in CLOSE_WAIT: it got ours)."""
     ours, peer = sockets.pair()
-    ours.shutdown(socket.SHUT_RDWR)
-    result, took = timed(close_gracefully, ours, timeout=2)
-    assert (result, ours.fileno()) == (True, -1)
+    peer.sendall(b"x" * 5000)
+    sockets.wait_until_queued(ours, 5000)
+    ours.shutdown(getattr(socket, how))
+    result, took = timed(close_gracefully, ours, timeout=2, max_bytes=max_bytes)
+    assert (result, ours.fileno()) == (max_bytes is None, -1)
     assert took < SLACK
     assert sockets.tcp_state(peer) == sockets.TCP_CLOSE_WAIT
+
+
+def test_a_connect_still_in_progress_gives_false_at_once(sockets):
+    """never connected, still connecting (a non-blocking connect() in
+    SYN_SENT, which the call's shutdown() abandons: False at once),
+    already closed
+
+    A listener whose accept queue is full (backlog 0 holds one connection)
+    drops our SYN; the call, timeout 2 s, returns False at once, the socket
+    closed."""
+    with socket.create_server(("127.0.0.1", 0), backlog=0) as full:
+        address = full.getsockname()
+        sockets.keep(socket.create_connection(address, timeout=5))  # queued
+        ours = sockets.unconnected()
+        ours.setblocking(False)
+        assert ours.connect_ex(address) == errno.EINPROGRESS
+        assert sockets.tcp_state(ours) == sockets.TCP_SYN_SENT
+        result, took = timed(close_gracefully, ours, timeout=2)
+        assert (result, ours.fileno()) == (False, -1)
+        assert took < SLACK
 
 
 def test_a_descriptor_closed_behind_its_back_makes_close_raise_ebadf(sockets):

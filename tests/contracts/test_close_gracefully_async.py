@@ -1033,30 +1033,47 @@ def sends_200_kb_then_its_eof(tls: ssl.SSLSocket, stop: threading.Event):
         tls.unwrap()
 
 
+@pytest.mark.parametrize("max_bytes", [None, 100])
 @pytest.mark.parametrize("how", ["SHUT_RD", "SHUT_RDWR"])
 @pytest.mark.parametrize("by", ["its socket", "a dup()"])
-def test_a_socket_already_shut_down_for_reading_gives_true_at_once(how, by):
+def test_a_socket_already_shut_down_for_reading_gives_true_at_once(how, by, max_bytes):
     """A
     writer whose socket is already shut down for reading (shutdown(SHUT_RD)
     or SHUT_RDWR, through writer.get_extra_info("socket") or another holder
-    of it) while the connection is still open reads EOF at once: True then
-    says nothing of the peer; abort such a writer.
+    of it) while the connection is still open reads, without waiting, what
+    had already arrived, then EOF: True then says nothing of the peer (False
+    if what had arrived was more than max_bytes); abort such a writer.
 
-    The writer's socket, or a dup() of it, is shut down for reading; the
-    peer sends nothing and no EOF: the call returns True at once (timeout
-    5 s), the writer closed."""
+    The peer's 5000 bytes arrive, then the writer's socket, or a dup() of
+    it, is shut down for reading; the peer sends no EOF: the call returns
+    at once (timeout 5 s), True with no max_bytes, False with max_bytes 100
+    (an earlier clause said the EOF came at once), the writer closed."""
 
     async def main():
         async with connected() as (reader, writer, peer):
             sock = writer.get_extra_info("socket")
+            peer.sendall(b"x" * 5000)
+            # Queued for the writer's socket before the loop reads any of it
+            # (no await in between): peeked through a dup(), non-blocking
+            # as the loop's own socket is.
+            with socket.socket(fileno=os.dup(sock.fileno())) as view:
+                for _ in range(500):  # bounded: 5 s at most
+                    with contextlib.suppress(BlockingIOError):
+                        if len(view.recv(8192, socket.MSG_PEEK)) == 5000:
+                            break
+                    time.sleep(0.01)  # a test's poll of the queue, bounded
+                else:
+                    raise AssertionError("the peer's 5000 bytes did not arrive")
             if by == "a dup()":
                 with socket.socket(fileno=os.dup(sock.fileno())) as holder:
                     holder.shutdown(getattr(socket, how))
             else:
                 sock.shutdown(getattr(socket, how))
             start = time.monotonic()
-            result = await closing.close_gracefully_async(reader, writer, TIMEOUT)
-            assert result is True
+            result = await closing.close_gracefully_async(
+                reader, writer, TIMEOUT, max_bytes=max_bytes
+            )
+            assert result is (max_bytes is None)
             assert time.monotonic() - start < SLACK
             assert is_closed(writer)
 

@@ -1274,7 +1274,9 @@ def test_stop_called_after_sigterm_lets_the_request_in_progress_finish():
         text=True,
         timeout=3 * TIMEOUT,
     )
-    assert (run.returncode, run.stderr) == (0, "")
+    assert (run.returncode, run.stderr) == (0, ""), (
+        f"exit status {run.returncode}, stdout:\n{run.stdout}stderr:\n{run.stderr}"
+    )
     assert run.stdout == ("stop() returned True\nthe client got [(200, b'finished')]\n")
 
 
@@ -1377,7 +1379,9 @@ def test_stop_called_again_after_ctrl_c_waits_for_the_request_in_progress():
         text=True,
         timeout=3 * TIMEOUT,
     )
-    assert (run.returncode, run.stderr) == (0, "")
+    assert (run.returncode, run.stderr) == (0, ""), (
+        f"exit status {run.returncode}, stdout:\n{run.stdout}stderr:\n{run.stderr}"
+    )
     assert run.stdout == (
         "stop() interrupted\n"
         "stop() again returned True after the handler: True\n"

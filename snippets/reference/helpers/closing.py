@@ -72,7 +72,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     call. Returns True if the peer's FIN arrived in time, False if the time
     or byte budget ran out or the connection failed (reset, the kernel's
     ETIMEDOUT, also one first reported to a read made once the time is up,
-    never connected, already closed) or was already over (both FINs
+    never connected, still connecting (a non-blocking connect() in
+    SYN_SENT, which the call's shutdown() abandons: False at once),
+    already closed) or was already over (both FINs
     exchanged, or a connection error, a reset or the kernel's ETIMEDOUT,
     that an earlier call, recv(), send() or getsockopt(SO_ERROR), reported,
     before the call: its shutdown() gets ENOTCONN; on AF_UNIX, which Linux
@@ -86,8 +88,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     or, landing as the timeout is restored, be lost: raise one that is not
     an OSError to interrupt the call. A socket already shut
     down for reading (shutdown(SHUT_RD) or SHUT_RDWR, as a heartbeat() miss
-    does) whose connection is still open reads b'' at once: True then says
-    nothing of the peer; abort() such a socket.
+    does) whose connection is still open reads, without waiting, what had
+    already arrived, then b'': True then says nothing of the peer (False
+    if what had arrived was more than max_bytes); abort() such a socket.
 
     The socket is closed when this returns or raises, in every case (except
     when an exception raised asynchronously, by a signal handler or Ctrl+C,
@@ -414,9 +417,9 @@ def abort(sock):
     ends at the socket's next event, data or a FIN from the peer, not only
     at its timeout (unless the descriptor's number was reused meanwhile, by
     any call that makes a descriptor, such as the next socket(), accept()
-    or pipe(): the wait then ends at its timeout, or at the socket's next
-    event if what that number names now is ready then; its becoming ready
-    does not end the wait), but on a
+    or pipe(): the wait then ends at its timeout, or at the first event of
+    the socket's that finds what that number names now ready (each event
+    checks it again); its becoming ready does not end the wait), but on a
     TCP socket with SO_RCVLOWAT above 1, data only
     once that many bytes are queued (as many as getsockopt() reads back:
     Linux may cap what you set), or fewer once they fill the receive
@@ -734,8 +737,9 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     Over TLS the peer's EOF is its close_notify, or a FIN without one. A
     writer whose socket is already shut down for reading (shutdown(SHUT_RD)
     or SHUT_RDWR, through writer.get_extra_info("socket") or another holder
-    of it) while the connection is still open reads EOF at once: True then
-    says nothing of the peer; abort such a writer.
+    of it) while the connection is still open reads, without waiting, what
+    had already arrived, then EOF: True then says nothing of the peer (False
+    if what had arrived was more than max_bytes); abort such a writer.
     Returns True if the peer's EOF arrived and the writer closed in time,
     False otherwise (time spent, more than max_bytes discarded, connection
     failed, also while the close still sent, the close had to abort, or,

@@ -1287,6 +1287,9 @@ CTRL_C_PROGRAM = textwrap.dedent(
     sys.path.insert(0, sys.argv[1])
     from closing import StoppableHTTPRequestHandler, StoppableHTTPServer
 
+    # Ctrl+C as in a terminal, also when this runs from a background job,
+    # whose shell starts it with SIGINT ignored (Python then keeps it so).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     TIMEOUT = 5
     main = threading.main_thread()
     started, again, finished = threading.Event(), threading.Event(), threading.Event()

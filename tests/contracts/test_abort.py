@@ -271,27 +271,29 @@ def aborted_while_select_waits(sockets, ours, others=(), wait_for=5.0):
         thread.join(wait_for + 1)
 
 
-@pytest.mark.parametrize("ready", ["before", "between", "never"])
+@pytest.mark.parametrize("ready", ["before", "between", "never", "freed again"])
 def test_a_wait_whose_number_was_reused_ends_at_its_timeout_or_if_that_is_ready(
     sockets, ready
 ):
-    """(unless the descriptor's number was reused meanwhile, by
+    """(except while the descriptor's number is taken again, by
     any call that makes a descriptor, such as the next socket(), accept()
-    or pipe(): the wait then ends at its timeout, or at the first event of
-    the socket's that finds what that number names now ready (each event
-    checks it again); its becoming ready does not end the wait)
+    or pipe(): an event of the socket's then ends the wait only if what
+    that number names is ready at that event (each event checks it again;
+    its becoming ready ends nothing), else the wait runs on, to its
+    timeout at most)
 
     Another thread waits in select() for ours (3 s at most; 1 s "never")
     when abort() is called; the read end of a pipe then takes the freed
     number (dup2(), where the next pipe() would take the lowest free one).
-    With a byte in
-    the pipe before the peer's data, that data ends the wait, and the reset
-    goes out, within SLACK. With the pipe empty, the peer's data ends
-    neither the wait nor the connection (no reset within 0.3 s), nor does a
-    byte then written to the pipe (0.2 s more); then, "between", the
-    peer's next data ends both within SLACK (an earlier clause said only
-    the socket's next event could); "never", the peer's FIN comes before
-    the byte, and the wait ends at its timeout, the reset with it."""
+    "before": with a byte in the pipe before the peer's data, that data
+    ends the wait, and the reset goes out, within SLACK. Otherwise the
+    peer's data ends neither the wait nor the connection (no reset within
+    0.3 s), nor does a byte then written to the pipe (0.2 s more); then,
+    "between", the peer's next data ends both within SLACK (an earlier
+    clause said only the socket's next event could); "never", the peer's
+    FIN came before the byte, and the wait ends at its timeout, the reset
+    with it. "freed again": the number is closed again before the peer's
+    data, which then ends the wait at once, as with no reuse."""
     ours, peer = sockets.pair()
     number = ours.fileno()
     reading, writing = os.pipe()
@@ -301,9 +303,13 @@ def test_a_wait_whose_number_was_reused_ends_at_its_timeout_or_if_that_is_ready(
     with aborted_while_select_waits(sockets, ours, wait_for=wait_for) as (_, ended):
         start = time.monotonic()
         os.dup2(reading, number)  # the scenario: the number taken again
+        open_numbers = [number, reading, writing]
         try:
+            if ready == "freed again":
+                os.close(number)
+                open_numbers.remove(number)
             peer.sendall(b"data")
-            if ready == "before":
+            if ready in ("before", "freed again"):
                 assert ended.wait(SLACK), "the socket's event did not end it"
                 sockets.wait_readable(peer)
                 assert time.monotonic() - start < SLACK
@@ -327,7 +333,7 @@ def test_a_wait_whose_number_was_reused_ends_at_its_timeout_or_if_that_is_ready(
                     sockets.wait_readable(peer)
                     assert time.monotonic() - start >= 1.0 - 0.3 - 0.05
         finally:
-            for descriptor in (number, reading, writing):
+            for descriptor in open_numbers:
                 os.close(descriptor)
     assert sockets.ending(peer) == (b"", "RST")
 

@@ -329,6 +329,25 @@ def test_over_tls_max_bytes_counts_the_records_on_the_wire(
     assert close_gracefully(ours, timeout=5, max_bytes=max_bytes) is expected
 
 
+@pytest.mark.parametrize("max_bytes, expected", [(400, False), (600, True)])
+def test_a_tls_13_client_also_discards_the_servers_session_tickets(
+    sockets, max_bytes, expected
+):
+    """on a TLS 1.3 client that has read nothing since the handshake, for
+    the server's session tickets, records it never saw (OpenSSL's server
+    sends two by default, about 255 bytes each here)
+
+    ours the TLS 1.3 client, which reads nothing after the handshake; the
+    server sends no data, only its FIN (SSLSocket.shutdown(): no
+    close_notify). What ours discards is the two tickets, 510 bytes on the
+    wire: max_bytes 400 gives False, 600 True."""
+    ours, peer = sockets.tls_pair()
+    assert ours.version() == "TLSv1.3"
+    peer.shutdown(socket.SHUT_WR)
+    sockets.wait_readable(ours)
+    assert close_gracefully(ours, timeout=5, max_bytes=max_bytes) is expected
+
+
 def test_after_the_valueerror_a_holder_keeps_the_connection_without_fin(sockets):
     """ "the FIN still goes out (not after that ValueError ..., raised before the
     call's shutdown(), nor after an exception that lands before it: then no

@@ -1,4 +1,4 @@
-"""Linux only: shutdown(SHUT_RDWR) from another thread wakes recv() and accept().
+"""Linux only: shutdown(SHUT_RDWR) from another thread wakes recv() and accept() on TCP.
 
 A thread blocked in recv() returns b''. A thread blocked in accept() on the
 listening socket fails with OSError (EINVAL).

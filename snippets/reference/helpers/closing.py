@@ -136,7 +136,10 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     peer needs one; its shutdown() ends the TLS layer, so what the call
     discards is the peer's TLS records, raw, and max_bytes counts their
     bytes on the wire (about 22 more per record, in TLS 1.3, than the data
-    they carry): allow for that. Another thread that uses this socket during the call
+    they carry): allow for that, and, on a TLS 1.3 client that has read
+    nothing since the handshake, for the server's session tickets, records
+    it never saw (OpenSSL's server sends two by default, about 255 bytes
+    each here). Another thread that uses this socket during the call
     gets the timeout the call sets (a blocking call it makes then may raise
     TimeoutError, even after this call has returned): give the socket to
     one thread at a time. When it returns False with bytes of the peer's
@@ -415,11 +418,12 @@ def abort(sock):
     that lets go too (a thread waiting in epoll, selectors.DefaultSelector
     on Linux, holds nothing; a select() or poll() wait for it to be readable
     ends at the socket's next event, data or a FIN from the peer, not only
-    at its timeout (unless the descriptor's number was reused meanwhile, by
+    at its timeout (except while the descriptor's number is taken again, by
     any call that makes a descriptor, such as the next socket(), accept()
-    or pipe(): the wait then ends at its timeout, or at the first event of
-    the socket's that finds what that number names now ready (each event
-    checks it again); its becoming ready does not end the wait), but on a
+    or pipe(): an event of the socket's then ends the wait only if what
+    that number names is ready at that event (each event checks it again;
+    its becoming ready ends nothing), else the wait runs on, to its
+    timeout at most), but on a
     TCP socket with SO_RCVLOWAT above 1, data only
     once that many bytes are queued (as many as getsockopt() reads back:
     Linux may cap what you set), or fewer once they fill the receive

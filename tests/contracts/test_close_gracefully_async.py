@@ -883,9 +883,10 @@ ECHO_CHILD = "import sys; sys.stdout.buffer.write(sys.stdin.buffer.read())"
 
 
 def test_over_a_subprocess_pipes_the_childs_eof_gives_true():
-    """Over TLS and over a subprocess's pipes ... the call still reads to EOF
-    and gives True if that comes in time (... from a pipe, the EOF is the
-    child's ...)
+    """Over TLS and over a subprocess's pipes ... the
+    call still reads to EOF and gives True if that comes in time (... from
+    a pipe, the EOF comes once every process holding the child's stdout has
+    closed it ...)
 
     With the child's stdout as reader and its stdin as writer: write_eof()
     marks the pipe writer closing at once (an earlier version took that for
@@ -996,8 +997,10 @@ def test_a_pipe_writer_that_breaks_during_its_own_close_gives_false(child):
 )
 def test_a_pipe_writer_closed_as_the_child_went_gives_true(written):
     """Over TLS and over a subprocess's pipes, a writer already closing is no
-    exception: ... and a pipe writer once the child has gone, so the call
-    still reads to EOF and gives True if that comes in time ... What such a
+    exception: ... and a pipe writer once every
+    process holding the read end of the child's stdin has closed it (the
+    child's exit does, ...), so the
+    call still reads to EOF and gives True if that comes in time ... What such a
     writer had not sent when it closed itself, or is given after, is lost:
     True says nothing of it.
 
@@ -1021,6 +1024,45 @@ def test_a_pipe_writer_closed_as_the_child_went_gives_true(written):
             result = await closing.close_gracefully_async(reader, writer, TIMEOUT)
             assert result is True
             assert time.monotonic() - start < SLACK
+
+    run(main())
+
+
+# A child that starts a grandchild holding its stdin and stdout (inherited),
+# prints the grandchild's pid, and exits without waiting for it.
+PASSES_ITS_PIPES_ON = (
+    "import subprocess, sys; "
+    "g = subprocess.Popen([sys.executable, '-S', '-c', 'import time; time.sleep(30)']);"
+    " print(g.pid, flush=True)"
+)
+
+
+def test_a_pipe_writer_closes_once_no_process_holds_the_childs_stdin():
+    """a pipe writer once every
+    process holding the read end of the child's stdin has closed it (the
+    child's exit does, unless a process it started still holds it)
+
+    The child starts a grandchild that inherits its stdin and stdout, then
+    exits: the writer is not closing and the reader gets no EOF (an earlier
+    clause said the writer closed once the child had gone), so the call
+    gives False at its timeout (0.5 s); once the grandchild is killed, the
+    reader's EOF comes."""
+
+    async def main():
+        async with python_child(PASSES_ITS_PIPES_ON) as process:
+            reader, writer = process.stdout, process.stdin
+            grandchild = int(await asyncio.wait_for(reader.readline(), TIMEOUT))
+            try:
+                await until(lambda: process.returncode is not None)
+                assert not writer.is_closing()
+                start = time.monotonic()
+                result = await closing.close_gracefully_async(reader, writer, 0.5)
+                assert result is False
+                assert 0.5 <= time.monotonic() - start < 0.5 + SLACK
+                assert not reader.at_eof()
+            finally:
+                os.kill(grandchild, signal.SIGKILL)
+            assert await asyncio.wait_for(reader.read(), TIMEOUT) == b""
 
     run(main())
 

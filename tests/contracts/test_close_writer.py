@@ -986,6 +986,61 @@ def test_with_so_linger_on_with_a_time_close_blocks_the_loop_past_the_timeout():
     run(main())
 
 
+def test_with_so_linger_on_with_a_time_false_can_come_late_too():
+    """so does the abort's close, so False can come late
+    too.
+
+    SO_LINGER on with 1 s; a peer that reads nothing; 300 kB, then 4 MB
+    more, some of which the kernel does not take (it stays in asyncio's
+    buffer); timeout 0.3 s: the call aborts at
+    0.3 s, and the abort's close of the socket blocks for the linger time:
+    False after about 1.3 s."""
+
+    async def main():
+        async with lingering(1) as (reader, writer, peer):
+            writer.write(PAYLOAD[: 4 << 20])
+            assert writer.transport.get_write_buffer_size() > 0
+            start = time.monotonic()
+            assert await closing.close_writer(writer, 0.3) is False
+            assert 1.2 <= time.monotonic() - start < 1.3 + SLACK
+            assert is_closed(writer)
+
+    run(main())
+
+
+@pytest.mark.parametrize("written", [0, 10])
+@pytest.mark.parametrize("timeout", [0, 0.5])
+@pytest.mark.parametrize("family", ["TCP", "AF_UNIX"])
+def test_a_socket_never_connected_counts_as_closed(family, timeout, written):
+    """and so does a socket never connected
+    (open_connection(sock=) of one: True at once, the socket closed)
+
+    A writer made on an unconnected TCP or AF_UNIX socket, with nothing or
+    10 bytes written: timeout 0 and 0.5 s give True at once, the socket
+    closed."""
+
+    async def main():
+        kind = socket.AF_INET if family == "TCP" else socket.AF_UNIX
+        sock = socket.socket(kind, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        if family == "TCP":
+            opening = asyncio.open_connection(sock=sock)
+        else:
+            opening = asyncio.open_unix_connection(sock=sock)
+        try:
+            reader, writer = await asyncio.wait_for(opening, TIMEOUT)
+        except BaseException:
+            sock.close()
+            raise
+        writer.write(b"x" * written)
+        start = time.monotonic()
+        assert await closing.close_writer(writer, timeout) is True
+        assert time.monotonic() - start < SLACK
+        assert is_closed(writer) and sock.fileno() == -1
+
+    run(main())
+
+
 def test_over_tls_zero_does_not_count_a_close_notify_still_unread(tls_contexts):
     """a TLS writer's close, which waits for the peer's close_notify or FIN,
     does not complete at once unless asyncio has already read one: one still
@@ -1315,7 +1370,7 @@ def test_close_gracefully_async_sends_a_fin_past_a_dup_over_a_plain_socket_only(
 ):
     """(close_gracefully_async()
     sends one first over a plain socket: write_eof() shuts the connection
-    down; over TLS it sends close_notify, and no FIN while the other
+    down; over TLS it sends close_notify ..., and no FIN while the other
     descriptor holds the socket)
 
     A dup() of the writer's socket holds it; the peer sends its EOF (a FIN;
@@ -1346,8 +1401,8 @@ def test_close_gracefully_async_sends_a_fin_past_a_dup_over_a_plain_socket_only(
 
 def test_with_so_linger_on_and_0_it_gives_true_and_the_peer_a_reset():
     """Over TCP, with SO_LINGER on and 0 (abort()'s setting), asyncio's
-    close() of the socket resets the connection: True all the same, and the
-    peer gets a reset, not a FIN
+    close() of the socket resets the connection (...): True all the same,
+    and the peer gets a reset, not a FIN
 
     SO_LINGER on and 0 on the writer's socket, b"hi" written: True, and
     the peer's reads end in a reset."""

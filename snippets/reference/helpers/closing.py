@@ -620,13 +620,15 @@ async def close_writer(writer, timeout=5.0):
     holds while the event loop runs: code that blocks the loop (a
     time.sleep() in another task, say) delays the return by as long. Over
     TCP, with SO_LINGER on and 0 (abort()'s setting), asyncio's close() of
-    the socket resets the connection: True all the same, and the peer gets a
+    the socket resets the connection (once no other descriptor holds it:
+    below): True all the same, and the peer gets a
     reset, not a FIN; with SO_LINGER on with a time (not 0), and nothing of
     the peer's unread (else the reset above, at once), asyncio's
     close() of the socket waits, blocking the event loop, until the peer has
     acknowledged what is queued and the FIN, or that time has run: the
     timeout does not bound the call then, and True means it closed, after
-    the timeout or not. On AF_UNIX, Linux ignores SO_LINGER. A
+    the timeout or not; so does the abort's close, so False can come late
+    too. On AF_UNIX, Linux ignores SO_LINGER. A
     task cancelled before its first step runs none of it, and the
     writer stays open (asyncio.wait_for(close_writer(writer), 0) with the
     default task factory, say):
@@ -636,7 +638,8 @@ async def close_writer(writer, timeout=5.0):
     ProcessPoolExecutor's workers are on Linux), it returns True and the
     peer gets no FIN (close_gracefully_async()
     sends one first over a plain socket: write_eof() shuts the connection
-    down; over TLS it sends close_notify, and no FIN while the other
+    down; over TLS it sends close_notify (on 3.10, not once the peer's
+    came first: below), and no FIN while the other
     descriptor holds the socket). A makefile() of a socket you gave
     asyncio (open_connection(sock=...)) holds it the same way, though it is
     no other descriptor: the descriptor stays open until that file is
@@ -648,9 +651,11 @@ async def close_writer(writer, timeout=5.0):
     connection that fails while closing, or that was closed before (even by
     an abort), counts as closed (at timeout 0, over TLS once its transport
     has finished closing, and a subprocess's stdin aborted just before only
-    a loop iteration later: above). On 3.10, a TLS writer whose peer sent
-    its close_notify first closes without sending its own (a strict peer's
-    unwrap() then raises SSLEOFError); 3.11 to 3.13 send it, as run here.
+    a loop iteration later: above), and so does a socket never connected
+    (open_connection(sock=) of one: True at once, the socket closed). On
+    3.10, a TLS writer whose peer sent its close_notify first closes
+    without sending its own (a strict peer's unwrap() then raises
+    SSLEOFError); 3.11 to 3.13 send it, as run here.
     On 3.11 to 3.13, a TLS writer closed twice, before this call or by
     another task during it (two close() calls; one aborted first, abort()
     and then close(), is closed by the abort: True), has let go of its TLS
@@ -754,12 +759,15 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     closing counts as closed, as in close_writer(): True, with the rest of
     the buffer dropped. Over TLS and over a subprocess's pipes, a
     writer already closing is no exception: asyncio's TLS transport (3.11+)
-    closes itself once the peer's EOF arrives, and a pipe writer once the
-    child has gone, so the call still reads to EOF and gives True if that
-    comes in time (False after an earlier cancelled
-    wait_for(writer.wait_closed()), as close_writer() gives; from a pipe,
-    the EOF is the child's; over TLS, a writer that you, an earlier call,
-    or another task while this call reads, closed or aborted looks the
+    closes itself once the peer's EOF arrives, and a pipe writer once every
+    process holding the read end of the child's stdin has closed it (the
+    child's exit does, unless a process it started still holds it), so the
+    call still reads to EOF and gives True if that comes in time (False
+    after an earlier cancelled wait_for(writer.wait_closed()), as
+    close_writer() gives; from a pipe, the EOF comes once every process
+    holding the child's stdout has closed it; over TLS, a writer that you,
+    an earlier call, or another task while this call reads, closed or
+    aborted looks the
     same, and gives True too once its reader reads EOF; on 3.11 to 3.13,
     one closed twice too, but close_writer() cannot abort it,
     and it is the one writer this call may leave open: close_writer()).

@@ -50,11 +50,14 @@ async def lingering(seconds: int):
 
 
 @contextlib.asynccontextmanager
-async def connected():
-    """(reader, writer) under test, and the peer's socket (non-blocking).
+async def connected(peer_rcvbuf: int | None = None):
+    """(reader, writer) under test, and the peer's socket (non-blocking),
+    with SO_RCVBUF peer_rcvbuf if given (set before the handshake).
 
     Both ends are closed on exit, whatever the test did."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
+        if peer_rcvbuf is not None:
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, peer_rcvbuf)
         listener.settimeout(TIMEOUT)
         opening = asyncio.open_connection(*listener.getsockname())
         reader, writer = await asyncio.wait_for(opening, TIMEOUT)

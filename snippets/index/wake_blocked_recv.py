@@ -1,4 +1,4 @@
-"""Linux only: shutdown(SHUT_RDWR) wakes a thread blocked in recv() with b''.
+"""Linux only: shutdown(SHUT_RDWR) wakes a thread blocked in recv() on TCP with b''.
 
 Other systems are not required to wake a blocked recv() this way.
 """

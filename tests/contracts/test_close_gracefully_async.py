@@ -542,6 +542,38 @@ def test_its_task_cancelled_closes_the_writer_at_once_aborted(how):
     run(main())
 
 
+def test_its_task_cancelled_drops_the_buffer_and_the_peer_sees_a_fin():
+    """the peer sees a FIN, not a reset,
+    after what the kernel had taken: it cannot tell that the rest was
+    dropped
+
+    1 MB written to a peer with a 16 KiB receive buffer that reads nothing
+    yet, the writer's SO_SNDBUF 16 KiB: most of it stays in asyncio's
+    buffer. The task is cancelled while it waits for the peer's EOF; the
+    peer then reads the start of the 1 MB, far from all of it, and then
+    EOF, no reset."""
+
+    async def main():
+        async with connected(peer_rcvbuf=16384) as (reader, writer, peer):
+            sock = writer.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+            writer.write(PAYLOAD[: 1 << 20])
+            task = asyncio.ensure_future(
+                closing.close_gracefully_async(reader, writer, TIMEOUT)
+            )
+            await asyncio.sleep(0)  # it has started and waits
+            assert writer.transport.get_write_buffer_size() > 0
+            task.cancel()
+            await asyncio.wait({task}, timeout=TIMEOUT)
+            assert task.cancelled()
+            assert is_closed(writer)
+            got, end = await read_all(peer)
+            assert end == "EOF"
+            assert 0 < len(got) < (1 << 20) // 2 and got == PAYLOAD[: len(got)]
+
+    run(main())
+
+
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
@@ -585,8 +617,8 @@ def test_over_tls_no_eof_can_be_sent_so_a_peer_waiting_for_yours_makes_it_false(
 def test_cancelled_with_nothing_left_to_send_the_peer_sees_a_fin(sockets):
     """... and at once when its task is cancelled once it has started (the
     transport is aborted: what is left of its buffer is dropped, and the
-    socket closed, so with nothing left to send or unread the peer sees a
-    FIN, not a reset).
+    socket closed, so with nothing of the peer's unread the peer sees a
+    FIN, not a reset, ...).
 
     Nothing queued, a peer that sends nothing: the task is cancelled while
     it waits for the peer's EOF. The writer is closed at once; the peer

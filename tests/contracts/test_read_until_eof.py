@@ -1123,6 +1123,24 @@ def test_a_refused_connect_on_a_socket_with_a_timeout_reads_as_a_fin(
     assert took < SLACK
 
 
+def test_whatever_it_raises_what_it_had_read_is_lost(sockets):
+    """Whatever the call raises, what it had read is lost.
+
+    The peer sends b"abc"; the call reads it, and a KeyboardInterrupt
+    lands before its second read (as the call sets the timeout for it, as
+    a signal handler's would): it propagates, and once the peer has sent
+    b"def" and its FIN, the next call returns b"def" alone."""
+    ours, peer = sockets.pair()
+    peer.sendall(b"abc")
+    sockets.wait_until_queued(ours, 3)
+    ours = sockets.raising(ours, "settimeout", 2, KeyboardInterrupt)
+    with pytest.raises(KeyboardInterrupt, match="as if from a signal handler"):
+        read_until_eof(ours, timeout=5)
+    peer.sendall(b"def")
+    peer.shutdown(socket.SHUT_WR)
+    assert read_until_eof(ours, timeout=5) == b"def"
+
+
 @pytest.mark.parametrize(
     ("error", "outcome"),
     [(TimeoutError, "returned"), (KeyboardInterrupt, "raised")],

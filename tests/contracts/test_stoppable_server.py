@@ -442,6 +442,44 @@ def listener_closed(server) -> bool:
     return True
 
 
+def listens(inode: int) -> bool:
+    """The TCP socket with that inode, whichever process holds it, is in
+    LISTEN (per /proc/net/tcp, Linux)."""
+    with open("/proc/net/tcp") as table:
+        next(table)  # the header line
+        return any(
+            fields[9] == str(inode) and fields[3] == "0A"
+            for fields in map(str.split, table)
+        )
+
+
+def test_stop_ends_listening_while_a_child_holds_the_listener(app):
+    """a new
+    connection is then refused, and one the kernel had queued unaccepted is
+    reset, also while a child process holds the listening socket, as the
+    workers a handler's ProcessPoolExecutor forks do on Linux: stop() shuts
+    it down, which ends its listening for every holder
+
+    A child started with the listener's descriptor (pass_fds) holds it:
+    once stop() has returned True, the socket, which the child still holds,
+    listens no more (an earlier version closed this process's descriptor
+    only, and the child's kept listening: a new client connected and got
+    no answer)."""
+    server = app()
+    inode = os.fstat(server.socket.fileno()).st_ino
+    assert listens(inode)
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(30)"],
+        pass_fds=[server.socket.fileno()],
+    )
+    try:
+        assert Stopping(server, TIMEOUT).result() == ("returned", True)
+        assert not listens(inode), "the child's descriptor still listens"
+    finally:
+        child.kill()
+        child.wait(TIMEOUT)
+
+
 class DaemonThreadsServer(Server):
     daemon_threads = True  # ThreadingMixIn's attribute, which the class overrides
 

@@ -189,6 +189,10 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             if serving is not None:  # every call waits for serve_forever() to
                 self.shutdown()  # end, so that a handler it starts meanwhile
                 serving.join()  # is among those _join() waits for
+            try:  # a child this process forked may hold the listener too:
+                self.socket.shutdown(socket.SHUT_RDWR)  # ends listening for all
+            except OSError:
+                pass
             self.socket.close()  # refuse new connections while draining
             if timeout is None or not 0 <= timeout <= 1e6:
                 raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")

@@ -153,7 +153,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     queued, and goes on sending it, though not for ever: a peer that
     keeps its window shut or never answers gets no reset, but the kernel
     drops the orphan once its probes or retransmissions reach
-    tcp_orphan_retries (tcp_probe_timer() and tcp_write_timeout() in
+    tcp_orphan_retries (with TCP_USER_TIMEOUT set, retransmissions go on
+    until that time instead, longer or shorter, and window probes stop at
+    the first of the two: tcp_probe_timer() and tcp_write_timeout() in
     net/ipv4/tcp_timer.c, Linux v6.6, read, not run here); and while the
     system is over tcp_max_orphans or short of TCP memory, the kernel
     resets an orphan instead, at the close or at one of its timers later
@@ -247,7 +249,8 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     TimeoutError, say) landing as the timeout is restored is lost instead,
     and the call ends as it would have (returns, or raises its own error):
     raise one that is not an OSError to interrupt
-    the call for sure. Over TCP, and over
+    the call for sure. Whatever the call raises, what it had read is lost.
+    Over TCP, and over
     AF_UNIX stream sockets on a kernel that supports MSG_OOB there (as the
     one run here does), urgent data is not in what it returns, unless
     SO_OOBINLINE is set: the last byte of each send with MSG_OOB that was
@@ -793,8 +796,9 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     NaN, or TypeError for a max_bytes that is no number, and
     at once when its task is cancelled once it has started (the transport is
     aborted: what is left of its buffer is dropped, and the socket closed,
-    so with nothing left to send or unread the peer sees a FIN, not a
-    reset). A task cancelled before its first step runs none of it, and the
+    so with nothing of the peer's unread the peer sees a FIN, not a reset,
+    after what the kernel had taken: it cannot tell that the rest was
+    dropped). A task cancelled before its first step runs none of it, and the
     writer stays open: await this call directly, or close the writer in a
     finally of your own. Give it the reader alone: while another task is
     reading from reader (a StreamReader takes one reader at a time), each
@@ -928,7 +932,10 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     stops accepting and closes the listening socket (once serve_forever()
     notices, at its next 0.1 s poll: a new
     connection is then refused, and one the kernel had queued unaccepted is
-    reset), lets each request in progress finish, closes the connections
+    reset, also while a child process holds the listening socket, as the
+    workers a handler's ProcessPoolExecutor forks do on Linux: stop() shuts
+    it down, which ends its listening for every holder), lets each request
+    in progress finish, closes the connections
     waiting for a request, and returns True once every handler thread has
     ended, within timeout seconds of the call (its wait, of up to 0.1 s,
     for serve_forever() to notice included: with a timeout shorter than
@@ -1143,6 +1150,10 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
             if serving is not None:  # every call waits for serve_forever() to
                 self.shutdown()  # end, so that a handler it starts meanwhile
                 serving.join()  # is among those _join() waits for
+            try:  # a child this process forked may hold the listener too:
+                self.socket.shutdown(socket.SHUT_RDWR)  # ends listening for all
+            except OSError:
+                pass
             self.socket.close()  # refuse new connections while draining
             if timeout is None or not 0 <= timeout <= 1e6:
                 raise ValueError(f"timeout must be from 0 to 1e6, not {timeout!r}")

@@ -544,8 +544,8 @@ def test_its_task_cancelled_closes_the_writer_at_once_aborted(how):
 
 def test_its_task_cancelled_drops_the_buffer_and_the_peer_sees_a_fin():
     """the peer sees a FIN, not a reset,
-    after what the kernel had taken: it cannot tell that the rest was
-    dropped
+    after what the kernel had taken: over a plain socket it cannot tell
+    that the rest was dropped
 
     1 MB written to a peer with a 16 KiB receive buffer that reads nothing
     yet, the writer's SO_SNDBUF 16 KiB: most of it stays in asyncio's
@@ -570,6 +570,54 @@ def test_its_task_cancelled_drops_the_buffer_and_the_peer_sees_a_fin():
             got, end = await read_all(peer)
             assert end == "EOF"
             assert 0 < len(got) < (1 << 20) // 2 and got == PAYLOAD[: len(got)]
+
+    run(main())
+
+
+@pytest.mark.parametrize("strict", [True, False], ids=["strict peer", "default peer"])
+def test_over_tls_its_task_cancelled_drops_the_close_notify_too(tls_contexts, strict):
+    """over TLS the close_notify is dropped with
+    it, so a strict peer (suppress_ragged_eofs=False) gets ssl.SSLEOFError,
+    and a default one b''
+
+    1 MB written by the TLS client, whose SO_SNDBUF is 16 KiB, to a peer
+    that reads nothing yet: most of it stays in asyncio's buffer. The task
+    is cancelled while it waits for the peer's EOF; the peer then reads the
+    start of the 1 MB, far from all of it, and then SSLEOFError if strict,
+    b'' if not (an earlier clause said the peer could not tell)."""
+    go = threading.Event()
+
+    def reads_once_told(tls: ssl.SSLSocket, stop: threading.Event):
+        tls.suppress_ragged_eofs = not strict
+        assert go.wait(TIMEOUT), "never told to read"
+        got = 0
+        try:
+            while chunk := tls.recv(65536):  # bounded: the socket's timeout
+                got += len(chunk)
+        except ssl.SSLEOFError:
+            return got, "SSLEOFError"
+        return got, "EOF"
+
+    async def main():
+        async with tls_connected(tls_contexts, reads_once_told) as (
+            reader,
+            writer,
+            raw,
+            peer,
+        ):
+            raw.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 16384)
+            writer.write(PAYLOAD[: 1 << 20])
+            task = asyncio.ensure_future(
+                closing.close_gracefully_async(reader, writer, TIMEOUT)
+            )
+            await asyncio.sleep(0)  # it has started and waits
+            task.cancel()
+            await asyncio.wait({task}, timeout=TIMEOUT)
+            assert task.cancelled()
+            go.set()
+            got, end = await peer.result()
+            assert end == ("SSLEOFError" if strict else "EOF")
+            assert 0 < got < (1 << 20) // 2
 
     run(main())
 

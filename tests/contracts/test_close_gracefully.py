@@ -1124,6 +1124,63 @@ def test_unsent_data_stays_queued_in_an_orphaned_connection(
     assert peer.recv(65536)  # the queued data is still on its way
 
 
+def test_a_dropped_orphan_resets_a_peer_that_reads_later(sockets):
+    """a peer that
+    keeps its window shut or never answers gets no reset, but the kernel
+    drops the orphan once its probes or retransmissions reach
+    tcp_orphan_retries (with TCP_USER_TIMEOUT set, retransmissions go on
+    until that time instead, ...), and a peer that
+    reads or sends once it is dropped gets a reset: the rest of your data
+    is lost
+
+    Ours has SO_SNDBUF 4096 and TCP_USER_TIMEOUT 1 s, the peer SO_RCVBUF
+    4096 and reads nothing: ours queues what fits, and the call returns
+    False at its timeout (0.2 s). The kernel drops the orphan (gone from
+    /proc/net/tcp within 5 s) and the peer gets no reset (still no error);
+    the peer then reads what had reached it, and ConnectionResetError."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        listener.settimeout(5)
+        ours = sockets.unconnected()
+        ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+        ours.connect(listener.getsockname())
+        peer = sockets.keep(listener.accept()[0])
+    ours.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, 1000)
+    ours.setblocking(False)
+    for _ in range(10_000):  # bounded: stops once nothing more fits
+        try:
+            ours.send(bytes(65536))
+        except BlockingIOError:
+            break
+    local, remote = ours.getsockname(), ours.getpeername()
+    assert close_gracefully(ours, timeout=0.2) is False
+    assert proc_net_tcp(local, remote)[1] > 0  # orphaned, with data queued
+    for _ in range(500):  # bounded: 5 s at most
+        if not any_proc_net_tcp(local, remote):
+            break
+        time.sleep(0.01)  # a test's poll of the kernel's table
+    else:
+        raise AssertionError("the orphan was not dropped within 5 s")
+    assert peer.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
+    peer.settimeout(5)
+    got = 0
+    with pytest.raises(ConnectionResetError):
+        for _ in range(10_000):  # bounded: ends in the reset
+            chunk = peer.recv(65536)
+            assert chunk, "the peer read an end, not a reset"
+            got += len(chunk)
+    assert got > 0
+
+
+def any_proc_net_tcp(local, remote) -> bool:
+    """The IPv4 connection from local to remote is in /proc/net/tcp."""
+    try:
+        proc_net_tcp(local, remote)
+    except AssertionError:
+        return False
+    return True
+
+
 def proc_net_tcp(local, remote) -> tuple[str, int]:
     """The state (hex) and the send queue of the IPv4 connection from local
     to remote, as /proc/net/tcp lists it (Linux)."""

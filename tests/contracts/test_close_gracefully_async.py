@@ -579,11 +579,12 @@ def test_its_task_cancelled_drops_the_buffer_and_the_peer_sees_a_fin():
 def test_over_tls_its_task_cancelled_drops_the_close_notify_too(
     tls_contexts, strict, written
 ):
-    """over TLS, a close_notify queued behind data the
-    kernel had not taken is dropped with it, so a strict peer
-    (suppress_ragged_eofs=False) gets ssl.SSLEOFError, and a default one b'',
-    while with nothing left to send the close_notify goes out, and the peer
-    reads a clean end
+    """over TLS, a close_notify the kernel does not
+    take at once (queued behind data, ...) is
+    dropped with the rest, so a strict peer (suppress_ragged_eofs=False)
+    gets ssl.SSLEOFError, and a default one b'', while with nothing left to
+    send and room in the kernel for it the close_notify goes out, and the
+    peer reads a clean end
 
     1 MB, or nothing, written by the TLS client, whose SO_SNDBUF is 16 KiB,
     to a peer that reads nothing yet: most of the 1 MB stays in asyncio's

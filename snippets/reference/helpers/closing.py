@@ -799,16 +799,18 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     aborted: what is left of its buffer is dropped, and the socket closed,
     so with nothing of the peer's unread the peer sees a FIN, not a reset,
     after what the kernel had taken: over a plain socket it cannot tell that
-    the rest was dropped; over TLS, a close_notify queued behind data the
-    kernel had not taken is dropped with it, so a strict peer
-    (suppress_ragged_eofs=False) gets ssl.SSLEOFError, and a default one
-    b'', while with nothing left to send the close_notify goes out, and the
+    the rest was dropped; over TLS, a close_notify the kernel does not take
+    at once (queued behind data, or refused by a full send buffer) is
+    dropped with the rest, so a strict peer (suppress_ragged_eofs=False)
+    gets ssl.SSLEOFError, and a default one b'', while with nothing left to
+    send and room in the kernel for it the close_notify goes out, and the
     peer reads a clean end). A task cancelled before its first step runs
     none of it, and the writer stays open: await this call directly, or
-    close the writer in a finally of your own. Give it the reader alone: while another
-    task is reading from reader (a StreamReader takes one reader at a time),
-    each of the call's reads takes what is buffered, which that task then
-    misses, and the first that finds nothing buffered raises RuntimeError;
+    close the writer in a finally of your own. Give it the reader alone:
+    while another task is reading from reader (a StreamReader takes one
+    reader at a time), each of the call's reads takes what is buffered,
+    which that task then misses, and the first that finds nothing buffered
+    raises RuntimeError;
     the call makes one read in every case but two (a plain-socket writer
     already closing gives False at once, above, and so does one whose
     write_eof() fails: over TCP, a connection reset or given up that

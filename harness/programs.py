@@ -186,9 +186,12 @@ def run_pair(server_path: Path, client_path: Path, workdir: Path) -> list[Run]:
         try:
             out, err = process.communicate(timeout=TIMEOUT)
             server.returncode = process.returncode
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired as expired:
+            # As subprocess.run() does: wait for the process, not for its
+            # pipes, which a child it started may still hold open.
             process.kill()
-            out, err = process.communicate()
+            process.wait()
+            out, err = text(expired.stdout), text(expired.stderr)
         server.stdout, server.stderr = (first[0] if started else "") + out, err
     server.prints = read_prints(record)
     server.timed_prints = read_timed_prints(record)

@@ -1,0 +1,49 @@
+"""The two-process runner keeps its time bound (reference/verification.md):
+each of its three waits, for the server's first line, for the client, and
+for the server once the client has ended, is bounded."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+from harness import programs
+
+BOUND = 1.0  # seconds, for each wait, instead of the suite's 45
+
+# A server that prints its line, then outlives its bound, while a child it
+# started (which exits on its own after 30 s) holds its output open.
+SERVER = """\
+import pathlib, subprocess, sys, time
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+pathlib.Path("child.pid").write_text(str(child.pid))
+print("listening on", sys.argv[1], flush=True)
+time.sleep(30)
+"""
+
+
+def test_a_server_whose_child_holds_its_output_is_killed_at_its_bound(
+    tmp_path: Path, monkeypatch
+):
+    """The server is killed once the client has ended and its bound is
+    spent: the run ends within three bounds, the server failed (no exit
+    status), its first line kept. (An earlier runner then waited for the
+    server's output to close, which the child held for 30 s.)"""
+    monkeypatch.setattr(programs, "TIMEOUT", BOUND)
+    server, client = tmp_path / "server.py", tmp_path / "client.py"
+    server.write_text(SERVER)
+    client.write_text('print("client")\n')
+    start = time.monotonic()
+    try:
+        ran_server, ran_client = programs.run_pair(server, client, tmp_path)
+        took = time.monotonic() - start
+    finally:
+        pid = tmp_path / "child.pid"
+        if pid.exists():
+            os.kill(int(pid.read_text()), signal.SIGKILL)
+    assert took < 3 * BOUND + 2, f"the run took {took:.1f} s"
+    assert ran_client.returncode == 0
+    assert ran_server.returncode is None
+    assert ran_server.stdout.startswith("listening on ")

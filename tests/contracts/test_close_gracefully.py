@@ -1130,16 +1130,16 @@ def test_a_dropped_orphan_resets_a_peer_that_reads_later(sockets):
     drops the orphan once its probes or retransmissions reach
     tcp_orphan_retries (with TCP_USER_TIMEOUT set, retransmissions go on
     until that time instead, ...), and a peer that
-    sends once it is dropped, or reads all that had reached it (its reads send
-    nothing before that), gets a reset: the rest of your data is lost
+    sends once it is dropped, or reads on until its kernel reopens its window
+    (a small read does not; how much it takes depends on the peer's buffers),
+    gets a reset: the rest of your data is lost
 
     Ours has SO_SNDBUF 4096 and TCP_USER_TIMEOUT 1 s, the peer SO_RCVBUF
     4096 and reads nothing: ours queues what fits, and the call returns
     False at its timeout (0.2 s). The kernel drops the orphan (gone from
     /proc/net/tcp within 5 s) and the peer gets no reset (still no error),
     nor once it has read one byte (0.3 s later: an earlier clause said any
-    read drew it); the peer then reads the rest of what had reached it, and
-    ConnectionResetError."""
+    read drew it); the peer then reads on, and gets ConnectionResetError."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
         listener.settimeout(5)
@@ -1173,7 +1173,7 @@ def test_a_dropped_orphan_resets_a_peer_that_reads_later(sockets):
             chunk = peer.recv(65536)
             assert chunk, "the peer read an end, not a reset"
             got += len(chunk)
-    assert got > 0
+    assert got > 1
 
 
 def any_proc_net_tcp(local, remote) -> bool:

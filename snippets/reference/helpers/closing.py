@@ -157,11 +157,12 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     until that time instead, longer or shorter, and window probes stop at
     the first of the two: tcp_probe_timer() and tcp_write_timeout() in
     net/ipv4/tcp_timer.c, Linux v6.6, read, not run here), and a peer that
-    sends once it is dropped, or reads all that had reached it (its reads
-    send nothing before that), gets a reset: the rest of your data is lost;
-    and while the system is over tcp_max_orphans or short of TCP memory, the
-    kernel resets an orphan instead, at the close or at one of its timers
-    later (tcp_check_oom() from tcp_close() in net/ipv4/tcp.c,
+    sends once it is dropped, or reads on until its kernel reopens its
+    window (a small read does not; how much it takes depends on the peer's
+    buffers), gets a reset: the rest of your data is lost; and while the
+    system is over tcp_max_orphans or short of TCP memory, the kernel resets
+    an orphan instead, at the close or at one of its timers later
+    (tcp_check_oom() from tcp_close() in net/ipv4/tcp.c,
     tcp_out_of_resources() in net/ipv4/tcp_timer.c; tcp(7); not run here);
     True says the
     peer's FIN arrived, not that your data did. abort() a connection that

@@ -13,10 +13,11 @@ from __future__ import annotations
 import ast
 import json
 import os
+import select
 import socket
 import subprocess
 import sys
-import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,6 +162,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def first_line(fd: int) -> tuple[str, bool]:
+    """What the server printed up to its first newline (and any more that
+    came with it), read within TIMEOUT, and whether that newline came."""
+    deadline = time.monotonic() + TIMEOUT
+    data = b""
+    while b"\n" not in data:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            break
+        chunk = os.read(fd, 4096)
+        if not chunk:  # the server closed its output
+            break
+        data += chunk
+    return text(data), b"\n" in data
+
+
 def run_pair(server_path: Path, client_path: Path, workdir: Path) -> list[Run]:
     port = str(free_port())
     record = workdir / "server.prints.jsonl"
@@ -173,15 +190,11 @@ def run_pair(server_path: Path, client_path: Path, workdir: Path) -> list[Run]:
         stderr=subprocess.PIPE,
         text=True,
     ) as process:
-        # The server prints one line once it listens. Read it in a thread, so
-        # that a server that never prints cannot hang the suite.
-        first: list[str] = []
-        reader = threading.Thread(
-            target=lambda: first.append(process.stdout.readline()), daemon=True
-        )
-        reader.start()
-        reader.join(TIMEOUT)
-        started = bool(first and first[0])
+        # The server prints one line once it listens: read it from the pipe
+        # itself, within the bound (a thread blocked in readline() would hold
+        # the pipe's lock, and closing the pipe would wait for it, as long as
+        # a child of the server kept the pipe open).
+        line, started = first_line(process.stdout.fileno())
         client = run_one(client_path, workdir, port) if started else Run(client_path, 0)
         try:
             out, err = process.communicate(timeout=TIMEOUT)
@@ -192,7 +205,7 @@ def run_pair(server_path: Path, client_path: Path, workdir: Path) -> list[Run]:
             process.kill()
             process.wait()
             out, err = text(expired.stdout), text(expired.stderr)
-        server.stdout, server.stderr = (first[0] if started else "") + out, err
+        server.stdout, server.stderr = line + out, err
     server.prints = read_prints(record)
     server.timed_prints = read_timed_prints(record)
     return [server, client]

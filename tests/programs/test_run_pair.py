@@ -9,31 +9,37 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from harness import programs
 
 BOUND = 1.0  # seconds, for each wait, instead of the suite's 45
 
-# A server that prints its line, then outlives its bound, while a child it
-# started (which exits on its own after 30 s) holds its output open.
+# A server that prints its line (or not), then outlives its bound, while a
+# child it started (which exits on its own after 30 s) holds its output open.
 SERVER = """\
 import pathlib, subprocess, sys, time
 child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
 pathlib.Path("child.pid").write_text(str(child.pid))
-print("listening on", sys.argv[1], flush=True)
+if sys.argv[1:] and PRINTS:
+    print("listening on", sys.argv[1], flush=True)
 time.sleep(30)
 """
 
 
+@pytest.mark.parametrize("prints", [True, False], ids=["prints its line", "never"])
 def test_a_server_whose_child_holds_its_output_is_killed_at_its_bound(
-    tmp_path: Path, monkeypatch
+    tmp_path: Path, monkeypatch, prints
 ):
-    """The server is killed once the client has ended and its bound is
-    spent: the run ends within three bounds, the server failed (no exit
-    status), its first line kept. (An earlier runner then waited for the
-    server's output to close, which the child held for 30 s.)"""
+    """The server is killed once its bound is spent (after the client, or,
+    with no first line, at once): the run ends within three bounds, the
+    server failed (no exit status), its first line kept. (An earlier runner
+    then waited for the server's output to close, which the child held for
+    30 s: after the client, and, with no first line, while closing the
+    pipe a reader thread still read.)"""
     monkeypatch.setattr(programs, "TIMEOUT", BOUND)
     server, client = tmp_path / "server.py", tmp_path / "client.py"
-    server.write_text(SERVER)
+    server.write_text(SERVER.replace("PRINTS", str(prints)))
     client.write_text('print("client")\n')
     start = time.monotonic()
     try:
@@ -44,6 +50,9 @@ def test_a_server_whose_child_holds_its_output_is_killed_at_its_bound(
         if pid.exists():
             os.kill(int(pid.read_text()), signal.SIGKILL)
     assert took < 3 * BOUND + 2, f"the run took {took:.1f} s"
-    assert ran_client.returncode == 0
     assert ran_server.returncode is None
-    assert ran_server.stdout.startswith("listening on ")
+    if prints:
+        assert ran_client.returncode == 0
+        assert ran_server.stdout.startswith("listening on ")
+    else:
+        assert ran_client.returncode == 0 and ran_client.stdout == ""  # not run

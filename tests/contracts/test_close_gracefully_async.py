@@ -1362,7 +1362,7 @@ def test_over_tls_on_3_10_a_spent_byte_budget_may_still_wait_for_the_close(
     may still wait for the rest of timeout (its TLS shutdown waits for the
     peer's close_notify, which a peer still sending does not send): False,
     at the latest at the timeout; 3.11 to 3.13 return False at once, as run
-    here
+    here, when the peer's data still arrives after the call's close_notify
 
     A TLS peer uploads 4 MB and only then reads; max_bytes is 200 kB and
     timeout 1 s: False, within 1 s and SLACK on 3.10 (here usually after the
@@ -1386,6 +1386,43 @@ def test_over_tls_on_3_10_a_spent_byte_budget_may_still_wait_for_the_close(
                 assert took < 1.0 + SLACK
             else:
                 assert took < SLACK
+
+    run(main())
+
+
+def sends_150_kb_then_waits(tls: ssl.SSLSocket, stop: threading.Event) -> None:
+    """Send 150 kB (less than a StreamReader takes before it pauses), then
+    nothing, until the test ends."""
+    tls.sendall(PAYLOAD[:150_000])
+    stop.wait(TIMEOUT)
+
+
+def test_over_tls_a_spent_budget_with_a_silent_peer_waits_for_the_timeout(
+    tls_contexts,
+):
+    """3.11 to 3.13 return False at once, as run here, when the peer's
+    data still arrives after the call's close_notify, but a peer whose data
+    asyncio has all read and which then sends nothing makes every version
+    wait for the timeout: False then.
+
+    A TLS peer sends 150 kB, then nothing and no close_notify; max_bytes is
+    100 kB and timeout 1 s: False at the timeout, on every version (an
+    earlier clause said at once on 3.11 and later)."""
+
+    async def main():
+        async with tls_connected(tls_contexts, sends_150_kb_then_waits) as (
+            reader,
+            writer,
+            raw,
+            peer,
+        ):
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(
+                reader, writer, 1.0, max_bytes=100_000
+            )
+            took = time.monotonic() - start
+            assert result is False
+            assert 1.0 - 0.05 <= took < 1.0 + SLACK
 
     run(main())
 

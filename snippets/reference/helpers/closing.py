@@ -790,7 +790,10 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     more than max_bytes were discarded, the close may still wait for the
     rest of timeout (its TLS shutdown waits for the peer's close_notify,
     which a peer still sending does not send): False, at the latest at the
-    timeout; 3.11 to 3.13 return False at once, as run here. Over TLS no EOF can be
+    timeout; 3.11 to 3.13 return False at once, as run here, when the peer's
+    data still arrives after the call's close_notify, but a peer whose data
+    asyncio has all read and which then sends nothing makes every version
+    wait for the timeout: False then. Over TLS no EOF can be
     sent (can_write_eof() is False): it waits for the peer's EOF all the
     same, so a peer that waits for yours makes it
     return False at the timeout. The writer is closed when this returns or

@@ -1138,7 +1138,7 @@ def test_a_dropped_orphan_resets_a_peer_that_reads_later(sockets):
     4096 and reads nothing: ours queues what fits, and the call returns
     False at its timeout (0.2 s). The kernel drops the orphan (gone from
     /proc/net/tcp within 5 s) and the peer gets no reset (still no error),
-    nor once it has read one byte (0.3 s later: an earlier clause said any
+    nor once it has read one byte (0.2 s later: an earlier clause said any
     read drew it); the peer then reads on, and gets ConnectionResetError."""
     with socket.create_server(("127.0.0.1", 0)) as listener:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
@@ -1166,7 +1166,7 @@ def test_a_dropped_orphan_resets_a_peer_that_reads_later(sockets):
     assert peer.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
     peer.settimeout(5)
     got = len(peer.recv(1))
-    time.sleep(0.3)  # the scenario: no reset within that time
+    time.sleep(0.2)  # the scenario: no reset within that time
     assert peer.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0
     with pytest.raises(ConnectionResetError):
         for _ in range(10_000):  # bounded: ends in the reset

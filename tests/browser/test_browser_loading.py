@@ -10,7 +10,12 @@ import pytest
 from core.pages import page_id
 from harness.browser import Visit, page_params
 
-MAX_BYTES = 350 * 1024
+# Compressed bytes of one cold load. Every page loads the search index (183 KiB
+# on 2026-12-07, most of it the helpers' code, which Material indexes with its
+# docstrings); the helpers page, its own 92 KiB on top, is the heaviest: 351 KiB
+# that day, when its contracts grew past the earlier 350 KiB. Raised to 360 KiB
+# then; the next step down is leaving code out of the search index.
+MAX_BYTES = 360 * 1024
 MAX_REQUESTS = 40
 
 

@@ -1390,10 +1390,12 @@ def test_over_tls_on_3_10_a_spent_byte_budget_may_still_wait_for_the_close(
     run(main())
 
 
-def sends_150_kb_then_waits(tls: ssl.SSLSocket, stop: threading.Event) -> None:
-    """Send 150 kB (less than a StreamReader takes before it pauses), then
-    nothing, until the test ends."""
-    tls.sendall(PAYLOAD[:150_000])
+SILENT_AFTER = 120_000  # bytes: less than a StreamReader takes before it pauses
+
+
+def sends_120_kb_then_waits(tls: ssl.SSLSocket, stop: threading.Event) -> None:
+    """Send SILENT_AFTER bytes, then nothing, until the test ends."""
+    tls.sendall(PAYLOAD[:SILENT_AFTER])
     stop.wait(TIMEOUT)
 
 
@@ -1405,17 +1407,19 @@ def test_over_tls_a_spent_budget_with_a_silent_peer_waits_for_the_timeout(
     asyncio has all read and which then sends nothing makes every version
     wait for the timeout: False then.
 
-    A TLS peer sends 150 kB, then nothing and no close_notify; max_bytes is
-    100 kB and timeout 0.5 s: False at the timeout, on every version (an
-    earlier clause said at once on 3.11 and later)."""
+    A TLS peer sends 120 kB, then nothing and no close_notify; once the
+    reader holds all of it (a private attribute: no public one tells),
+    with max_bytes 100 kB and timeout 0.5 s: False at the timeout, on every
+    version (an earlier clause said at once on 3.11 and later)."""
 
     async def main():
-        async with tls_connected(tls_contexts, sends_150_kb_then_waits) as (
+        async with tls_connected(tls_contexts, sends_120_kb_then_waits) as (
             reader,
             writer,
             raw,
             peer,
         ):
+            await until(lambda: len(reader._buffer) >= SILENT_AFTER)
             start = time.monotonic()
             result = await closing.close_gracefully_async(
                 reader, writer, 0.5, max_bytes=100_000

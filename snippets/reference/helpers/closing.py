@@ -805,9 +805,12 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     so with nothing of the peer's unread the peer sees a FIN, not a reset,
     after what the kernel had taken: over a plain socket it cannot tell that
     the rest was dropped; over TLS, a close_notify the kernel does not take
-    at once (queued behind data, or refused by a full send buffer) is
-    dropped with the rest, so a strict peer (suppress_ragged_eofs=False)
-    gets ssl.SSLEOFError, and a default one b'', while with nothing left to
+    at once (queued behind data, or refused by a full send buffer:
+    _SelectorSocketTransport.write() keeps what send() does not take, and
+    _force_close() clears it, Lib/asyncio/selector_events.py, CPython 3.13,
+    read, not run here) is dropped with the rest, so a strict peer
+    (suppress_ragged_eofs=False) gets ssl.SSLEOFError, and a default one
+    b'', while with nothing left to
     send and room in the kernel for it the close_notify goes out, and the
     peer reads a clean end). A task cancelled before its first step runs
     none of it, and the writer stays open: await this call directly, or

@@ -746,6 +746,8 @@ REJECTED = {  # what is pipelined: (the status, or the error page's code)
     "a version it cannot read": (f"GET /next FOO/1\r\nHost: {HOST}\r\n\r\n", "400"),
     # BaseHTTPRequestHandler reads headers after an HTTP/0.9 request line too
     "HTTP/0.9": ("GET /next\r\n\r\n", "503"),
+    # ... but rejects any other method first, and reads no headers then
+    "HTTP/0.9 other than GET": ("HEAD /next\r\n", "400"),
     "a single word (no version)": ("NEXT\r\n\r\n", "400"),
 }
 
@@ -753,7 +755,8 @@ REJECTED = {  # what is pipelined: (the status, or the error page's code)
 @pytest.mark.parametrize("case", REJECTED)
 def test_a_request_it_rejects_gets_that_error_instead_of_the_503(app, case):
     """A request that BaseHTTPRequestHandler itself rejects (a request line it
-    cannot parse, 400, or of more than 65536 bytes, 414; more than 100
+    cannot parse, 400, or of more than 65536 bytes, 414; an HTTP/0.9
+    request other than GET, 400; more than 100
     header lines or one of more than 65536 bytes, 431; an HTTP version it
     cannot read, 400, or from 2.0 on, 505) gets that error instead of the
     503, as at any time, and the connection is then closed. An HTTP/0.9
@@ -765,7 +768,8 @@ def test_a_request_it_rejects_gets_that_error_instead_of_the_503(app, case):
     progress, and the first is let go once stop() has begun: 200 for it,
     then the error with Connection: close, or for a version it rejects and
     for HTTP/0.9 the error page alone (its code in the page), then the
-    connection closes."""
+    connection closes. (An earlier list left out HTTP/0.9's HEAD, which
+    gets 400, not the 503.)"""
     pipelined, expected = REJECTED[case]
     data = stop_behind_a_slow_request(app(False), pipelined.encode(), True)
     recorded = _Recorded(data)

@@ -974,7 +974,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     the 503); one that reaches an idle connection earlier,
     while stop() waits for serve_forever(), may be served as usual. A
     request that BaseHTTPRequestHandler itself rejects (a request line it
-    cannot parse, 400, or of more than 65536 bytes, 414; more than 100
+    cannot parse, 400, or of more than 65536 bytes, 414; an HTTP/0.9
+    request other than GET, 400; more than 100
     header lines or one of more than 65536 bytes, 431; an HTTP version it
     cannot read, 400, or from 2.0 on, 505) gets that error instead of the
     503, as at any time, and the connection is then closed. An HTTP/0.9 request

@@ -1405,7 +1405,7 @@ def test_over_tls_a_spent_budget_with_a_silent_peer_waits_for_the_timeout(
     """3.11 to 3.13 return False at once, as run here, when the peer's
     data still arrives after the call's close_notify, but a peer whose data
     asyncio has all read and which then sends nothing makes every version
-    wait for the timeout: False then.
+    wait for the timeout (...): False then.
 
     A TLS peer sends 120 kB, then nothing and no close_notify; once the
     reader holds all of it (a private attribute: no public one tells),
@@ -1427,6 +1427,39 @@ def test_over_tls_a_spent_budget_with_a_silent_peer_waits_for_the_timeout(
             took = time.monotonic() - start
             assert result is False
             assert 0.5 - 0.05 <= took < 0.5 + SLACK
+
+    run(main())
+
+
+@pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="ssl_shutdown_timeout is new in Python 3.11"
+)
+def test_over_tls_a_spent_budget_with_a_silent_peer_ends_at_ssl_shutdown_timeout(
+    tls_contexts,
+):
+    """... makes every version
+    wait for the timeout (on 3.11 to 3.13, or for asyncio's
+    ssl_shutdown_timeout, 30 s by default, if that ends first): False
+    then.
+
+    As in the test above, but the connection opened with
+    ssl_shutdown_timeout=SHORT and the call given TIMEOUT: False once SHORT
+    is spent, long before the timeout (an earlier clause said every version
+    waits for the timeout)."""
+
+    async def main():
+        async with tls_connected(
+            tls_contexts, sends_120_kb_then_waits, ssl_shutdown_timeout=SHORT
+        ) as (reader, writer, raw, peer):
+            await until(lambda: len(reader._buffer) >= SILENT_AFTER)
+            start = time.monotonic()
+            result = await closing.close_gracefully_async(
+                reader, writer, TIMEOUT, max_bytes=100_000
+            )
+            took = time.monotonic() - start
+            assert result is False
+            assert SHORT - 0.05 <= took < SHORT + SLACK
+            assert writer.transport.is_closing() and raw.fileno() == -1
 
     run(main())
 

@@ -793,7 +793,9 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     timeout; 3.11 to 3.13 return False at once, as run here, when the peer's
     data still arrives after the call's close_notify, but a peer whose data
     asyncio has all read and which then sends nothing makes every version
-    wait for the timeout: False then. Over TLS no EOF can be
+    wait for the timeout (on 3.11 to 3.13, or for asyncio's
+    ssl_shutdown_timeout, 30 s by default, if that ends first): False
+    then. Over TLS no EOF can be
     sent (can_write_eof() is False): it waits for the peer's EOF all the
     same, so a peer that waits for yours makes it
     return False at the timeout. The writer is closed when this returns or

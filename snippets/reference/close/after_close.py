@@ -6,7 +6,8 @@ too. Once the socket is really closed, the calls below that read only
 Python's own fields still answer, while those that reach the kernel pass it
 descriptor -1 and fail with EBADF, the errno Linux gives for a bad
 descriptor: they raise OSError, but connect_ex(), which returns an errno
-instead of raising, returns it.
+instead of raising, returns it. settimeout() and setblocking() store their
+new value before they fail.
 """
 
 import errno
@@ -84,4 +85,7 @@ for name, call in calls.items():
     #> setsockopt()   OSError EBADF
     #> settimeout()   OSError EBADF
     #> setblocking()  OSError EBADF
+# Those two stored their new value before they failed:
+print("gettimeout() now:", sock.gettimeout(), "getblocking() now:", sock.getblocking())
+#> gettimeout() now: 0.0 getblocking() now: False
 # --8<-- [end:closed]

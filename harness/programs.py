@@ -90,11 +90,16 @@ class Run:
     prints: list[PrintStatement] = field(default_factory=list)
     # (time_ns, text) of each print, for harness/capture/
     timed_prints: list[tuple[int, str]] = field(default_factory=list)
+    # Why the run failed, where neither its exit status nor its stderr says
+    # (not run at all; its output held open after it exited)
+    failure: str = ""
 
     def problem(self) -> str | None:
         """Why this run fails, with the program's own output; None if it did not."""
         name = rel(self.path)
-        if self.returncode is None:
+        if self.failure:
+            why = f"{name}: {self.failure}"
+        elif self.returncode is None:
             why = f"{name}: still running after {TIMEOUT:g} s, killed"
         elif self.returncode != 0:
             why = f"{name}: exited with status {self.returncode}"
@@ -195,16 +200,26 @@ def run_pair(server_path: Path, client_path: Path, workdir: Path) -> list[Run]:
         # the pipe's lock, and closing the pipe would wait for it, as long as
         # a child of the server kept the pipe open).
         line, started = first_line(process.stdout.fileno())
-        client = run_one(client_path, workdir, port) if started else Run(client_path, 0)
+        if started:
+            client = run_one(client_path, workdir, port)
+        else:
+            client = Run(client_path, failure="not run: the server printed no line")
         try:
             out, err = process.communicate(timeout=TIMEOUT)
             server.returncode = process.returncode
         except subprocess.TimeoutExpired as expired:
             # As subprocess.run() does: wait for the process, not for its
             # pipes, which a child it started may still hold open.
+            exited = process.poll()
             process.kill()
             process.wait()
             out, err = text(expired.stdout), text(expired.stderr)
+            if exited is not None:
+                server.returncode = exited
+                server.failure = (
+                    f"exited with status {exited}, but a process it started "
+                    f"still held its output open {TIMEOUT:g} s later"
+                )
         server.stdout, server.stderr = line + out, err
     server.prints = read_prints(record)
     server.timed_prints = read_timed_prints(record)

@@ -38,6 +38,7 @@ def test_a_server_whose_child_holds_its_output_is_killed_at_its_bound(
     30 s: after the client, and, with no first line, while closing the
     pipe a reader thread still read.)"""
     monkeypatch.setattr(programs, "TIMEOUT", BOUND)
+    monkeypatch.setattr(programs, "SNIPPETS", tmp_path)  # names in problem()
     server, client = tmp_path / "server.py", tmp_path / "client.py"
     server.write_text(SERVER.replace("PRINTS", str(prints)))
     client.write_text('print("client")\n')
@@ -55,4 +56,34 @@ def test_a_server_whose_child_holds_its_output_is_killed_at_its_bound(
         assert ran_client.returncode == 0
         assert ran_server.stdout.startswith("listening on ")
     else:
-        assert ran_client.returncode == 0 and ran_client.stdout == ""  # not run
+        assert ran_client.failure.startswith("not run")
+        assert ran_client.problem().startswith("client.py: not run: the server")
+
+
+def test_a_server_that_exits_while_its_child_holds_its_output_is_named_so(
+    tmp_path: Path, monkeypatch
+):
+    """A server that prints its line and exits at once, while a child it
+    started holds its output open, keeps its exit status, and its problem
+    says that its output was held open: not that it was killed while still
+    running (as an earlier runner said)."""
+    monkeypatch.setattr(programs, "TIMEOUT", BOUND)
+    monkeypatch.setattr(programs, "SNIPPETS", tmp_path)  # names in problem()
+    server, client = tmp_path / "server.py", tmp_path / "client.py"
+    server.write_text(SERVER.replace("PRINTS", "True").replace("time.sleep(30)\n", ""))
+    client.write_text('print("client")\n')
+    start = time.monotonic()
+    try:
+        ran_server, ran_client = programs.run_pair(server, client, tmp_path)
+        took = time.monotonic() - start
+    finally:
+        pid = tmp_path / "child.pid"
+        if pid.exists():
+            os.kill(int(pid.read_text()), signal.SIGKILL)
+    assert took < 2 * BOUND + 2, f"the run took {took:.1f} s"
+    assert (ran_server.returncode, ran_client.returncode) == (0, 0)
+    assert ran_client.problem() is None
+    assert ran_server.problem().startswith(
+        "server.py: exited with status 0, but a process it started still held "
+        f"its output open {BOUND:g} s later"
+    ), ran_server.problem()

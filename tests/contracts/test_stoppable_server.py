@@ -2289,6 +2289,28 @@ def test_over_tls_a_woken_client_gets_an_alert_unless_the_server_ignores_eof(
                 client.recv(1024)
 
 
+def test_over_tls_with_op_ignore_unexpected_eof_a_strict_client_gets_ssleoferror(
+    app,
+):
+    """... unless the
+    server's context has ssl.OP_IGNORE_UNEXPECTED_EOF: then it reads a FIN
+    with no close_notify, b'' by default, and ssl.SSLEOFError if it does
+    not suppress ragged EOFs (suppress_ragged_eofs=False).
+
+    As in the test above, with the option on the server's context and a
+    client that does not suppress ragged EOFs: stop() returns True, and the
+    client's read raises SSLEOFError (UNEXPECTED_EOF_WHILE_READING), where
+    a default client reads b'' (above)."""
+    handler, client_context = own_tls(True)
+    server = app(base=handler)
+    client = an_idle_keep_alive(server, client_context)
+    with client:
+        client.suppress_ragged_eofs = False
+        assert Stopping(server, TIMEOUT).result() == ("returned", True)
+        with pytest.raises(ssl.SSLEOFError, match="UNEXPECTED_EOF"):
+            client.recv(1024)
+
+
 def test_over_tls_the_handshake_timeout_stays_as_the_wait_for_a_request(app):
     """That timeout stays on the connection, as its wait for each request,
     unless the handler's timeout attribute sets another.

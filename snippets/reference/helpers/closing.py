@@ -945,7 +945,9 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     the socket it accepted, which the wrapping detached). Over TLS
     (OpenSSL 3), the client of a connection stop() wakes gets a
     decode_error alert (ssl.SSLError) instead of a plain end, unless the
-    server's context has ssl.OP_IGNORE_UNEXPECTED_EOF. stop(timeout)
+    server's context has ssl.OP_IGNORE_UNEXPECTED_EOF: then it reads a FIN
+    with no close_notify, b'' by default, and ssl.SSLEOFError if it does
+    not suppress ragged EOFs (suppress_ragged_eofs=False). stop(timeout)
     stops accepting and closes the listening socket (once serve_forever()
     notices, at its next 0.1 s poll: a new
     connection is then refused, and one the kernel had queued unaccepted is

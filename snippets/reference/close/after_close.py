@@ -85,7 +85,9 @@ for name, call in calls.items():
     #> setsockopt()   OSError EBADF
     #> settimeout()   OSError EBADF
     #> setblocking()  OSError EBADF
-# Those two stored their new value before they failed:
-print("gettimeout() now:", sock.gettimeout(), "getblocking() now:", sock.getblocking())
-#> gettimeout() now: 0.0 getblocking() now: False
+# settimeout() and setblocking() store their new value before they fail:
+for change in (lambda: sock.settimeout(1), lambda: sock.setblocking(False)):
+    print(outcome(change), "then:", sock.gettimeout(), sock.getblocking())
+    #> OSError EBADF then: 1.0 True
+    #> OSError EBADF then: 0.0 False
 # --8<-- [end:closed]

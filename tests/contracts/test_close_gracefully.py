@@ -1086,7 +1086,7 @@ def test_unsent_data_stays_queued_in_an_orphaned_connection(
 ):
     """When it returns, True or False, with data of yours still unsent (a
     peer that stopped reading), nothing of the peer's unread and SO_LINGER
-    off, the connection outlives the socket: on Linux the kernel keeps it,
+    off (...), the connection outlives the socket: on Linux the kernel keeps it,
     orphaned (in FIN_WAIT1; once the peer's FIN came, in LAST_ACK if it
     came before the call, CLOSING if during it), with that data queued,
     and goes on sending it, ...; True says the peer's FIN arrived, not that

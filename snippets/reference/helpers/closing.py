@@ -127,7 +127,8 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     here), but the connection is gone from the kernel at once, so a segment
     of the peer's that arrives after close() (on a link with a round-trip
     time, its acknowledgement of your FIN) draws a reset (tcp_v4_rcv() in
-    net/ipv4/tcp_ipv4.c, read, not run here). On a TCP
+    net/ipv4/tcp_ipv4.c, tcp_v6_rcv() in net/ipv6/tcp_ipv6.c, read, not run
+    here). On a TCP
     socket with SO_RCVLOWAT above 1 (Linux's poll() ignores it on AF_UNIX),
     fewer bytes than that, with no FIN after them, end no wait, unless they
     fill the receive buffer (as many small segments can): they are read only
@@ -147,7 +148,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     close() resets the connection, and the data of yours still unsent is
     dropped. When it returns, True or False, with data of yours still
     unsent (a peer that stopped reading), nothing of the peer's unread and
-    SO_LINGER off, the connection outlives the socket: on Linux the kernel
+    SO_LINGER off (or on with a time, once close() has waited it out:
+    __tcp_close() in net/ipv4/tcp.c then orphans it the same way, read, not
+    run here), the connection outlives the socket: on Linux the kernel
     keeps it, orphaned (in FIN_WAIT1; once the peer's FIN came, in LAST_ACK
     if it came before the call, CLOSING if during it), with that data
     queued, and goes on sending it, though not for ever: a peer that
@@ -413,7 +416,8 @@ def abort(sock):
     read, not run here; the connection is gone at once, though, so a
     segment of the peer's that arrives after the call, such as its
     acknowledgement of your FIN, draws a reset: tcp_v4_rcv() in
-    net/ipv4/tcp_ipv4.c, read, not run here), and unsent data is dropped,
+    net/ipv4/tcp_ipv4.c, tcp_v6_rcv() in net/ipv6/tcp_ipv6.c, read, not run
+    here), and unsent data is dropped,
     when the last
     reference to the
     connection closes: at once if sock is the only one; while another

@@ -278,7 +278,7 @@ def test_a_wait_whose_number_was_reused_ends_at_its_timeout_or_if_that_is_ready(
     """(except while the descriptor's number is taken again, by
     any call that makes a descriptor, such as the next socket(), accept()
     or pipe(): an event of the socket's then ends the wait only if what
-    that number names is ready at that event (each event checks it again;
+    that number names is ready at that event (...; each event checks it again;
     its becoming ready ends nothing), else the wait runs on, to its
     timeout at most)
 
@@ -335,6 +335,33 @@ def test_a_wait_whose_number_was_reused_ends_at_its_timeout_or_if_that_is_ready(
         finally:
             for descriptor in open_numbers:
                 os.close(descriptor)
+    assert sockets.ending(peer) == (b"", "RST")
+
+
+def test_a_number_taken_by_a_new_tcp_socket_is_ready_at_the_sockets_next_event(
+    sockets,
+):
+    """an event of the socket's then ends the wait only if what
+    that number names is ready at that event (a new TCP socket not yet
+    connected is, as poll() reports it hung up; ...)
+
+    As in the test above, but a new TCP socket, never connected, takes the
+    freed number (dup2(), where the next socket() would take the lowest
+    free one): the peer's data ends the wait, and the reset goes out,
+    within SLACK, as with a pipe that holds a byte."""
+    ours, peer = sockets.pair()
+    number = ours.fileno()
+    new = sockets.unconnected()
+    with aborted_while_select_waits(sockets, ours) as (_, ended):
+        start = time.monotonic()
+        os.dup2(new.fileno(), number)  # the scenario: the number taken again
+        try:
+            peer.sendall(b"data")
+            assert ended.wait(SLACK), "the socket's event did not end it"
+            sockets.wait_readable(peer)
+            assert time.monotonic() - start < SLACK
+        finally:
+            os.close(number)
     assert sockets.ending(peer) == (b"", "RST")
 
 

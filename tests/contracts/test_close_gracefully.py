@@ -1212,6 +1212,24 @@ def test_on_a_seqpacket_socket_an_empty_message_reads_as_the_fin(sockets):
     assert peer.fileno() != -1
 
 
+def test_on_a_seqpacket_socket_max_bytes_counts_what_the_reads_take(sockets):
+    """... and max_bytes counts
+    what the reads take: of a message longer than one read (65536 bytes),
+    the rest is dropped, uncounted.
+
+    The peer sends one 100000-byte message, then closes: with max_bytes
+    70000, True (65536 counted), at once."""
+    ours, peer = (
+        sockets.keep(sock)
+        for sock in socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    )
+    peer.send(bytes(100_000))
+    peer.close()
+    result, took = timed(close_gracefully, ours, timeout=5, max_bytes=70_000)
+    assert result is True
+    assert took < SLACK
+
+
 def test_another_thread_using_the_socket_gets_the_calls_timeout(
     sockets, timeout_seen_by_another_thread
 ):

@@ -1116,6 +1116,37 @@ def test_with_sigpipe_default_a_ping_on_a_socket_never_connected_kills(sockets):
     assert heartbeat_in_children(sock) == [("", -signal.SIGPIPE), ("False\n", 0)]
 
 
+def answers_with_urgent_data(sock, stop) -> bytes:
+    """Read the ping; answer b"pong" sent with MSG_OOB (its b"g" urgent)."""
+    ping = read_exactly(sock, 4)
+    sock.send(b"pong", socket.MSG_OOB)
+    return ping
+
+
+@pytest.mark.parametrize(("inline", "expected"), [(False, False), (True, True)])
+def test_a_pong_sent_as_urgent_data_is_a_miss_unless_so_oobinline(
+    sockets, peers, inline, expected
+):
+    """Urgent data is not read: a pong sent with
+    MSG_OOB (over TCP, its last byte urgent) is a miss, unless SO_OOBINLINE
+    is set.
+
+    The peer answers with b"pong" sent with MSG_OOB: False at the deadline
+    (0.3 s: recv() reads b"pon" only); with SO_OOBINLINE set on ours, True
+    at once."""
+    ours, peer = sockets.pair()
+    if inline:
+        ours.setsockopt(socket.SOL_SOCKET, socket.SO_OOBINLINE, 1)
+    responder = peers.start(answers_with_urgent_data, peer)
+    alive, took = timed(heartbeat, ours, 0.3)
+    assert alive is expected
+    assert responder.result() == b"ping"
+    if expected:
+        assert took < SLACK
+    else:
+        assert 0.3 <= took < 0.3 + SLACK
+
+
 def answers_pong_and_more(sock, stop) -> bytes:
     """Read the ping (one message), answer with a longer message."""
     ping = sock.recv(64)

@@ -171,7 +171,9 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     peer's FIN arrived, not that your data did. abort() a connection that
     must end at once. For stream
     sockets (SOCK_STREAM, TLS over them included): on a SOCK_SEQPACKET
-    socket, an empty message reads as the peer's FIN.
+    socket, an empty message reads as the peer's FIN, and max_bytes counts
+    what the reads take: of a message longer than one read (65536 bytes),
+    the rest is dropped, uncounted.
     """
     try:  # two levels: Ctrl+C in the inner cleanup still reaches close()
         previous = sock.gettimeout()
@@ -431,7 +433,8 @@ def abort(sock):
     at its timeout (except while the descriptor's number is taken again, by
     any call that makes a descriptor, such as the next socket(), accept()
     or pipe(): an event of the socket's then ends the wait only if what
-    that number names is ready at that event (each event checks it again;
+    that number names is ready at that event (a new TCP socket not yet
+    connected is, as poll() reports it hung up; each event checks it again;
     its becoming ready ends nothing), else the wait runs on, to its
     timeout at most), but on a
     TCP socket with SO_RCVLOWAT above 1, data only
@@ -541,7 +544,9 @@ def heartbeat(sock, deadline):
     up (ETIMEDOUT) once a call has reported that, an AF_UNIX one whose
     peer closed, or a TCP socket never connected. Use
     it on a connection whose peer answers each ping with one pong and sends
-    nothing else meanwhile. For stream sockets (SOCK_STREAM, TLS over them
+    nothing else meanwhile. Urgent data is not read: a pong sent with
+    MSG_OOB (over TCP, its last byte urgent) is a miss, unless SO_OOBINLINE
+    is set. For stream sockets (SOCK_STREAM, TLS over them
     included): on a message socket (SOCK_SEQPACKET, UDP) its recv() cuts a
     longer message short, so a reply that begins with b"pong" gives True.
     """

@@ -174,7 +174,7 @@ def test_returns_true_if_it_closed_with_its_buffer_flushed(role):
 def test_returns_false_if_it_had_to_abort_and_drops_the_rest(role):
     """False if it did not close within timeout: it then aborts what is
     still open (the rest of its buffer is dropped and the peer may get a
-    reset)
+    reset; ...)
 
     The peer reads nothing while 16 MB are queued, or uploads 16 MB that
     nobody reads before it reads: the peer gets a strict prefix of what was
@@ -189,6 +189,28 @@ def test_returns_false_if_it_had_to_abort_and_drops_the_rest(role):
             assert closed is False
             assert_prefix_lost(*got)
             assert is_closed(writer)
+
+    run(main())
+
+
+def test_an_abort_leaves_what_the_kernel_took_to_go_out_then_a_fin():
+    """asyncio's abort
+    closes the socket, without SO_LINGER 0, so with nothing of the peer's
+    unread, what the kernel had already taken still goes out, then a FIN,
+    from the connection that close orphans, as in close_gracefully()
+
+    The peer reads nothing while 16 MB are queued; once the call has
+    returned False, it reads: a strict prefix of what was written (what
+    the kernel held), then EOF, not a reset."""
+
+    async def main():
+        async with connected() as (_, writer, peer):
+            await stuck(writer)
+            assert await closing.close_writer(writer, SHORT) is False
+            assert is_closed(writer)
+            got, end = await read_all(peer)
+            assert end == "EOF"
+            assert 0 < len(got) < BIG and got == PAYLOAD[: len(got)]
 
     run(main())
 

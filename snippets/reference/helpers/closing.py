@@ -615,7 +615,10 @@ async def close_writer(writer, timeout=5.0):
     another task closed the connection under it while the call waited (on
     3.13, Server.close_clients()). False if it did
     not close within timeout: it then aborts what is still open (the rest
-    of its buffer is dropped and the peer may get a reset), and a
+    of its buffer is dropped and the peer may get a reset; asyncio's abort
+    closes the socket, without SO_LINGER 0, so with nothing of the peer's
+    unread, what the kernel had already taken still goes out, then a FIN,
+    from the connection that close orphans, as in close_gracefully()), and a
     connection that failed meanwhile, closed by the failure, needs no
     abort. timeout, an int or a float, in seconds from 0 to 1e6,
     bounds the wait (0 aborts unless the close completes at once, as on a

@@ -5,6 +5,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 XDIST := -n auto --dist loadgroup
+# The contract suite's workers: core.contracts.WORKERS (tests/project/test_make.py)
+CONTRACT_WORKERS := 4
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: help serve build test zensical programs contracts contract-soak linux-only update-examples bench wire-soak lighthouse diagrams constraints lint clean
@@ -71,7 +73,7 @@ programs: $(VENV)/.programs
 
 ## contracts: the helpers' contract suite, on PYTHON (e.g. make contracts PYTHON=python3.13 VENV=.venv-3.13)
 contracts: $(VENV)/.programs
-	$(BIN)/pytest tests/contracts -n auto -q
+	$(BIN)/pytest tests/contracts -n $(CONTRACT_WORKERS) -q
 
 ## contract-soak: the contract suite RUNS times (default 50) with both cores busy; reports every flake
 contract-soak: $(VENV)/.test

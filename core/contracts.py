@@ -8,6 +8,12 @@ from pathlib import Path
 
 from core.paths import CONTRACTS
 
+# pytest-xdist workers for the contract suite (make contracts, make bench,
+# make contract-soak; make test runs it with the rest, -n auto): its tests
+# mostly wait on sockets and timers (about 13 s of CPU in a 30 s run with
+# two workers), so four workers on two cores overlap the waits: 25 s.
+WORKERS = 4
+
 
 def contract_anchor(section: str, test: str) -> str:
     """The id of a contract test's item on the helpers page."""

@@ -10,7 +10,8 @@ it prints its figures and exits 0 unless something it runs fails.
 - capturing the wire scenarios (harness/capture/): the extra time a captured run
   takes over a plain run of the same program, per scenario, fastest of 5 each:
   target <= 50 ms (needs root; otherwise says why and goes on);
-- the contract suite of the helpers (`pytest tests/contracts -n auto`):
+- the contract suite of the helpers (`pytest tests/contracts -n WORKERS`, four
+  workers: core.contracts):
   target <= 30 s;
 - the full suite (`pytest -n auto --dist loadgroup`, what `make test` runs
   after ruff): target <= 90 s. Skipped with --no-suite.
@@ -25,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from core.contracts import WORKERS
 from core.paths import ROOT
 from harness import capture as wire
 from harness.build import environment, strict_build
@@ -109,9 +111,9 @@ def main() -> None:
         f"{verdict(ratio <= 1.0 and verify < 20)}; before this runner: 0.99, 12 s)"
     )
     print(f"strict build: {build:.1f} s (target < 3 s: {verdict(build < 3)})")
-    contracts = timed([*pytest, "-n", "auto", "tests/contracts"])
+    contracts = timed([*pytest, "-n", str(WORKERS), "tests/contracts"])
     print(
-        f"contract suite (pytest tests/contracts -n auto): {contracts:.1f} s "
+        f"contract suite (pytest tests/contracts -n {WORKERS}): {contracts:.1f} s "
         f"(target <= 30 s: {verdict(contracts <= 30)})"
     )
     capture_overhead()

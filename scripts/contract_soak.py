@@ -2,11 +2,11 @@
 
     python scripts/contract_soak.py [RUNS]
 
-Runs `pytest tests/contracts -n auto` RUNS times (default 50) while one
-busy-looping process per core competes for the CPU, and reports every test
-that failed in any run, with the number of runs it failed in, and under each
-failed run the error lines pytest printed for it. Exits 1 if
-any run failed. A soak, not a test: `make test` runs the suite once.
+Runs `pytest tests/contracts -n WORKERS` (core.contracts) RUNS times
+(default 50) while one busy-looping process per core competes for the CPU,
+and reports every test that failed in any run, with the number of runs it
+failed in, and under each failed run the error lines pytest printed for it.
+Exits 1 if any run failed. A soak, not a test: `make test` runs the suite once.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
+from core.contracts import WORKERS
 from core.paths import ROOT
 
+PYTEST = [sys.executable, "-m", "pytest", "tests/contracts", "-n", str(WORKERS)]
 BUSY = "import time\nend = time.monotonic() + 3600\nwhile time.monotonic() < end: pass"
 
 
@@ -48,8 +50,7 @@ def main(runs: int) -> int:
                 report = Path(folder) / f"run{run}.xml"
                 start = time.perf_counter()
                 result = subprocess.run(
-                    [sys.executable, "-m", "pytest", "tests/contracts", "-n", "auto"]
-                    + ["-q", "-p", "no:cacheprovider", f"--junitxml={report}"],
+                    [*PYTEST, "-q", "-p", "no:cacheprovider", f"--junitxml={report}"],
                     cwd=ROOT,
                     capture_output=True,
                     text=True,

@@ -8,6 +8,7 @@ import subprocess
 
 import pytest
 
+from core.contracts import WORKERS
 from core.paths import ROOT
 
 
@@ -33,3 +34,22 @@ def test_target_runs_the_programs_then_the_site(target: str, command: str):
     assert not any(
         "pytest" in line and "test_programs.py" not in line for line in lines
     ), f"make {target} runs more than the programs:\n{dry.stdout}"
+
+
+def test_make_contracts_runs_the_contract_suite_with_its_workers():
+    """`make contracts` runs the contract suite with core.contracts.WORKERS,
+    as make bench and make contract-soak do (the Makefile cannot import it)."""
+    if not shutil.which("make"):
+        pytest.skip("no make on this machine")
+    dry = subprocess.run(
+        ["make", "-n", "contracts"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert dry.returncode == 0, dry.stderr
+    runs = [
+        line for line in dry.stdout.splitlines() if "pytest tests/contracts" in line
+    ]
+    assert runs and all(f" -n {WORKERS} " in f"{line} " for line in runs), dry.stdout

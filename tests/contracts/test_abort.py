@@ -338,28 +338,49 @@ def test_a_wait_whose_number_was_reused_ends_at_its_timeout_or_if_that_is_ready(
     assert sockets.ending(peer) == (b"", "RST")
 
 
-def test_a_number_taken_by_a_new_tcp_socket_is_ready_at_the_sockets_next_event(
-    sockets,
+@pytest.mark.parametrize(
+    "connecting", [False, True], ids=["never connected", "connecting"]
+)
+def test_a_number_taken_by_a_new_tcp_socket_is_ready_unless_it_is_connecting(
+    sockets, connecting
 ):
     """an event of the socket's then ends the wait only if what
-    that number names is ready at that event (a new TCP socket not yet
-    connected is, as poll() reports it hung up; ...)
+    that number names is ready at that event (a new TCP socket neither
+    connecting nor listening is, as poll() reports it hung up, while one
+    whose connect() is in progress is not; ...)
 
-    As in the test above, but a new TCP socket, never connected, takes the
-    freed number (dup2(), where the next socket() would take the lowest
-    free one): the peer's data ends the wait, and the reset goes out,
-    within SLACK, as with a pipe that holds a byte."""
+    As in the test above, but a new TCP socket takes the freed number
+    (dup2(), where the next socket() would take the lowest free one):
+    never connected, the peer's data ends the wait, and the reset goes
+    out, within SLACK, as with a pipe that holds a byte; with its connect()
+    in progress (SYN_SENT, to a listener whose queue is full), the peer's
+    data ends nothing, and the wait ends at its timeout (1 s), the reset
+    with it (an earlier clause said any socket not yet connected would
+    end it)."""
     ours, peer = sockets.pair()
     number = ours.fileno()
     new = sockets.unconnected()
-    with aborted_while_select_waits(sockets, ours) as (_, ended):
+    if connecting:
+        full = sockets.keep(socket.create_server(("127.0.0.1", 0), backlog=0))
+        for sock in [*(sockets.unconnected() for _ in range(3)), new]:
+            sock.setblocking(False)
+            sock.connect_ex(full.getsockname())  # the last one's SYN is dropped
+        assert sockets.tcp_state(new) == sockets.TCP_SYN_SENT
+    wait_for = 1.0 if connecting else 5.0
+    with aborted_while_select_waits(sockets, ours, wait_for=wait_for) as (_, ended):
         start = time.monotonic()
         os.dup2(new.fileno(), number)  # the scenario: the number taken again
         try:
             peer.sendall(b"data")
-            assert ended.wait(SLACK), "the socket's event did not end it"
-            sockets.wait_readable(peer)
-            assert time.monotonic() - start < SLACK
+            if connecting:
+                readable, _, _ = select.select([peer], [], [], 0.3)
+                assert not readable and not ended.is_set(), "the event ended it"
+                assert ended.wait(1.0 + SLACK), "the wait outlived its timeout"
+                sockets.wait_readable(peer)
+            else:
+                assert ended.wait(SLACK), "the socket's event did not end it"
+                sockets.wait_readable(peer)
+                assert time.monotonic() - start < SLACK
         finally:
             os.close(number)
     assert sockets.ending(peer) == (b"", "RST")

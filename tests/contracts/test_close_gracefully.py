@@ -1214,8 +1214,8 @@ def test_on_a_seqpacket_socket_an_empty_message_reads_as_the_fin(sockets):
 
 def test_on_a_seqpacket_socket_max_bytes_counts_what_the_reads_take(sockets):
     """... and max_bytes counts
-    what the reads take: of a message longer than one read (65536 bytes),
-    the rest is dropped, uncounted.
+    what the reads take: of a message longer than a read (65536 bytes, or
+    less once the time is up), the rest is dropped, uncounted.
 
     The peer sends one 100000-byte message, then closes: with max_bytes
     70000, True (65536 counted), at once."""

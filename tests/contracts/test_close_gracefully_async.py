@@ -581,8 +581,9 @@ def test_over_tls_its_task_cancelled_drops_the_close_notify_too(
 ):
     """over TLS, a close_notify the kernel does not
     take at once (queued behind data, ...) is
-    dropped with the rest, so a strict peer (suppress_ragged_eofs=False)
-    gets ssl.SSLEOFError, and a default one b'', while with nothing left to
+    dropped with the rest, so a strict peer (suppress_ragged_eofs=False, its
+    context without ssl.OP_IGNORE_UNEXPECTED_EOF) gets ssl.SSLEOFError, and
+    a default one b'', while with nothing left to
     send and room in the kernel for it the close_notify goes out, and the
     peer reads a clean end
 

@@ -1157,8 +1157,9 @@ def test_over_tls_zero_gives_false_right_after_an_abort(tls_contexts, turns, exp
 
 def test_on_3_10_a_peer_that_sent_close_notify_first_gets_none_back(tls_contexts):
     """On 3.10, a TLS writer whose peer sent its close_notify first closes
-    without sending its own (a strict peer's unwrap() then raises
-    SSLEOFError); 3.11 to 3.13 send it, as run here.
+    without sending its own (the unwrap() of a peer whose context lacks
+    ssl.OP_IGNORE_UNEXPECTED_EOF then raises SSLEOFError); 3.11 to 3.13
+    send it, as run here.
 
     The TLS peer sends its close_notify, then waits for the writer's
     (unwrap()); the reader reads to b'', and the call, timeout 5, returns

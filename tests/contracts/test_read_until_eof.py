@@ -629,7 +629,8 @@ def test_data_after_the_call_returned_is_left_to_the_next_read(sockets, how):
 def test_over_tls_the_reset_after_its_own_shut_rdwr_differs_by_version(sockets, ragged):
     """ "on an ssl.SSLSocket the reset raises ConnectionResetError on 3.13,
     while on 3.10.13 to 3.12.1 it reads as the end (the call returns what it
-    had read; ssl.SSLEOFError with suppress_ragged_eofs=False)": the TLS
+    had read; ssl.SSLEOFError with suppress_ragged_eofs=False and a context
+    without ssl.OP_IGNORE_UNEXPECTED_EOF)": the TLS
     peer sends half a message; socket.socket.shutdown(ours, SHUT_RDWR); the
     peer sends the rest, which draws our reset (its end in CLOSE); then the
     call."""
@@ -682,8 +683,9 @@ def test_over_tls_data_after_a_read_ended_at_its_own_shutdown_is_never_read(
 def test_an_ssl_socket_without_ragged_eofs_raises_on_its_own_shutdown_for_reading(
     sockets,
 ):
-    """ "(an ssl.SSLSocket made with suppress_ragged_eofs=False raises
-    ssl.SSLEOFError there instead)": the TLS peer sent half a message and no
+    """ "(an ssl.SSLSocket made with suppress_ragged_eofs=False, its context
+    without ssl.OP_IGNORE_UNEXPECTED_EOF, raises ssl.SSLEOFError there
+    instead)": the TLS peer sent half a message and no
     FIN; after socket.socket.shutdown(ours, SHUT_RD) the call raises
     SSLEOFError at once, and what it had read is lost."""
     ours, peer = sockets.tls_pair(ours_is_client=False, suppress_ragged_eofs=False)

@@ -2289,26 +2289,37 @@ def test_over_tls_a_woken_client_gets_an_alert_unless_the_server_ignores_eof(
                 client.recv(1024)
 
 
+@pytest.mark.parametrize(
+    "client_ignores", [False, True], ids=["client strict", "client ignores EOF too"]
+)
 def test_over_tls_with_op_ignore_unexpected_eof_a_strict_client_gets_ssleoferror(
-    app,
+    app, client_ignores
 ):
     """... unless the
     server's context has ssl.OP_IGNORE_UNEXPECTED_EOF: then it reads a FIN
     with no close_notify, b'' by default, and ssl.SSLEOFError if it does
-    not suppress ragged EOFs (suppress_ragged_eofs=False).
+    not suppress ragged EOFs (suppress_ragged_eofs=False) and its own
+    context lacks that option too.
 
     As in the test above, with the option on the server's context and a
     client that does not suppress ragged EOFs: stop() returns True, and the
     client's read raises SSLEOFError (UNEXPECTED_EOF_WHILE_READING), where
-    a default client reads b'' (above)."""
+    a default client reads b'' (above); b'' too if the client's own
+    context has the option (an earlier clause said SSLEOFError whatever the
+    client's context)."""
     handler, client_context = own_tls(True)
+    if client_ignores:
+        client_context.options |= ssl.OP_IGNORE_UNEXPECTED_EOF
     server = app(base=handler)
     client = an_idle_keep_alive(server, client_context)
     with client:
         client.suppress_ragged_eofs = False
         assert Stopping(server, TIMEOUT).result() == ("returned", True)
-        with pytest.raises(ssl.SSLEOFError, match="UNEXPECTED_EOF"):
-            client.recv(1024)
+        if client_ignores:
+            assert client.recv(1024) == b""
+        else:
+            with pytest.raises(ssl.SSLEOFError, match="UNEXPECTED_EOF"):
+                client.recv(1024)
 
 
 def test_over_tls_the_handshake_timeout_stays_as_the_wait_for_a_request(app):

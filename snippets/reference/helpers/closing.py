@@ -172,8 +172,8 @@ def close_gracefully(sock, timeout=5.0, max_bytes=None):
     must end at once. For stream
     sockets (SOCK_STREAM, TLS over them included): on a SOCK_SEQPACKET
     socket, an empty message reads as the peer's FIN, and max_bytes counts
-    what the reads take: of a message longer than one read (65536 bytes),
-    the rest is dropped, uncounted.
+    what the reads take: of a message longer than a read (65536 bytes, or
+    less once the time is up), the rest is dropped, uncounted.
     """
     try:  # two levels: Ctrl+C in the inner cleanup still reaches close()
         previous = sock.gettimeout()
@@ -290,7 +290,8 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     thread to wake it):
     recv() then returns b'' with no FIN from the peer, and what was read
     may be incomplete (an ssl.SSLSocket made with
-    suppress_ragged_eofs=False raises ssl.SSLEOFError there instead).
+    suppress_ragged_eofs=False, its context without
+    ssl.OP_IGNORE_UNEXPECTED_EOF, raises ssl.SSLEOFError there instead).
     Over TCP, after SHUT_RDWR, data the peer sends once it is made resets
     the connection (this side's own kernel sends the reset): if it arrives
     before the call's next read, the call raises ConnectionResetError, and
@@ -302,7 +303,8 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     the next read: the reset, or the data. That is a plain socket's; on an
     ssl.SSLSocket the reset raises ConnectionResetError on 3.13, while on
     3.10.13 to 3.12.1 it reads as the end (the call returns what it had
-    read; ssl.SSLEOFError with suppress_ragged_eofs=False), and once a read
+    read; ssl.SSLEOFError with suppress_ragged_eofs=False and a context
+    without ssl.OP_IGNORE_UNEXPECTED_EOF), and once a read
     has ended at its own shutdown, later reads end the same way (b'', or
     that error): data that arrives after it is never returned.
     Shut an ssl.SSLSocket down for reading with
@@ -433,8 +435,9 @@ def abort(sock):
     at its timeout (except while the descriptor's number is taken again, by
     any call that makes a descriptor, such as the next socket(), accept()
     or pipe(): an event of the socket's then ends the wait only if what
-    that number names is ready at that event (a new TCP socket not yet
-    connected is, as poll() reports it hung up; each event checks it again;
+    that number names is ready at that event (a new TCP socket neither
+    connecting nor listening is, as poll() reports it hung up, while one
+    whose connect() is in progress is not; each event checks it again;
     its becoming ready ends nothing), else the wait runs on, to its
     timeout at most), but on a
     TCP socket with SO_RCVLOWAT above 1, data only
@@ -618,7 +621,8 @@ async def close_writer(writer, timeout=5.0):
     of its buffer is dropped and the peer may get a reset; asyncio's abort
     closes the socket, without SO_LINGER 0, so with nothing of the peer's
     unread, what the kernel had already taken still goes out, then a FIN,
-    from the connection that close orphans, as in close_gracefully()), and a
+    from the connection that close orphans, as in close_gracefully(); while
+    another descriptor holds the socket, no FIN: below), and a
     connection that failed meanwhile, closed by the failure, needs no
     abort. timeout, an int or a float, in seconds from 0 to 1e6,
     bounds the wait (0 aborts unless the close completes at once, as on a
@@ -672,8 +676,9 @@ async def close_writer(writer, timeout=5.0):
     a loop iteration later: above), and so does a socket never connected
     (open_connection(sock=) of one: True at once, the socket closed). On
     3.10, a TLS writer whose peer sent its close_notify first closes
-    without sending its own (a strict peer's unwrap() then raises
-    SSLEOFError); 3.11 to 3.13 send it, as run here.
+    without sending its own (the unwrap() of a peer whose context lacks
+    ssl.OP_IGNORE_UNEXPECTED_EOF then raises SSLEOFError); 3.11 to 3.13
+    send it, as run here.
     On 3.11 to 3.13, a TLS writer closed twice, before this call or by
     another task during it (two close() calls; one aborted first, abort()
     and then close(), is closed by the abort: True), has let go of its TLS
@@ -823,7 +828,8 @@ async def close_gracefully_async(reader, writer, timeout=5.0, max_bytes=None):
     _SelectorSocketTransport.write() keeps what send() does not take, and
     _force_close() clears it, Lib/asyncio/selector_events.py, CPython 3.13,
     read, not run here) is dropped with the rest, so a strict peer
-    (suppress_ragged_eofs=False) gets ssl.SSLEOFError, and a default one
+    (suppress_ragged_eofs=False, its context without
+    ssl.OP_IGNORE_UNEXPECTED_EOF) gets ssl.SSLEOFError, and a default one
     b'', while with nothing left to
     send and room in the kernel for it the close_notify goes out, and the
     peer reads a clean end). A task cancelled before its first step runs
@@ -959,7 +965,8 @@ class StoppableHTTPServer(http.server.ThreadingHTTPServer):
     decode_error alert (ssl.SSLError) instead of a plain end, unless the
     server's context has ssl.OP_IGNORE_UNEXPECTED_EOF: then it reads a FIN
     with no close_notify, b'' by default, and ssl.SSLEOFError if it does
-    not suppress ragged EOFs (suppress_ragged_eofs=False). stop(timeout)
+    not suppress ragged EOFs (suppress_ragged_eofs=False) and its own
+    context lacks that option too. stop(timeout)
     stops accepting and closes the listening socket (once serve_forever()
     notices, at its next 0.1 s poll: a new
     connection is then refused, and one the kernel had queued unaccepted is

@@ -338,49 +338,53 @@ def test_a_wait_whose_number_was_reused_ends_at_its_timeout_or_if_that_is_ready(
     assert sockets.ending(peer) == (b"", "RST")
 
 
-@pytest.mark.parametrize(
-    "connecting", [False, True], ids=["never connected", "connecting"]
-)
-def test_a_number_taken_by_a_new_tcp_socket_is_ready_unless_it_is_connecting(
-    sockets, connecting
+@pytest.mark.parametrize("new_socket", ["never connected", "connecting", "accepted"])
+def test_a_number_taken_by_a_new_tcp_socket_is_ready_if_it_never_connected(
+    sockets, new_socket
 ):
     """an event of the socket's then ends the wait only if what
-    that number names is ready at that event (a new TCP socket neither
-    connecting nor listening is, as poll() reports it hung up, while one
-    whose connect() is in progress is not; ...)
+    that number names is ready at that event (a TCP socket that never
+    connected, as socket() alone makes, is, as poll() reports it hung up;
+    one connecting, accepted or connected, with nothing queued, is not;
+    ...)
 
     As in the test above, but a new TCP socket takes the freed number
-    (dup2(), where the next socket() would take the lowest free one):
-    never connected, the peer's data ends the wait, and the reset goes
-    out, within SLACK, as with a pipe that holds a byte; with its connect()
-    in progress (SYN_SENT, to a listener whose queue is full), the peer's
-    data ends nothing, and the wait ends at its timeout (1 s), the reset
-    with it (an earlier clause said any socket not yet connected would
-    end it)."""
+    (dup2(), where the next socket() or accept() would take the lowest
+    free one): never connected, the peer's data ends the wait, and the
+    reset goes out, within SLACK, as with a pipe that holds a byte; with
+    its connect() in progress (SYN_SENT, to a listener whose queue is
+    full), or accepted with nothing queued, the peer's data ends nothing,
+    and the wait ends at its timeout (1 s), the reset with it (earlier
+    clauses said any socket not yet connected, then any neither connecting
+    nor listening, would end it)."""
     ours, peer = sockets.pair()
     number = ours.fileno()
-    new = sockets.unconnected()
-    if connecting:
+    if new_socket == "accepted":
+        new, _ = sockets.pair()
+    else:
+        new = sockets.unconnected()
+    if new_socket == "connecting":
         full = sockets.keep(socket.create_server(("127.0.0.1", 0), backlog=0))
         for sock in [*(sockets.unconnected() for _ in range(3)), new]:
             sock.setblocking(False)
             sock.connect_ex(full.getsockname())  # the last one's SYN is dropped
         assert sockets.tcp_state(new) == sockets.TCP_SYN_SENT
-    wait_for = 1.0 if connecting else 5.0
+    ready = new_socket == "never connected"
+    wait_for = 5.0 if ready else 1.0
     with aborted_while_select_waits(sockets, ours, wait_for=wait_for) as (_, ended):
         start = time.monotonic()
         os.dup2(new.fileno(), number)  # the scenario: the number taken again
         try:
             peer.sendall(b"data")
-            if connecting:
+            if ready:
+                assert ended.wait(SLACK), "the socket's event did not end it"
+                sockets.wait_readable(peer)
+                assert time.monotonic() - start < SLACK
+            else:
                 readable, _, _ = select.select([peer], [], [], 0.3)
                 assert not readable and not ended.is_set(), "the event ended it"
                 assert ended.wait(1.0 + SLACK), "the wait outlived its timeout"
                 sockets.wait_readable(peer)
-            else:
-                assert ended.wait(SLACK), "the socket's event did not end it"
-                sockets.wait_readable(peer)
-                assert time.monotonic() - start < SLACK
         finally:
             os.close(number)
     assert sockets.ending(peer) == (b"", "RST")

@@ -303,8 +303,8 @@ def read_until_eof(sock, max_bytes=1 << 20, timeout=5.0):
     the next read: the reset, or the data. That is a plain socket's; on an
     ssl.SSLSocket the reset raises ConnectionResetError on 3.13, while on
     3.10.13 to 3.12.1 it reads as the end (the call returns what it had
-    read; ssl.SSLEOFError with suppress_ragged_eofs=False and a context
-    without ssl.OP_IGNORE_UNEXPECTED_EOF), and once a read
+    read; ssl.SSLEOFError with suppress_ragged_eofs=False, whatever the
+    context's options), and once a read
     has ended at its own shutdown, later reads end the same way (b'', or
     that error): data that arrives after it is never returned.
     Shut an ssl.SSLSocket down for reading with
@@ -435,9 +435,10 @@ def abort(sock):
     at its timeout (except while the descriptor's number is taken again, by
     any call that makes a descriptor, such as the next socket(), accept()
     or pipe(): an event of the socket's then ends the wait only if what
-    that number names is ready at that event (a new TCP socket neither
-    connecting nor listening is, as poll() reports it hung up, while one
-    whose connect() is in progress is not; each event checks it again;
+    that number names is ready at that event (a TCP socket that never
+    connected, as socket() alone makes, is, as poll() reports it hung up;
+    one connecting, accepted or connected, with nothing queued, is not;
+    each event checks it again;
     its becoming ready ends nothing), else the wait runs on, to its
     timeout at most), but on a
     TCP socket with SO_RCVLOWAT above 1, data only

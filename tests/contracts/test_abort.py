@@ -338,29 +338,33 @@ def test_a_wait_whose_number_was_reused_ends_at_its_timeout_or_if_that_is_ready(
     assert sockets.ending(peer) == (b"", "RST")
 
 
-@pytest.mark.parametrize("new_socket", ["never connected", "connecting", "accepted"])
+@pytest.mark.parametrize(
+    "new_socket", ["never connected", "connecting", "listening", "accepted"]
+)
 def test_a_number_taken_by_a_new_tcp_socket_is_ready_if_it_never_connected(
     sockets, new_socket
 ):
     """an event of the socket's then ends the wait only if what
     that number names is ready at that event (a TCP socket that never
-    connected, as socket() alone makes, is, as poll() reports it hung up;
-    one connecting, accepted or connected, with nothing queued, is not;
-    ...)
+    connected nor listened, as socket() alone makes, is, as poll() reports
+    it hung up; one connecting, listening, accepted or connected, with
+    nothing queued, is not; ...)
 
     As in the test above, but a new TCP socket takes the freed number
     (dup2(), where the next socket() or accept() would take the lowest
     free one): never connected, the peer's data ends the wait, and the
     reset goes out, within SLACK, as with a pipe that holds a byte; with
     its connect() in progress (SYN_SENT, to a listener whose queue is
-    full), or accepted with nothing queued, the peer's data ends nothing,
-    and the wait ends at its timeout (1 s), the reset with it (earlier
-    clauses said any socket not yet connected, then any neither connecting
-    nor listening, would end it)."""
+    full), listening, or accepted, with nothing queued, the peer's data
+    ends nothing, and the wait ends at its timeout (1 s), the reset with it
+    (earlier clauses said any socket not yet connected, then any never
+    connected, listener included, would end it)."""
     ours, peer = sockets.pair()
     number = ours.fileno()
     if new_socket == "accepted":
         new, _ = sockets.pair()
+    elif new_socket == "listening":
+        new = sockets.keep(socket.create_server(("127.0.0.1", 0)))
     else:
         new = sockets.unconnected()
     if new_socket == "connecting":

@@ -436,9 +436,9 @@ def abort(sock):
     any call that makes a descriptor, such as the next socket(), accept()
     or pipe(): an event of the socket's then ends the wait only if what
     that number names is ready at that event (a TCP socket that never
-    connected, as socket() alone makes, is, as poll() reports it hung up;
-    one connecting, accepted or connected, with nothing queued, is not;
-    each event checks it again;
+    connected nor listened, as socket() alone makes, is, as poll() reports
+    it hung up; one connecting, listening, accepted or connected, with
+    nothing queued, is not; each event checks it again;
     its becoming ready ends nothing), else the wait runs on, to its
     timeout at most), but on a
     TCP socket with SO_RCVLOWAT above 1, data only

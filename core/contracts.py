@@ -10,8 +10,9 @@ from core.paths import CONTRACTS
 
 # pytest-xdist workers for the contract suite (make contracts, make bench,
 # make contract-soak; make test runs it with the rest, -n auto): its tests
-# mostly wait on sockets and timers (about 13 s of CPU in a 30 s run with
-# two workers), so four workers on two cores overlap the waits: 25 s.
+# mostly wait on sockets and timers (two cores idle, two workers: 30.6 s;
+# four: 25.6 s, with 20 s of CPU by /usr/bin/time), so four workers on two
+# cores overlap the waits. .github/CONTRIBUTING.md has the figures.
 WORKERS = 4
 
 
